@@ -1,0 +1,1 @@
+"""The built-in template library: one folder per golden path."""

@@ -1,0 +1,118 @@
+"""The action API: what a plugin defines (`Action`) and what it is handed (`ActionContext`).
+
+An action is one module in `actions/` (or in a third-party package) that builds an `Action` with
+`define_action` and exposes it through the `scaffold.actions` entry-point group. Its input is a
+pydantic model with extra keys forbidden, so the runner can validate every step's rendered input
+before the first step runs; its output is a pydantic model whose fields become
+`${{ steps.ID.output.FIELD }}`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:
+    from scaffolder.catalogs.base import Catalog
+    from scaffolder.forges.base import Forge
+    from scaffolder.template import Template
+
+ACTION_ID = re.compile(r"^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)+$")
+
+
+class ActionInput(BaseModel):
+    """Base for action inputs: unknown keys are errors, so a typo in a step is caught early."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class ActionOutput(BaseModel):
+    """Base for action outputs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class NoOutput(ActionOutput):
+    """For actions that return nothing."""
+
+
+@dataclass
+class ActionContext:
+    """Everything a step may touch. Actions reach the outside world only through these fields."""
+
+    workspace: Path
+    template_dir: Path
+    template: Template
+    parameters: Mapping[str, Any]
+    forge: Forge
+    catalog: Catalog
+    run_id: str
+    dry_run: bool = False
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("scaffolder.run"))
+    # Writes the generated repo's record into the workspace; set by the runner.
+    write_record: Callable[[], Path] | None = None
+    # A fixed timestamp for this run (ISO 8601), so commits made on resume are identical.
+    started_at: str = ""
+
+    def resolve(self, relative: str | Path) -> Path:
+        """A path inside the workspace; raises RenderError when it would escape it."""
+        from scaffolder.paths import inside
+
+        return inside(self.workspace, relative)
+
+
+I = TypeVar("I", bound=ActionInput)
+O = TypeVar("O", bound=ActionOutput)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A documented use of an action; each example runs as a test."""
+
+    description: str
+    input: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Action(Generic[I, O]):
+    """A pluggable unit of work: id, typed input and output, dry-run support, one handler."""
+
+    id: str
+    description: str
+    input: type[I]
+    output: type[O]
+    handler: Callable[[ActionContext, I], O]
+    supports_dry_run: bool = True
+    examples: tuple[Example, ...] = ()
+
+    def parse(self, raw: Mapping[str, Any]) -> I:
+        """Validate raw (rendered) step input; raises pydantic's ValidationError."""
+        return self.input.model_validate(dict(raw))
+
+    def run(self, ctx: ActionContext, raw: Mapping[str, Any]) -> O:
+        return self.handler(ctx, self.parse(raw))
+
+
+def define_action(
+    *,
+    id: str,
+    description: str,
+    input: type[I],
+    output: type[O],
+    handler: Callable[[ActionContext, I], O],
+    supports_dry_run: bool = True,
+    examples: tuple[Example, ...] = (),
+) -> Action[I, O]:
+    """Build an Action, checking its id follows Backstage's `provider:entity:verb` style."""
+    if not ACTION_ID.match(id):
+        raise ValueError(f"action id {id!r} must look like 'provider:verb' or 'provider:entity:verb'")
+    return Action(id, description, input, output, handler, supports_dry_run, examples)
+
+
+AnyAction = Action[Any, Any]

@@ -1,0 +1,1 @@
+"""Software catalogs. `base` defines the protocol; `sqlite` and `backstage` implement it."""

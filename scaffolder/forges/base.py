@@ -1,0 +1,118 @@
+"""The forge protocol: create a repo, push to it, read from it, list repos, and pull requests.
+
+Actions reach the forge only through this protocol (handed to them in the run context), so every
+golden path runs unchanged on the embedded forge (bare git repos on disk) and on GitHub.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+Visibility = Literal["public", "private", "internal"]
+PullState = Literal["open", "merged", "closed"]
+
+
+@dataclass(frozen=True)
+class RepoSpec:
+    """What to create: `owner` is a user or organisation on the forge (None: the forge's default)."""
+
+    name: str
+    owner: str | None = None
+    description: str = ""
+    visibility: Visibility = "private"
+    topics: tuple[str, ...] = ()
+    default_branch: str = "main"
+    protect_default_branch: bool = False
+    teams: tuple[tuple[str, str], ...] = ()  # (team slug, permission)
+
+
+@dataclass(frozen=True)
+class Repo:
+    """A repository on a forge. `clone_url` never carries credentials."""
+
+    owner: str
+    name: str
+    url: str
+    clone_url: str
+    default_branch: str = "main"
+    description: str = ""
+    archived: bool = False
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """A pull request as the migration bot sees it."""
+
+    number: int
+    url: str
+    head: str
+    base: str
+    title: str
+    body: str
+    state: PullState
+    head_sha: str
+    labels: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Forge(Protocol):
+    """Where repos live. Implementations: `LocalForge` (embedded), `GitHubForge` (production)."""
+
+    kind: str
+
+    def default_owner(self) -> str:
+        """The owner used when a RepoSpec names none."""
+        ...
+
+    def get_repo(self, owner: str, name: str) -> Repo | None:
+        """The repo, or None when it does not exist."""
+        ...
+
+    def create_repo(self, spec: RepoSpec) -> Repo:
+        """Create an empty repo; raises RepoConflict when the name is taken."""
+        ...
+
+    def planned_repo(self, spec: RepoSpec) -> Repo:
+        """The Repo that `create_repo(spec)` would make, without making it (for dry runs)."""
+        ...
+
+    def push(self, repo: Repo, worktree: Path, refspecs: list[str], force: bool = False) -> None:
+        """Push refs from a local git work tree to the repo, authenticating as the forge needs."""
+        ...
+
+    def head_sha(self, repo: Repo, branch: str) -> str | None:
+        """The commit a branch points at, or None when the branch does not exist."""
+        ...
+
+    def read_file(self, repo: Repo, path: str, ref: str | None = None) -> bytes | None:
+        """One file's bytes at a ref (default branch when None), or None when absent."""
+        ...
+
+    def blob_url(self, repo: Repo, path: str, ref: str | None = None) -> str:
+        """A URL naming one file at a ref, as a catalog location would use."""
+        ...
+
+    def list_repos(self, owner: str | None = None) -> list[Repo]:
+        """Every repo of an owner (all owners for the embedded forge when None)."""
+        ...
+
+    def find_pull_request(self, repo: Repo, head: str) -> PullRequest | None:
+        """The newest pull request from branch `head`, in any state, or None."""
+        ...
+
+    def open_pull_request(
+        self, repo: Repo, head: str, base: str, title: str, body: str, labels: list[str]
+    ) -> PullRequest:
+        """Open a pull request from `head` into `base`."""
+        ...
+
+    def update_pull_request(
+        self, repo: Repo, number: int, title: str, body: str, labels: list[str]
+    ) -> PullRequest:
+        """Replace a pull request's title, body and labels."""
+        ...

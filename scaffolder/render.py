@@ -1,0 +1,198 @@
+"""Rendering a skeleton directory: file contents and paths through Jinja2's sandbox.
+
+Text files are rendered with strict undefined, so a missing variable is an error naming the file
+and line. Binary files and files matching copy-without-render globs are copied byte for byte. A
+rendered path that leaves the destination, or a symlink in the skeleton, is refused.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from scaffolder.errors import Problem, RenderError
+
+
+def _slug(value: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+
+
+def _snake(value: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(value).lower()).strip("_")
+
+
+def _title(value: Any) -> str:
+    return " ".join(w.capitalize() for w in re.split(r"[-_\s]+", str(value)) if w)
+
+
+def _parse_entity_ref(value: Any, kind: str = "group", namespace: str = "default") -> dict[str, str]:
+    text = str(value)
+    k, _, rest = text.partition(":") if ":" in text else (kind, "", text)
+    ns, _, name = rest.partition("/") if "/" in rest else (namespace, "", rest)
+    return {"kind": k, "namespace": ns, "name": name}
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "slugify": _slug,
+    "snake": _snake,
+    "title_words": _title,
+    "parseEntityRef": _parse_entity_ref,
+}
+
+
+@dataclass(frozen=True)
+class Delimiters:
+    """Jinja delimiters; the defaults are plain Jinja2 (`{{ }}`, `{% %}`, `{# #}`)."""
+
+    variable_start: str = "{{"
+    variable_end: str = "}}"
+    block_start: str = "{%"
+    block_end: str = "%}"
+    comment_start: str = "{#"
+    comment_end: str = "#}"
+
+
+def make_environment(delimiters: Delimiters = Delimiters()) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        variable_start_string=delimiters.variable_start,
+        variable_end_string=delimiters.variable_end,
+        block_start_string=delimiters.block_start,
+        block_end_string=delimiters.block_end,
+        comment_start_string=delimiters.comment_start,
+        comment_end_string=delimiters.comment_end,
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def _line_in(exc: BaseException, name: str) -> int | None:
+    if isinstance(exc, TemplateSyntaxError) and exc.lineno:
+        return exc.lineno
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == name:
+            line = frame.lineno
+    return line
+
+
+def render_text(
+    env: SandboxedEnvironment, source: str, context: Mapping[str, Any], name: str
+) -> str:
+    """Render one template string; errors name `name:line`."""
+    try:
+        code = env.compile(source, name=name, filename=name)
+        template = env.template_class.from_code(env, code, env.make_globals(None))
+        return template.render(**context)
+    except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        line = _line_in(exc, name)
+        where = f"{name}:{line}" if line else name
+        if isinstance(exc, UndefinedError):
+            reason = f"undefined variable: {exc.message}"
+        elif isinstance(exc, SecurityError):
+            reason = f"refused by the sandbox: {exc}"
+        elif isinstance(exc, TemplateSyntaxError):
+            reason = f"template syntax error: {exc.message}"
+        else:
+            reason = str(exc)
+        raise RenderError("a skeleton file cannot be rendered", [Problem(where, reason)]) from None
+
+
+def is_binary(data: bytes) -> bool:
+    """Heuristic used by git: a NUL byte in the first 8 KB, or bytes that are not UTF-8."""
+    if b"\0" in data[:8192]:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    path: str  # POSIX path relative to the destination
+    content: bytes
+    mode: int
+
+
+def _matches(rel: str, globs: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(PurePosixPath(rel).name, g) for g in globs)
+
+
+def _safe_relpath(rendered: str, source_rel: str) -> str:
+    parts = PurePosixPath(rendered.replace("\\", "/")).parts
+    if rendered.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rendered) or ".." in parts:
+        raise RenderError(
+            "a rendered path escapes the workspace", [Problem(source_rel, f"renders to {rendered!r}")]
+        )
+    return "/".join(p for p in parts if p not in ("", "."))
+
+
+def render_tree(
+    source: Path,
+    context: Mapping[str, Any],
+    *,
+    copy_without_render: Iterable[str] = (),
+    delimiters: Delimiters = Delimiters(),
+    strip_suffix: str | None = None,
+) -> list[RenderedFile]:
+    """Render every file under `source` in memory, collecting every problem before raising.
+
+    Paths are rendered too; a path rendering to an empty segment is skipped (the usual way to make
+    a file conditional). Nothing is written: the caller writes the result, so a bad skeleton
+    leaves no half-written workspace.
+    """
+    env = make_environment(delimiters)
+    globs = list(copy_without_render)
+    out: list[RenderedFile] = []
+    problems: list[Problem] = []
+    for file in sorted(source.rglob("*")):
+        rel = file.relative_to(source).as_posix()
+        if file.is_symlink():
+            problems.append(Problem(rel, "symlinks are not allowed in a skeleton"))
+            continue
+        if file.is_dir():
+            continue
+        try:
+            rendered_rel = render_text(env, rel, context, f"{rel} (path)")
+            if any(seg.strip() == "" for seg in rendered_rel.split("/")):
+                continue  # a conditional file or folder rendered to nothing
+            target = _safe_relpath(rendered_rel, rel)
+            data = file.read_bytes()
+            if not _matches(rel, globs) and not is_binary(data):
+                data = render_text(env, data.decode("utf-8"), context, rel).encode("utf-8")
+            if strip_suffix and target.endswith(strip_suffix):
+                target = target[: -len(strip_suffix)]
+            out.append(RenderedFile(target, data, file.stat().st_mode & 0o777))
+        except RenderError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise RenderError(f"the skeleton {source.name} cannot be rendered", problems)
+    return out
+
+
+def write_files(root: Path, files: Iterable[RenderedFile]) -> list[str]:
+    """Write rendered files under `root`, refusing any that a symlink would carry outside."""
+    from scaffolder.paths import inside
+
+    written = []
+    for f in files:
+        target = inside(root, f.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_symlink():
+            target.unlink()
+        target.write_bytes(f.content)
+        target.chmod(f.mode | 0o200)
+        written.append(f.path)
+    return written

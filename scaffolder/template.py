@@ -1,0 +1,252 @@
+"""The golden-path format v1 (`template.yaml`), defined once as typed models.
+
+`scaffold template schema` prints the JSON Schema generated from these models. Loading a template
+reports every problem at once, each with the file and line it comes from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from scaffolder import yamlio
+from scaffolder.errors import Problem, TemplateError
+
+TEMPLATE_FILE = "template.yaml"
+API_VERSION = "scaffold/v1"
+SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+NAME = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+IDENT = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+ParamType = Literal["string", "integer", "boolean", "choice", "multi-choice"]
+Scalar = str | int | bool | float
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Choice(_Model):
+    """One option of a choice parameter: the stored value and the label shown in the wizard."""
+
+    value: str | int
+    label: str | None = None
+
+
+class Parameter(_Model):
+    """A typed input. `default` and `when` may be `${{ }}` expressions over earlier answers."""
+
+    id: Annotated[str, Field(pattern=IDENT, description="Name used as ${{ parameters.ID }}")]
+    type: ParamType = "string"
+    title: str | None = Field(None, description="Prompt text; defaults to the id")
+    help: str | None = Field(None, description="One sentence shown under the prompt")
+    required: bool = Field(True, description="A value must be given unless there is a default")
+    default: Scalar | list[Scalar] | None = Field(
+        None, description="Default value; a string may be an expression like '${{ parameters.name }}-db'"
+    )
+    pattern: str | None = Field(None, description="Regular expression a string must match in full")
+    minimum: int | None = None
+    maximum: int | None = None
+    min_length: int | None = Field(None, alias="minLength")
+    max_length: int | None = Field(None, alias="maxLength")
+    choices: list[Choice] | None = Field(None, description="Options for choice and multi-choice")
+    when: str | bool | None = Field(None, description="Ask only when this expression is true")
+    secret: bool = Field(False, description="Never recorded, logged or shown")
+
+    @field_validator("choices", mode="before")
+    @classmethod
+    def _choices(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [c if isinstance(c, dict) else {"value": c} for c in v]
+        return v
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression: {exc}") from None
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Parameter:
+        if self.type in ("choice", "multi-choice") and not self.choices:
+            raise ValueError(f"a {self.type} parameter needs 'choices'")
+        if self.type not in ("choice", "multi-choice") and self.choices:
+            raise ValueError(f"'choices' only applies to choice and multi-choice, not {self.type}")
+        if self.type != "integer" and (self.minimum is not None or self.maximum is not None):
+            raise ValueError("'minimum'/'maximum' only apply to integer parameters")
+        if self.type != "string" and self.pattern is not None:
+            raise ValueError("'pattern' only applies to string parameters")
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            raise ValueError("'minimum' is greater than 'maximum'")
+        return self
+
+    @property
+    def prompt(self) -> str:
+        return self.title or self.id
+
+
+class Step(_Model):
+    """One use of an action. `input` values may hold `${{ }}` expressions."""
+
+    id: Annotated[str, Field(pattern=IDENT)]
+    name: str | None = None
+    action: str
+    input: dict[str, Any] = Field(default_factory=dict)
+    if_: str | bool | None = Field(None, alias="if", description="Run only when true")
+
+
+class Link(_Model):
+    title: str
+    url: str
+    icon: str | None = None
+
+
+class Output(_Model):
+    links: list[Link] = Field(default_factory=list)
+    text: str | None = None
+
+
+class MigrationStep(_Model):
+    id: str | None = None
+    action: str
+    input: dict[str, Any] = Field(default_factory=dict)
+
+
+class Migration(_Model):
+    """Steps to run when an upgrade crosses `to` (used by `scaffold upgrade`)."""
+
+    to: str
+    steps: list[MigrationStep] = Field(default_factory=list)
+
+
+class Metadata(_Model):
+    name: Annotated[str, Field(pattern=NAME, description="DNS-safe name of the golden path")]
+    title: str | None = None
+    description: str = ""
+    owner: Annotated[str, Field(min_length=1, description="Owning guild, e.g. group:backend-guild")]
+    lifecycle: Literal["experimental", "production", "deprecated"] = "production"
+    tags: list[str] = Field(default_factory=list)
+
+
+class Spec(_Model):
+    version: str = Field(description="Semantic version of this release")
+    type: str = Field("service", description="Component type written to the catalog")
+    parameters: list[Parameter] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=list)
+    migrations: list[Migration] = Field(default_factory=list)
+    output: Output = Field(default_factory=Output)
+
+    @field_validator("version")
+    @classmethod
+    def _semver(cls, v: str) -> str:
+        if not SEMVER.match(v):
+            raise ValueError(f"{v!r} is not a semantic version like 1.2.3")
+        return v
+
+    @model_validator(mode="after")
+    def _unique(self) -> Spec:
+        for what, ids in (("parameter", [p.id for p in self.parameters]), ("step", [s.id for s in self.steps])):
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {what} id(s): {', '.join(dupes)}")
+        return self
+
+
+class TemplateModel(_Model):
+    """The whole `template.yaml`."""
+
+    api_version: Literal["scaffold/v1"] = Field(alias="apiVersion")
+    kind: Literal["GoldenPath"]
+    metadata: Metadata
+    spec: Spec
+
+
+@dataclass(frozen=True)
+class Template:
+    """A loaded golden path: its model and where it lives."""
+
+    model: TemplateModel
+    path: Path  # the folder holding template.yaml
+
+    @property
+    def name(self) -> str:
+        return self.model.metadata.name
+
+    @property
+    def version(self) -> str:
+        return self.model.spec.version
+
+    @property
+    def parameters(self) -> list[Parameter]:
+        return self.model.spec.parameters
+
+    @property
+    def steps(self) -> list[Step]:
+        return self.model.spec.steps
+
+    def parameter(self, pid: str) -> Parameter | None:
+        return next((p for p in self.parameters if p.id == pid), None)
+
+
+def _loc_text(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def problems_from_validation(exc: ValidationError, doc: Any, file: Path) -> list[Problem]:
+    """One Problem per pydantic error, located at file:line of the offending key."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        line = yamlio.line_of(doc, loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif err["type"] == "missing":
+            msg = "is required"
+        where = f"{file}:{line}" if line else str(file)
+        problems.append(Problem(where, f"{_loc_text(loc)}: {msg}" if loc else msg))
+    return problems
+
+
+def load_template(folder: Path) -> Template:
+    """Load and validate `folder/template.yaml`; raises TemplateError listing every problem."""
+    file = folder / TEMPLATE_FILE
+    if not file.is_file():
+        raise TemplateError(f"no {TEMPLATE_FILE} in {folder}")
+    try:
+        doc = yamlio.load(file)
+    except yamlio.YamlSyntaxError as exc:
+        raise TemplateError(f"cannot load golden path {folder.name}", [exc.problem]) from None
+    if not isinstance(doc, dict):
+        raise TemplateError(f"cannot load golden path {folder.name}", [Problem(str(file), "must be a mapping")])
+    try:
+        model = TemplateModel.model_validate(yamlio.plain(doc))
+    except ValidationError as exc:
+        raise TemplateError(
+            f"golden path {folder.name} is invalid", problems_from_validation(exc, doc, file)
+        ) from None
+    return Template(model=model, path=folder.resolve())
+
+
+def json_schema() -> str:
+    """The JSON Schema of `template.yaml`, for editors and CI."""
+    schema = TemplateModel.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "scaffold golden path (template.yaml)"
+    return json.dumps(schema, indent=2, sort_keys=False)
