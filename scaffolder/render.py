@@ -145,12 +145,13 @@ def render_tree(
     *,
     copy_without_render: Iterable[str] = (),
     delimiters: Delimiters = Delimiters(),
-    strip_suffix: str | None = None,
+    template_suffix: str | None = None,
 ) -> list[RenderedFile]:
     """Render every file under `source` in memory, collecting every problem before raising.
 
     Paths are rendered too; a path rendering to an empty segment is skipped (the usual way to make
-    a file conditional). Nothing is written: the caller writes the result, so a bad skeleton
+    a file conditional). With `template_suffix` (copier's `.jinja`), only files ending in it are
+    rendered, and the suffix is dropped from their names. Nothing is written: the caller writes the result, so a bad skeleton
     leaves no half-written workspace.
     """
     env = make_environment(delimiters)
@@ -170,10 +171,11 @@ def render_tree(
                 continue  # a conditional file or folder rendered to nothing
             target = _safe_relpath(rendered_rel, rel)
             data = file.read_bytes()
-            if not _matches(rel, globs) and not is_binary(data):
+            templated = not _matches(rel, globs) and (template_suffix is None or rel.endswith(template_suffix))
+            if templated and not is_binary(data):
                 data = render_text(env, data.decode("utf-8"), context, rel).encode("utf-8")
-            if strip_suffix and target.endswith(strip_suffix):
-                target = target[: -len(strip_suffix)]
+            if template_suffix and target.endswith(template_suffix):
+                target = target[: -len(template_suffix)]
             out.append(RenderedFile(target, data, file.stat().st_mode & 0o777))
         except RenderError as exc:
             problems.extend(exc.problems)

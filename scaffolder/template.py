@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -180,6 +180,13 @@ class Template:
 
     model: TemplateModel
     path: Path  # the folder holding template.yaml
+    doc: Any = field(default=None, compare=False, repr=False)  # the YAML with line numbers
+
+    def where(self, *loc: str | int) -> str:
+        """`template.yaml:LINE` of a key path such as ("spec", "steps", 2, "input")."""
+        file = self.path / TEMPLATE_FILE
+        line = yamlio.line_of(self.doc, loc) if self.doc is not None else None
+        return f"{file}:{line}" if line else str(file)
 
     @property
     def name(self) -> str:
@@ -241,7 +248,7 @@ def load_template(folder: Path) -> Template:
         raise TemplateError(
             f"golden path {folder.name} is invalid", problems_from_validation(exc, doc, file)
         ) from None
-    return Template(model=model, path=folder.resolve())
+    return Template(model=model, path=folder.resolve(), doc=doc)
 
 
 def json_schema() -> str:

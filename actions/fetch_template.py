@@ -1,0 +1,77 @@
+"""`fetch:template`: render a skeleton folder of the golden path into the workspace.
+
+File contents and paths are Jinja2 templates (sandboxed, strict undefined) seeing `values` (by
+default every non-secret answer) and `template` (name, version). Binary files and files matching
+`copy_without_render` are copied byte for byte. Nothing is written until every file has rendered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
+from scaffolder.errors import Problem, RenderError
+from scaffolder.paths import inside
+from scaffolder.render import Delimiters, render_tree, write_files
+
+
+class DelimitersInput(ActionInput):
+    variable_start: str = "{{"
+    variable_end: str = "}}"
+    block_start: str = "{%"
+    block_end: str = "%}"
+    comment_start: str = "{#"
+    comment_end: str = "#}"
+
+
+class Input(ActionInput):
+    path: str = Field("skeleton", description="Skeleton folder, relative to the golden path")
+    target_path: str = Field(".", alias="targetPath", description="Where to write, inside the workspace")
+    values: dict[str, Any] | None = Field(
+        None, description="Variables for the skeleton (`values.x`); default: every non-secret answer"
+    )
+    copy_without_render: list[str] = Field(
+        default_factory=list, alias="copyWithoutRender", description="Globs copied without rendering"
+    )
+    delimiters: DelimitersInput | None = Field(None, description="Other Jinja delimiters, e.g. for ${{ }}")
+    template_suffix: str | None = Field(
+        None, description="Render only files ending in this suffix (e.g. .jinja), stripping it"
+    )
+
+
+class Output(ActionOutput):
+    files: list[str] = Field(description="Paths written, relative to the workspace")
+
+
+def run(ctx: ActionContext, inp: Input) -> Output:
+    source = inside(ctx.template_dir, inp.path)
+    if not source.is_dir():
+        raise RenderError("fetch:template cannot find its skeleton", [Problem(inp.path, f"no folder {source}")])
+    secret = {p.id for p in ctx.template.parameters if p.secret}
+    values = inp.values if inp.values is not None else {k: v for k, v in ctx.parameters.items() if k not in secret}
+    context = {"values": values, "template": {"name": ctx.template.name, "version": ctx.template.version}}
+    delimiters = Delimiters(**inp.delimiters.model_dump()) if inp.delimiters else Delimiters()
+    files = render_tree(
+        source,
+        context,
+        copy_without_render=inp.copy_without_render,
+        delimiters=delimiters,
+        template_suffix=inp.template_suffix,
+    )
+    target = inside(ctx.workspace, inp.target_path) if inp.target_path not in ("", ".") else ctx.workspace
+    written = write_files(target, files)
+    prefix = target.relative_to(ctx.workspace.resolve()).as_posix() if target != ctx.workspace else ""
+    return Output(files=[f"{prefix}/{p}" if prefix and prefix != "." else p for p in written])
+
+
+action = define_action(
+    id="fetch:template",
+    description="Render a skeleton folder (contents and paths) into the workspace.",
+    input=Input,
+    output=Output,
+    handler=run,
+    supports_dry_run=True,
+    examples=(Example("Render the golden path's skeleton with every answer", {"path": "skeleton"}),),
+)

@@ -1,0 +1,253 @@
+"""Where scaffold keeps its state and which forge and catalog it talks to.
+
+A TOML file (path from `SCAFFOLD_CONFIG`, default `<user config dir>/scaffold/config.toml`) holds
+named profiles; environment variables override it. With no file and no variables, the embedded
+defaults apply: bare git repos and SQLite under `$SCAFFOLD_HOME`.
+
+```toml
+default_profile = "local"
+libraries = ["/srv/golden-paths"]
+
+[profiles.work.forge]
+kind = "github"              # local | github
+owner = "acme"               # organisation (or user) that owns new repos
+base_url = "https://api.github.com"   # GitHub Enterprise: https://HOST/api/v3
+token_env = "GITHUB_TOKEN"   # where the token comes from (default GITHUB_TOKEN)
+
+[profiles.work.catalog]
+kind = "backstage"           # sqlite | backstage
+base_url = "https://backstage.acme.example"
+token_env = "BACKSTAGE_TOKEN"
+```
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from scaffolder.errors import ConfigError, Problem
+
+if TYPE_CHECKING:
+    from scaffolder.catalogs.base import Catalog
+    from scaffolder.forges.base import Forge
+
+ForgeKind = Literal["local", "github"]
+CatalogKind = Literal["sqlite", "backstage"]
+BUILTIN_PROFILE = "local"
+
+
+def home() -> Path:
+    """`$SCAFFOLD_HOME`, or the platform's user data dir (e.g. ~/.local/share/scaffold)."""
+    env = os.environ.get("SCAFFOLD_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("scaffold", appauthor=False))
+
+
+def config_path() -> Path:
+    env = os.environ.get("SCAFFOLD_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("scaffold", appauthor=False)) / "config.toml"
+
+
+@dataclass(frozen=True)
+class ForgeConfig:
+    kind: ForgeKind = "local"
+    owner: str | None = None
+    base_url: str = "https://api.github.com"
+    token_env: str = "GITHUB_TOKEN"
+    token: str | None = field(default=None, repr=False)
+    min_write_interval: float = 1.0
+
+    def resolved_token(self) -> str | None:
+        return os.environ.get(self.token_env) or self.token
+
+
+@dataclass(frozen=True)
+class CatalogConfig:
+    kind: CatalogKind = "sqlite"
+    base_url: str | None = None
+    token_env: str = "BACKSTAGE_TOKEN"
+    token: str | None = field(default=None, repr=False)
+    wait_timeout: float = 60.0
+
+    def resolved_token(self) -> str | None:
+        return os.environ.get(self.token_env) or self.token
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective configuration of one invocation."""
+
+    home: Path
+    profile: str = BUILTIN_PROFILE
+    forge: ForgeConfig = ForgeConfig()
+    catalog: CatalogConfig = CatalogConfig()
+    libraries: tuple[Path, ...] = ()
+    source: Path | None = None  # the config file read, if any
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.home / "runs"
+
+    @property
+    def forge_dir(self) -> Path:
+        return self.home / "forge"
+
+    @property
+    def catalog_db(self) -> Path:
+        return self.home / "catalog.db"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.home / "logs"
+
+    def masked(self) -> dict[str, Any]:
+        """The effective settings as data, with every token masked (for `scaffold config show`)."""
+
+        def mask(token: str | None) -> str | None:
+            return None if not token else "****" + (token[-4:] if len(token) >= 12 else "")
+
+        return {
+            "profile": self.profile,
+            "config_file": str(self.source) if self.source else None,
+            "home": str(self.home),
+            "libraries": [str(p) for p in self.libraries],
+            "forge": {
+                "kind": self.forge.kind,
+                "owner": self.forge.owner,
+                "base_url": self.forge.base_url if self.forge.kind == "github" else None,
+                "path": str(self.forge_dir) if self.forge.kind == "local" else None,
+                "token_env": self.forge.token_env if self.forge.kind == "github" else None,
+                "token": mask(self.forge.resolved_token()) if self.forge.kind == "github" else None,
+            },
+            "catalog": {
+                "kind": self.catalog.kind,
+                "base_url": self.catalog.base_url,
+                "path": str(self.catalog_db) if self.catalog.kind == "sqlite" else None,
+                "token_env": self.catalog.token_env if self.catalog.kind == "backstage" else None,
+                "token": mask(self.catalog.resolved_token()) if self.catalog.kind == "backstage" else None,
+            },
+        }
+
+
+_FORGE_KEYS = {"kind", "owner", "base_url", "token_env", "token", "min_write_interval"}
+_CATALOG_KEYS = {"kind", "base_url", "token_env", "token", "wait_timeout"}
+
+
+def _section(data: Any, keys: set[str], where: str, problems: list[Problem]) -> dict[str, Any]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(Problem(where, "must be a table"))
+        return {}
+    for key in sorted(set(data) - keys):
+        problems.append(Problem(f"{where}.{key}", f"unknown key (known: {', '.join(sorted(keys))})"))
+    return {k: v for k, v in data.items() if k in keys}
+
+
+def load(profile: str | None = None) -> Settings:
+    """Read the config file and environment; raise ConfigError naming every problem."""
+    path = config_path()
+    data: dict[str, Any] = {}
+    problems: list[Problem] = []
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"cannot read the config file {path}", [Problem(str(path), str(exc))]) from None
+    name = profile or os.environ.get("SCAFFOLD_PROFILE") or data.get("default_profile") or BUILTIN_PROFILE
+    profiles = data.get("profiles") or {}
+    if name not in profiles and name != BUILTIN_PROFILE:
+        known = ", ".join(sorted({BUILTIN_PROFILE, *profiles}))
+        raise ConfigError(f"no profile {name!r} in {path} (known: {known})")
+    chosen = profiles.get(name) or {}
+    forge = _section(chosen.get("forge"), _FORGE_KEYS, f"profiles.{name}.forge", problems)
+    catalog = _section(chosen.get("catalog"), _CATALOG_KEYS, f"profiles.{name}.catalog", problems)
+    env = os.environ
+    if env.get("SCAFFOLD_FORGE"):
+        forge["kind"] = env["SCAFFOLD_FORGE"]
+    if env.get("SCAFFOLD_FORGE_OWNER"):
+        forge["owner"] = env["SCAFFOLD_FORGE_OWNER"]
+    if env.get("SCAFFOLD_GITHUB_URL"):
+        forge["base_url"] = env["SCAFFOLD_GITHUB_URL"]
+    if env.get("SCAFFOLD_CATALOG"):
+        catalog["kind"] = env["SCAFFOLD_CATALOG"]
+    if env.get("SCAFFOLD_BACKSTAGE_URL"):
+        catalog["base_url"] = env["SCAFFOLD_BACKSTAGE_URL"]
+    if forge.get("kind", "local") not in ("local", "github"):
+        problems.append(Problem(f"profiles.{name}.forge.kind", f"{forge['kind']!r} is not local or github"))
+    if catalog.get("kind", "sqlite") not in ("sqlite", "backstage"):
+        problems.append(Problem(f"profiles.{name}.catalog.kind", f"{catalog['kind']!r} is not sqlite or backstage"))
+    if catalog.get("kind") == "backstage" and not catalog.get("base_url"):
+        problems.append(Problem(f"profiles.{name}.catalog.base_url", "is required for a backstage catalog"))
+    libraries = data.get("libraries", [])
+    if not isinstance(libraries, list):
+        problems.append(Problem("libraries", "must be a list of paths"))
+        libraries = []
+    extra = [p for p in env.get("SCAFFOLD_LIBRARY", "").split(os.pathsep) if p]
+    if problems:
+        raise ConfigError(f"the configuration in {path} is not valid", problems)
+    try:
+        settings = Settings(
+            home=home(),
+            profile=name,
+            forge=ForgeConfig(**forge),
+            catalog=CatalogConfig(**catalog),
+            libraries=tuple(Path(p).expanduser() for p in [*extra, *libraries]),
+            source=path if path.is_file() else None,
+        )
+    except TypeError as exc:
+        raise ConfigError(f"the configuration in {path} is not valid", [Problem(name, str(exc))]) from None
+    return settings
+
+
+def with_home(settings: Settings, new_home: Path) -> Settings:
+    return replace(settings, home=new_home)
+
+
+def open_forge(settings: Settings) -> Forge:
+    """The forge the settings name; concrete modules are imported only when chosen."""
+    if settings.forge.kind == "github":
+        from scaffolder.forges.github import GitHubForge
+
+        token = settings.forge.resolved_token()
+        if not token:
+            raise ConfigError(
+                f"the github forge needs a token: set {settings.forge.token_env} "
+                f"(or `token` in the profile's forge table of {config_path()})"
+            )
+        return GitHubForge(
+            token=token,
+            owner=settings.forge.owner,
+            base_url=settings.forge.base_url,
+            min_write_interval=settings.forge.min_write_interval,
+        )
+    from scaffolder.forges.local import LocalForge
+
+    return LocalForge(settings.forge_dir, default_owner=settings.forge.owner or "local")
+
+
+def open_catalog(settings: Settings) -> Catalog:
+    """The catalog the settings name."""
+    if settings.catalog.kind == "backstage":
+        from scaffolder.catalogs.backstage import BackstageCatalog
+
+        assert settings.catalog.base_url is not None  # checked in load()
+        return BackstageCatalog(
+            settings.catalog.base_url,
+            token=settings.catalog.resolved_token(),
+            wait_timeout=settings.catalog.wait_timeout,
+        )
+    from scaffolder.catalogs.sqlite import SqliteCatalog
+
+    return SqliteCatalog(settings.catalog_db)

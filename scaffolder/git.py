@@ -1,0 +1,274 @@
+"""Thin helpers over git (through GitPython) for work trees and bare repos; the only GitPython user.
+
+Every failure becomes a `ForgeError` whose message is one line: the git subcommand and the last
+line git wrote to stderr, with any credential-looking text redacted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import git as gitpython
+
+from scaffolder.errors import ForgeError
+
+DEFAULT_NAME = "scaffold"
+DEFAULT_EMAIL = "scaffold@localhost"
+_USERINFO = re.compile(r"(://)[^/@\s]+@")
+# Never prompt for credentials and never run a pager, whatever the machine's config says.
+_BASE_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GCM_INTERACTIVE": "never"}
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A commit author or committer."""
+
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+def _redact(text: str, secrets: Sequence[str] = ()) -> str:
+    text = _USERINFO.sub(r"\1***@", text)
+    for secret in secrets:
+        for part in (secret, *secret.split()[1:]):  # the whole value, and e.g. a header's token
+            if len(part) >= 6:
+                text = text.replace(part, "***")
+    return text
+
+
+def _one_line(stderr: str) -> str:
+    """The most telling line git wrote: a push rejection, else the last error, else the last."""
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    for prefixes in (("! [",), ("fatal:", "error:")):
+        picked = [ln for ln in lines if ln.startswith(prefixes)]
+        if picked:
+            return picked[-1]
+    return lines[-1] if lines else ""
+
+
+def _subcommand(args: Sequence[str]) -> str:
+    skip = False
+    for arg in args:
+        if skip or arg.startswith("-"):
+            skip = arg in ("-C", "--git-dir")
+            continue
+        return arg
+    return "command"
+
+
+def _git(
+    args: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    ok: Sequence[int] = (0,),
+    binary: bool = False,
+) -> tuple[int, str | bytes]:
+    """Run `git ARGS`; returns (status, stdout). Statuses outside `ok` raise ForgeError."""
+    full_env = {**_BASE_ENV, **(env or {})}
+    try:
+        status, out, err = gitpython.Git().execute(
+            ["git", *args],
+            with_extended_output=True,
+            with_exceptions=False,
+            env=full_env,
+            stdout_as_string=not binary,
+            strip_newline_in_stdout=not binary,
+        )
+    except gitpython.GitCommandNotFound:
+        raise ForgeError("git is not installed or not on PATH") from None
+    if status not in ok:
+        detail = _one_line(str(err)) or f"exit status {status}"
+        secrets = list((env or {}).values())
+        raise ForgeError(f"git {_subcommand(args)} failed: {_redact(detail, secrets)}")
+    return status, out if out is not None else ""
+
+
+def _wt(worktree: Path) -> list[str]:
+    """Arguments that pin git to this work tree (no discovery of an enclosing repository)."""
+    if not (worktree / ".git").exists():
+        raise ForgeError(f"{worktree} is not a git work tree")
+    return ["-C", str(worktree)]
+
+
+def _bare(repo: Path) -> list[str]:
+    if not repo.is_dir():
+        raise ForgeError(f"no git repository at {repo}")
+    return ["--git-dir", str(repo)]
+
+
+def is_worktree(path: Path) -> bool:
+    """True when `path` itself is the top of a git work tree."""
+    return (path / ".git").exists()
+
+
+def init(worktree: Path, branch: str = "main") -> bool:
+    """Make `worktree` a git work tree on `branch` unless it is one; True when it was created."""
+    if is_worktree(worktree):
+        return False
+    worktree.mkdir(parents=True, exist_ok=True)
+    _git(["-C", str(worktree), "init", "--quiet", "-b", branch])
+    return True
+
+
+def init_bare(path: Path, branch: str = "main") -> None:
+    """Create a bare repository at `path` whose HEAD names `branch`."""
+    _git(["init", "--quiet", "--bare", "-b", branch, str(path)])
+
+
+def _config(key: str, cwd: Path | None) -> str | None:
+    args = ["-C", str(cwd)] if cwd is not None and cwd.is_dir() else []
+    _, out = _git([*args, "config", "--get", key], ok=(0, 1))
+    value = str(out).strip()
+    return value or None
+
+
+def identity(role: str = "author", worktree: Path | None = None) -> Identity:
+    """Commit identity: git config `user.*`, else `GIT_AUTHOR_*` (or `GIT_COMMITTER_*`) from the
+    environment, else `scaffold <scaffold@localhost>`."""
+    prefix = "GIT_COMMITTER" if role == "committer" else "GIT_AUTHOR"
+    name = _config("user.name", worktree) or os.environ.get(f"{prefix}_NAME") or DEFAULT_NAME
+    email = _config("user.email", worktree) or os.environ.get(f"{prefix}_EMAIL") or DEFAULT_EMAIL
+    return Identity(name, email)
+
+
+def git_date(iso: str) -> str:
+    """ISO 8601 (naive means UTC) to git's internal `<unix seconds> <+hhmm>` date format."""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        raise ForgeError(f"not an ISO 8601 date: {iso!r}") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    offset = when.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    return f"{int(when.timestamp())} {sign}{abs(minutes) // 60:02d}{abs(minutes) % 60:02d}"
+
+
+def rev_parse(path: Path, rev: str, bare: bool = False) -> str | None:
+    """The object a revision names, or None when it does not resolve."""
+    where = _bare(path) if bare else _wt(path)
+    args = [*where, "rev-parse", "--verify", "--quiet", "--end-of-options", rev]
+    status, out = _git(args, ok=(0, 1))
+    return str(out).strip() if status == 0 else None
+
+
+def tree_sha(path: Path, ref: str = "HEAD", bare: bool = False) -> str | None:
+    """The tree SHA of a commit-ish in a work tree (or a bare repo), or None when it is absent."""
+    return rev_parse(path, f"{ref}^{{tree}}", bare=bare)
+
+
+def commit_all(
+    worktree: Path,
+    message: str,
+    date: str,
+    author: Identity | None = None,
+    committer: Identity | None = None,
+) -> str:
+    """Stage everything and commit on HEAD with a fixed date; returns the commit SHA.
+
+    When the staged tree equals HEAD's tree nothing is committed and HEAD is returned, so a rerun
+    is a no-op. The same tree, message, identities, date and parent always give the same SHA.
+    """
+    where = _wt(worktree)
+    _git([*where, "add", "--all"])
+    _, tree = _git([*where, "write-tree"])
+    parent = rev_parse(worktree, "HEAD^{commit}")
+    if parent is not None and tree_sha(worktree, parent) == str(tree).strip():
+        return parent
+    author = author or identity("author", worktree)
+    committer = committer or identity("committer", worktree)
+    stamp = git_date(date)
+    env = {
+        "GIT_AUTHOR_NAME": author.name,
+        "GIT_AUTHOR_EMAIL": author.email,
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_NAME": committer.name,
+        "GIT_COMMITTER_EMAIL": committer.email,
+        "GIT_COMMITTER_DATE": stamp,
+    }
+    parents = ["-p", parent] if parent else []
+    args = [*where, "commit-tree", "--no-gpg-sign", str(tree).strip(), *parents, "-m", message]
+    _, sha = _git(args, env=env)
+    commit = str(sha).strip()
+    _git([*where, "update-ref", "HEAD", commit, *([parent] if parent else [])])
+    return commit
+
+
+def push(
+    worktree: Path,
+    url: str,
+    refspecs: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    force: bool = False,
+) -> None:
+    """Push refspecs to `url`; `env` carries auth (see `extra_header_env`), never the URL."""
+    if not refspecs:
+        raise ForgeError("nothing to push: no refspecs given")
+    flags = ["--force"] if force else []
+    _git([*_wt(worktree), "push", "--quiet", *flags, url, *refspecs], env=env)
+
+
+def fetch(
+    worktree: Path, url: str, refspecs: Sequence[str], env: Mapping[str, str] | None = None
+) -> None:
+    """Fetch refspecs from `url` into the work tree's repository."""
+    _git([*_wt(worktree), "fetch", "--quiet", "--no-tags", url, *refspecs], env=env)
+
+
+def clone(
+    url: str, dest: Path, branch: str | None = None, env: Mapping[str, str] | None = None
+) -> Path:
+    """Clone `url` into `dest` (which must not exist or be empty); returns `dest`."""
+    args = ["clone", "--quiet", *(["--branch", branch] if branch else []), "--", url, str(dest)]
+    _git(args, env=env)
+    return dest
+
+
+def extra_header_env(header: str) -> dict[str, str]:
+    """Environment that adds one HTTP header (e.g. `Authorization: ...`) to git's requests.
+
+    Uses `GIT_CONFIG_COUNT`, so the secret lives only in the child process's environment.
+    """
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "http.extraHeader",
+        "GIT_CONFIG_VALUE_0": header,
+    }
+
+
+def read_file(repo: Path, ref: str, path: str) -> bytes | None:
+    """One file's bytes at `ref` in a bare repo, or None when the ref or the file is absent."""
+    blob = rev_parse(repo, f"{ref}:{path.lstrip('/')}^{{blob}}", bare=True)
+    if blob is None:
+        return None
+    _, out = _git([*_bare(repo), "cat-file", "blob", blob], binary=True)
+    return out if isinstance(out, bytes) else out.encode()
+
+
+def list_branches(repo: Path, bare: bool = True) -> list[str]:
+    """Branch names (without `refs/heads/`), sorted."""
+    where = _bare(repo) if bare else _wt(repo)
+    _, out = _git([*where, "for-each-ref", "--format=%(refname:strip=2)", "refs/heads/"])
+    return sorted(line for line in str(out).splitlines() if line)
+
+
+def head_branch(repo: Path, bare: bool = True) -> str | None:
+    """The branch HEAD points at (even when it has no commit yet), or None when detached."""
+    where = _bare(repo) if bare else _wt(repo)
+    status, out = _git([*where, "symbolic-ref", "--quiet", "--short", "HEAD"], ok=(0, 1))
+    return str(out).strip() if status == 0 else None
+
+
+def is_ancestor(repo: Path, ancestor: str, descendant: str, bare: bool = True) -> bool:
+    """True when commit `ancestor` is reachable from `descendant` (or equal to it)."""
+    where = _bare(repo) if bare else _wt(repo)
+    status, _ = _git([*where, "merge-base", "--is-ancestor", ancestor, descendant], ok=(0, 1))
+    return status == 0

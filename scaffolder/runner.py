@@ -1,0 +1,329 @@
+"""Running a golden path's steps: validate every step first, then run them in order, journaling.
+
+Before the first step runs, every step's input is rendered (outputs of earlier steps stand in as
+typed placeholders) and validated against its action's input model, so a template or answer
+mistake fails with no side effect. Each finished step's outputs go to the run's journal; resuming
+replays the journal and runs only what is left.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ValidationError
+
+from scaffolder import record as records
+from scaffolder import redact
+from scaffolder.action import ActionContext, AnyAction
+from scaffolder.catalogs.base import Catalog
+from scaffolder.errors import ActionError, Interrupted, Problem, RenderError, ScaffoldError
+from scaffolder.expressions import render_value, truthy
+from scaffolder.forges.base import Forge
+from scaffolder.parameters import Answers
+from scaffolder.registry import registry
+from scaffolder.runs import JournalEntry, Run, RunInfo, list_runs, new_run_id, now_iso
+from scaffolder.template import Step, Template
+
+log = logging.getLogger("scaffolder.run")
+
+EventKind = Literal["start", "done", "skipped", "replayed", "failed"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """Progress of a run, for the CLI's progress lines."""
+
+    kind: EventKind
+    index: int
+    total: int
+    step: Step
+    seconds: float = 0.0
+    detail: str = ""
+
+
+OnEvent = Callable[[Event], None]
+
+
+@dataclass
+class PlannedStep:
+    step: Step
+    action_id: str
+    runs: bool  # False when its `if` is false
+    input: dict[str, Any]  # rendered with placeholders for later outputs (for display)
+
+
+@dataclass
+class Outcome:
+    """What a finished (or dry) run produced."""
+
+    run_id: str
+    template: str
+    version: str
+    status: str
+    dry_run: bool
+    steps: dict[str, dict[str, Any]]
+    links: list[dict[str, str]]
+    plan: list[PlannedStep] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # dry run: the generated tree
+    workspace: Path | None = None
+
+    def step_output(self, action_id: str, key: str) -> Any:
+        """The first output named `key` of a step using `action_id` (e.g. repo:create's repo_url)."""
+        for planned in self.plan:
+            if planned.action_id == action_id and planned.step.id in self.steps:
+                value = self.steps[planned.step.id].get(key)
+                if value is not None:
+                    return value
+        return None
+
+
+def expression_context(
+    template: Template, answers: Mapping[str, Any], steps: Mapping[str, Mapping[str, Any]], run_id: str
+) -> dict[str, Any]:
+    return {
+        "parameters": dict(answers),
+        "steps": {sid: {"output": dict(out)} for sid, out in steps.items()},
+        "template": {"name": template.name, "version": template.version},
+        "run": {"id": run_id},
+    }
+
+
+def _placeholder(annotation: Any, label: str) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _placeholder(args[0], label) if args else None
+    if annotation is bool:
+        return False
+    if annotation is int:
+        return 0
+    if annotation is float:
+        return 0.0
+    if origin is list or annotation is list:
+        return []
+    if origin is dict or annotation is dict:
+        return {}
+    return f"<{label}>"
+
+
+def placeholder_output(action: AnyAction, step_id: str) -> dict[str, Any]:
+    """Typed stand-ins for a step's outputs, used to validate later steps before anything runs."""
+    model: type[BaseModel] = action.output
+    return {
+        name: _placeholder(info.annotation, f"steps.{step_id}.output.{name}")
+        for name, info in model.model_fields.items()
+    }
+
+
+def _input_problems(template: Template, index: int, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        key = ".".join(str(p) for p in loc)
+        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        where = template.where("spec", "steps", index, "input", *loc)
+        step = template.steps[index]
+        problems.append(Problem(where, f"step {step.id} ({step.action}): input {key}: {msg}"))
+    return problems
+
+
+def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[PlannedStep]:
+    """Render and validate every step's input; raise one error listing every problem."""
+    actions = registry()
+    problems: list[Problem] = []
+    outputs: dict[str, dict[str, Any]] = {}
+    planned: list[PlannedStep] = []
+    for index, step in enumerate(template.steps):
+        action = actions.get(step.action)
+        if action is None:
+            problems.append(
+                Problem(
+                    template.where("spec", "steps", index, "action"),
+                    f"step {step.id}: unknown action {step.action!r} (installed: {', '.join(sorted(actions))})",
+                )
+            )
+            continue
+        ctx = expression_context(template, answers.values, outputs, run_id)
+        try:
+            runs = truthy(step.if_, ctx, f"steps.{step.id}.if")
+        except RenderError as exc:
+            problems.extend(Problem(template.where("spec", "steps", index, "if"), str(p)) for p in exc.problems)
+            continue
+        rendered: dict[str, Any] = {}
+        if runs:
+            try:
+                rendered = render_value(step.input, ctx, f"steps.{step.id}.input")
+                action.parse(rendered)
+            except RenderError as exc:
+                problems.extend(
+                    Problem(template.where("spec", "steps", index, "input"), str(p)) for p in exc.problems
+                )
+            except ValidationError as exc:
+                problems.extend(_input_problems(template, index, exc))
+            outputs[step.id] = placeholder_output(action, step.id)
+        planned.append(PlannedStep(step, step.action, runs, redact.data(rendered, answers.secret_values())))
+    if problems:
+        raise ActionError(f"the steps of {template.name} cannot run", problems)
+    return planned
+
+
+@dataclass
+class Runner:
+    """Runs one golden path's steps against a forge and a catalog."""
+
+    forge: Forge
+    catalog: Catalog
+    on_event: OnEvent = lambda event: None
+
+    def start(
+        self,
+        template: Template,
+        library: str,
+        answers: Answers,
+        runs_dir: Path,
+        profile: str,
+        dry_run: bool = False,
+    ) -> Outcome:
+        """Validate, then run every step in a new run folder (a temp folder for a dry run)."""
+        run_id = new_run_id(template.name)
+        planned = plan(template, answers, run_id)
+        info = RunInfo(
+            run_id=run_id,
+            template=template.name,
+            version=template.version,
+            template_path=str(template.path),
+            library=library,
+            answers=answers.public(),
+            secret_parameters=sorted(answers.secret),
+            started_at=now_iso(),
+            profile=profile,
+        )
+        if not dry_run:
+            return self._execute(Run.create(runs_dir, info), template, answers, planned, dry_run=False)
+        with tempfile.TemporaryDirectory(prefix="scaffold-dry-run-") as tmp:
+            run = Run.create(Path(tmp), info)
+            outcome = self._execute(run, template, answers, planned, dry_run=True)
+            outcome.files = sorted(
+                p.relative_to(run.workspace).as_posix()
+                for p in run.workspace.rglob("*")
+                if p.is_file() and ".git" not in p.relative_to(run.workspace).parts
+            )
+            outcome.workspace = None
+            shutil.rmtree(run.folder, ignore_errors=True)
+            return outcome
+
+    def resume(self, run: Run, template: Template, answers: Answers) -> Outcome:
+        """Finish a failed or interrupted run: journaled steps are replayed, not rerun."""
+        planned = plan(template, answers, run.run_id)
+        info = run.info()
+        info.status, info.error = "running", None
+        run.save(info)
+        return self._execute(run, template, answers, planned, dry_run=False)
+
+    def _execute(
+        self, run: Run, template: Template, answers: Answers, planned: list[PlannedStep], dry_run: bool
+    ) -> Outcome:
+        info = run.info()
+        secrets = answers.secret_values()
+        journal = run.journal()
+        outputs: dict[str, dict[str, Any]] = {}
+        actions = registry()
+        ctx = ActionContext(
+            workspace=run.workspace,
+            template_dir=template.path,
+            template=template,
+            parameters=answers.values,
+            forge=self.forge,
+            catalog=self.catalog,
+            run_id=run.run_id,
+            dry_run=dry_run,
+            started_at=info.started_at,
+        )
+        ctx.write_record = lambda: records.write(
+            run.workspace,
+            records.Record(
+                template=records.RecordTemplate(name=template.name, version=template.version, source=info.library),
+                answers=answers.public(),
+                secret_parameters=sorted(answers.secret),
+                run_id=run.run_id,
+                created_at=info.started_at,
+                files=records.manifest(run.workspace),
+            ),
+        )
+        total = len(planned)
+        current: PlannedStep | None = None
+        try:
+            for index, current in enumerate(planned, start=1):
+                step = current.step
+                done = journal.get(step.id)
+                if done is not None:
+                    outputs[step.id] = done.output
+                    self.on_event(Event("replayed", index, total, step))
+                    continue
+                context = expression_context(template, answers.values, outputs, run.run_id)
+                if not truthy(step.if_, context, f"steps.{step.id}.if"):
+                    run.append(JournalEntry(step.id, "skipped", {}))
+                    self.on_event(Event("skipped", index, total, step))
+                    continue
+                action = actions[step.action]
+                self.on_event(Event("start", index, total, step))
+                began = time.perf_counter()
+                raw = render_value(step.input, context, f"steps.{step.id}.input")
+                if dry_run and not action.supports_dry_run:
+                    result = placeholder_output(action, step.id)
+                else:
+                    result = action.run(ctx, raw).model_dump(mode="json")
+                result = redact.data(result, secrets)
+                outputs[step.id] = result
+                if not dry_run:
+                    run.append(JournalEntry(step.id, "done", result))
+                self.on_event(Event("done", index, total, step, time.perf_counter() - began))
+        except KeyboardInterrupt:
+            info.status, info.error = "interrupted", "interrupted by the user"
+            run.save(info)
+            raise Interrupted(
+                f"interrupted; finish it with: scaffold resume {run.run_id}" if not dry_run else "interrupted"
+            ) from None
+        except ScaffoldError as exc:
+            if current is not None:
+                self.on_event(Event("failed", planned.index(current) + 1, total, current.step, detail=exc.message))
+            info.status, info.error = "failed", redact.text(exc.render(), secrets)
+            run.save(info)
+            if not dry_run:
+                exc.message = f"{exc.message} (step {current.step.id if current else '?'}; " \
+                              f"fix the cause, then: scaffold resume {run.run_id})"
+            raise
+        except Exception as exc:
+            info.status, info.error = "failed", redact.text(f"{type(exc).__name__}: {exc}", secrets)
+            run.save(info)
+            raise
+        context = expression_context(template, answers.values, outputs, run.run_id)
+        links = [
+            {"title": link.title, "url": str(render_value(link.url, context, f"output.links.{link.title}"))}
+            for link in template.model.spec.output.links
+        ]
+        info.status, info.outputs = "done", {"steps": outputs, "links": links}
+        run.save(info)
+        return Outcome(
+            run_id=run.run_id,
+            template=template.name,
+            version=template.version,
+            status="done",
+            dry_run=dry_run,
+            steps=outputs,
+            links=links,
+            plan=planned,
+            workspace=run.workspace,
+        )
+
+
+__all__ = ["Event", "Outcome", "PlannedStep", "Runner", "list_runs", "plan"]
