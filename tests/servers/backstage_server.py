@@ -1,0 +1,342 @@
+"""A real Backstage catalog backend for the test suite, started once per session.
+
+The npm packages in `tests/servers/backstage/` (catalog plugin only, SQLite in memory) are
+installed with `npm ci` into a cache directory keyed by a hash of `package.json` and
+`package-lock.json`: `$SCAFFOLD_TEST_CACHE/backstage-<hash>/`, or
+`~/.cache/scaffold-tests/backstage-<hash>/`. A cold install takes about 100 s (mostly compiling
+better-sqlite3); later runs reuse it. Install into a temporary sibling under a file lock, then
+rename, so concurrent test processes never see a half-installed directory.
+
+Each start copies `index.js` and the app-config files into a fresh run directory *inside* the
+cache directory (so Node resolves the cached `node_modules` from there), picks a free loopback
+port, starts `node index.js --config app-config.yaml --config app-config.token.yaml` (static
+token auth), and polls until the catalog answers.
+
+Beside the backend runs a small HTTP file server on loopback whose host is listed under
+`backend.reading.allow`, so tests can register `url` locations as well as `file` ones: write a
+file under `server.files_dir` and register `server.file_url(name)`.
+
+Warm the cache ahead of the tests (CI)::
+
+    python -m tests.servers.backstage_server --install
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+SOURCE_DIR = Path(__file__).resolve().parent / "backstage"
+INSTALL_FILES = ("package.json", "package-lock.json")
+RUN_FILES = ("index.js", "app-config.yaml", "app-config.token.yaml")
+TOKEN = "test-token-0123456789"
+READY_TIMEOUT = 60.0
+INSTALL_HINT = (
+    "The Backstage test backend needs Node.js 20+ and npm (plus a C++ toolchain, make and "
+    "python3 to build better-sqlite3). Install them, e.g. `apt-get install nodejs npm g++ make`, "
+    "then warm the cache with `python -m tests.servers.backstage_server --install`."
+)
+
+
+class BackstageUnavailable(RuntimeError):
+    """Node/npm are missing, the install failed, or the backend did not start."""
+
+
+def fingerprint() -> str:
+    """A short hash of package.json + package-lock.json: what the installed tree depends on."""
+    digest = hashlib.sha256()
+    for name in INSTALL_FILES:
+        digest.update(name.encode() + b"\0" + (SOURCE_DIR / name).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def cache_root() -> Path:
+    env = os.environ.get("SCAFFOLD_TEST_CACHE")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "scaffold-tests"
+
+
+def install_dir() -> Path:
+    return cache_root() / f"backstage-{fingerprint()}"
+
+
+def _require_tools() -> tuple[str, str]:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        missing = " and ".join(n for n, p in (("node", node), ("npm", npm)) if not p)
+        raise BackstageUnavailable(f"{missing} not found on PATH. {INSTALL_HINT}")
+    return node, npm
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    import fcntl  # POSIX only, like the rest of the test servers
+
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _is_installed(target: Path) -> bool:
+    return (target / ".installed").is_file() and (target / "node_modules").is_dir()
+
+
+def ensure_installed(*, quiet: bool = True) -> Path:
+    """Install the backend's npm packages into the cache (once) and return that directory."""
+    target = install_dir()
+    if _is_installed(target):
+        return target
+    _, npm = _require_tools()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _file_lock(target.parent / f"{target.name}.lock"):
+        if _is_installed(target):  # another process finished while we waited
+            return target
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            for name in INSTALL_FILES:
+                shutil.copy2(SOURCE_DIR / name, staging / name)
+            started = time.monotonic()
+            proc = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=staging,
+                stdout=subprocess.PIPE if quiet else None,
+                stderr=subprocess.STDOUT if quiet else None,
+                text=True,
+                check=False,
+            )
+            if proc.returncode != 0:
+                tail = "\n".join((proc.stdout or "").splitlines()[-30:])
+                raise BackstageUnavailable(
+                    f"`npm ci` for the Backstage test backend failed (exit {proc.returncode}) "
+                    f"in {staging}.\n{tail}\n{INSTALL_HINT}"
+                )
+            (staging / ".installed").write_text(
+                json.dumps({"seconds": round(time.monotonic() - started, 1)}) + "\n"
+            )
+            if target.exists():  # a stale, unfinished install: replace it
+                shutil.rmtree(target)
+            staging.rename(target)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@dataclass
+class FileServer:
+    """Serves a directory over HTTP on loopback, for Backstage `url` locations."""
+
+    root: Path
+    port: int = 0
+    _server: http.server.ThreadingHTTPServer | None = field(default=None, repr=False)
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> FileServer:
+        handler = functools.partial(_QuietHandler, directory=str(self.root))
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        self._server.daemon_threads = True
+        self.port = int(self._server.server_address[1])
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+
+@dataclass
+class BackstageServer:
+    """A running backend: `base_url`, `token`, and a served directory for url locations."""
+
+    base_url: str
+    token: str
+    files_dir: Path
+    files_url: str
+    log_path: Path
+    process: subprocess.Popen[bytes] = field(repr=False)
+
+    def file_url(self, relative: str) -> str:
+        """The URL Backstage may read for a file written at `files_dir / relative`."""
+        return f"{self.files_url}/{relative.lstrip('/')}"
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def _wait_ready(server: BackstageServer, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(
+        f"{server.base_url}/api/catalog/entities?limit=1",
+        headers={"Authorization": f"Bearer {server.token}"},
+    )
+    while True:
+        code = server.process.poll()
+        if code is not None:
+            raise BackstageUnavailable(
+                f"the Backstage test backend exited with {code} before it was ready:\n"
+                f"{server.log_tail()}"
+            )
+        try:
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            raise BackstageUnavailable(
+                f"the Backstage test backend was not ready after {timeout:.0f} s:\n"
+                f"{server.log_tail()}"
+            )
+        time.sleep(0.1)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def run_backstage(
+    reading_allow: Sequence[str] = (), ready_timeout: float = READY_TIMEOUT
+) -> Iterator[BackstageServer]:
+    """Install if needed, start a backend (plus a file server) and stop both on exit.
+
+    `reading_allow` adds hosts (`host` or `host:port`) Backstage may read `url` locations from,
+    besides the file server this starts.
+    """
+    node, _ = _require_tools()
+    installed = ensure_installed()
+    run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=installed))
+    files = FileServer(run_dir / "files")
+    files.root.mkdir()
+    files.start()
+    try:
+        for name in RUN_FILES:
+            shutil.copy2(SOURCE_DIR / name, run_dir / name)
+        allow = [{"host": files.host}, *({"host": h} for h in reading_allow)]
+        log_path = run_dir / "backend.log"
+        for attempt in range(3):
+            port = free_port()
+            base_url = f"http://127.0.0.1:{port}"
+            env = {
+                **os.environ,
+                "APP_CONFIG_backend_listen_port": str(port),
+                "APP_CONFIG_backend_baseUrl": base_url,
+                "APP_CONFIG_backend_reading_allow": json.dumps(allow),
+                "NODE_ENV": "development",
+            }
+            with log_path.open("wb") as log:
+                process = subprocess.Popen(
+                    [node, "index.js", "--config", "app-config.yaml",
+                     "--config", "app-config.token.yaml"],
+                    cwd=run_dir,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            server = BackstageServer(
+                base_url=base_url,
+                token=TOKEN,
+                files_dir=files.root,
+                files_url=f"http://{files.host}",
+                log_path=log_path,
+                process=process,
+            )
+            try:
+                _wait_ready(server, ready_timeout)
+            except BackstageUnavailable:
+                _stop(process)
+                if attempt < 2 and "EADDRINUSE" in server.log_tail():
+                    continue  # lost the race for the port: pick another
+                raise
+            break
+        try:
+            yield server
+        finally:
+            _stop(server.process)
+    finally:
+        files.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def backstage() -> Iterator[BackstageServer]:
+    """A real Backstage catalog backend (static token auth), shared by the whole session."""
+    try:
+        with run_backstage() as server:
+            yield server
+    except BackstageUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--install", action="store_true", help="install into the cache and exit")
+    parser.add_argument("--serve", action="store_true", help="start a backend until Ctrl-C")
+    args = parser.parse_args(argv)
+    try:
+        if args.serve:
+            with run_backstage() as server:
+                print(f"Backstage at {server.base_url} (token {server.token}); Ctrl-C stops it")
+                with contextlib.suppress(KeyboardInterrupt):
+                    server.process.wait()
+            return 0
+        started = time.monotonic()
+        path = ensure_installed(quiet=False)
+        print(f"{path} ({time.monotonic() - started:.1f} s)")
+        return 0
+    except BackstageUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
