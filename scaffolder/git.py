@@ -45,12 +45,12 @@ def _redact(text: str, secrets: Sequence[str] = ()) -> str:
 
 
 def _one_line(stderr: str) -> str:
-    """The most telling line git wrote: a push rejection, else the last error, else the last."""
-    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    """The most telling line git wrote: a push rejection, else the first error, else the last."""
+    lines = [" ".join(ln.split()) for ln in stderr.splitlines() if ln.strip()]
     for prefixes in (("! [",), ("fatal:", "error:")):
         picked = [ln for ln in lines if ln.startswith(prefixes)]
         if picked:
-            return picked[-1]
+            return picked[0]
     return lines[-1] if lines else ""
 
 
@@ -246,10 +246,13 @@ def extra_header_env(header: str) -> dict[str, str]:
 
 def read_file(repo: Path, ref: str, path: str) -> bytes | None:
     """One file's bytes at `ref` in a bare repo, or None when the ref or the file is absent."""
-    blob = rev_parse(repo, f"{ref}:{path.lstrip('/')}^{{blob}}", bare=True)
-    if blob is None:
+    sha = rev_parse(repo, f"{ref}:{path.lstrip('/')}", bare=True)
+    if sha is None:
         return None
-    _, out = _git([*_bare(repo), "cat-file", "blob", blob], binary=True)
+    _, kind = _git([*_bare(repo), "cat-file", "-t", sha])
+    if str(kind).strip() != "blob":
+        return None
+    _, out = _git([*_bare(repo), "cat-file", "blob", sha], binary=True)
     return out if isinstance(out, bytes) else out.encode()
 
 
