@@ -1,0 +1,452 @@
+"""The wizard, driven in-process: keystrokes go through a prompt_toolkit pipe input."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import questionary
+from prompt_toolkit.input import PipeInput, create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.plain_text import PlainTextOutput
+
+from scaffolder import wizard
+from scaffolder.errors import AnswersError, Interrupted
+from scaffolder.parameters import Answers, resolve
+from scaffolder.template import Template, load_template
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+SPACE = " "
+CTRL_C = "\x03"
+CLEAR = "\x15"  # ctrl-u: delete the prefilled text before the cursor
+
+HEAD = """\
+apiVersion: scaffold/v1
+kind: GoldenPath
+metadata:
+  name: demo
+  owner: group:test-guild
+spec:
+  version: 1.2.3
+  parameters:
+"""
+
+
+def make(tmp_path: Path, parameters: str) -> Template:
+    (tmp_path / "template.yaml").write_text(HEAD + parameters)
+    return load_template(tmp_path)
+
+
+@pytest.fixture
+def pipe() -> Iterator[PipeInput]:
+    with create_pipe_input() as inp:
+        yield inp
+
+
+def run_ask(
+    template: Template, pipe: PipeInput, keys: str, given: dict[str, Any] | None = None
+) -> Answers:
+    pipe.send_text(keys)
+    return wizard.ask(template, given, input=pipe, output=DummyOutput())
+
+
+EVERY_TYPE = """\
+    - id: name
+      type: string
+      pattern: '^[a-z][a-z0-9-]+$'
+      help: DNS-safe name
+    - id: replicas
+      type: integer
+      minimum: 1
+      maximum: 5
+    - id: public
+      type: boolean
+    - id: language
+      type: choice
+      choices: [python, go, {value: rust, label: Rust (beta)}]
+    - id: features
+      type: multi-choice
+      choices: [db, cache, queue]
+"""
+
+
+def test_every_type(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, EVERY_TYPE)
+    keys = "".join(
+        [
+            "svc-a" + ENTER,  # name
+            "3" + ENTER,  # replicas
+            "y",  # public (auto-enter)
+            DOWN + DOWN + ENTER,  # language: rust
+            SPACE + DOWN + DOWN + SPACE + ENTER,  # features: db, queue
+        ]
+    )
+    answers = run_ask(template, pipe, keys)
+    assert answers.values == {
+        "name": "svc-a",
+        "replicas": 3,
+        "public": True,
+        "language": "rust",
+        "features": ["db", "queue"],
+    }
+    assert answers == resolve(template, answers.values)
+
+
+def test_when_false_skips_the_dependent_parameter(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(
+        tmp_path,
+        """\
+    - id: kubernetes
+      type: boolean
+      default: true
+    - id: replicas
+      type: integer
+      default: 2
+      when: ${{ parameters.kubernetes }}
+    - id: owner
+      type: string
+""",
+    )
+    # If replicas were asked, "team-a" would be typed into it and fail as a non-integer.
+    answers = run_ask(template, pipe, "n" + "team-a" + ENTER)
+    assert answers.values == {"kubernetes": False, "owner": "team-a"}
+
+
+def test_when_true_asks_the_dependent_parameter(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(
+        tmp_path,
+        """\
+    - id: kubernetes
+      type: boolean
+      default: true
+    - id: replicas
+      type: integer
+      default: 2
+      when: ${{ parameters.kubernetes }}
+""",
+    )
+    answers = run_ask(template, pipe, ENTER + CLEAR + "4" + ENTER)
+    assert answers.values == {"kubernetes": True, "replicas": 4}
+
+
+def test_computed_default_is_prefilled_and_accepted_with_enter(
+    tmp_path: Path, pipe: PipeInput
+) -> None:
+    template = make(
+        tmp_path,
+        """\
+    - id: name
+      type: string
+    - id: database
+      type: string
+      default: ${{ parameters.name }}-db
+    - id: replicas
+      type: integer
+      default: 2
+""",
+    )
+    answers = run_ask(template, pipe, "orders" + ENTER + ENTER + ENTER)
+    assert answers.values == {"name": "orders", "database": "orders-db", "replicas": 2}
+
+
+def test_choice_and_multi_choice_defaults(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(
+        tmp_path,
+        """\
+    - id: language
+      type: choice
+      choices: [python, go, rust]
+      default: go
+    - id: features
+      type: multi-choice
+      choices: [db, cache, queue]
+      default: [cache, queue]
+""",
+    )
+    answers = run_ask(template, pipe, ENTER + ENTER)
+    assert answers.values == {"language": "go", "features": ["cache", "queue"]}
+
+
+@pytest.mark.parametrize(
+    ("param", "keys", "expected"),
+    [
+        pytest.param(
+            "    - id: name\n      type: string\n      pattern: '^[a-z]+$'\n",
+            "Bad_Name" + ENTER + CLEAR + "good" + ENTER,
+            "good",
+            id="pattern-mismatch",
+        ),
+        pytest.param(
+            "    - id: n\n      type: integer\n      minimum: 1\n      maximum: 5\n",
+            "9" + ENTER + CLEAR + "0" + ENTER + CLEAR + "5" + ENTER,
+            5,
+            id="out-of-bounds",
+        ),
+        pytest.param(
+            "    - id: n\n      type: integer\n",
+            "three" + ENTER + CLEAR + "3" + ENTER,
+            3,
+            id="not-an-integer",
+        ),
+        pytest.param(
+            "    - id: name\n      type: string\n",
+            ENTER + "x" + ENTER,
+            "x",
+            id="required-empty",
+        ),
+    ],
+)
+def test_invalid_input_is_asked_again(
+    tmp_path: Path, pipe: PipeInput, param: str, keys: str, expected: Any
+) -> None:
+    template = make(tmp_path, param)
+    answers = run_ask(template, pipe, keys)
+    assert list(answers.values.values()) == [expected]
+
+
+def test_validation_message_is_the_coerce_reason(
+    tmp_path: Path, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The toolbar is not rendered while typeahead is being consumed, so check what the prompt's
+    # validator tells the user instead.
+    template = make(tmp_path, "    - id: n\n      type: integer\n      maximum: 5\n")
+    validators: list[Any] = []
+    real_text = questionary.text
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        validators.append(kwargs["validate"])
+        return real_text(*args, **kwargs)
+
+    monkeypatch.setattr(questionary, "text", spy)
+    run_ask(template, pipe, "9" + ENTER + CLEAR + "1" + ENTER)
+    [validate] = validators
+    assert validate("9") == "must be at most 5, got 9"
+    assert validate("x") == "expected an integer, got 'x'"
+    assert validate("") == "a value is required"
+    assert validate("5") is True
+
+
+def test_multi_choice_required_needs_a_selection(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, "    - id: f\n      type: multi-choice\n      choices: [a, b]\n")
+    answers = run_ask(template, pipe, ENTER + DOWN + SPACE + ENTER)
+    assert answers.values == {"f": ["b"]}
+
+
+def test_optional_parameters_accept_an_empty_answer(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(
+        tmp_path,
+        """\
+    - id: description
+      type: string
+      required: false
+    - id: port
+      type: integer
+      required: false
+    - id: tier
+      type: choice
+      required: false
+      choices: [gold, silver]
+    - id: extras
+      type: multi-choice
+      required: false
+      choices: [a, b]
+""",
+    )
+    answers = run_ask(template, pipe, ENTER * 4)
+    assert answers.values == {"description": None, "port": None, "tier": None, "extras": []}
+    assert answers == resolve(template, {})
+
+
+def test_given_values_are_not_asked(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, EVERY_TYPE)
+    given = {"name": "svc-b", "replicas": "2", "public": "false", "language": "go"}
+    answers = run_ask(template, pipe, DOWN + SPACE + ENTER, given)
+    assert answers.values == {
+        "name": "svc-b",
+        "replicas": 2,
+        "public": False,
+        "language": "go",
+        "features": ["cache"],
+    }
+
+
+def test_all_given_asks_nothing(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, EVERY_TYPE)
+    given = {
+        "name": "svc-c",
+        "replicas": 1,
+        "public": True,
+        "language": "rust",
+        "features": "db,cache",
+    }
+    answers = wizard.ask(template, given, input=pipe, output=DummyOutput())
+    assert answers == resolve(template, given)
+
+
+def test_bad_given_value_is_asked_again_with_the_reason(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(
+        tmp_path, "    - id: replicas\n      type: integer\n      minimum: 1\n      maximum: 5\n"
+    )
+    buffer = io.StringIO()
+    pipe.send_text("4" + ENTER)
+    answers = wizard.ask(template, {"replicas": "12"}, input=pipe, output=PlainTextOutput(buffer))
+    assert answers.values == {"replicas": 4}
+    assert "replicas: must be at most 5, got 12" in buffer.getvalue()
+
+
+def test_unknown_given_parameter_fails_before_asking(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, "    - id: name\n      type: string\n")
+    with pytest.raises(AnswersError) as info:
+        wizard.ask(template, {"nmae": "x"}, input=pipe, output=DummyOutput())
+    assert "nmae: unknown parameter (known: name)" in info.value.render()
+
+
+SECRET = """\
+    - id: name
+      type: string
+    - id: token
+      type: string
+      secret: true
+      pattern: '^tok-[a-z0-9]+$'
+"""
+
+
+def test_secret_is_asked_with_a_password_prompt_and_never_shown(
+    tmp_path: Path, pipe: PipeInput
+) -> None:
+    template = make(tmp_path, SECRET)
+    buffer = io.StringIO()
+    pipe.send_text("svc" + ENTER + "tok-s3cr3t" + ENTER + "y")
+    out = PlainTextOutput(buffer)
+    answers = wizard.ask(template, input=pipe, output=out)
+    assert answers.values["token"] == "tok-s3cr3t"
+    assert answers.secret == {"token"}
+    assert wizard.confirm(template, answers, input=pipe, output=out) is True
+    shown = buffer.getvalue()
+    assert "tok-s3cr3t" not in shown  # neither while typing (password prompt) nor in the summary
+    assert "*" * len("tok-s3cr3t") in shown
+    assert "••••••" in shown
+
+
+def test_bad_given_secret_reason_hides_the_value(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, SECRET)
+    buffer = io.StringIO()
+    pipe.send_text("tok-ok" + ENTER)
+    answers = wizard.ask(
+        template,
+        {"name": "svc", "token": "Leaked-Value"},
+        input=pipe,
+        output=PlainTextOutput(buffer),
+    )
+    assert answers.values["token"] == "tok-ok"
+    assert "token:" in buffer.getvalue()
+    assert "Leaked-Value" not in buffer.getvalue()
+
+
+def test_summary_masks_secrets_and_values_derived_from_them(tmp_path: Path) -> None:
+    template = make(
+        tmp_path,
+        SECRET
+        + """\
+    - id: url
+      type: string
+      default: https://x:${{ parameters.token }}@host
+    - id: public
+      type: boolean
+      default: false
+    - id: features
+      type: multi-choice
+      choices: [db, cache]
+      required: false
+""",
+    )
+    answers = resolve(template, {"name": "svc", "token": "tok-abc"})
+    text = wizard.summary(template, answers)
+    assert "tok-abc" not in text
+    lines = text.splitlines()
+    assert lines[0].split() == ["name", "svc"]
+    assert lines[1].split() == ["token", "••••••"]
+    assert lines[2].split() == ["url", "https://x:••••••@host"]
+    assert lines[3].split() == ["public", "no"]
+    assert lines[4].split() == ["features", "(none)"]
+
+
+@pytest.mark.parametrize(("keys", "expected"), [("y", True), ("n", False), (ENTER, True)])
+def test_confirm(tmp_path: Path, pipe: PipeInput, keys: str, expected: bool) -> None:
+    template = make(tmp_path, SECRET)
+    answers = resolve(template, {"name": "svc", "token": "tok-1"})
+    buffer = io.StringIO()
+    pipe.send_text(keys)
+    result = wizard.confirm(template, answers, input=pipe, output=PlainTextOutput(buffer))
+    assert result is expected
+    assert "Create svc from demo@1.2.3?" in buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("param", "keys"),
+    [
+        pytest.param("    - id: a\n      type: string\n", "ab" + CTRL_C, id="text"),
+        pytest.param(
+            "    - id: a\n      type: string\n      secret: true\n", CTRL_C, id="password"
+        ),
+        pytest.param("    - id: a\n      type: boolean\n", CTRL_C, id="confirm"),
+        pytest.param(
+            "    - id: a\n      type: choice\n      choices: [x, y]\n", DOWN + CTRL_C, id="select"
+        ),
+        pytest.param(
+            "    - id: a\n      type: multi-choice\n      choices: [x, y]\n",
+            SPACE + CTRL_C,
+            id="checkbox",
+        ),
+    ],
+)
+def test_ctrl_c_raises_interrupted(tmp_path: Path, pipe: PipeInput, param: str, keys: str) -> None:
+    template = make(tmp_path, param)
+    with pytest.raises(Interrupted) as info:
+        run_ask(template, pipe, keys)
+    assert info.value.message == "cancelled; nothing was created"
+    assert info.value.exit_code == 130
+
+
+def test_ctrl_c_at_confirm_raises_interrupted(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, "    - id: name\n      type: string\n")
+    answers = resolve(template, {"name": "svc"})
+    pipe.send_text(CTRL_C)
+    with pytest.raises(Interrupted):
+        wizard.confirm(template, answers, input=pipe, output=DummyOutput())
+
+
+def test_wizard_and_batch_mode_agree(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(
+        tmp_path,
+        """\
+    - id: name
+      type: string
+    - id: kubernetes
+      type: boolean
+      default: true
+    - id: replicas
+      type: integer
+      default: 2
+      when: ${{ parameters.kubernetes }}
+    - id: database
+      type: string
+      default: ${{ parameters.name }}-db
+""",
+    )
+    answers = run_ask(template, pipe, "shop" + ENTER + ENTER + ENTER + ENTER)
+    assert answers == resolve(template, {"name": "shop"})
+
+
+def test_questionary_is_imported_only_by_the_wizard() -> None:
+    root = Path(wizard.__file__).parent
+    importers = sorted(
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if "import questionary" in path.read_text() or "from questionary" in path.read_text()
+    )
+    assert importers == ["wizard.py"]
