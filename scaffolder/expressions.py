@@ -13,7 +13,8 @@ from functools import cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 
 from scaffolder.errors import Problem, RenderError
 

@@ -286,3 +286,16 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def ask_secrets(
+    template: Template, ids: list[str], *, input: Input | None = None, output: Output | None = None
+) -> dict[str, Any]:
+    """Ask again for secret answers a resumed run needs (secrets are never stored)."""
+    io = _IO(input, output)
+    out: dict[str, Any] = {}
+    for pid in ids:
+        param = template.parameter(pid)
+        if param is not None:
+            out[pid] = _ask_one(param, None, io)
+    return out

@@ -1,0 +1,155 @@
+"""`scaffold new` and `scaffold resume` as library functions: answers in, runs out.
+
+Answers come from layered sources (values file, then `--set`, then the wizard for what is still
+open); every service of a batch is validated, answers and steps alike, before the first one runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scaffolder import config, library, yamlio
+from scaffolder.errors import AnswersError, Problem, RunError, ScaffoldError, TemplateError
+from scaffolder.parameters import Answers, resolve
+from scaffolder.runner import OnEvent, Outcome, Runner, plan
+from scaffolder.runs import Run
+from scaffolder.template import Template, load_template
+
+# Asks for what `given` leaves open and confirms; returns None when the user declines.
+Ask = Callable[[Template, Mapping[str, Any]], Answers | None]
+
+
+def load_values(path: Path) -> list[dict[str, Any]]:
+    """A values file (YAML or JSON): one mapping, or a list of mappings for several services."""
+    if not path.is_file():
+        raise AnswersError(f"values file {path} does not exist")
+    try:
+        data = yamlio.plain(yamlio.load(path))
+    except yamlio.YamlSyntaxError as exc:
+        raise AnswersError(f"values file {path} is malformed", [exc.problem]) from None
+    if isinstance(data, dict) and isinstance(data.get("services"), list):
+        data = data["services"]
+    items = data if isinstance(data, list) else [data]
+    problems = [
+        Problem(f"{path}[{i}]" if isinstance(data, list) else str(path), "must be a mapping of parameter: value")
+        for i, item in enumerate(items)
+        if not isinstance(item, dict)
+    ]
+    if problems or not items:
+        raise AnswersError(f"values file {path} is not valid", problems or [Problem(str(path), "is empty")])
+    return [dict(item) for item in items]
+
+
+@dataclass
+class Prepared:
+    """One service ready to run: answers resolved, steps validated."""
+
+    template: Template
+    library: str
+    answers: Answers
+
+
+def prepare(
+    ref: str,
+    given: list[dict[str, Any]],
+    settings: config.Settings,
+    ask: Ask | None = None,
+) -> list[Prepared]:
+    """Resolve and validate every service's answers and steps; one error lists every problem."""
+    template, label = library.find(ref, settings.libraries)
+    prepared: list[Prepared] = []
+    problems: list[Problem] = []
+    for index, values in enumerate(given):
+        prefix = f"service {index + 1}: " if len(given) > 1 else ""
+        try:
+            answers = ask(template, values) if ask else resolve(template, values)
+            if answers is None:
+                raise AnswersError("cancelled; nothing was created")
+            plan(template, answers)
+            prepared.append(Prepared(template, label, answers))
+        except (AnswersError, TemplateError) as exc:
+            if ask and exc.message.startswith("cancelled"):
+                raise
+            problems.extend(Problem(f"{prefix}{p.where}", p.message) for p in exc.problems or [Problem("", exc.message)])
+        except ScaffoldError as exc:
+            problems.extend(Problem(f"{prefix}{p.where}", p.message) for p in exc.problems or [Problem("", exc.message)])
+    if problems:
+        raise AnswersError(f"cannot create from {template.name}@{template.version}", problems)
+    return prepared
+
+
+def run_prepared(
+    items: list[Prepared], settings: config.Settings, dry_run: bool = False, on_event: OnEvent | None = None
+) -> list[Outcome | ScaffoldError]:
+    """Run each service independently; a failed one does not stop the others."""
+    runner = Runner(config.open_forge(settings), config.open_catalog(settings), on_event or (lambda e: None))
+    results: list[Outcome | ScaffoldError] = []
+    for item in items:
+        try:
+            results.append(
+                runner.start(item.template, item.library, item.answers, settings.runs_dir, settings.profile, dry_run)
+            )
+        except ScaffoldError as exc:
+            if len(items) == 1:
+                raise
+            results.append(exc)
+    return results
+
+
+def resume(
+    run_id: str,
+    settings: config.Settings,
+    secrets: Mapping[str, Any],
+    ask_secrets: Callable[[Template, list[str]], dict[str, Any]] | None = None,
+    on_event: OnEvent | None = None,
+) -> Outcome:
+    """Finish a failed or interrupted run; secret answers must be given again (never stored)."""
+    run = Run.open(settings.runs_dir, run_id)
+    info = run.info()
+    if info.status == "done":
+        raise RunError(f"run {run_id} already finished; nothing to resume")
+    folder = Path(info.template_path)
+    if not folder.is_dir():
+        raise RunError(f"run {run_id}: its golden path is gone from {folder}")
+    template = load_template(folder)
+    if template.version != info.version:
+        raise RunError(f"run {run_id} used {info.template}@{info.version}, but {folder} now holds {template.version}")
+    given = {k: v for k, v in info.answers.items() if v is not None}
+    missing = [s for s in info.secret_parameters if s not in secrets]
+    extra = dict(secrets)
+    if missing and ask_secrets is not None:
+        extra.update(ask_secrets(template, missing))
+    answers = resolve(template, {**given, **extra})
+    runner = Runner(config.open_forge(settings), config.open_catalog(settings), on_event or (lambda e: None))
+    return runner.resume(run, template, answers)
+
+
+def summary(outcome: Outcome) -> dict[str, Any]:
+    """The stable JSON shape of one finished run (documented in docs/cli.md)."""
+    repo_url = outcome.step_output("repo:create", "repo_url")
+    return {
+        "template": outcome.template,
+        "version": outcome.version,
+        "run_id": outcome.run_id,
+        "status": outcome.status,
+        "dry_run": outcome.dry_run,
+        "repository": {
+            "url": repo_url,
+            "clone_url": outcome.step_output("repo:create", "clone_url"),
+            "full_name": outcome.step_output("repo:create", "full_name"),
+            "commit": outcome.step_output("repo:create", "commit_sha"),
+        }
+        if repo_url
+        else None,
+        "entity_ref": outcome.step_output("catalog:register", "entity_ref"),
+        "entity_url": outcome.step_output("catalog:register", "entity_url"),
+        "links": outcome.links,
+        "steps": outcome.steps,
+        "plan": [
+            {"id": p.step.id, "action": p.action_id, "runs": p.runs, "input": p.input} for p in outcome.plan
+        ],
+        "files": outcome.files if outcome.dry_run else None,
+    }
