@@ -1,0 +1,253 @@
+"""The embedded forge: bare git repos under a directory, pull requests as JSON files beside them.
+
+Layout: `ROOT/OWNER/NAME.git` (bare, description in its `description` file) and
+`ROOT/OWNER/NAME.pulls/N.json`. URLs: a repo's `url` and `clone_url` are its `file://` URI; a
+file's `blob_url` is `file:///ROOT/OWNER/NAME.git#REF:PATH` (see `parse_blob_url`); a pull
+request's `url` is the `file://` URI of its JSON file. Visibility, topics, teams and branch
+protection are accepted and ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from scaffolder import git
+from scaffolder.errors import ForgeError, Problem, RepoConflict
+from scaffolder.forges.base import PullRequest, PullState, Repo, RepoSpec
+
+NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+_GIT_DEFAULT_DESCRIPTION = "Unnamed repository;"
+
+
+def check_name(value: str, what: str) -> str:
+    """`value` if it is a safe owner or repo name (no `/`, not `.` or `..`), else ForgeError."""
+    if not NAME.match(value) or value in (".", "..") or value.endswith(".git"):
+        raise ForgeError(
+            f"invalid {what} name {value!r}",
+            [Problem(what, "use 1-100 of A-Z a-z 0-9 . _ -, not '.' or '..' or a .git ending")],
+        )
+    return value
+
+
+def parse_blob_url(url: str) -> tuple[Path, str, str]:
+    """Split a local `blob_url` into (bare repo path, ref, file path)."""
+    parts = urlsplit(url)
+    ref, sep, path = unquote(parts.fragment).partition(":")
+    if parts.scheme != "file" or not sep or not ref or not path:
+        raise ForgeError(f"not a local forge blob URL: {url!r} (expected file:///…/NAME.git#REF:PATH)")
+    return Path(unquote(parts.path)), ref, path
+
+
+class LocalForge:
+    """A directory of bare repos; every operation is plain git on local paths."""
+
+    kind = "local"
+
+    def __init__(self, root: Path, default_owner: str = "local") -> None:
+        self.root = Path(root).expanduser().resolve()
+        self._default_owner = check_name(default_owner, "owner")
+
+    def default_owner(self) -> str:
+        return self._default_owner
+
+    # -- repos -------------------------------------------------------------------------------
+
+    def _path(self, owner: str, name: str) -> Path:
+        return self.root / check_name(owner, "owner") / f"{check_name(name, 'repo')}.git"
+
+    def _repo(self, owner: str, name: str, path: Path, default_branch: str | None = None) -> Repo:
+        uri = path.as_uri()
+        branch = default_branch or (git.head_branch(path) if path.is_dir() else None) or "main"
+        return Repo(owner, name, uri, uri, branch, self._description(path))
+
+    @staticmethod
+    def _description(path: Path) -> str:
+        try:
+            text = (path / "description").read_text(encoding="utf-8").strip()
+        except OSError:
+            return ""
+        return "" if text.startswith(_GIT_DEFAULT_DESCRIPTION) else text
+
+    def _bare(self, repo: Repo) -> Path:
+        path = self._path(repo.owner, repo.name)
+        if not (path / "HEAD").is_file():
+            raise ForgeError(f"repo {repo.full_name} does not exist on the local forge {self.root}")
+        return path
+
+    def get_repo(self, owner: str, name: str) -> Repo | None:
+        path = self._path(owner, name)
+        return self._repo(owner, name, path) if (path / "HEAD").is_file() else None
+
+    def planned_repo(self, spec: RepoSpec) -> Repo:
+        owner = spec.owner or self._default_owner
+        path = self._path(owner, spec.name)
+        uri = path.as_uri()
+        return Repo(owner, spec.name, uri, uri, spec.default_branch, spec.description)
+
+    def create_repo(self, spec: RepoSpec) -> Repo:
+        owner = spec.owner or self._default_owner
+        path = self._path(owner, spec.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir()  # atomic claim of the name
+        except FileExistsError:
+            raise RepoConflict(f"repo {owner}/{spec.name} already exists on the forge") from None
+        try:
+            git.init_bare(path, spec.default_branch)
+            (path / "description").write_text(spec.description + "\n", encoding="utf-8")
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        return self._repo(owner, spec.name, path, spec.default_branch)
+
+    def push(self, repo: Repo, worktree: Path, refspecs: list[str], force: bool = False) -> None:
+        git.push(worktree, self._bare(repo).as_uri(), refspecs, force=force)
+
+    def head_sha(self, repo: Repo, branch: str) -> str | None:
+        return git.rev_parse(self._bare(repo), f"refs/heads/{branch}^{{commit}}", bare=True)
+
+    def tree_sha(self, repo: Repo, branch: str) -> str | None:
+        """The tree of a branch's head, or None (not in the Forge protocol yet)."""
+        return git.tree_sha(self._bare(repo), f"refs/heads/{branch}", bare=True)
+
+    def read_file(self, repo: Repo, path: str, ref: str | None = None) -> bytes | None:
+        return git.read_file(self._bare(repo), ref or repo.default_branch, path)
+
+    def blob_url(self, repo: Repo, path: str, ref: str | None = None) -> str:
+        return f"{self._path(repo.owner, repo.name).as_uri()}#{ref or repo.default_branch}:{path}"
+
+    def list_repos(self, owner: str | None = None) -> list[Repo]:
+        owners = [owner] if owner is not None else self._owners()
+        repos = []
+        for who in owners:
+            folder = self.root / check_name(who, "owner")
+            for path in sorted(folder.glob("*.git")) if folder.is_dir() else []:
+                name = path.name.removesuffix(".git")
+                if NAME.match(name) and (path / "HEAD").is_file():
+                    repos.append(self._repo(who, name, path))
+        return repos
+
+    def _owners(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and NAME.match(p.name))
+
+    # -- pull requests -------------------------------------------------------------------------
+
+    def _pulls(self, repo: Repo) -> Path:
+        return self._bare(repo).with_suffix(".pulls")
+
+    def _load(self, repo: Repo, file: Path) -> PullRequest:
+        """Read one pull request, marking it merged (persistently) once base contains its head."""
+        data: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
+        if data["state"] == "open":
+            bare = self._bare(repo)
+            tip = self.head_sha(repo, data["head"])
+            if tip is not None:
+                data["head_sha"] = tip
+            base = self.head_sha(repo, data["base"])
+            if base is not None and git.is_ancestor(bare, data["head_sha"], base):
+                data["state"] = "merged"
+                self._save(file, data)
+        return self._pull(file, data)
+
+    @staticmethod
+    def _pull(file: Path, data: dict[str, Any]) -> PullRequest:
+        return PullRequest(
+            number=int(data["number"]),
+            url=file.as_uri(),
+            head=data["head"],
+            base=data["base"],
+            title=data["title"],
+            body=data["body"],
+            state=data["state"],
+            head_sha=data["head_sha"],
+            labels=tuple(data.get("labels", [])),
+        )
+
+    @staticmethod
+    def _save(file: Path, data: dict[str, Any]) -> None:
+        tmp = file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        tmp.replace(file)
+
+    def _files(self, repo: Repo) -> list[Path]:
+        folder = self._pulls(repo)
+        if not folder.is_dir():
+            return []
+        found = [p for p in folder.glob("*.json") if p.stem.isdigit()]
+        return sorted(found, key=lambda p: int(p.stem))
+
+    def pull_requests(self, repo: Repo) -> list[PullRequest]:
+        """Every pull request of a repo, oldest first."""
+        return [self._load(repo, f) for f in self._files(repo)]
+
+    def find_pull_request(self, repo: Repo, head: str) -> PullRequest | None:
+        matches = [pr for pr in self.pull_requests(repo) if pr.head == head]
+        return matches[-1] if matches else None
+
+    def open_pull_request(
+        self, repo: Repo, head: str, base: str, title: str, body: str, labels: list[str]
+    ) -> PullRequest:
+        bare = self._bare(repo)
+        head_sha, base_sha = self.head_sha(repo, head), self.head_sha(repo, base)
+        if head_sha is None or base_sha is None:
+            missing = head if head_sha is None else base
+            raise ForgeError(f"cannot open a pull request on {repo.full_name}: no branch {missing}")
+        for pr in self.pull_requests(repo):
+            if pr.head == head and pr.base == base and pr.state == "open":
+                raise ForgeError(f"pull request #{pr.number} from {head} to {base} is already open")
+        if git.is_ancestor(bare, head_sha, base_sha):
+            raise ForgeError(
+                f"cannot open a pull request on {repo.full_name}: {base} already contains {head}"
+            )
+        folder = self._pulls(repo)
+        folder.mkdir(exist_ok=True)
+        state: PullState = "open"
+        data = {"head": head, "base": base, "title": title, "body": body, "state": state,
+                "labels": list(labels), "head_sha": head_sha}
+        files = self._files(repo)
+        number = int(files[-1].stem) + 1 if files else 1
+        while True:
+            file = folder / f"{number}.json"
+            try:
+                with file.open("x", encoding="utf-8") as fh:  # claims the number atomically
+                    json.dump({"number": number, **data}, fh, indent=2, sort_keys=True)
+                    fh.write("\n")
+            except FileExistsError:
+                number += 1
+                continue
+            return self._pull(file, {"number": number, **data})
+
+    def _file(self, repo: Repo, number: int) -> Path:
+        file = self._pulls(repo) / f"{int(number)}.json"
+        if not file.is_file():
+            raise ForgeError(f"repo {repo.full_name} has no pull request #{number}")
+        return file
+
+    def update_pull_request(
+        self, repo: Repo, number: int, title: str, body: str, labels: list[str]
+    ) -> PullRequest:
+        file = self._file(repo, number)
+        current = self._load(repo, file)
+        data = json.loads(file.read_text(encoding="utf-8"))
+        data.update(title=title, body=body, labels=list(labels), head_sha=current.head_sha)
+        data["state"] = current.state
+        self._save(file, data)
+        return self._pull(file, data)
+
+    def close_pull_request(self, repo: Repo, number: int) -> PullRequest:
+        """Close (decline) an open pull request; a merged one stays merged. Local forge only."""
+        file = self._file(repo, number)
+        current = self._load(repo, file)
+        if current.state != "open":
+            return current
+        data = json.loads(file.read_text(encoding="utf-8"))
+        data["state"] = "closed"
+        self._save(file, data)
+        return self._pull(file, data)
