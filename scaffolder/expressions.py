@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, Undefined, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -63,7 +63,10 @@ def evaluate(text: str, context: Mapping[str, Any], where: str = "") -> Any:
     try:
         whole = _WHOLE.match(text)
         if whole and "${{" not in whole.group("expr"):
-            return env.compile_expression(whole.group("expr"), undefined_to_none=False)(**context)
+            result = env.compile_expression(whole.group("expr"), undefined_to_none=False)(**context)
+            if isinstance(result, Undefined):
+                result._fail_with_undefined_error()
+            return result
         return env.from_string(text).render(**context)
     except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         raise _fail(where, text, exc) from None

@@ -161,7 +161,8 @@ def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
         except InvalidValue as exc:
             problems.append(Problem(param.id, str(exc)))
         except RenderError as exc:
-            problems.extend(exc.problems)
+            if not problems:  # otherwise it most likely follows from an earlier bad answer
+                problems.extend(exc.problems)
     if problems:
         raise AnswersError(f"the answers for {template.name} are not valid", problems)
     return Answers(values, frozenset(p.id for p in template.parameters if p.secret))

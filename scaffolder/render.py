@@ -133,9 +133,10 @@ def _matches(rel: str, globs: Iterable[str]) -> bool:
 
 def _safe_relpath(rendered: str, source_rel: str) -> str:
     parts = PurePosixPath(rendered.replace("\\", "/")).parts
-    if rendered.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rendered) or ".." in parts:
+    absolute = rendered.startswith(("/", "\\")) or "//" in rendered.replace("\\", "/")
+    if absolute or re.match(r"^[A-Za-z]:", rendered) or ".." in parts:
         raise RenderError(
-            "a rendered path escapes the workspace", [Problem(source_rel, f"renders to {rendered!r}")]
+            "a rendered path escapes the workspace", [Problem(source_rel, f"renders to {rendered!r}, which escapes the workspace")]
         )
     return "/".join(p for p in parts if p not in ("", "."))
 
@@ -168,7 +169,8 @@ def render_tree(
             continue
         try:
             rendered_rel = render_text(env, rel, context, f"{rel} (path)")
-            if any(seg.strip() == "" for seg in rendered_rel.split("/")):
+            segments = rendered_rel.replace("\\", "/").split("/")
+            if len(segments) == len(rel.split("/")) and any(s.strip() == "" for s in segments):
                 continue  # a conditional file or folder rendered to nothing
             target = _safe_relpath(rendered_rel, rel)
             data = file.read_bytes()

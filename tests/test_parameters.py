@@ -1,0 +1,117 @@
+"""One validation path for wizard and batch: coercion, defaults, conditions, every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scaffolder.errors import AnswersError
+from scaffolder.parameters import coerce, parse_set, resolve, InvalidValue
+from scaffolder.template import Parameter, load_template
+from tests.helpers import MINIMAL, write_template
+
+RICH = MINIMAL.replace(
+    "    - id: api_token\n",
+    """    - id: kubernetes
+      type: boolean
+      default: true
+    - id: replicas
+      type: integer
+      minimum: 1
+      maximum: 20
+      default: 2
+      when: ${{ parameters.kubernetes }}
+    - id: database
+      type: string
+      default: ${{ parameters.name }}-db
+    - id: tier
+      type: choice
+      choices: [bronze, silver, gold]
+      default: silver
+    - id: regions
+      type: multi-choice
+      choices: [eu, us, ap]
+      default: [eu]
+    - id: api_token
+""",
+)
+
+
+@pytest.fixture
+def template(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return load_template(write_template(tmp_path, RICH))
+
+
+def test_defaults_and_computed_defaults(template) -> None:  # type: ignore[no-untyped-def]
+    answers = resolve(template, {"name": "orders-api", "owner": "group:payments"})
+    assert answers.values == {
+        "name": "orders-api",
+        "owner": "group:payments",
+        "port": 8080,
+        "kubernetes": True,
+        "replicas": 2,
+        "database": "orders-api-db",
+        "tier": "silver",
+        "regions": ["eu"],
+        "api_token": None,
+    }
+
+
+def test_text_values_are_coerced(template) -> None:  # type: ignore[no-untyped-def]
+    answers = resolve(
+        template,
+        parse_set(["name=orders-api", "owner=group:payments", "port=9000", "kubernetes=no", "regions=eu,ap", "tier=gold"]),
+    )
+    assert answers.values["port"] == 9000
+    assert answers.values["kubernetes"] is False
+    assert "replicas" not in answers.values  # hidden by `when`
+    assert answers.values["regions"] == ["eu", "ap"]
+
+
+def test_every_problem_is_reported_at_once(template) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(AnswersError) as info:
+        resolve(
+            template,
+            {"name": "Bad_Name", "port": "99999", "tier": "platinum", "kubernetes": "maybe", "colour": "blue", "replicas": "x"},
+        )
+    where = {p.where: p.message for p in info.value.problems}
+    assert "does not match the pattern" in where["name"]
+    assert where["owner"].startswith("is required")
+    assert where["port"] == "must be at most 65535, got 99999"
+    assert "'platinum' is not one of: bronze, silver, gold" == where["tier"]
+    assert "expected true or false" in where["kubernetes"]
+    assert where["colour"].startswith("unknown parameter")
+
+
+def test_secret_values_are_kept_out_of_public_answers(template) -> None:  # type: ignore[no-untyped-def]
+    answers = resolve(template, {"name": "orders-api", "owner": "group:payments", "api_token": "s3cr3t-value"})
+    assert "api_token" not in answers.public()
+    assert answers.secret_values() == ["s3cr3t-value"]
+
+
+def test_secret_pattern_error_does_not_echo_the_value() -> None:
+    param = Parameter(id="token", type="string", pattern="^tok_[a-z]+$", secret=True)
+    with pytest.raises(InvalidValue) as info:
+        coerce(param, "hunter2")
+    assert "hunter2" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("ptype", "raw", "expected"),
+    [("integer", "42", 42), ("integer", 7, 7), ("boolean", "YES", True), ("boolean", False, False), ("string", 5, "5")],
+)
+def test_coerce(ptype: str, raw: object, expected: object) -> None:
+    assert coerce(Parameter(id="x", type=ptype), raw) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("ptype", "raw"), [("integer", "4.5"), ("integer", True), ("boolean", "perhaps"), ("string", None)])
+def test_coerce_rejects(ptype: str, raw: object) -> None:
+    with pytest.raises(InvalidValue):
+        coerce(Parameter(id="x", type=ptype), raw)  # type: ignore[arg-type]
+
+
+def test_malformed_set_pairs() -> None:
+    with pytest.raises(AnswersError) as info:
+        parse_set(["name=ok", "novalue", "=x"])
+    assert [p.where for p in info.value.problems] == ["novalue", "=x"]
