@@ -15,7 +15,7 @@ from pydantic import Field
 
 from scaffolder import git
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.errors import RepoConflict
+from scaffolder.errors import Problem, RepoConflict
 from scaffolder.forges.base import Forge, Repo, RepoSpec
 
 REPO_NAME = r"^[A-Za-z0-9._-]{1,100}$"
@@ -130,6 +130,15 @@ def run(ctx: ActionContext, inp: Input) -> Output:
     )
 
 
+def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
+    """Before anything runs: a repo of that name that already holds commits is a conflict."""
+    owner = inp.owner or ctx.forge.default_owner()
+    repo = ctx.forge.get_repo(owner, inp.name)
+    if repo is None or ctx.forge.head_sha(repo, repo.default_branch) is None:
+        return []
+    return [Problem(repo.full_name, f"a repo of that name already exists on the forge ({repo.url}); choose another name")]
+
+
 action = define_action(
     id="repo:create",
     description="Commit the workspace and publish it as a new repository on the forge.",
@@ -137,6 +146,7 @@ action = define_action(
     output=Output,
     handler=run,
     supports_dry_run=True,
+    preflight=preflight,
     examples=(
         Example("Publish the workspace as a private repo", {"name": "orders-api"}),
         Example(

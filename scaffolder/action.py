@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
+from scaffolder.errors import Problem
+
 if TYPE_CHECKING:
     from scaffolder.catalogs.base import Catalog
     from scaffolder.forges.base import Forge
@@ -90,6 +92,9 @@ class Action(Generic[I, O]):
     handler: Callable[[ActionContext, I], O]
     supports_dry_run: bool = True
     examples: tuple[Example, ...] = ()
+    # Read-only checks run before the first step of a new run (e.g. "that repo name is taken"),
+    # so input that cannot succeed fails with no side effect.
+    preflight: Callable[[ActionContext, I], list[Problem]] | None = None
 
     def parse(self, raw: Mapping[str, Any]) -> I:
         """Validate raw (rendered) step input; raises pydantic's ValidationError."""
@@ -108,11 +113,12 @@ def define_action(
     handler: Callable[[ActionContext, I], O],
     supports_dry_run: bool = True,
     examples: tuple[Example, ...] = (),
+    preflight: Callable[[ActionContext, I], list[Problem]] | None = None,
 ) -> Action[I, O]:
     """Build an Action, checking its id follows Backstage's `provider:entity:verb` style."""
     if not ACTION_ID.match(id):
         raise ValueError(f"action id {id!r} must look like 'provider:verb' or 'provider:entity:verb'")
-    return Action(id, description, input, output, handler, supports_dry_run, examples)
+    return Action(id, description, input, output, handler, supports_dry_run, examples, preflight)
 
 
 AnyAction = Action[Any, Any]

@@ -196,6 +196,7 @@ class Runner:
         """Validate, then run every step in a new run folder (a temp folder for a dry run)."""
         run_id = new_run_id(template.name)
         planned = plan(template, answers, run_id)
+        self.preflight(template, answers, planned, runs_dir / run_id, dry_run)
         info = RunInfo(
             run_id=run_id,
             template=template.name,
@@ -221,6 +222,37 @@ class Runner:
             shutil.rmtree(run.folder, ignore_errors=True)
             return outcome
 
+    def preflight(
+        self, template: Template, answers: Answers, planned: list[PlannedStep], folder: Path, dry_run: bool
+    ) -> None:
+        """Run every action's read-only checks on its rendered input; one error lists every problem."""
+        ctx = self._context(folder / "workspace", template, answers, folder.name, "", dry_run)
+        problems: list[Problem] = []
+        actions = registry()
+        for item in planned:
+            action = actions[item.action_id]
+            if not item.runs or action.preflight is None or "<steps." in repr(item.input):
+                continue  # an input that depends on earlier outputs is checked when it runs
+            for problem in action.preflight(ctx, action.parse(item.input)):
+                problems.append(Problem(problem.where, f"{problem.message} (step {item.step.id}, {item.action_id})"))
+        if problems:
+            raise ActionError(f"{template.name} cannot be created as asked", problems)
+
+    def _context(
+        self, workspace: Path, template: Template, answers: Answers, run_id: str, started_at: str, dry_run: bool
+    ) -> ActionContext:
+        return ActionContext(
+            workspace=workspace,
+            template_dir=template.path,
+            template=template,
+            parameters=answers.values,
+            forge=self.forge,
+            catalog=self.catalog,
+            run_id=run_id,
+            dry_run=dry_run,
+            started_at=started_at,
+        )
+
     def resume(self, run: Run, template: Template, answers: Answers) -> Outcome:
         """Finish a failed or interrupted run: journaled steps are replayed, not rerun."""
         planned = plan(template, answers, run.run_id)
@@ -237,17 +269,7 @@ class Runner:
         journal = run.journal()
         outputs: dict[str, dict[str, Any]] = {}
         actions = registry()
-        ctx = ActionContext(
-            workspace=run.workspace,
-            template_dir=template.path,
-            template=template,
-            parameters=answers.values,
-            forge=self.forge,
-            catalog=self.catalog,
-            run_id=run.run_id,
-            dry_run=dry_run,
-            started_at=info.started_at,
-        )
+        ctx = self._context(run.workspace, template, answers, run.run_id, info.started_at, dry_run)
         ctx.write_record = lambda: records.write(
             run.workspace,
             records.Record(
