@@ -78,6 +78,13 @@ def validate_entity(entity: Any) -> list[Problem]:
     return problems
 
 
+def _describe(entity: Any) -> str:
+    """A name for a possibly malformed entity, for error messages."""
+    meta = entity.get("metadata") if isinstance(entity, Mapping) else None
+    name = meta.get("name") if isinstance(meta, Mapping) else None
+    return f"entity {name!r}" if isinstance(name, str) and name else "the entity"
+
+
 class SqliteCatalog:
     """A catalog in a SQLite file (WAL mode); the schema is created on the first write."""
 
@@ -150,8 +157,7 @@ class SqliteCatalog:
         if not location:
             problems.append(Problem("location", "is required"))
         if problems:
-            where = entity_ref(entity) if isinstance(entity, Mapping) else "entity"
-            raise CatalogError(f"cannot register {where}: the entity is invalid", problems)
+            raise CatalogError(f"cannot register {_describe(entity)}: it is invalid", problems)
         ref = entity_ref(entity)
         body = json.dumps(entity, sort_keys=True, default=str)
         if dry_run:
