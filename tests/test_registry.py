@@ -1,0 +1,85 @@
+"""Action plugins: every built-in comes through the entry-point group; broken plugins are named."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+import pytest
+
+from scaffolder.errors import ActionError
+from scaffolder.registry import get_action, load_actions, registry
+
+BUILTINS = {"fetch:template", "catalog:write", "ci:github-actions", "kubernetes:manifests", "repo:create", "catalog:register"}
+
+
+def test_builtins_are_registered_through_entry_points() -> None:
+    assert BUILTINS <= set(registry())
+    for action in registry().values():
+        assert action.input.model_config.get("extra") == "forbid", action.id
+        assert action.examples, f"{action.id} has no example"
+        assert action.description
+
+
+def test_unknown_action_names_the_installed_ones() -> None:
+    with pytest.raises(ActionError) as info:
+        get_action("fetch:templat")
+    assert "fetch:template" in info.value.render()
+
+
+@pytest.fixture
+def plugin_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    (tmp_path / "fake_plugin.py").write_text(
+        textwrap.dedent(
+            """
+            from scaffolder.action import ActionInput, NoOutput, define_action
+
+            class Input(ActionInput):
+                message: str
+
+            def run(ctx, inp):
+                return NoOutput()
+
+            hello = define_action(id="acme:hello", description="Say hello", input=Input, output=NoOutput, handler=run)
+            clash = define_action(id="fetch:template", description="Clash", input=Input, output=NoOutput, handler=run)
+            not_an_action = object()
+            """
+        )
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sys.modules.pop("fake_plugin", None)
+    return "fake_plugin"
+
+
+def _ep(name: str, value: str) -> EntryPoint:
+    return EntryPoint(name=name, value=value, group="scaffold.actions")
+
+
+def test_a_third_party_action_loads(plugin_module: str) -> None:
+    actions = load_actions([_ep("hello", f"{plugin_module}:hello")])
+    assert actions["acme:hello"].description == "Say hello"
+
+
+def test_every_broken_plugin_is_named_in_one_error(plugin_module: str) -> None:
+    eps = [
+        _ep("fetch-template", "scaffolder.actions.fetch_template:action"),
+        _ep("clash", f"{plugin_module}:clash"),
+        _ep("nothing", f"{plugin_module}:not_an_action"),
+        _ep("missing", "no_such_module_xyz:action"),
+    ]
+    with pytest.raises(ActionError) as info:
+        load_actions(eps)
+    text = info.value.render()
+    assert "'fetch:template' is already registered by scaffolder.actions.fetch_template:action" in text
+    assert f"{plugin_module}:not_an_action" in text and "is not an Action" in text
+    assert "no_such_module_xyz:action" in text and "cannot be loaded" in text
+    assert len(info.value.problems) == 3
+
+
+def test_action_ids_follow_backstage_style() -> None:
+    from scaffolder.action import NoOutput, ActionInput, define_action
+
+    with pytest.raises(ValueError, match="provider:verb"):
+        define_action(id="Hello", description="", input=ActionInput, output=NoOutput, handler=lambda c, i: NoOutput())
