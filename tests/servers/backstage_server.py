@@ -12,9 +12,11 @@ cache directory (so Node resolves the cached `node_modules` from there), picks a
 port, starts `node index.js --config app-config.yaml --config app-config.token.yaml` (static
 token auth), and polls until the catalog answers.
 
-Beside the backend runs a small HTTP file server on loopback whose host is listed under
-`backend.reading.allow`, so tests can register `url` locations as well as `file` ones: write a
-file under `server.files_dir` and register `server.file_url(name)`.
+Backstage may read `url` locations from any loopback port (`backend.reading.allow` lists
+`127.0.0.1` and `localhost` with ports 1-65535), so a forge test server can serve catalog files.
+Beside the backend runs a small HTTP file server on loopback, so tests can register `url`
+locations as well as `file` ones: write a file under `server.files_dir` and register
+`server.file_url(name)`.
 
 Warm the cache ahead of the tests (CI)::
 
@@ -51,6 +53,7 @@ INSTALL_FILES = ("package.json", "package-lock.json")
 RUN_FILES = ("index.js", "app-config.yaml", "app-config.token.yaml")
 TOKEN = "test-token-0123456789"
 READY_TIMEOUT = 60.0
+LOOPBACK_READ_ALLOW = ("127.0.0.1:1-65535", "localhost:1-65535")
 INSTALL_HINT = (
     "The Backstage test backend needs Node.js 20+ and npm (plus a C++ toolchain, make and "
     "python3 to build better-sqlite3). Install them, e.g. `apt-get install nodejs npm g++ make`, "
@@ -58,7 +61,7 @@ INSTALL_HINT = (
 )
 
 
-class BackstageUnavailable(RuntimeError):
+class BackstageUnavailableError(RuntimeError):
     """Node/npm are missing, the install failed, or the backend did not start."""
 
 
@@ -83,7 +86,7 @@ def _require_tools() -> tuple[str, str]:
     node, npm = shutil.which("node"), shutil.which("npm")
     if not node or not npm:
         missing = " and ".join(n for n, p in (("node", node), ("npm", npm)) if not p)
-        raise BackstageUnavailable(f"{missing} not found on PATH. {INSTALL_HINT}")
+        raise BackstageUnavailableError(f"{missing} not found on PATH. {INSTALL_HINT}")
     return node, npm
 
 
@@ -128,7 +131,7 @@ def ensure_installed(*, quiet: bool = True) -> Path:
             )
             if proc.returncode != 0:
                 tail = "\n".join((proc.stdout or "").splitlines()[-30:])
-                raise BackstageUnavailable(
+                raise BackstageUnavailableError(
                     f"`npm ci` for the Backstage test backend failed (exit {proc.returncode}) "
                     f"in {staging}.\n{tail}\n{INSTALL_HINT}"
                 )
@@ -151,7 +154,7 @@ def free_port() -> int:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -204,6 +207,25 @@ class BackstageServer:
             return ""
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, so no backend is left behind."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _remove_stale_runs(installed: Path, max_age: float = 86400.0) -> None:
+    """Run directories left by killed sessions (a day old or more)."""
+    now = time.time()
+    for run in installed.glob("run-*"):
+        with contextlib.suppress(OSError):
+            if now - run.stat().st_mtime > max_age:
+                shutil.rmtree(run, ignore_errors=True)
+
+
 def _wait_ready(server: BackstageServer, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(
@@ -213,7 +235,7 @@ def _wait_ready(server: BackstageServer, timeout: float) -> None:
     while True:
         code = server.process.poll()
         if code is not None:
-            raise BackstageUnavailable(
+            raise BackstageUnavailableError(
                 f"the Backstage test backend exited with {code} before it was ready:\n"
                 f"{server.log_tail()}"
             )
@@ -224,7 +246,7 @@ def _wait_ready(server: BackstageServer, timeout: float) -> None:
         except (urllib.error.URLError, OSError):
             pass
         if time.monotonic() > deadline:
-            raise BackstageUnavailable(
+            raise BackstageUnavailableError(
                 f"the Backstage test backend was not ready after {timeout:.0f} s:\n"
                 f"{server.log_tail()}"
             )
@@ -248,11 +270,12 @@ def run_backstage(
 ) -> Iterator[BackstageServer]:
     """Install if needed, start a backend (plus a file server) and stop both on exit.
 
-    `reading_allow` adds hosts (`host` or `host:port`) Backstage may read `url` locations from,
-    besides the file server this starts.
+    `reading_allow` adds hosts (`host`, `host:port`, `*.domain`) Backstage may read `url`
+    locations from, besides loopback.
     """
     node, _ = _require_tools()
     installed = ensure_installed()
+    _remove_stale_runs(installed)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=installed))
     files = FileServer(run_dir / "files")
     files.root.mkdir()
@@ -260,7 +283,7 @@ def run_backstage(
     try:
         for name in RUN_FILES:
             shutil.copy2(SOURCE_DIR / name, run_dir / name)
-        allow = [{"host": files.host}, *({"host": h} for h in reading_allow)]
+        allow = [{"host": h} for h in (*LOOPBACK_READ_ALLOW, *reading_allow)]
         log_path = run_dir / "backend.log"
         for attempt in range(3):
             port = free_port()
@@ -281,6 +304,7 @@ def run_backstage(
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=subprocess.STDOUT,
+                    preexec_fn=_die_with_parent,
                 )
             server = BackstageServer(
                 base_url=base_url,
@@ -292,7 +316,7 @@ def run_backstage(
             )
             try:
                 _wait_ready(server, ready_timeout)
-            except BackstageUnavailable:
+            except BackstageUnavailableError:
                 _stop(process)
                 if attempt < 2 and "EADDRINUSE" in server.log_tail():
                     continue  # lost the race for the port: pick another
@@ -313,7 +337,7 @@ def backstage() -> Iterator[BackstageServer]:
     try:
         with run_backstage() as server:
             yield server
-    except BackstageUnavailable as exc:
+    except BackstageUnavailableError as exc:
         pytest.fail(str(exc), pytrace=False)
 
 
@@ -324,6 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.serve:
+            signal.signal(signal.SIGTERM, signal.default_int_handler)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             with run_backstage() as server:
                 print(f"Backstage at {server.base_url} (token {server.token}); Ctrl-C stops it")
                 with contextlib.suppress(KeyboardInterrupt):
@@ -333,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = ensure_installed(quiet=False)
         print(f"{path} ({time.monotonic() - started:.1f} s)")
         return 0
-    except BackstageUnavailable as exc:
+    except BackstageUnavailableError as exc:
         print(exc, file=sys.stderr)
         return 1
 
