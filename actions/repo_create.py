@@ -136,7 +136,8 @@ def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
     repo = ctx.forge.get_repo(owner, inp.name)
     if repo is None or ctx.forge.head_sha(repo, repo.default_branch) is None:
         return []
-    return [Problem(repo.full_name, f"a repo of that name already exists on the forge ({repo.url}); choose another name")]
+    taken = f"a repo of that name already exists on the forge ({repo.url}); choose another name"
+    return [Problem(repo.full_name, taken)]
 
 
 action = define_action(
