@@ -14,7 +14,7 @@ from pydantic import Field
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
 from scaffolder.errors import Problem, RenderError
 from scaffolder.paths import inside
-from scaffolder.render import Delimiters, render_tree, write_files
+from scaffolder.render import Delimiters, RenderedFile, render_tree, write_files
 
 
 class DelimitersInput(ActionInput):
@@ -45,7 +45,7 @@ class Output(ActionOutput):
     files: list[str] = Field(description="Paths written, relative to the workspace")
 
 
-def run(ctx: ActionContext, inp: Input) -> Output:
+def _render(ctx: ActionContext, inp: Input) -> list[RenderedFile]:
     source = inside(ctx.template_dir, inp.path)
     if not source.is_dir():
         raise RenderError("fetch:template cannot find its skeleton", [Problem(inp.path, f"no folder {source}")])
@@ -53,13 +53,26 @@ def run(ctx: ActionContext, inp: Input) -> Output:
     values = inp.values if inp.values is not None else {k: v for k, v in ctx.parameters.items() if k not in secret}
     context = {"values": values, "template": {"name": ctx.template.name, "version": ctx.template.version}}
     delimiters = Delimiters(**inp.delimiters.model_dump()) if inp.delimiters else Delimiters()
-    files = render_tree(
+    return render_tree(
         source,
         context,
         copy_without_render=inp.copy_without_render,
         delimiters=delimiters,
         template_suffix=inp.template_suffix,
     )
+
+
+def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
+    """Render in memory first, so an undefined variable or an escaping path fails before any run."""
+    try:
+        _render(ctx, inp)
+    except RenderError as exc:
+        return list(exc.problems) or [Problem(inp.path, exc.message)]
+    return []
+
+
+def run(ctx: ActionContext, inp: Input) -> Output:
+    files = _render(ctx, inp)
     target = inside(ctx.workspace, inp.target_path) if inp.target_path not in ("", ".") else ctx.workspace
     written = write_files(target, files)
     prefix = target.relative_to(ctx.workspace.resolve()).as_posix() if target != ctx.workspace else ""
@@ -73,5 +86,6 @@ action = define_action(
     output=Output,
     handler=run,
     supports_dry_run=True,
+    preflight=preflight,
     examples=(Example("Render the golden path's skeleton with every answer", {"path": "skeleton"}),),
 )
