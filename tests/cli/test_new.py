@@ -153,11 +153,11 @@ def test_unknown_golden_path(invoke: Invoke) -> None:
     assert "no golden path named 'backend-servce'; available: backend-service" in result.stderr
 
 
-def test_undefined_variable_in_a_skeleton_names_file_and_line(invoke: Invoke, tmp_path: Path) -> None:
+def test_undefined_variable_in_a_skeleton_names_file_and_line(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:
     folder = write_template(tmp_path, files={"docs/a.md": "ok\n{{ values.nope }}\n"})
     result = invoke("new", str(folder), "--no-input", "--set", "name=orders-api", "--set", "owner=group:x", code=1)
     assert "docs/a.md:2: undefined variable" in result.stderr
-    assert not (tmp_path / "home" / "runs").exists()
+    assert not (scaffold_home / "runs").exists()
 
 
 RENDER_ONLY = """\
