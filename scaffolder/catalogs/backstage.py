@@ -401,6 +401,15 @@ def _error_list(answer: _Response) -> builtins.list[str]:
     """Every message in Backstage's `{"errors": [...]}` (validate-entity) or `{"error": ...}`."""
     body = answer.body if isinstance(answer.body, dict) else {}
     errors = body.get("errors")
-    if isinstance(errors, builtins.list) and errors:
-        return [_clean(str(e.get("message", e))) if isinstance(e, dict) else str(e) for e in errors]
-    return [answer.error_message()]
+    if not isinstance(errors, builtins.list) or not errors:
+        return [answer.error_message()]
+    messages = []
+    for error in errors:
+        if not isinstance(error, dict):
+            messages.append(str(error))
+            continue
+        # "Policy check failed for …; caused by Error: <the rule>": the cause says it plainly.
+        cause = error.get("cause")
+        chosen = cause if isinstance(cause, dict) and cause.get("message") else error
+        messages.append(_clean(str(chosen.get("message", error))))
+    return messages

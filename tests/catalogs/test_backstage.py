@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import urllib.request
 import uuid
 from pathlib import Path
@@ -14,9 +17,11 @@ import yaml
 from scaffolder.catalogs import backstage as backstage_module
 from scaffolder.catalogs.backstage import BackstageCatalog, location_spec
 from scaffolder.errors import CatalogError
+from tests.servers import backstage_server
 from tests.servers.backstage_server import BackstageServer, free_port
 
 pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[2]
 
 
 def component(name: str, **spec: Any) -> dict[str, Any]:
@@ -73,7 +78,8 @@ def test_register_file_location_is_visible_and_a_rerun_is_a_no_op(
     assert first.created is True
     assert first.entity_ref == ref
     assert first.location == location
-    assert first.url == f"{backstage.base_url}/api/catalog/entities/by-name/component/default/{name}"
+    api = f"{backstage.base_url}/api/catalog"
+    assert first.url == f"{api}/entities/by-name/component/default/{name}"
     got = catalog.get(ref)
     assert got is not None
     assert got["spec"]["owner"] == "group:backend-guild"
@@ -235,7 +241,7 @@ def test_dry_run_checks_and_stores_nothing(
     # a location that is not published yet is fine in a dry run, an invalid entity is not
     unpublished = str(tmp_path / "not-pushed-yet.yaml")
     assert catalog.register(entity, unpublished, dry_run=True).created is True
-    with pytest.raises(CatalogError, match="metadata.name"):
+    with pytest.raises(CatalogError, match=r"metadata\.name"):
         catalog.register(component("Bad Name"), unpublished, dry_run=True)
 
 
@@ -255,7 +261,7 @@ def test_a_timeout_says_registered_but_not_visible_and_a_rerun_finishes(
     entity = component(unique())
     location = write(tmp_path / "catalog-info.yaml", entity)
 
-    with pytest.raises(CatalogError, match="registered from file:.* but is not yet visible"):
+    with pytest.raises(CatalogError, match=r"registered from file:.* but is not yet visible"):
         impatient.register(entity, location)
 
     rerun = catalog.register(entity, location)
@@ -333,3 +339,73 @@ def test_location_spec_refuses_other_schemes() -> None:
         location_spec("ssh://git@h.test/repo.git")
     with pytest.raises(CatalogError, match="empty"):
         location_spec(" ")
+
+
+# -- the test server's install cache (a fake npm, no backend) ------------------------------------
+
+FAKE_NPM = """#!/bin/sh
+# fake `npm ci`: slow enough for two installers to overlap; counts its runs
+echo run >> "$FAKE_NPM_COUNT"
+[ -n "$FAKE_NPM_FAIL" ] && { echo "npm ERR! boom"; exit 1; }
+sleep 1
+mkdir -p node_modules/better-sqlite3
+"""
+
+
+@pytest.fixture
+def fake_npm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool, text in (("npm", FAKE_NPM), ("node", "#!/bin/sh\nexit 0\n")):
+        (bin_dir / tool).write_text(text)
+        (bin_dir / tool).chmod(0o755)
+    count = tmp_path / "npm-runs"
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("SCAFFOLD_TEST_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("FAKE_NPM_COUNT", str(count))
+    return count
+
+
+def test_concurrent_installs_run_npm_once_and_never_expose_a_partial_tree(
+    fake_npm: Path, tmp_path: Path
+) -> None:
+    code = "from tests.servers.backstage_server import ensure_installed; print(ensure_installed())"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = {p.communicate(timeout=60)[0].strip() for p in procs}
+
+    assert [p.returncode for p in procs] == [0, 0]
+    assert outputs == {str(backstage_server.install_dir())}
+    assert fake_npm.read_text().splitlines() == ["run"]
+    cache = tmp_path / "cache"
+    assert sorted(p.name for p in cache.iterdir() if not p.name.endswith(".lock")) == [
+        backstage_server.install_dir().name
+    ]
+    assert (backstage_server.install_dir() / "node_modules" / "better-sqlite3").is_dir()
+    assert backstage_server.ensure_installed() == backstage_server.install_dir()  # cached
+    assert fake_npm.read_text().splitlines() == ["run"]
+
+
+def test_a_failed_install_leaves_nothing_behind(
+    fake_npm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FAKE_NPM_FAIL", "1")
+    with pytest.raises(backstage_server.BackstageUnavailableError, match="npm ERR! boom"):
+        backstage_server.ensure_installed()
+    cache = tmp_path / "cache"
+    assert [p.name for p in cache.iterdir() if not p.name.endswith(".lock")] == []
+
+
+def test_missing_node_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("SCAFFOLD_TEST_CACHE", str(tmp_path / "cache"))
+    with pytest.raises(backstage_server.BackstageUnavailableError) as caught:
+        backstage_server.ensure_installed()
+    assert "node and npm not found" in str(caught.value)
+    assert "apt-get install nodejs npm" in str(caught.value)
