@@ -1,7 +1,10 @@
 """Thin helpers over git (through GitPython) for work trees and bare repos; the only GitPython user.
 
-Every failure becomes a `ForgeError` whose message is one line: the git subcommand and the last
-line git wrote to stderr, with any credential-looking text redacted.
+GitPython is imported on the first git command, so importing this module (and the actions and
+forges that use it) stays cheap.
+
+Every failure becomes a one-line `ForgeError`: the git subcommand and git's most telling stderr
+line (a push rejection, else the first error, else the last line), with credentials redacted.
 """
 
 from __future__ import annotations
@@ -12,8 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-import git as gitpython
 
 from scaffolder.errors import ForgeError
 
@@ -71,6 +72,8 @@ def _git(
     binary: bool = False,
 ) -> tuple[int, str | bytes]:
     """Run `git ARGS`; returns (status, stdout). Statuses outside `ok` raise ForgeError."""
+    import git as gitpython  # imported on first use: importing actions stays fast
+
     full_env = {**_BASE_ENV, **(env or {})}
     try:
         status, out, err = gitpython.Git().execute(
