@@ -20,20 +20,24 @@ if TYPE_CHECKING:
 
 
 def _progress(quiet: bool) -> Any:
+    """One line per step on stderr; on a terminal the running step is shown, then replaced."""
+    tty = sys.stderr.isatty()
+
     def on_event(event: Event) -> None:
         if quiet:
             return
         label = f"[{event.index}/{event.total}] {event.step.id} ({event.step.action})"
         if event.kind == "start":
-            click.echo(f"{label} ...", err=True)
+            if tty:
+                click.echo(f"{label} ...", err=True, nl=False)
         elif event.kind == "done":
-            click.echo(f"{label} done in {event.seconds:.2f}s", err=True)
+            click.echo(f"{chr(13) if tty else ''}{label} done in {event.seconds:.2f}s", err=True)
         elif event.kind == "skipped":
             click.echo(f"{label} skipped (its `if` is false)", err=True)
         elif event.kind == "replayed":
             click.echo(f"{label} already done, not repeated", err=True)
         elif event.kind == "failed":
-            click.echo(f"{label} FAILED", err=True)
+            click.echo(f"{chr(13) if tty else ''}{label} FAILED", err=True)
 
     return on_event
 

@@ -1,0 +1,85 @@
+"""The wizard in a real terminal: tmux runs `scaffold new`, send-keys types, capture-pane reads."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+class Terminal:
+    def __init__(self, socket: str, session: str) -> None:
+        self.socket, self.session = socket, session
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=True).stdout
+
+    def send(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", self.session, *keys)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", self.session)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared on the screen:\n{self.screen()}")
+
+
+@pytest.fixture
+def terminal(scaffold_home: Path) -> Iterator[Terminal]:
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is needed for the terminal test: apt-get install tmux (.ci/run installs it)")
+    term = Terminal(f"scaffold-test-{uuid.uuid4().hex[:8]}", "wizard")
+    command = f"{sys.executable} -m scaffolder new backend-service; echo EXIT=$?; sleep 60"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+    subprocess.run(
+        ["tmux", "-L", term.socket, "-f", "/dev/null", "new-session", "-d", "-s", term.session, "-x", "160", "-y", "50", command],
+        check=True, env=env,
+    )
+    yield term
+    subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)
+
+
+def test_wizard_in_a_real_terminal(terminal: Terminal, scaffold_home: Path) -> None:
+    terminal.wait_for("Service name")
+    terminal.send("Bad_Name", "Enter")
+    terminal.wait_for("does not match the pattern")  # re-asked, with the reason
+    terminal.send("C-u")
+    terminal.send("orders-api", "Enter")
+    terminal.wait_for("Owner")
+    terminal.send("group:payments", "Enter")
+    terminal.wait_for("Description")
+    terminal.send("Enter")  # computed default: "orders-api: an HTTP service"
+    terminal.wait_for("HTTP port")
+    terminal.send("C-u", "70000", "Enter")
+    terminal.wait_for("must be at most 65535")
+    terminal.send("C-u", "9000", "Enter")
+    terminal.wait_for("Python version")
+    terminal.send("Enter")
+    terminal.wait_for("Kubernetes manifests")
+    terminal.send("n")  # no Kubernetes: replicas and autoscaling are not asked
+    terminal.wait_for("System")
+    terminal.send("Enter")
+    terminal.wait_for("Lifecycle")
+    terminal.send("Enter")
+    screen = terminal.wait_for("Create orders-api from backend-service@1.0.0?")
+    assert "Replicas" not in screen and "orders-api: an HTTP service" in screen
+    terminal.send("Enter")
+    screen = terminal.wait_for("EXIT=")
+    assert "EXIT=0" in screen, screen
+    assert "catalog entry:  component:default/orders-api" in screen
+    assert (scaffold_home / "forge/local/orders-api.git").is_dir()
