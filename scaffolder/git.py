@@ -133,11 +133,11 @@ def _config(key: str, cwd: Path | None) -> str | None:
 
 
 def identity(role: str = "author", worktree: Path | None = None) -> Identity:
-    """Commit identity: git config `user.*`, else `GIT_AUTHOR_*` (or `GIT_COMMITTER_*`) from the
-    environment, else `scaffold <scaffold@localhost>`."""
+    """Commit identity in git's own order: `GIT_AUTHOR_*` (or `GIT_COMMITTER_*`) from the
+    environment, else git config `user.*`, else `scaffold <scaffold@localhost>`."""
     prefix = "GIT_COMMITTER" if role == "committer" else "GIT_AUTHOR"
-    name = _config("user.name", worktree) or os.environ.get(f"{prefix}_NAME") or DEFAULT_NAME
-    email = _config("user.email", worktree) or os.environ.get(f"{prefix}_EMAIL") or DEFAULT_EMAIL
+    name = os.environ.get(f"{prefix}_NAME") or _config("user.name", worktree) or DEFAULT_NAME
+    email = os.environ.get(f"{prefix}_EMAIL") or _config("user.email", worktree) or DEFAULT_EMAIL
     return Identity(name, email)
 
 

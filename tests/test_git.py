@@ -65,7 +65,7 @@ def test_commit_uses_the_given_date_and_identity(tmp_path: Path) -> None:
     assert shown == "Ada <ada@example.test>|2026-03-04T05:06:07+02:00|2026-03-04T05:06:07+02:00"
 
 
-def test_identity_prefers_git_config_then_env_then_default(
+def test_identity_prefers_env_then_git_config_then_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert git.identity() == git.Identity("Test Engineer", "engineer@example.test")  # conftest env
@@ -77,6 +77,9 @@ def test_identity_prefers_git_config_then_env_then_default(
     subprocess.run(["git", "-C", str(work), "config", "user.name", "Configured"], check=True)
     subprocess.run(["git", "-C", str(work), "config", "user.email", "c@example.test"], check=True)
     assert git.identity(worktree=work) == git.Identity("Configured", "c@example.test")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "From Env")  # as in git itself, env beats config
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "env@example.test")
+    assert git.identity(worktree=work) == git.Identity("From Env", "env@example.test")
 
 
 def test_bare_repo_push_read_and_branches(tmp_path: Path) -> None:
