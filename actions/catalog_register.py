@@ -17,9 +17,7 @@ from scaffolder.errors import CatalogError, Problem
 
 class Input(ActionInput):
     target: str = Field(min_length=1, description="Location URL of catalog-info.yaml")
-    catalog_info_path: str = Field(
-        "catalog-info.yaml", description="The entity file inside the workspace"
-    )
+    catalog_info_path: str = Field("catalog-info.yaml", description="The entity file inside the workspace")
 
 
 class Output(ActionOutput):
@@ -32,9 +30,7 @@ class Output(ActionOutput):
 def _entity(ctx: ActionContext, relative: str) -> dict[str, Any]:
     path = ctx.resolve(relative)
     if not path.is_file():
-        raise CatalogError(
-            "catalog:register has no entity to register", [Problem(relative, f"no file {path}")]
-        )
+        raise CatalogError("catalog:register has no entity to register", [Problem(relative, f"no file {path}")])
     try:
         doc = yamlio.plain(yamlio.load(path))
     except yamlio.YamlSyntaxError as exc:
@@ -47,9 +43,7 @@ def _entity(ctx: ActionContext, relative: str) -> dict[str, Any]:
 def run(ctx: ActionContext, inp: Input) -> Output:
     entity = _entity(ctx, inp.catalog_info_path)
     reg = ctx.catalog.register(entity, location=inp.target, dry_run=ctx.dry_run)
-    return Output(
-        entity_ref=reg.entity_ref, entity_url=reg.url, location=reg.location, created=reg.created
-    )
+    return Output(entity_ref=reg.entity_ref, entity_url=reg.url, location=reg.location, created=reg.created)
 
 
 action = define_action(

@@ -29,18 +29,14 @@ class Team(ActionInput):
 
 class Input(ActionInput):
     name: str = Field(pattern=REPO_NAME, description="Repository name")
-    owner: str | None = Field(
-        None, pattern=REPO_NAME, description="User or organisation; default: the forge's owner"
-    )
+    owner: str | None = Field(None, pattern=REPO_NAME, description="User or organisation; default: the forge's owner")
     description: str = ""
     visibility: Literal["public", "private", "internal"] = "private"
     topics: list[str] = Field(default_factory=list)
     default_branch: str = Field("main", min_length=1)
     protect_default_branch: bool = False
     teams: list[Team] = Field(default_factory=list, description="Teams given access")
-    commit_message: str | None = Field(
-        None, description="Default: names the golden path and its version"
-    )
+    commit_message: str | None = Field(None, description="Default: names the golden path and its version")
     source_path: str = Field(".", description="Folder inside the workspace to publish")
 
 
@@ -91,9 +87,7 @@ def run(ctx: ActionContext, inp: Input) -> Output:
         return _output(ctx.forge, ctx.forge.planned_repo(spec), branch, "", False)
 
     src = ctx.resolve(inp.source_path) if inp.source_path not in ("", ".") else ctx.workspace
-    message = inp.commit_message or (
-        f"Create {inp.name} from golden path {ctx.template.name} {ctx.template.version}"
-    )
+    message = inp.commit_message or (f"Create {inp.name} from golden path {ctx.template.name} {ctx.template.version}")
     git.init(src, branch)
     date = ctx.started_at or datetime.now(UTC).replace(microsecond=0).isoformat()
     sha = git.commit_all(src, message, date)
@@ -112,14 +106,14 @@ def run(ctx: ActionContext, inp: Input) -> Output:
         ctx.forge.push(repo, src, refspec)  # created earlier, but the push never happened
         ctx.log.info("pushed to the empty repo %s", repo.full_name)
         return _output(ctx.forge, repo, branch, sha, True)
-    same = remote is not None and (
-        remote == sha or _same_content(ctx.forge, repo, branch, remote, src)
-    )
+    same = remote is not None and (remote == sha or _same_content(ctx.forge, repo, branch, remote, src))
     if remote is not None and same:
         ctx.log.info("%s already holds this content", repo.full_name)
         return _output(ctx.forge, repo, branch, remote, False)
-    if remote is not None and git.rev_parse(src, f"{remote}^{{commit}}") is not None and (
-        git.is_ancestor(src, remote, sha, bare=False)
+    if (
+        remote is not None
+        and git.rev_parse(src, f"{remote}^{{commit}}") is not None
+        and (git.is_ancestor(src, remote, sha, bare=False))
     ):
         ctx.forge.push(repo, src, refspec)  # the forge holds our own earlier commit: fast-forward
         return _output(ctx.forge, repo, branch, sha, False)

@@ -69,8 +69,8 @@ class ActionContext:
         return inside(self.workspace, relative)
 
 
-I = TypeVar("I", bound=ActionInput)
-O = TypeVar("O", bound=ActionOutput)
+InT = TypeVar("InT", bound=ActionInput)
+OutT = TypeVar("OutT", bound=ActionOutput)
 
 
 @dataclass(frozen=True)
@@ -82,25 +82,25 @@ class Example:
 
 
 @dataclass(frozen=True)
-class Action(Generic[I, O]):
+class Action(Generic[InT, OutT]):
     """A pluggable unit of work: id, typed input and output, dry-run support, one handler."""
 
     id: str
     description: str
-    input: type[I]
-    output: type[O]
-    handler: Callable[[ActionContext, I], O]
+    input: type[InT]
+    output: type[OutT]
+    handler: Callable[[ActionContext, InT], OutT]
     supports_dry_run: bool = True
     examples: tuple[Example, ...] = ()
     # Read-only checks run before the first step of a new run (e.g. "that repo name is taken"),
     # so input that cannot succeed fails with no side effect.
-    preflight: Callable[[ActionContext, I], list[Problem]] | None = None
+    preflight: Callable[[ActionContext, InT], list[Problem]] | None = None
 
-    def parse(self, raw: Mapping[str, Any]) -> I:
+    def parse(self, raw: Mapping[str, Any]) -> InT:
         """Validate raw (rendered) step input; raises pydantic's ValidationError."""
         return self.input.model_validate(dict(raw))
 
-    def run(self, ctx: ActionContext, raw: Mapping[str, Any]) -> O:
+    def run(self, ctx: ActionContext, raw: Mapping[str, Any]) -> OutT:
         return self.handler(ctx, self.parse(raw))
 
 
@@ -108,13 +108,13 @@ def define_action(
     *,
     id: str,
     description: str,
-    input: type[I],
-    output: type[O],
-    handler: Callable[[ActionContext, I], O],
+    input: type[InT],
+    output: type[OutT],
+    handler: Callable[[ActionContext, InT], OutT],
     supports_dry_run: bool = True,
     examples: tuple[Example, ...] = (),
-    preflight: Callable[[ActionContext, I], list[Problem]] | None = None,
-) -> Action[I, O]:
+    preflight: Callable[[ActionContext, InT], list[Problem]] | None = None,
+) -> Action[InT, OutT]:
     """Build an Action, checking its id follows Backstage's `provider:entity:verb` style."""
     if not ACTION_ID.match(id):
         raise ValueError(f"action id {id!r} must look like 'provider:verb' or 'provider:entity:verb'")

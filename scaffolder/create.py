@@ -73,9 +73,13 @@ def prepare(
         except (AnswersError, TemplateError) as exc:
             if ask and exc.message.startswith("cancelled"):
                 raise
-            problems.extend(Problem(f"{prefix}{p.where}", p.message) for p in exc.problems or [Problem("", exc.message)])
+            problems.extend(
+                Problem(f"{prefix}{p.where}", p.message) for p in exc.problems or [Problem("", exc.message)]
+            )
         except ScaffoldError as exc:
-            problems.extend(Problem(f"{prefix}{p.where}", p.message) for p in exc.problems or [Problem("", exc.message)])
+            problems.extend(
+                Problem(f"{prefix}{p.where}", p.message) for p in exc.problems or [Problem("", exc.message)]
+            )
     if problems:
         raise AnswersError(f"cannot create from {template.name}@{template.version}", problems)
     return prepared
@@ -148,8 +152,6 @@ def summary(outcome: Outcome) -> dict[str, Any]:
         "entity_url": outcome.step_output("catalog:register", "entity_url"),
         "links": outcome.links,
         "steps": outcome.steps,
-        "plan": [
-            {"id": p.step.id, "action": p.action_id, "runs": p.runs, "input": p.input} for p in outcome.plan
-        ],
+        "plan": [{"id": p.step.id, "action": p.action_id, "runs": p.runs, "input": p.input} for p in outcome.plan],
         "files": outcome.files if outcome.dry_run else None,
     }

@@ -219,16 +219,12 @@ def push(
     _git([*_wt(worktree), "push", "--quiet", *flags, url, *refspecs], env=env)
 
 
-def fetch(
-    worktree: Path, url: str, refspecs: Sequence[str], env: Mapping[str, str] | None = None
-) -> None:
+def fetch(worktree: Path, url: str, refspecs: Sequence[str], env: Mapping[str, str] | None = None) -> None:
     """Fetch refspecs from `url` into the work tree's repository."""
     _git([*_wt(worktree), "fetch", "--quiet", "--no-tags", url, *refspecs], env=env)
 
 
-def clone(
-    url: str, dest: Path, branch: str | None = None, env: Mapping[str, str] | None = None
-) -> Path:
+def clone(url: str, dest: Path, branch: str | None = None, env: Mapping[str, str] | None = None) -> Path:
     """Clone `url` into `dest` (which must not exist or be empty); returns `dest`."""
     args = ["clone", "--quiet", *(["--branch", branch] if branch else []), "--", url, str(dest)]
     _git(args, env=env)

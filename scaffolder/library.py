@@ -84,9 +84,7 @@ def find(ref: str, extra: Iterable[Path] = ()) -> tuple[Template, str]:
         if (folder / TEMPLATE_FILE).is_file():
             template = load_template(folder)
             if version and version != template.version:
-                raise TemplateNotFound(
-                    f"{name}@{version} is not available in {label}; it has {template.version}"
-                )
+                raise TemplateNotFound(f"{name}@{version} is not available in {label}; it has {template.version}")
             return template, label
     known = sorted(e.name for e in list_entries(extra))
     raise TemplateNotFound(f"no golden path named {name!r}; available: {', '.join(known) or 'none'}")

@@ -95,7 +95,7 @@ def coerce(param: Parameter, raw: Any) -> Any:
             raise InvalidValue(f"expected a list of choices, got {raw!r}")
         return [_coerce_choice(param, item) for item in items]
     # string
-    if isinstance(raw, bool) or isinstance(raw, list | dict) or raw is None:
+    if isinstance(raw, bool | list | dict) or raw is None:
         raise InvalidValue(f"expected text, got {raw!r}")
     value = str(raw)
     if param.min_length is not None and len(value) < param.min_length:
@@ -141,9 +141,7 @@ def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
     known = {p.id for p in template.parameters}
     for key in given:
         if key not in known:
-            problems.append(
-                Problem(key, f"unknown parameter (known: {', '.join(sorted(known)) or 'none'})")
-            )
+            problems.append(Problem(key, f"unknown parameter (known: {', '.join(sorted(known)) or 'none'})"))
     values: dict[str, Any] = {}
     for param in template.parameters:
         try:

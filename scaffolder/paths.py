@@ -15,13 +15,9 @@ def inside(root: Path, relative: str | Path) -> Path:
     """
     rel = str(relative)
     if not rel or PurePosixPath(rel).is_absolute() or Path(rel).is_absolute():
-        raise RenderError(
-            "path escapes the workspace", [Problem(rel or "(empty)", "must be a relative path")]
-        )
+        raise RenderError("path escapes the workspace", [Problem(rel or "(empty)", "must be a relative path")])
     base = root.resolve()
     target = (base / rel).resolve()
     if target != base and base not in target.parents:
-        raise RenderError(
-            "path escapes the workspace", [Problem(rel, f"resolves outside {root}")]
-        )
+        raise RenderError("path escapes the workspace", [Problem(rel, f"resolves outside {root}")])
     return target

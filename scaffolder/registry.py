@@ -40,9 +40,7 @@ def load_actions(eps: Iterable[EntryPoint]) -> dict[str, AnyAction]:
             problems.append(Problem(_origin(ep), "is not an Action (use scaffolder.define_action)"))
             continue
         if obj.id in found:
-            problems.append(
-                Problem(_origin(ep), f"action id {obj.id!r} is already registered by {origins[obj.id]}")
-            )
+            problems.append(Problem(_origin(ep), f"action id {obj.id!r} is already registered by {origins[obj.id]}"))
             continue
         found[obj.id] = obj
         origins[obj.id] = _origin(ep)

@@ -87,9 +87,7 @@ def _line_in(exc: BaseException, name: str) -> int | None:
     return line
 
 
-def render_text(
-    env: SandboxedEnvironment, source: str, context: Mapping[str, Any], name: str
-) -> str:
+def render_text(env: SandboxedEnvironment, source: str, context: Mapping[str, Any], name: str) -> str:
     """Render one template string; errors name `name:line`."""
     try:
         code = env.compile(source, name=name, filename=name)
@@ -136,7 +134,8 @@ def _safe_relpath(rendered: str, source_rel: str) -> str:
     absolute = rendered.startswith(("/", "\\")) or "//" in rendered.replace("\\", "/")
     if absolute or re.match(r"^[A-Za-z]:", rendered) or ".." in parts:
         raise RenderError(
-            "a rendered path escapes the workspace", [Problem(source_rel, f"renders to {rendered!r}, which escapes the workspace")]
+            "a rendered path escapes the workspace",
+            [Problem(source_rel, f"renders to {rendered!r}, which escapes the workspace")],
         )
     return "/".join(p for p in parts if p not in ("", "."))
 
@@ -153,8 +152,8 @@ def render_tree(
 
     Paths are rendered too; a path rendering to an empty segment is skipped (the usual way to make
     a file conditional). With `template_suffix` (copier's `.jinja`), only files ending in it are
-    rendered, and the suffix is dropped from their names. Nothing is written: the caller writes the result, so a bad skeleton
-    leaves no half-written workspace.
+    rendered, and the suffix is dropped from their names. Nothing is written: the caller writes
+    the result, so a bad skeleton leaves no half-written workspace.
     """
     env = make_environment(delimiters)
     globs = list(copy_without_render)

@@ -164,9 +164,7 @@ def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[Pla
                 rendered = render_value(step.input, ctx, f"steps.{step.id}.input")
                 action.parse(rendered)
             except RenderError as exc:
-                problems.extend(
-                    Problem(template.where("spec", "steps", index, "input"), str(p)) for p in exc.problems
-                )
+                problems.extend(Problem(template.where("spec", "steps", index, "input"), str(p)) for p in exc.problems)
             except ValidationError as exc:
                 problems.extend(_input_problems(template, index, exc))
             outputs[step.id] = placeholder_output(action, step.id)
@@ -321,8 +319,10 @@ class Runner:
             info.status, info.error = "failed", redact.text(exc.render(), secrets)
             run.save(info)
             if not dry_run:
-                exc.message = f"{exc.message} (step {current.step.id if current else '?'}; " \
-                              f"fix the cause, then: scaffold resume {run.run_id})"
+                exc.message = (
+                    f"{exc.message} (step {current.step.id if current else '?'}; "
+                    f"fix the cause, then: scaffold resume {run.run_id})"
+                )
             raise
         except Exception as exc:
             info.status, info.error = "failed", redact.text(f"{type(exc).__name__}: {exc}", secrets)

@@ -98,7 +98,7 @@ class Run:
     def save(self, info: RunInfo) -> None:
         tmp = self.info_path.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(info), indent=2, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.info_path)
+        tmp.replace(self.info_path)
 
     def journal(self) -> dict[str, JournalEntry]:
         """Finished steps by id; a torn last line (killed mid-write) is ignored."""

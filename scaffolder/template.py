@@ -245,9 +245,7 @@ def load_template(folder: Path) -> Template:
     try:
         model = TemplateModel.model_validate(yamlio.plain(doc))
     except ValidationError as exc:
-        raise TemplateError(
-            f"golden path {folder.name} is invalid", problems_from_validation(exc, doc, file)
-        ) from None
+        raise TemplateError(f"golden path {folder.name} is invalid", problems_from_validation(exc, doc, file)) from None
     return Template(model=model, path=folder.resolve(), doc=doc)
 
 

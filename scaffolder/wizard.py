@@ -120,9 +120,7 @@ def confirm(
     name = answers.values.get("name")
     if "name" in answers.secret or not isinstance(name, str) or not name:
         name = "a new project"
-    question = questionary.confirm(
-        f"Create {name} from {template.name}@{template.version}?", default=True, **io.kwargs
-    )
+    question = questionary.confirm(f"Create {name} from {template.name}@{template.version}?", default=True, **io.kwargs)
     return bool(_run(question.unsafe_ask))
 
 
@@ -194,9 +192,7 @@ def _ask_text(param: Parameter, default: Any, io: _IO) -> Any:
 
     prefill = "" if is_missing(default) else str(default)
     prompt = questionary.password if param.secret else questionary.text
-    question = prompt(
-        param.prompt, default=prefill, validate=validate, instruction=_hint(param), **io.kwargs
-    )
+    question = prompt(param.prompt, default=prefill, validate=validate, instruction=_hint(param), **io.kwargs)
     text = _run(question.unsafe_ask)
     return _from_text(param, str(text), default)
 
@@ -216,17 +212,12 @@ def _ask_boolean(param: Parameter, default: Any, io: _IO) -> bool:
 
 
 def _ask_choice(param: Parameter, default: Any, io: _IO) -> Any:
-    choices = [
-        questionary.Choice(title=c.label or str(c.value), value=c.value)
-        for c in param.choices or []
-    ]
+    choices = [questionary.Choice(title=c.label or str(c.value), value=c.value) for c in param.choices or []]
     start = _valid_default(param, default)
     if start is None and not param.required:
         choices.insert(0, questionary.Choice(title="(none)", value=_NONE))
         start = _NONE
-    question = questionary.select(
-        param.prompt, choices=choices, default=start, instruction=_hint(param), **io.kwargs
-    )
+    question = questionary.select(param.prompt, choices=choices, default=start, instruction=_hint(param), **io.kwargs)
     value = _run(question.unsafe_ask)
     return None if value is _NONE else coerce(param, value)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,16 +39,12 @@ def line_of(doc: Any, loc: Sequence[str | int]) -> int | None:
     node = doc
     for key in loc:
         if isinstance(node, CommentedMap) and key in node:
-            try:
+            with contextlib.suppress(KeyError, TypeError):
                 line = node.lc.key(key)[0] + 1
-            except (KeyError, TypeError):
-                pass
             node = node[key]
         elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-            try:
+            with contextlib.suppress(KeyError, TypeError):
                 line = node.lc.item(key)[0] + 1
-            except (KeyError, TypeError):
-                pass
             node = node[key]
         else:
             break

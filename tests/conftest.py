@@ -13,7 +13,7 @@ def hermetic_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     """Isolate scaffold's state and git's config from the machine the tests run on."""
     home = tmp_path_factory.mktemp("scaffold-home")
     gitconfig = home / "gitconfig"
-    gitconfig.write_text("[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n")
+    gitconfig.write_text('[init]\n\tdefaultBranch = main\n[protocol "file"]\n\tallow = always\n')
     monkeypatch.setenv("SCAFFOLD_HOME", str(home))
     monkeypatch.setenv("SCAFFOLD_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))

@@ -60,14 +60,14 @@ def test_commit_uses_the_given_date_and_identity(tmp_path: Path) -> None:
     sha = git.commit_all(work, "m", "2026-03-04T05:06:07+02:00", author=who, committer=who)
     shown = subprocess.run(
         ["git", "-C", str(work), "show", "-s", "--format=%an <%ae>|%aI|%cI", sha],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert shown == "Ada <ada@example.test>|2026-03-04T05:06:07+02:00|2026-03-04T05:06:07+02:00"
 
 
-def test_identity_prefers_env_then_git_config_then_default(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_identity_prefers_env_then_git_config_then_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert git.identity() == git.Identity("Test Engineer", "engineer@example.test")  # conftest env
     for var in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"):
         monkeypatch.delenv(var)
@@ -124,9 +124,7 @@ def test_errors_never_show_url_credentials(tmp_path: Path) -> None:
     with pytest.raises(ForgeError) as info:
         git.clone("https://user:hunter2@127.0.0.1:1/missing.git", tmp_path / "c")  # refused
     assert "hunter2" not in str(info.value)
-    assert git._redact("fatal: https://bot:tok123@host/x", ["Bearer abcdefgh"]) == (
-        "fatal: https://***@host/x"
-    )
+    assert git._redact("fatal: https://bot:tok123@host/x", ["Bearer abcdefgh"]) == ("fatal: https://***@host/x")
 
 
 def test_work_tree_helpers_refuse_a_folder_that_is_not_a_repo(tmp_path: Path) -> None:

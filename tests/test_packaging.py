@@ -22,7 +22,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     return next(out.glob("*.whl"))
 
@@ -31,7 +32,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     env_dir = tmp_path_factory.mktemp("venv")
     venv.create(env_dir, with_pip=True)
-    subprocess.run([str(env_dir / "bin/python"), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [str(env_dir / "bin/python"), "-m", "pip", "install", "-q", str(wheel)], check=True, capture_output=True
+    )
     return env_dir
 
 
@@ -57,8 +60,18 @@ def test_installed_wheel_works_from_a_clean_venv(installed: Path, tmp_path: Path
     assert {"backend-service", "website", "data-pipeline"} <= {e["name"] for e in listed}
     assert all(str(installed) in e["path"] for e in listed)
 
-    created = run(str(installed / "bin/scaffold"), "new", "backend-service", "--no-input", "--set", "name=orders-api",
-                  "--set", "owner=group:payments", "-o", "json")
+    created = run(
+        str(installed / "bin/scaffold"),
+        "new",
+        "backend-service",
+        "--no-input",
+        "--set",
+        "name=orders-api",
+        "--set",
+        "owner=group:payments",
+        "-o",
+        "json",
+    )
     assert created.returncode == 0, created.stderr
     data = json.loads(created.stdout)
     clone = tmp_path / "clone"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.errors import AnswersError
-from scaffolder.parameters import coerce, parse_set, resolve, InvalidValue
+from scaffolder.parameters import InvalidValue, coerce, parse_set, resolve
 from scaffolder.template import Parameter, load_template
 from tests.helpers import MINIMAL, write_template
 
@@ -61,7 +61,9 @@ def test_defaults_and_computed_defaults(template) -> None:  # type: ignore[no-un
 def test_text_values_are_coerced(template) -> None:  # type: ignore[no-untyped-def]
     answers = resolve(
         template,
-        parse_set(["name=orders-api", "owner=group:payments", "port=9000", "kubernetes=no", "regions=eu,ap", "tier=gold"]),
+        parse_set(
+            ["name=orders-api", "owner=group:payments", "port=9000", "kubernetes=no", "regions=eu,ap", "tier=gold"]
+        ),
     )
     assert answers.values["port"] == 9000
     assert answers.values["kubernetes"] is False
@@ -73,13 +75,20 @@ def test_every_problem_is_reported_at_once(template) -> None:  # type: ignore[no
     with pytest.raises(AnswersError) as info:
         resolve(
             template,
-            {"name": "Bad_Name", "port": "99999", "tier": "platinum", "kubernetes": "maybe", "colour": "blue", "replicas": "x"},
+            {
+                "name": "Bad_Name",
+                "port": "99999",
+                "tier": "platinum",
+                "kubernetes": "maybe",
+                "colour": "blue",
+                "replicas": "x",
+            },
         )
     where = {p.where: p.message for p in info.value.problems}
     assert "does not match the pattern" in where["name"]
     assert where["owner"].startswith("is required")
     assert where["port"] == "must be at most 65535, got 99999"
-    assert "'platinum' is not one of: bronze, silver, gold" == where["tier"]
+    assert where["tier"] == "'platinum' is not one of: bronze, silver, gold"
     assert "expected true or false" in where["kubernetes"]
     assert where["colour"].startswith("unknown parameter")
 
@@ -105,7 +114,9 @@ def test_coerce(ptype: str, raw: object, expected: object) -> None:
     assert coerce(Parameter(id="x", type=ptype), raw) == expected  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("ptype", "raw"), [("integer", "4.5"), ("integer", True), ("boolean", "perhaps"), ("string", None)])
+@pytest.mark.parametrize(
+    ("ptype", "raw"), [("integer", "4.5"), ("integer", True), ("boolean", "perhaps"), ("string", None)]
+)
 def test_coerce_rejects(ptype: str, raw: object) -> None:
     with pytest.raises(InvalidValue):
         coerce(Parameter(id="x", type=ptype), raw)  # type: ignore[arg-type]

@@ -31,7 +31,11 @@ def test_contents_and_paths_render(tmp_path: Path) -> None:
 def test_copy_without_render_and_conditional_paths(tmp_path: Path) -> None:
     src = make(
         tmp_path,
-        {"raw/x.txt": "{{ kept }}", "{% if values.k8s %}deploy.yaml{% endif %}": "kind: x\n", "a.txt": "{{ values.k8s }}"},
+        {
+            "raw/x.txt": "{{ kept }}",
+            "{% if values.k8s %}deploy.yaml{% endif %}": "kind: x\n",
+            "a.txt": "{{ values.k8s }}",
+        },
     )
     files = {f.path: f.content for f in render_tree(src, {"values": {"k8s": False}}, copy_without_render=["raw/*"])}
     assert files == {"raw/x.txt": b"{{ kept }}", "a.txt": b"False"}
@@ -48,7 +52,9 @@ def test_undefined_variable_names_file_and_line(tmp_path: Path) -> None:
     src = make(tmp_path, {"ok.txt": "{{ values.name }}", "docs/guide.md": "line 1\nline 2 {{ values.missing }}\n"})
     with pytest.raises(RenderError) as info:
         render_tree(src, {"values": {"name": "n"}})
-    assert [str(p) for p in info.value.problems] == ["docs/guide.md:2: undefined variable: 'dict object' has no attribute 'missing'"]
+    assert [str(p) for p in info.value.problems] == [
+        "docs/guide.md:2: undefined variable: 'dict object' has no attribute 'missing'"
+    ]
 
 
 def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
@@ -69,7 +75,7 @@ def test_rendered_paths_cannot_escape(tmp_path: Path, name: str, value: str) -> 
 
 def test_symlinks_in_the_skeleton_are_refused(tmp_path: Path) -> None:
     src = make(tmp_path, {"a.txt": "x"})
-    os.symlink("/etc/passwd", src / "passwd")
+    (src / "passwd").symlink_to("/etc/passwd")
     with pytest.raises(RenderError) as info:
         render_tree(src, {"values": {}})
     assert "symlinks are not allowed" in info.value.render()
@@ -81,7 +87,7 @@ def test_write_refuses_a_symlink_planted_in_the_target(tmp_path: Path) -> None:
     outside.mkdir()
     target = tmp_path / "ws"
     target.mkdir()
-    os.symlink(outside, target / "out")
+    (target / "out").symlink_to(outside)
     with pytest.raises(RenderError):
         write_files(target, render_tree(src, {"values": {}}))
     assert not (outside / "file.txt").exists()

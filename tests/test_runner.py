@@ -50,23 +50,32 @@ def parts(tmp_path: Path) -> tuple[LocalForge, SqliteCatalog, Path]:
 
 
 def test_unknown_action_and_bad_input_are_reported_with_lines_before_anything_runs(tmp_path: Path) -> None:
-    broken = MINIMAL.replace("action: catalog:write", "action: catalog:wrte").replace(
-        "        description: ${{ parameters.name }} service\n",
-        "        description: ${{ parameters.name }} service\n        colour: blue\n",
-    ).replace("${{ steps.publish.output.catalog_info_url }}", "${{ steps.publish.output.nope }}")
+    broken = (
+        MINIMAL.replace("action: catalog:write", "action: catalog:wrte")
+        .replace(
+            "        description: ${{ parameters.name }} service\n",
+            "        description: ${{ parameters.name }} service\n        colour: blue\n",
+        )
+        .replace("${{ steps.publish.output.catalog_info_url }}", "${{ steps.publish.output.nope }}")
+    )
     folder = write_template(tmp_path, broken)
     template = load_template(folder)
     with pytest.raises(ActionError) as info:
         plan(template, resolve(template, GIVEN))
     text = info.value.render()
     lines = (folder / "template.yaml").read_text().splitlines()
-    assert f"template.yaml:{lines.index('      action: catalog:wrte') + 1}: step catalog: unknown action 'catalog:wrte'" in text
+    assert (
+        f"template.yaml:{lines.index('      action: catalog:wrte') + 1}: step catalog: unknown action 'catalog:wrte'"
+        in text
+    )
     assert "step publish (repo:create): input colour: unknown key" in text
     assert "nope" in text
     assert len(info.value.problems) == 3
 
 
-def test_a_run_journals_each_step_and_records_its_origin(parts: tuple[LocalForge, SqliteCatalog, Path], tmp_path: Path) -> None:
+def test_a_run_journals_each_step_and_records_its_origin(
+    parts: tuple[LocalForge, SqliteCatalog, Path], tmp_path: Path
+) -> None:
     forge, catalog, runs = parts
     template = load_template(write_template(tmp_path))
     outcome = Runner(forge, catalog).start(template, "test", resolve(template, GIVEN), runs, "local")
@@ -118,7 +127,9 @@ def test_a_crash_after_push_before_journal_resumes_without_a_second_repo(
     assert CountingForge.created == 1
 
 
-def test_ctrl_c_leaves_a_resumable_journal(parts: tuple[LocalForge, SqliteCatalog, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ctrl_c_leaves_a_resumable_journal(
+    parts: tuple[LocalForge, SqliteCatalog, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     forge, catalog, runs = parts
     template = load_template(write_template(tmp_path))
     answers = resolve(template, GIVEN)
@@ -136,7 +147,9 @@ def test_ctrl_c_leaves_a_resumable_journal(parts: tuple[LocalForge, SqliteCatalo
     assert Runner(forge, catalog).resume(run, template, answers).status == "done"
 
 
-def test_secrets_never_reach_the_run_folder_or_the_repo(parts: tuple[LocalForge, SqliteCatalog, Path], tmp_path: Path) -> None:
+def test_secrets_never_reach_the_run_folder_or_the_repo(
+    parts: tuple[LocalForge, SqliteCatalog, Path], tmp_path: Path
+) -> None:
     forge, catalog, runs = parts
     files = {"README.md": "{{ values.name }}\n", "token.txt": "{{ values.api_token | default('none') }}\n"}
     template = load_template(write_template(tmp_path, files=files))
@@ -160,7 +173,10 @@ def test_dry_run_touches_nothing(parts: tuple[LocalForge, SqliteCatalog, Path], 
 
 def test_if_false_skips_a_step(parts: tuple[LocalForge, SqliteCatalog, Path], tmp_path: Path) -> None:
     forge, catalog, runs = parts
-    text = MINIMAL.replace("    - id: register\n      action: catalog:register\n", "    - id: register\n      action: catalog:register\n      if: ${{ parameters.port > 9000 }}\n")
+    text = MINIMAL.replace(
+        "    - id: register\n      action: catalog:register\n",
+        "    - id: register\n      action: catalog:register\n      if: ${{ parameters.port > 9000 }}\n",
+    )
     template = load_template(write_template(tmp_path, text))
     outcome = Runner(forge, catalog).start(template, "test", resolve(template, GIVEN), runs, "local")
     assert "register" not in outcome.steps

@@ -8,10 +8,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from scaffolder import yamlio
 from scaffolder.errors import TemplateError
 from scaffolder.library import builtin_library
 from scaffolder.template import json_schema, load_template
-from scaffolder import yamlio
 from tests.helpers import MINIMAL, write_template
 
 
@@ -36,7 +36,7 @@ def test_every_problem_is_named_with_its_line(tmp_path: Path) -> None:
     text = info.value.render()
     file = folder / "template.yaml"
     lines = file.read_text().splitlines()
-    line_of = lambda needle: next(i for i, l in enumerate(lines, 1) if needle in l)  # noqa: E731
+    line_of = lambda needle: next(i for i, text in enumerate(lines, 1) if needle in text)  # noqa: E731
     assert f"{file}:{line_of('version: one')}" in text and "not a semantic version" in text
     assert f"{file}:{line_of('type: integr')}" in text
     assert f"{file}:{line_of('colour: blue')}" in text and "unknown key" in text
@@ -82,5 +82,7 @@ def test_schema_is_valid_and_accepts_every_builtin_golden_path() -> None:
 
 def test_schema_rejects_what_the_loader_rejects(tmp_path: Path) -> None:
     validator = jsonschema.Draft202012Validator(json.loads(json_schema()))
-    doc = yamlio.plain(yamlio.load(write_template(tmp_path, MINIMAL.replace("kind: GoldenPath", "kind: Other")) / "template.yaml"))
+    doc = yamlio.plain(
+        yamlio.load(write_template(tmp_path, MINIMAL.replace("kind: GoldenPath", "kind: Other")) / "template.yaml")
+    )
     assert list(validator.iter_errors(doc))

@@ -47,9 +47,7 @@ def pipe() -> Iterator[PipeInput]:
         yield inp
 
 
-def run_ask(
-    template: Template, pipe: PipeInput, keys: str, given: dict[str, Any] | None = None
-) -> Answers:
+def run_ask(template: Template, pipe: PipeInput, keys: str, given: dict[str, Any] | None = None) -> Answers:
     pipe.send_text(keys)
     return wizard.ask(template, given, input=pipe, output=DummyOutput())
 
@@ -133,9 +131,7 @@ def test_when_true_asks_the_dependent_parameter(tmp_path: Path, pipe: PipeInput)
     assert answers.values == {"kubernetes": True, "replicas": 4}
 
 
-def test_computed_default_is_prefilled_and_accepted_with_enter(
-    tmp_path: Path, pipe: PipeInput
-) -> None:
+def test_computed_default_is_prefilled_and_accepted_with_enter(tmp_path: Path, pipe: PipeInput) -> None:
     template = make(
         tmp_path,
         """\
@@ -200,9 +196,7 @@ def test_choice_and_multi_choice_defaults(tmp_path: Path, pipe: PipeInput) -> No
         ),
     ],
 )
-def test_invalid_input_is_asked_again(
-    tmp_path: Path, pipe: PipeInput, param: str, keys: str, expected: Any
-) -> None:
+def test_invalid_input_is_asked_again(tmp_path: Path, pipe: PipeInput, param: str, keys: str, expected: Any) -> None:
     template = make(tmp_path, param)
     answers = run_ask(template, pipe, keys)
     assert list(answers.values.values()) == [expected]
@@ -288,9 +282,7 @@ def test_all_given_asks_nothing(tmp_path: Path, pipe: PipeInput) -> None:
 
 
 def test_bad_given_value_is_asked_again_with_the_reason(tmp_path: Path, pipe: PipeInput) -> None:
-    template = make(
-        tmp_path, "    - id: replicas\n      type: integer\n      minimum: 1\n      maximum: 5\n"
-    )
+    template = make(tmp_path, "    - id: replicas\n      type: integer\n      minimum: 1\n      maximum: 5\n")
     buffer = io.StringIO()
     pipe.send_text("4" + ENTER)
     answers = wizard.ask(template, {"replicas": "12"}, input=pipe, output=PlainTextOutput(buffer))
@@ -315,9 +307,7 @@ SECRET = """\
 """
 
 
-def test_secret_is_asked_with_a_password_prompt_and_never_shown(
-    tmp_path: Path, pipe: PipeInput
-) -> None:
+def test_secret_is_asked_with_a_password_prompt_and_never_shown(tmp_path: Path, pipe: PipeInput) -> None:
     template = make(tmp_path, SECRET)
     buffer = io.StringIO()
     pipe.send_text("svc" + ENTER + "tok-s3cr3t" + ENTER + "y")
@@ -390,13 +380,9 @@ def test_confirm(tmp_path: Path, pipe: PipeInput, keys: str, expected: bool) -> 
     ("param", "keys"),
     [
         pytest.param("    - id: a\n      type: string\n", "ab" + CTRL_C, id="text"),
-        pytest.param(
-            "    - id: a\n      type: string\n      secret: true\n", CTRL_C, id="password"
-        ),
+        pytest.param("    - id: a\n      type: string\n      secret: true\n", CTRL_C, id="password"),
         pytest.param("    - id: a\n      type: boolean\n", CTRL_C, id="confirm"),
-        pytest.param(
-            "    - id: a\n      type: choice\n      choices: [x, y]\n", DOWN + CTRL_C, id="select"
-        ),
+        pytest.param("    - id: a\n      type: choice\n      choices: [x, y]\n", DOWN + CTRL_C, id="select"),
         pytest.param(
             "    - id: a\n      type: multi-choice\n      choices: [x, y]\n",
             SPACE + CTRL_C,

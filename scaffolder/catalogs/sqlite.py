@@ -59,10 +59,12 @@ def validate_entity(entity: Any) -> list[Problem]:
         meta = {}
     name, namespace = meta.get("name"), meta.get("namespace")
     if not isinstance(name, str) or not NAME.match(name) or len(name) > 63:
-        problems.append(Problem(
-            "metadata.name",
-            f"{name!r} must be 1-63 characters of [A-Za-z0-9] separated by '-', '_' or '.'",
-        ))
+        problems.append(
+            Problem(
+                "metadata.name",
+                f"{name!r} must be 1-63 characters of [A-Za-z0-9] separated by '-', '_' or '.'",
+            )
+        )
     if namespace is not None and (
         not isinstance(namespace, str) or not NAMESPACE.match(namespace) or len(namespace) > 63
     ):
@@ -150,9 +152,7 @@ class SqliteCatalog:
 
     # -- the Catalog protocol --------------------------------------------------------------------
 
-    def register(
-        self, entity: Mapping[str, Any], location: str, dry_run: bool = False
-    ) -> Registration:
+    def register(self, entity: Mapping[str, Any], location: str, dry_run: bool = False) -> Registration:
         problems = validate_entity(entity)
         if not location:
             problems.append(Problem("location", "is required"))
@@ -177,9 +177,7 @@ class SqliteCatalog:
         with self._read() as conn:
             if conn is None:
                 return None
-            row = conn.execute(
-                "SELECT body FROM entities WHERE ref = ?", (f"{kind}:{namespace}/{name}",)
-            ).fetchone()
+            row = conn.execute("SELECT body FROM entities WHERE ref = ?", (f"{kind}:{namespace}/{name}",)).fetchone()
         return json.loads(row[0]) if row else None
 
     def list(self, kind: str | None = "component") -> list[dict[str, Any]]:
@@ -189,9 +187,7 @@ class SqliteCatalog:
             if kind is None:
                 rows = conn.execute("SELECT body FROM entities ORDER BY ref").fetchall()
             else:
-                rows = conn.execute(
-                    "SELECT body FROM entities WHERE kind = ? ORDER BY ref", (kind.lower(),)
-                ).fetchall()
+                rows = conn.execute("SELECT body FROM entities WHERE kind = ? ORDER BY ref", (kind.lower(),)).fetchall()
         return [json.loads(body) for (body,) in rows]
 
     def unregister(self, ref: str) -> bool:
@@ -203,8 +199,7 @@ class SqliteCatalog:
                 return False
             conn.execute("DELETE FROM entities WHERE ref = ?", (full,))
             conn.execute(
-                "DELETE FROM locations WHERE id = ? AND NOT EXISTS "
-                "(SELECT 1 FROM entities WHERE location_id = ?)",
+                "DELETE FROM locations WHERE id = ? AND NOT EXISTS (SELECT 1 FROM entities WHERE location_id = ?)",
                 (row[0], row[0]),
             )
         return True
@@ -222,8 +217,7 @@ class SqliteCatalog:
     @staticmethod
     def _existing(conn: sqlite3.Connection, ref: str) -> tuple[str, str] | None:
         row = conn.execute(
-            "SELECT l.target, e.body FROM entities e JOIN locations l ON l.id = e.location_id "
-            "WHERE e.ref = ?",
+            "SELECT l.target, e.body FROM entities e JOIN locations l ON l.id = e.location_id WHERE e.ref = ?",
             (ref,),
         ).fetchone()
         return (row[0], row[1]) if row else None

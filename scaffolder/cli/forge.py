@@ -22,8 +22,7 @@ def repos_cmd(owner: str | None, profile: str | None, output: str) -> None:
 
     repos = config.open_forge(config.load(profile)).list_repos(owner)
     data = [
-        {"full_name": r.full_name, "url": r.url, "clone_url": r.clone_url, "description": r.description}
-        for r in repos
+        {"full_name": r.full_name, "url": r.url, "clone_url": r.clone_url, "description": r.description} for r in repos
     ]
     emit(output, data, lambda: table([[d["full_name"], d["clone_url"]] for d in data], ["REPO", "CLONE URL"]))
 

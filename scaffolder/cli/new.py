@@ -75,8 +75,16 @@ def _wizard_ask(template: Template, given: dict[str, Any], yes: bool) -> Answers
 
 @click.command("new")
 @click.argument("template_ref", metavar="NAME[@VERSION]|PATH")
-@click.option("--values", "-f", "values_file", type=click.Path(path_type=Path), help="YAML or JSON answers; a list creates several services.")
-@click.option("--set", "-s", "sets", multiple=True, metavar="KEY=VALUE", help="An answer (repeatable; overrides --values).")
+@click.option(
+    "--values",
+    "-f",
+    "values_file",
+    type=click.Path(path_type=Path),
+    help="YAML or JSON answers; a list creates several services.",
+)
+@click.option(
+    "--set", "-s", "sets", multiple=True, metavar="KEY=VALUE", help="An answer (repeatable; overrides --values)."
+)
 @click.option("--no-input", is_flag=True, help="Never prompt; a missing required answer is an error.")
 @click.option("--yes", "-y", is_flag=True, help="Skip the wizard's confirmation.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the file tree; touch nothing outside a temp dir.")
@@ -134,9 +142,7 @@ def _report(results: list[Outcome | ScaffoldError], output: str) -> None:
     emit(
         output,
         {"results": data, "failed": len(failures)},
-        lambda: "\n\n".join(
-            f"error: {r.render()}" if isinstance(r, ScaffoldError) else _text(r) for r in results
-        ),
+        lambda: "\n\n".join(f"error: {r.render()}" if isinstance(r, ScaffoldError) else _text(r) for r in results),
     )
     if failures:
         click.get_current_context().exit(1)
@@ -144,12 +150,16 @@ def _report(results: list[Outcome | ScaffoldError], output: str) -> None:
 
 @click.command("resume")
 @click.argument("run_id")
-@click.option("--set", "-s", "sets", multiple=True, metavar="KEY=VALUE", help="Secret answers (never stored, so give them again).")
+@click.option(
+    "--set", "-s", "sets", multiple=True, metavar="KEY=VALUE", help="Secret answers (never stored, so give them again)."
+)
 @click.option("--no-input", is_flag=True, help="Never prompt for secrets; missing ones are an error.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 @profile_option
 @output_option
-def resume_cmd(run_id: str, sets: tuple[str, ...], no_input: bool, quiet: bool, profile: str | None, output: str) -> None:
+def resume_cmd(
+    run_id: str, sets: tuple[str, ...], no_input: bool, quiet: bool, profile: str | None, output: str
+) -> None:
     """Finish a failed or interrupted run without repeating its finished steps."""
     from scaffolder import config, create
     from scaffolder.parameters import parse_set
@@ -181,7 +191,15 @@ def runs_cmd(output: str) -> None:
         output,
         [{k: v for k, v in asdict(r).items() if k != "outputs"} for r in runs],
         lambda: table(
-            [[r.run_id, f"{r.template}@{r.version}", r.status, (r.error or "").splitlines()[0][:60] if r.error else ""] for r in runs],
+            [
+                [
+                    r.run_id,
+                    f"{r.template}@{r.version}",
+                    r.status,
+                    (r.error or "").splitlines()[0][:60] if r.error else "",
+                ]
+                for r in runs
+            ],
             ["RUN", "GOLDEN PATH", "STATUS", "ERROR"],
         ),
     )

@@ -111,8 +111,6 @@ class Forge(Protocol):
         """Open a pull request from `head` into `base`."""
         ...
 
-    def update_pull_request(
-        self, repo: Repo, number: int, title: str, body: str, labels: list[str]
-    ) -> PullRequest:
+    def update_pull_request(self, repo: Repo, number: int, title: str, body: str, labels: list[str]) -> PullRequest:
         """Replace a pull request's title, body and labels."""
         ...

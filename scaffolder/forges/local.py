@@ -203,14 +203,19 @@ class LocalForge:
             if pr.head == head and pr.base == base and pr.state == "open":
                 raise ForgeError(f"pull request #{pr.number} from {head} to {base} is already open")
         if git.is_ancestor(bare, head_sha, base_sha):
-            raise ForgeError(
-                f"cannot open a pull request on {repo.full_name}: {base} already contains {head}"
-            )
+            raise ForgeError(f"cannot open a pull request on {repo.full_name}: {base} already contains {head}")
         folder = self._pulls(repo)
         folder.mkdir(exist_ok=True)
         state: PullState = "open"
-        data = {"head": head, "base": base, "title": title, "body": body, "state": state,
-                "labels": list(labels), "head_sha": head_sha}
+        data = {
+            "head": head,
+            "base": base,
+            "title": title,
+            "body": body,
+            "state": state,
+            "labels": list(labels),
+            "head_sha": head_sha,
+        }
         files = self._files(repo)
         number = int(files[-1].stem) + 1 if files else 1
         while True:
@@ -230,9 +235,7 @@ class LocalForge:
             raise ForgeError(f"repo {repo.full_name} has no pull request #{number}")
         return file
 
-    def update_pull_request(
-        self, repo: Repo, number: int, title: str, body: str, labels: list[str]
-    ) -> PullRequest:
+    def update_pull_request(self, repo: Repo, number: int, title: str, body: str, labels: list[str]) -> PullRequest:
         file = self._file(repo, number)
         current = self._load(repo, file)
         data = json.loads(file.read_text(encoding="utf-8"))

@@ -78,7 +78,9 @@ def make_ctx(tmp_path: Path, forge: LocalForge) -> MakeCtx:
 def commits(repo_dir: Path, ref: str = "main") -> list[str]:
     out = subprocess.run(
         ["git", "--git-dir", str(repo_dir), "log", "--format=%H %s", ref],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return out.splitlines()
 
@@ -100,7 +102,9 @@ def test_creates_the_repo_and_pushes_the_workspace(make_ctx: MakeCtx, forge: Loc
     assert log.endswith("Create orders-api from golden path backend-service 2.1.0")
     date = subprocess.run(
         ["git", "-C", str(ctx.workspace), "show", "-s", "--format=%aI", "HEAD"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert date == STARTED
 
@@ -147,9 +151,7 @@ def test_our_own_earlier_commit_is_fast_forwarded(make_ctx: MakeCtx, forge: Loca
     assert len(commits(forge.root / "acme" / "orders-api.git")) == 2
 
 
-def test_a_repo_with_other_content_is_a_conflict(
-    make_ctx: MakeCtx, forge: LocalForge, tmp_path: Path
-) -> None:
+def test_a_repo_with_other_content_is_a_conflict(make_ctx: MakeCtx, forge: LocalForge, tmp_path: Path) -> None:
     repo = forge.create_repo(RepoSpec(name="orders-api"))
     other = tmp_path / "other"
     git.init(other)
@@ -222,9 +224,7 @@ def test_bad_input_is_refused(bad: dict[str, Any]) -> None:
 
 def test_input_defaults() -> None:
     inp = action.parse({"name": "x"})
-    assert (inp.visibility, inp.default_branch, inp.source_path, inp.topics) == (
-        "private", "main", ".", []
-    )
+    assert (inp.visibility, inp.default_branch, inp.source_path, inp.topics) == ("private", "main", ".", [])
 
 
 @pytest.mark.parametrize("example", action.examples, ids=lambda e: e.description)

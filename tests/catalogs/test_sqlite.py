@@ -91,9 +91,7 @@ def test_component_needs_type_lifecycle_and_owner(catalog: SqliteCatalog) -> Non
     entity["spec"] = {"type": " "}
     with pytest.raises(CatalogError) as info:
         catalog.register(entity, "")
-    assert [p.where for p in info.value.problems] == [
-        "spec.type", "spec.lifecycle", "spec.owner", "location"
-    ]
+    assert [p.where for p in info.value.problems] == ["spec.type", "spec.lifecycle", "spec.owner", "location"]
 
 
 @pytest.mark.parametrize("entity", [None, [], {"kind": "Component"}, {"metadata": "x"}])
@@ -160,9 +158,7 @@ def test_reads_on_a_missing_catalog_create_nothing(catalog: SqliteCatalog) -> No
     assert not catalog.path.exists()
 
 
-def test_failure_mid_transaction_leaves_nothing(
-    catalog: SqliteCatalog, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failure_mid_transaction_leaves_nothing(catalog: SqliteCatalog, monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: Any) -> None:
         raise RuntimeError("disk on fire")
 

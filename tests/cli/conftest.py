@@ -21,7 +21,9 @@ def invoke() -> Invoke:
     def run(*args: str, input: str | None = None, code: int | None = 0) -> Result:
         result = runner.invoke(cli, list(args), input=input, catch_exceptions=False)
         if code is not None:
-            assert result.exit_code == code, f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+            assert result.exit_code == code, (
+                f"exit {result.exit_code}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+            )
         return result
 
     return run

@@ -31,14 +31,22 @@ def test_backend_service_end_to_end(invoke: Invoke, tmp_path: Path, scaffold_hom
     repo = _clone(data["repository"]["clone_url"], tmp_path / "orders-api")
 
     # the generated project's own tests pass
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=repo, capture_output=True, text=True)
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=repo, capture_output=True, text=True
+    )
     assert tests.returncode == 0, tests.stdout + tests.stderr
 
     # the workflow is valid against GitHub's workflow schema
     workflow = repo / ".github/workflows/ci.yml"
     check = subprocess.run(
-        [str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)],
-        capture_output=True, text=True,
+        [
+            str(Path(sys.executable).parent / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(workflow),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert check.returncode == 0, check.stdout + check.stderr
 
@@ -83,14 +91,29 @@ def test_a_taken_name_fails_before_any_side_effect(invoke: Invoke, scaffold_home
 @pytest.mark.parametrize(
     ("args", "messages"),
     [
-        (["--set", "name=Orders_API", "--set", "owner=group:payments"], ["name: 'Orders_API' does not match the pattern"]),
-        (["--set", "name=orders", "--set", "owner=group:p", "--set", "port=80"], ["port: must be at least 1024, got 80"]),
+        (
+            ["--set", "name=Orders_API", "--set", "owner=group:payments"],
+            ["name: 'Orders_API' does not match the pattern"],
+        ),
+        (
+            ["--set", "name=orders", "--set", "owner=group:p", "--set", "port=80"],
+            ["port: must be at least 1024, got 80"],
+        ),
         (["--set", "name=orders", "--set", "owner=group:p", "--set", "port=eighty"], ["port: expected an integer"]),
-        (["--set", "name=orders", "--set", "owner=group:p", "--set", "python_version=2.7"], ["python_version: '2.7' is not one of"]),
-        (["--set", "name=orders", "--set", "owner=group:p", "--set", "kubernetes=perhaps"], ["kubernetes: expected true or false"]),
+        (
+            ["--set", "name=orders", "--set", "owner=group:p", "--set", "python_version=2.7"],
+            ["python_version: '2.7' is not one of"],
+        ),
+        (
+            ["--set", "name=orders", "--set", "owner=group:p", "--set", "kubernetes=perhaps"],
+            ["kubernetes: expected true or false"],
+        ),
         (["--set", "name=orders"], ["owner: is required"]),
         (["--set", "name=orders", "--set", "owner=group:p", "--set", "colour=blue"], ["colour: unknown parameter"]),
-        (["--set", "name=x", "--set", "owner=nobody", "--set", "colour=blue"], ["name: 'x'", "owner: 'nobody'", "colour: unknown"]),
+        (
+            ["--set", "name=x", "--set", "owner=nobody", "--set", "colour=blue"],
+            ["name: 'x'", "owner: 'nobody'", "colour: unknown"],
+        ),
     ],
 )
 def test_invalid_answers(invoke: Invoke, scaffold_home: Path, args: list[str], messages: list[str]) -> None:
@@ -110,16 +133,22 @@ def test_json_errors_are_machine_readable(invoke: Invoke) -> None:
 def test_batch_values_file_with_several_services(invoke: Invoke, tmp_path: Path) -> None:
     values = tmp_path / "services.yaml"
     values.write_text(
-        "- {name: orders-api, owner: 'group:payments'}\n- {name: billing-api, owner: 'group:payments', kubernetes: false}\n"
+        "- {name: orders-api, owner: 'group:payments'}\n"
+        "- {name: billing-api, owner: 'group:payments', kubernetes: false}\n"
     )
     data = as_json(invoke("new", "backend-service", "--values", str(values), "--no-input", "-o", "json"))
-    assert [r["entity_ref"] for r in data["results"]] == ["component:default/orders-api", "component:default/billing-api"]
+    assert [r["entity_ref"] for r in data["results"]] == [
+        "component:default/orders-api",
+        "component:default/billing-api",
+    ]
     assert data["failed"] == 0
 
 
 def test_one_bad_service_in_a_batch_creates_nothing(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:
     values = tmp_path / "services.json"
-    values.write_text(json.dumps([{"name": "orders-api", "owner": "group:payments"}, {"name": "B", "owner": "group:payments"}]))
+    values.write_text(
+        json.dumps([{"name": "orders-api", "owner": "group:payments"}, {"name": "B", "owner": "group:payments"}])
+    )
     result = invoke("new", "backend-service", "--values", str(values), "--no-input", code=1)
     assert "service 2: name" in result.stderr
     assert not (scaffold_home / "forge").exists()
@@ -128,7 +157,11 @@ def test_one_bad_service_in_a_batch_creates_nothing(invoke: Invoke, tmp_path: Pa
 def test_set_overrides_the_values_file(invoke: Invoke, tmp_path: Path) -> None:
     values = tmp_path / "v.yaml"
     values.write_text("name: orders-api\nowner: group:payments\nport: 9000\n")
-    data = as_json(invoke("new", "backend-service", "-f", str(values), "--set", "port=9100", "--no-input", "--dry-run", "-o", "json"))
+    data = as_json(
+        invoke(
+            "new", "backend-service", "-f", str(values), "--set", "port=9100", "--no-input", "--dry-run", "-o", "json"
+        )
+    )
     k8s = next(p for p in data["plan"] if p["id"] == "k8s")
     assert k8s["input"]["port"] == 9100
 
@@ -153,7 +186,9 @@ def test_unknown_golden_path(invoke: Invoke) -> None:
     assert "no golden path named 'backend-servce'; available: backend-service" in result.stderr
 
 
-def test_undefined_variable_in_a_skeleton_names_file_and_line(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:
+def test_undefined_variable_in_a_skeleton_names_file_and_line(
+    invoke: Invoke, tmp_path: Path, scaffold_home: Path
+) -> None:
     folder = write_template(tmp_path, files={"docs/a.md": "ok\n{{ values.nope }}\n"})
     result = invoke("new", str(folder), "--no-input", "--set", "name=orders-api", "--set", "owner=group:x", code=1)
     assert "docs/a.md:2: undefined variable" in result.stderr
@@ -184,8 +219,19 @@ def test_a_name_that_escapes_the_workspace(invoke: Invoke, tmp_path: Path, scaff
 
 
 def test_unknown_action_and_bad_step_input(invoke: Invoke, tmp_path: Path) -> None:
-    text = MINIMAL.replace("action: catalog:write", "action: catalog:wrte").replace("input: {path: skeleton}", "input: {path: skeleton, colour: 1}")
-    result = invoke("new", str(write_template(tmp_path, text)), "--no-input", "--set", "name=orders-api", "--set", "owner=group:x", code=1)
+    text = MINIMAL.replace("action: catalog:write", "action: catalog:wrte").replace(
+        "input: {path: skeleton}", "input: {path: skeleton, colour: 1}"
+    )
+    result = invoke(
+        "new",
+        str(write_template(tmp_path, text)),
+        "--no-input",
+        "--set",
+        "name=orders-api",
+        "--set",
+        "owner=group:x",
+        code=1,
+    )
     assert "unknown action 'catalog:wrte'" in result.stderr
     assert "input colour: unknown key" in result.stderr
 
@@ -218,7 +264,9 @@ def test_catalog_down_mid_run_then_resume(invoke: Invoke, scaffold_home: Path, m
     assert invoke("resume", run_id, code=1).stderr.startswith("error: run")
 
 
-def test_a_bug_exits_3_with_a_traceback_log(invoke: Invoke, scaffold_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bug_exits_3_with_a_traceback_log(
+    invoke: Invoke, scaffold_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from scaffolder import library
 
     def boom(*args: object, **kwargs: object) -> object:

@@ -47,8 +47,24 @@ def terminal(scaffold_home: Path) -> Iterator[Terminal]:
     command = f"{sys.executable} -m scaffolder new backend-service; echo EXIT=$?; sleep 60"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
     subprocess.run(
-        ["tmux", "-L", term.socket, "-f", "/dev/null", "new-session", "-d", "-s", term.session, "-x", "160", "-y", "50", command],
-        check=True, env=env,
+        [
+            "tmux",
+            "-L",
+            term.socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            term.session,
+            "-x",
+            "160",
+            "-y",
+            "50",
+            command,
+        ],
+        check=True,
+        env=env,
     )
     yield term
     subprocess.run(["tmux", "-L", term.socket, "kill-server"], capture_output=True)

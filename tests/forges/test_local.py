@@ -167,9 +167,7 @@ def test_pull_request_lifecycle(forge: LocalForge, repo_with_branch: tuple[Repo,
     assert stored["state"] == "merged"
 
 
-def test_find_returns_the_newest_in_any_state(
-    forge: LocalForge, repo_with_branch: tuple[Repo, Path]
-) -> None:
+def test_find_returns_the_newest_in_any_state(forge: LocalForge, repo_with_branch: tuple[Repo, Path]) -> None:
     repo, _ = repo_with_branch
     first = forge.open_pull_request(repo, "scaffold/upgrade", "main", "one", "", [])
     assert forge.close_pull_request(repo, first.number).state == "closed"
