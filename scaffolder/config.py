@@ -16,8 +16,9 @@ token_env = "GITHUB_TOKEN"   # where the token comes from (default GITHUB_TOKEN)
 
 [profiles.work.catalog]
 kind = "backstage"           # sqlite | backstage
-base_url = "https://backstage.acme.example"
-token_env = "BACKSTAGE_TOKEN"
+base_url = "https://backstage.acme.example"       # where the catalog API is (backend)
+app_url = "https://backstage.acme.example"        # optional: the UI, for entity links
+token_env = "BACKSTAGE_TOKEN"                     # a static token (backend.auth.externalAccess)
 ```
 """
 
@@ -76,6 +77,7 @@ class ForgeConfig:
 class CatalogConfig:
     kind: CatalogKind = "sqlite"
     base_url: str | None = None
+    app_url: str | None = None  # Backstage's UI, for links to entity pages
     token_env: str = "BACKSTAGE_TOKEN"
     token: str | None = field(default=None, repr=False)
     wait_timeout: float = 60.0
@@ -141,7 +143,7 @@ class Settings:
 
 
 _FORGE_KEYS = {"kind", "owner", "base_url", "token_env", "token", "min_write_interval"}
-_CATALOG_KEYS = {"kind", "base_url", "token_env", "token", "wait_timeout"}
+_CATALOG_KEYS = {"kind", "base_url", "app_url", "token_env", "token", "wait_timeout"}
 
 
 def _section(data: Any, keys: set[str], where: str, problems: list[Problem]) -> dict[str, Any]:
@@ -247,6 +249,7 @@ def open_catalog(settings: Settings) -> Catalog:
             settings.catalog.base_url,
             token=settings.catalog.resolved_token(),
             wait_timeout=settings.catalog.wait_timeout,
+            app_url=settings.catalog.app_url,
         )
     from scaffolder.catalogs.sqlite import SqliteCatalog
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Session-scoped real servers, shared by every test folder (each starts only when a test asks).
+pytest_plugins = ["tests.servers.backstage_server"]
+
 
 @pytest.fixture(autouse=True)
 def hermetic_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
