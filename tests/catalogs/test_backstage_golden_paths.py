@@ -24,7 +24,9 @@ EXAMPLES = sorted(
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "example"), EXAMPLES, ids=[f"{n}/{e.stem}" for n, e in EXAMPLES])
-def test_generated_catalog_info_is_valid_for_backstage(name: str, example: Path, backstage: Any, tmp_path: Path) -> None:
+def test_generated_catalog_info_is_valid_for_backstage(
+    name: str, example: Path, backstage: Any, tmp_path: Path
+) -> None:
     settings = config.load()
     prepared = create.prepare(name, create.load_values(example), settings)
     forge = LocalForge(tmp_path / "forge")
