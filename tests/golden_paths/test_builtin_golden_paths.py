@@ -1,0 +1,216 @@
+"""The built-in golden paths: each loads, its examples are valid answers, every step validates,
+the rendered project passes its own tests, and the files the actions add are valid."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import kubernetes_validate
+import pytest
+from ruamel.yaml import YAML
+
+from scaffolder import yamlio
+from scaffolder.action import ActionContext
+from scaffolder.catalogs.sqlite import SqliteCatalog
+from scaffolder.errors import AnswersError
+from scaffolder.expressions import render_value, truthy
+from scaffolder.forges.local import LocalForge
+from scaffolder.parameters import Answers, resolve
+from scaffolder.registry import get_action
+from scaffolder.render import render_tree, write_files
+from scaffolder.runner import Runner, expression_context, plan
+from scaffolder.template import Template, load_template
+
+LIBRARY = Path(__file__).resolve().parents[2] / "golden_paths"
+# name -> (owning guild, catalog type, how the generated project runs its tests)
+PATHS = {
+    "backend-service": ("group:backend-guild", "service", "pytest"),
+    "website": ("group:web-guild", "website", "node"),
+    "data-pipeline": ("group:data-guild", "pipeline", "pytest"),
+}
+FILE_STEPS = ("catalog:write", "ci:github-actions", "kubernetes:manifests")
+EXAMPLES = [(name, f.name) for name in PATHS for f in sorted((LIBRARY / name / "examples").glob("*.yaml"))]
+
+
+def template_of(name: str) -> Template:
+    return load_template(LIBRARY / name)
+
+
+def answers_of(name: str, example: str) -> tuple[Template, Answers]:
+    template = template_of(name)
+    given = yamlio.plain(yamlio.load(LIBRARY / name / "examples" / example))
+    return template, resolve(template, given)
+
+
+def render(template: Template, answers: Answers, dest: Path) -> list[str]:
+    context = {"values": answers.public(), "template": {"name": template.name, "version": template.version}}
+    return write_files(dest, render_tree(template.path / "skeleton", context))
+
+
+def run_project_tests(kind: str, project: Path) -> None:
+    if kind == "node":
+        if shutil.which("node") is None:
+            pytest.skip("node is not installed")
+        cmd = ["node", "--test"]
+    else:
+        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
+
+
+def check_workflow(path: Path) -> None:
+    exe = Path(sys.executable).with_name("check-jsonschema")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "check_jsonschema"]
+    proc = subprocess.run(
+        [*cmd, "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def kubernetes_kinds(folder: Path) -> list[str]:
+    kinds = []
+    for file in sorted(folder.glob("*.yaml")):
+        for doc in YAML(typ="safe").load_all(file.read_text()):
+            kubernetes_validate.validate(doc, "1.30.0", strict=True)
+            kinds.append(doc["kind"])
+    return kinds
+
+
+@pytest.mark.parametrize("name", PATHS)
+def test_golden_path_loads_with_its_metadata(name: str) -> None:
+    template = template_of(name)
+    owner, kind, _ = PATHS[name]
+    assert template.name == name
+    assert template.version == "1.0.0"
+    assert template.model.metadata.owner == owner
+    assert template.model.spec.type == kind
+    assert {link.title for link in template.model.spec.output.links} == {"Repository", "Catalog entry"}
+    changelog = (LIBRARY / name / "CHANGELOG.md").read_text()
+    assert re.search(r"^## \[1\.0\.0\] - \d{4}-\d{2}-\d{2}$", changelog, re.M)
+    assert len(list((LIBRARY / name / "examples").glob("*.yaml"))) >= 2
+
+
+def test_backend_service_steps_in_order() -> None:
+    steps = template_of("backend-service").steps
+    assert [(s.id, s.action) for s in steps] == [
+        ("skeleton", "fetch:template"),
+        ("catalog", "catalog:write"),
+        ("ci", "ci:github-actions"),
+        ("k8s", "kubernetes:manifests"),
+        ("publish", "repo:create"),
+        ("register", "catalog:register"),
+    ]
+    assert steps[3].if_ == "${{ parameters.kubernetes }}"
+
+
+@pytest.mark.parametrize("name", PATHS)
+def test_batch_mode_needs_only_name_and_owner(name: str) -> None:
+    template = template_of(name)
+    answers = resolve(template, {"name": "orders-api", "owner": "group:payments"})
+    assert answers.values["description"].startswith(("orders-api", "Orders Api"))
+    with pytest.raises(AnswersError) as err:
+        resolve(template, {})
+    assert sorted(p.where for p in err.value.problems) == ["name", "owner"]
+
+
+@pytest.mark.parametrize(("name", "example"), EXAMPLES)
+def test_example_answers_are_valid(name: str, example: str) -> None:
+    template = template_of(name)
+    given = yamlio.plain(yamlio.load(LIBRARY / name / "examples" / example))
+    assert isinstance(given, dict)
+    assert set(given) <= {p.id for p in template.parameters}
+    resolve(template, given)
+
+
+@pytest.mark.parametrize(("name", "example"), EXAMPLES)
+def test_every_step_input_validates_against_its_action(name: str, example: str) -> None:
+    template, answers = answers_of(name, example)
+    planned = plan(template, answers)
+    assert [p.step.id for p in planned] == [s.id for s in template.steps]
+
+
+@pytest.mark.parametrize(("name", "example"), EXAMPLES)
+def test_generated_project_passes_its_own_tests(name: str, example: str, tmp_path: Path) -> None:
+    template, answers = answers_of(name, example)
+    project = tmp_path / answers.values["name"]
+    written = render(template, answers, project)
+    for rel in written:
+        text = (project / rel).read_text(encoding="utf-8")
+        assert not re.search(r"\{\{|\{%|\{#", text), f"{rel} keeps template markup"
+    run_project_tests(PATHS[name][2], project)
+
+
+@pytest.mark.parametrize(("name", "example"), EXAMPLES)
+def test_rendering_is_deterministic(name: str, example: str) -> None:
+    template, answers = answers_of(name, example)
+    context = {"values": answers.public(), "template": {"name": template.name, "version": template.version}}
+    assert render_tree(template.path / "skeleton", context) == render_tree(template.path / "skeleton", context)
+
+
+@pytest.mark.parametrize(("name", "example"), EXAMPLES)
+def test_files_added_by_the_steps_are_valid(name: str, example: str, tmp_path: Path) -> None:
+    """Run the file-writing steps as the runner would and validate what they write."""
+    template, answers = answers_of(name, example)
+    workspace = tmp_path / "ws"
+    render(template, answers, workspace)
+    ctx = ActionContext(
+        workspace=workspace,
+        template_dir=template.path,
+        template=template,
+        parameters=answers.values,
+        forge=LocalForge(tmp_path / "forge"),
+        catalog=SqliteCatalog(tmp_path / "catalog.db"),
+        run_id="test",
+    )
+    outputs: dict[str, dict[str, Any]] = {}
+    for step in template.steps:
+        context = expression_context(template, answers.values, outputs, "test")
+        if step.action not in FILE_STEPS or not truthy(step.if_, context):
+            continue
+        out = get_action(step.action).run(ctx, render_value(step.input, context))
+        outputs[step.id] = out.model_dump()
+
+    info = YAML(typ="safe").load((workspace / "catalog-info.yaml").read_text())
+    assert info["metadata"]["name"] == answers.values["name"]
+    assert info["spec"]["owner"] == answers.values["owner"]
+    assert info["spec"]["type"] == PATHS[name][1]
+    assert info["metadata"]["annotations"]["scaffold.dev/template"] == name
+    assert outputs["catalog"]["entity_ref"] == f"component:default/{answers.values['name']}"
+
+    check_workflow(workspace / ".github/workflows/ci.yml")
+
+    deploy = workspace / "deploy/kubernetes"
+    if answers.values["kubernetes"]:
+        kinds = kubernetes_kinds(deploy)
+        expected = {"CronJob"} if name == "data-pipeline" else {"Deployment", "Service"}
+        if answers.values.get("autoscaling"):
+            expected.add("HorizontalPodAutoscaler")
+        assert set(kinds) == expected
+        assert info["metadata"]["annotations"]["backstage.io/kubernetes-id"] == answers.values["name"]
+    else:
+        assert not deploy.exists()
+        assert "backstage.io/kubernetes-id" not in info["metadata"]["annotations"]
+
+
+@pytest.mark.parametrize("name", PATHS)
+def test_end_to_end_on_the_embedded_forge_and_catalog(name: str, tmp_path: Path) -> None:
+    """A real run of the minimal example: the pushed repo passes its own tests."""
+    template, answers = answers_of(name, "minimal.yaml")
+    runner = Runner(forge=LocalForge(tmp_path / "forge"), catalog=SqliteCatalog(tmp_path / "catalog.db"))
+    outcome = runner.start(template, "builtin", answers, tmp_path / "runs", profile="test")
+    assert outcome.status == "done"
+    assert outcome.steps["register"]["entity_ref"] == f"component:default/{answers.values['name']}"
+    assert [link["title"] for link in outcome.links] == ["Repository", "Catalog entry"]
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", outcome.steps["publish"]["clone_url"], str(clone)], check=True)
+    assert (clone / "catalog-info.yaml").is_file()
+    assert (clone / ".github/workflows/ci.yml").is_file()
+    run_project_tests(PATHS[name][2], clone)
