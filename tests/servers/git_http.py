@@ -96,7 +96,7 @@ class _Server(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -162,7 +162,7 @@ class GitHttpServer:
         self.git("config", "http.receivepack", "true", cwd=path)
         return path
 
-    def git(self, *args: str, cwd: Path | None = None, input: bytes | None = None) -> bytes:  # noqa: A002
+    def git(self, *args: str, cwd: Path | None = None, input: bytes | None = None) -> bytes:
         """Run server-side git hermetically; raise on failure, return stdout."""
         proc = subprocess.run(
             ["git", *args],

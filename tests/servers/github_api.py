@@ -506,7 +506,9 @@ class GitHubServer:
                 if content is None:
                     git("update-index", "--force-remove", path)
                     continue
-                blob = git("hash-object", "-w", "--stdin", data=content.encode() if isinstance(content, str) else content)
+                blob = git(
+                    "hash-object", "-w", "--stdin", data=content.encode() if isinstance(content, str) else content
+                )
                 git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}")
             tree = git("write-tree")
             commit = git("commit-tree", tree, *(["-p", parent] if parent else []), "-m", message)
@@ -515,7 +517,9 @@ class GitHubServer:
             self.repo(owner, name).pushed_at = _now()
         return commit
 
-    def merge_pull(self, owner: str, name: str, number: int, *, update_base: bool = True, by: str | None = None) -> str | None:
+    def merge_pull(
+        self, owner: str, name: str, number: int, *, update_base: bool = True, by: str | None = None
+    ) -> str | None:
         """Merge a pull request as GitHub's merge button does (a merge commit on the base branch).
         With `update_base=False` it is only marked merged. Returns the merge commit's SHA."""
         with self._lock:
@@ -530,7 +534,11 @@ class GitHubServer:
                 bare = self.bare_path(owner, name)
                 tree = self.git.git("merge-tree", "--write-tree", base_sha, head_sha, cwd=bare).decode().split()[0]
                 message = f"Merge pull request #{number} from {repo.owner.login}/{pr.head}\n\n{pr.title}"
-                merge_sha = self.git.git("commit-tree", tree, "-p", base_sha, "-p", head_sha, "-m", message, cwd=bare).decode().strip()
+                merge_sha = (
+                    self.git.git("commit-tree", tree, "-p", base_sha, "-p", head_sha, "-m", message, cwd=bare)
+                    .decode()
+                    .strip()
+                )
                 self.git.git("update-ref", f"refs/heads/{pr.base}", merge_sha, base_sha, cwd=bare)
             now = _now()
             pr.head_sha = head_sha
@@ -574,7 +582,13 @@ class GitHubServer:
             )
 
     def inject_secondary_rate_limit(
-        self, *, times: int = 1, retry_after: int | None = 1, status: int = 403, method: str | None = None, path: str | None = None
+        self,
+        *,
+        times: int = 1,
+        retry_after: int | None = 1,
+        status: int = 403,
+        method: str | None = None,
+        path: str | None = None,
     ) -> None:
         """GitHub's secondary rate limit answer (403 or 429, `Retry-After` when given)."""
         body = {
@@ -585,7 +599,13 @@ class GitHubServer:
         self.inject(status, times=times, method=method, path=path, body=body, headers=headers)
 
     def inject_primary_rate_limit(
-        self, *, times: int = 1, reset_in: float = 1.0, status: int = 403, method: str | None = None, path: str | None = None
+        self,
+        *,
+        times: int = 1,
+        reset_in: float = 1.0,
+        status: int = 403,
+        method: str | None = None,
+        path: str | None = None,
     ) -> None:
         """GitHub's primary rate limit answer: `x-ratelimit-remaining: 0` until `x-ratelimit-reset`."""
         account = self.accounts[self.login.lower()]
@@ -601,7 +621,8 @@ class GitHubServer:
         """Recorded requests, filtered by method and a path regex."""
         pattern = re.compile(path) if path else None
         return [
-            r for r in list(self.requests)
+            r
+            for r in list(self.requests)
             if (method is None or r.method == method.upper()) and (pattern is None or pattern.search(r.path))
         ]
 
@@ -726,14 +747,23 @@ class GitHubServer:
                 disk_usage=0,
                 collaborators=0,
                 billing_email=None,
-                plan={"name": org.plan, "space": 976562499, "private_repos": 999999, "filled_seats": len(org.members), "seats": len(org.members)},
-                default_repository_permission={"pull": "read", "push": "write"}.get(org.base_permission, org.base_permission),
+                plan={
+                    "name": org.plan,
+                    "space": 976562499,
+                    "private_repos": 999999,
+                    "filled_seats": len(org.members),
+                    "seats": len(org.members),
+                },
+                default_repository_permission={"pull": "read", "push": "write"}.get(
+                    org.base_permission, org.base_permission
+                ),
                 members_can_create_repositories=org.members_can_create_repositories,
                 two_factor_requirement_enabled=False,
                 members_allowed_repository_creation_type="all" if org.members_can_create_repositories else "none",
                 members_can_create_public_repositories=org.members_can_create_repositories,
                 members_can_create_private_repositories=org.members_can_create_repositories,
-                members_can_create_internal_repositories=org.members_can_create_repositories and org.plan == "enterprise",
+                members_can_create_internal_repositories=org.members_can_create_repositories
+                and org.plan == "enterprise",
             )
         return data
 
@@ -935,7 +965,9 @@ class GitHubServer:
 
     def _count_commits(self, repo: RepoState, pr: PullState) -> int:
         try:
-            out = self.git.git("rev-list", "--count", pr.head_sha, f"^{pr.base_sha}", cwd=self.bare_path(repo.owner.login, repo.name))
+            out = self.git.git(
+                "rev-list", "--count", pr.head_sha, f"^{pr.base_sha}", cwd=self.bare_path(repo.owner.login, repo.name)
+            )
         except subprocess.CalledProcessError:
             return 0
         return int(out.decode().strip() or 0)
@@ -985,7 +1017,9 @@ class GitHubServer:
             if token is not None:
                 login = self.tokens.get(token)
                 if login is None:
-                    return Denial(401, "Invalid username or token. Password authentication is not supported for Git operations.")
+                    return Denial(
+                        401, "Invalid username or token. Password authentication is not supported for Git operations."
+                    )
             repo = self.repos.get((owner.lower(), name.lower()))
             permission = self._permission(repo, login) if repo else None
             if permission is None:
@@ -1022,7 +1056,7 @@ class GitHubServer:
             if self.api_prefix:
                 if not path.startswith(self.api_prefix + "/"):
                     raise ApiError(404, "Not Found")
-                path = path[len(self.api_prefix):]
+                path = path[len(self.api_prefix) :]
             if body:
                 try:
                     parsed_body = json.loads(body)
@@ -1038,7 +1072,8 @@ class GitHubServer:
                 if not headers.get("user-agent"):
                     raise ApiError(
                         403,
-                        "Request forbidden by administrative rules. Please make sure your request has a User-Agent header "
+                        "Request forbidden by administrative rules. "
+                        "Please make sure your request has a User-Agent header "
                         "(https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). "
                         "Check https://developer.github.com for other possible causes.",
                     )
@@ -1259,10 +1294,22 @@ class GitHubServer:
             raise ApiError(404, "Not Found")
         repo = self._find_repo(call, need="admin")
         if repo.owner is not org:
-            raise ApiError(422, "Validation Failed", [{"resource": "TeamRepository", "code": "custom", "message": "Repository must be owned by the organization"}])
+            raise ApiError(
+                422,
+                "Validation Failed",
+                [
+                    {
+                        "resource": "TeamRepository",
+                        "code": "custom",
+                        "message": "Repository must be owned by the organization",
+                    }
+                ],
+            )
         permission = (call.body or {}).get("permission", "push")
         if permission not in PERMISSIONS:  # custom repository roles are not modelled
-            raise ApiError(422, "Validation Failed", [{"resource": "TeamRepository", "field": "permission", "code": "invalid"}])
+            raise ApiError(
+                422, "Validation Failed", [{"resource": "TeamRepository", "field": "permission", "code": "invalid"}]
+            )
         team.repos[(org.login.lower(), repo.name.lower())] = permission
         return 204, None
 
@@ -1274,12 +1321,24 @@ class GitHubServer:
         body = call.body or {}
         name = self._NAME_OK.sub("-", body["name"])  # GitHub replaces other characters with '-'
         if name in (".", "..") or not name.strip("-"):
-            raise ApiError(422, "Repository creation failed.", [{"resource": "Repository", "code": "custom", "field": "name", "message": "name is invalid"}], documentation_url=doc)
+            raise ApiError(
+                422,
+                "Repository creation failed.",
+                [{"resource": "Repository", "code": "custom", "field": "name", "message": "name is invalid"}],
+                documentation_url=doc,
+            )
         if (owner.login.lower(), name.lower()) in self.repos:
             raise ApiError(
                 422,
                 "Repository creation failed.",
-                [{"resource": "Repository", "code": "custom", "field": "name", "message": "name already exists on this account"}],
+                [
+                    {
+                        "resource": "Repository",
+                        "code": "custom",
+                        "field": "name",
+                        "message": "name already exists on this account",
+                    }
+                ],
                 documentation_url=doc,
             )
         visibility = body.get("visibility") or ("private" if body.get("private") else "public")
@@ -1287,10 +1346,19 @@ class GitHubServer:
             raise ApiError(
                 422,
                 "Repository creation failed.",
-                [{"resource": "Repository", "code": "custom", "field": "visibility", "message": "internal repositories are only available to organizations in an enterprise"}],
+                [
+                    {
+                        "resource": "Repository",
+                        "code": "custom",
+                        "field": "visibility",
+                        "message": "internal repositories are only available to organizations in an enterprise",
+                    }
+                ],
                 documentation_url=doc,
             )
-        repo = self.add_repo(owner.login, name, visibility=visibility, description=body.get("description"), creator=call.login)
+        repo = self.add_repo(
+            owner.login, name, visibility=visibility, description=body.get("description"), creator=call.login
+        )
         repo.homepage = body.get("homepage")
         if body.get("auto_init"):
             self.commit_files(owner.login, name, repo.default_branch, {"README.md": f"# {name}\n"}, "Initial commit")
@@ -1300,7 +1368,9 @@ class GitHubServer:
     @_route("POST", "/user/repos")
     def create_user_repo(self, call: Call) -> tuple[int, Any, dict[str, str]]:
         login = self._require_login(call)
-        return self._create_repo(call, self.accounts[login.lower()], f"{DOCS}/repos/repos#create-a-repository-for-the-authenticated-user")
+        return self._create_repo(
+            call, self.accounts[login.lower()], f"{DOCS}/repos/repos#create-a-repository-for-the-authenticated-user"
+        )
 
     @_route("POST", "/orgs/{org}/repos")
     def create_org_repo(self, call: Call) -> tuple[int, Any, dict[str, str]]:
@@ -1317,6 +1387,39 @@ class GitHubServer:
     def get_repo(self, call: Call) -> tuple[int, Any]:
         return 200, self._repo_json(self._find_repo(call), call.login)
 
+    @_route("PATCH", "/repos/{owner}/{repo}")
+    def update_repo(self, call: Call) -> tuple[int, Any]:
+        repo = self._find_repo(call, need="admin")
+        body = call.body or {}
+        if repo.archived and set(body) - {"archived"}:
+            raise ApiError(403, "Repository was archived so is read-only.")
+        if "default_branch" in body:
+            branch = body["default_branch"]
+            if self.rev(repo.owner.login, repo.name, f"refs/heads/{branch}") is None:
+                raise ApiError(
+                    422,
+                    "Validation Failed",
+                    [
+                        {
+                            "resource": "Repository",
+                            "field": "default_branch",
+                            "code": "invalid",
+                            "message": f"The branch {branch} was not found. Please push that ref first "
+                            "or create it via the Git Data API.",
+                        }
+                    ],
+                )
+            repo.default_branch = branch
+            self._git(repo, "symbolic-ref", "HEAD", f"refs/heads/{branch}")
+        for key in ("description", "homepage", "archived"):
+            if key in body:
+                setattr(repo, key, body[key])
+        if "visibility" in body or "private" in body:
+            repo.visibility = body.get("visibility") or ("private" if body.get("private") else "public")
+            repo.private = repo.visibility != "public"
+        repo.updated_at = _now()
+        return 200, self._repo_json(repo, call.login)
+
     @_route("PUT", "/repos/{owner}/{repo}/topics")
     def put_topics(self, call: Call) -> tuple[int, Any]:
         repo = self._find_repo(call, need="push")
@@ -1327,8 +1430,17 @@ class GitHubServer:
             raise ApiError(
                 422,
                 "Validation Failed",
-                [{"resource": "Repository", "field": "topics", "code": "invalid",
-                  "message": "Topics must start with a lowercase letter or number, consist of 50 characters or less, and can include hyphens."}],
+                [
+                    {
+                        "resource": "Repository",
+                        "field": "topics",
+                        "code": "invalid",
+                        "message": (
+                            "Topics must start with a lowercase letter or number, consist of 50 characters "
+                            "or less, and can include hyphens."
+                        ),
+                    }
+                ],
             )
         repo.topics = list(dict.fromkeys(names))
         repo.updated_at = _now()
@@ -1414,7 +1526,13 @@ class GitHubServer:
                 "tree": {"sha": tree, "url": f"{api}/git/trees/{tree}"},
                 "url": f"{api}/git/commits/{sha}",
                 "comment_count": 0,
-                "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None, "verified_at": None},
+                "verification": {
+                    "verified": False,
+                    "reason": "unsigned",
+                    "signature": None,
+                    "payload": None,
+                    "verified_at": None,
+                },
             },
             "url": f"{api}/commits/{sha}",
             "html_url": f"{html}/commit/{sha}",
@@ -1537,11 +1655,17 @@ class GitHubServer:
         repo = self._find_repo(call)
         path = call.params["path"].strip("/")
         if self._is_empty(repo):
-            raise ApiError(404, "This repository is empty.", documentation_url=f"{DOCS}/repos/contents#get-repository-content")
+            raise ApiError(
+                404, "This repository is empty.", documentation_url=f"{DOCS}/repos/contents#get-repository-content"
+            )
         ref = call.arg("ref") or repo.default_branch
         commit = self.rev(repo.owner.login, repo.name, ref)
         if commit is None:
-            raise ApiError(404, f"No commit found for the ref {ref}", documentation_url=f"{DOCS}/repos/contents#get-repository-content")
+            raise ApiError(
+                404,
+                f"No commit found for the ref {ref}",
+                documentation_url=f"{DOCS}/repos/contents#get-repository-content",
+            )
         spec = f"{commit}:{path}"
         kind = self._git(repo, "cat-file", "-t", spec)
         if kind is None:
@@ -1554,13 +1678,19 @@ class GitHubServer:
                 meta, name = line.split("\t", 1)
                 _, entry_kind, entry_sha, size = meta.split()
                 kind_name = {"blob": "file", "tree": "dir", "commit": "submodule"}[entry_kind]
-                entries.append(self._content_json(repo, f"{path}/{name}", entry_sha, int(size) if size.isdigit() else 0, kind_name, ref))
+                entries.append(
+                    self._content_json(
+                        repo, f"{path}/{name}", entry_sha, int(size) if size.isdigit() else 0, kind_name, ref
+                    )
+                )
             return 200, entries
         blob = self._git(repo, "cat-file", "blob", sha) or b""
         data = self._content_json(repo, path, sha, len(blob), "file", ref)
         if len(blob) <= _MAX_INLINE_CONTENT:
             encoded = base64.b64encode(blob).decode()
-            data.update(content="\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n", encoding="base64")
+            data.update(
+                content="\n".join(encoded[i : i + 60] for i in range(0, len(encoded), 60)) + "\n", encoding="base64"
+            )
         else:  # 1-100 MB: GitHub leaves `content` empty; read the blob through the git data API
             data.update(content="", encoding="none")
         return 200, data
@@ -1637,10 +1767,24 @@ class GitHubServer:
         assert head_sha and base_sha
         for pr in repo.pulls.values():
             if pr.state == "open" and pr.head == head and pr.base == base:
-                raise ApiError(422, "Validation Failed", [{"resource": "PullRequest", "code": "custom", "message": f"A pull request already exists for {owner}:{head}."}])
+                raise ApiError(
+                    422,
+                    "Validation Failed",
+                    [
+                        {
+                            "resource": "PullRequest",
+                            "code": "custom",
+                            "message": f"A pull request already exists for {owner}:{head}.",
+                        }
+                    ],
+                )
         ahead = self._git(repo, "rev-list", "--count", head_sha, f"^{base_sha}")
         if ahead is not None and int(ahead.decode().strip() or 0) == 0:
-            raise ApiError(422, "Validation Failed", [{"resource": "PullRequest", "code": "custom", "message": f"No commits between {base} and {head}"}])
+            raise ApiError(
+                422,
+                "Validation Failed",
+                [{"resource": "PullRequest", "code": "custom", "message": f"No commits between {base} and {head}"}],
+            )
         now = _now()
         number = repo.next_number
         repo.next_number += 1
@@ -1686,7 +1830,11 @@ class GitHubServer:
         if "base" in body and self.rev(repo.owner.login, repo.name, f"refs/heads/{body['base']}") is None:
             raise ApiError(422, "Validation Failed", [{"resource": "PullRequest", "field": "base", "code": "invalid"}])
         if body.get("state") == "open" and pr.merged:
-            raise ApiError(422, "Validation Failed", [{"resource": "PullRequest", "code": "custom", "message": "Cannot reopen a merged pull request"}])
+            raise ApiError(
+                422,
+                "Validation Failed",
+                [{"resource": "PullRequest", "code": "custom", "message": "Cannot reopen a merged pull request"}],
+            )
         self._refresh_head(repo, pr)
         for key in ("title", "body", "base"):
             if key in body:
@@ -1710,7 +1858,11 @@ class GitHubServer:
         for name in names:
             key = name.lower()
             if key not in repo.labels:  # GitHub creates missing labels on the fly
-                repo.labels[key] = {"id": next(self._ids), "name": name, "color": hashlib.sha1(key.encode()).hexdigest()[:6]}
+                repo.labels[key] = {
+                    "id": next(self._ids),
+                    "name": name,
+                    "color": hashlib.sha1(key.encode()).hexdigest()[:6],
+                }
             if key not in keys:
                 keys.append(key)
         pr.labels = keys
@@ -1724,6 +1876,15 @@ class GitHubServer:
     @_route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/labels")
     def add_labels(self, call: Call) -> tuple[int, Any]:
         return self._apply_labels(call, replace=False)
+
+    @_route("DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/labels")
+    def remove_labels(self, call: Call) -> tuple[int, Any]:
+        repo = self._find_repo(call, need="triage")
+        self._writable(repo)
+        pr = self._find_pull(repo, call)
+        pr.labels = []
+        pr.updated_at = _now()
+        return 204, None
 
     @_route("GET", "/repos/{owner}/{repo}/issues/{issue_number}/labels")
     def get_labels(self, call: Call) -> tuple[int, Any, dict[str, str]]:
@@ -1741,7 +1902,10 @@ class GitHubServer:
         used = self._rate.get(key, 0)
         core = {"limit": limit, "used": used, "remaining": max(limit - used, 0), "reset": self._rate_reset}
         other = {"limit": 30, "used": 0, "remaining": 30, "reset": self._rate_reset}
-        return 200, {"resources": {"core": core, "search": other, "graphql": dict(core, used=0, remaining=limit)}, "rate": core}
+        return 200, {
+            "resources": {"core": core, "search": other, "graphql": dict(core, used=0, remaining=limit)},
+            "rate": core,
+        }
 
 
 def _describe_validation_error(err: BaseException) -> str:
@@ -1763,7 +1927,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server_version = "GitHub.com"
     app: GitHubServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def _serve(self) -> None:
@@ -1783,7 +1947,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _serve
+    do_GET = _serve  # noqa: N815 (http.server's naming)
+    do_POST = _serve  # noqa: N815 (http.server's naming)
+    do_PUT = _serve  # noqa: N815 (http.server's naming)
+    do_PATCH = _serve  # noqa: N815 (http.server's naming)
+    do_DELETE = _serve  # noqa: N815 (http.server's naming)
+    do_HEAD = _serve  # noqa: N815 (http.server's naming)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1818,7 +1987,7 @@ def github_server(github_server_session: GitHubServer) -> Iterator[GitHubServer]
 
 
 @pytest.fixture(scope="session")
-def _github_enterprise_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GitHubServer]:
+def github_enterprise_server_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GitHubServer]:
     try:
         server = GitHubServer(tmp_path_factory.mktemp("ghes"), plan="ghes-3.19", api_prefix="/api/v3")
     except openapi_spec.SpecUnavailable as err:
@@ -1829,11 +1998,11 @@ def _github_enterprise_session(tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture
-def github_enterprise_server(_github_enterprise_session: GitHubServer) -> Iterator[GitHubServer]:
+def github_enterprise_server(github_enterprise_server_session: GitHubServer) -> Iterator[GitHubServer]:
     """A GitHub Enterprise Server 3.19 test server (`base_url` ends in /api/v3), fresh state."""
-    _github_enterprise_session.reset()
-    yield _github_enterprise_session
-    _fail_on_violations(_github_enterprise_session)
+    github_enterprise_server_session.reset()
+    yield github_enterprise_server_session
+    _fail_on_violations(github_enterprise_server_session)
 
 
 __all__ = [
@@ -1847,8 +2016,8 @@ __all__ = [
     "Team",
     "Violation",
     "github_enterprise_server",
+    "github_enterprise_server_session",
     "github_server",
     "github_server_session",
     "new_token",
 ]
-

@@ -16,7 +16,7 @@ import subprocess
 import tarfile
 import tempfile
 import threading
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +78,7 @@ def _tarball() -> Path:
         packed = sorted(Path(tmp).glob("*.tgz"))
         if proc.returncode != 0 or not packed:
             raise SpecUnavailable(
-                f"`npm pack {PACKAGE}@{VERSION}` failed (exit {proc.returncode}): "
-                f"{proc.stderr.strip()[-2000:]}"
+                f"`npm pack {PACKAGE}@{VERSION}` failed (exit {proc.returncode}): {proc.stderr.strip()[-2000:]}"
             )
         packed[0].replace(tarball)
     return tarball
@@ -97,14 +96,14 @@ def _extract(tarball: Path, member: str, target: Path) -> None:
     partial.replace(target)
 
 
-@lru_cache(maxsize=None)
+@cache
 def spec_dict(plan: str = DEFAULT_PLAN) -> dict[str, Any]:
     """The parsed description (shared between callers: do not mutate)."""
     data: dict[str, Any] = json.loads(spec_path(plan).read_text())
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def openapi(plan: str = DEFAULT_PLAN) -> Any:
     """The openapi-core `OpenAPI` object for `plan` (built once per process).
 
