@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from scaffolder import yamlio
 from scaffolder.errors import Problem, TemplateError
@@ -42,6 +51,31 @@ class Choice(_Model):
     label: str | None = None
 
 
+def _choice_item(value: Any) -> Any:
+    return value if isinstance(value, dict | Choice) else {"value": value}
+
+
+# A choice is written as a plain value or as {value, label}; both forms are in the schema.
+ChoiceItem = Annotated[
+    Choice,
+    BeforeValidator(_choice_item),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "integer"},
+                {
+                    "type": "object",
+                    "properties": {"value": {"type": ["string", "integer"]}, "label": {"type": "string"}},
+                    "required": ["value"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
 class Parameter(_Model):
     """A typed input. `default` and `when` may be `${{ }}` expressions over earlier answers."""
 
@@ -58,16 +92,9 @@ class Parameter(_Model):
     maximum: int | None = None
     min_length: int | None = Field(None, alias="minLength")
     max_length: int | None = Field(None, alias="maxLength")
-    choices: list[Choice] | None = Field(None, description="Options for choice and multi-choice")
+    choices: list[ChoiceItem] | None = Field(None, description="Options for choice and multi-choice")
     when: str | bool | None = Field(None, description="Ask only when this expression is true")
     secret: bool = Field(False, description="Never recorded, logged or shown")
-
-    @field_validator("choices", mode="before")
-    @classmethod
-    def _choices(cls, v: Any) -> Any:
-        if isinstance(v, list):
-            return [c if isinstance(c, dict) else {"value": c} for c in v]
-        return v
 
     @field_validator("pattern")
     @classmethod

@@ -80,6 +80,18 @@ def test_schema_is_valid_and_accepts_every_builtin_golden_path() -> None:
         assert not errors, f"{folder.name}: {[e.message for e in errors]}"
 
 
+def test_schema_accepts_both_forms_of_choices(tmp_path: Path) -> None:
+    validator = jsonschema.Draft202012Validator(json.loads(json_schema()))
+    text = MINIMAL.replace(
+        "    - id: api_token\n",
+        "    - {id: tier, type: choice, choices: [gold, 3, {value: silver, label: Silver}]}\n    - id: api_token\n",
+    )
+    folder = write_template(tmp_path, text)
+    template = load_template(folder)
+    assert [c.value for c in template.parameters[3].choices or []] == ["gold", 3, "silver"]
+    assert not list(validator.iter_errors(yamlio.plain(yamlio.load(folder / "template.yaml"))))
+
+
 def test_schema_rejects_what_the_loader_rejects(tmp_path: Path) -> None:
     validator = jsonschema.Draft202012Validator(json.loads(json_schema()))
     doc = yamlio.plain(
