@@ -60,13 +60,9 @@ def _output(forge: Forge, repo: Repo, branch: str, sha: str, created: bool) -> O
     )
 
 
-def _same_content(forge: Forge, repo: Repo, branch: str, remote: str, src: Path) -> bool:
-    """Whether the forge's branch head has our HEAD's tree."""
-    ours = git.tree_sha(src, "HEAD")
-    remote_tree = getattr(forge, "tree_sha", None)  # optional forge capability
-    if callable(remote_tree):
-        return bool(remote_tree(repo, branch) == ours)
-    return git.tree_sha(src, remote) == ours  # only known when we hold that commit
+def _same_content(forge: Forge, repo: Repo, branch: str, src: Path) -> bool:
+    """Whether the forge's branch head has our HEAD's tree (same content, maybe another commit)."""
+    return forge.tree_sha(repo, branch) == git.tree_sha(src, "HEAD")
 
 
 def run(ctx: ActionContext, inp: Input) -> Output:
@@ -106,7 +102,7 @@ def run(ctx: ActionContext, inp: Input) -> Output:
         ctx.forge.push(repo, src, refspec)  # created earlier, but the push never happened
         ctx.log.info("pushed to the empty repo %s", repo.full_name)
         return _output(ctx.forge, repo, branch, sha, True)
-    same = remote is not None and (remote == sha or _same_content(ctx.forge, repo, branch, remote, src))
+    same = remote is not None and (remote == sha or _same_content(ctx.forge, repo, branch, src))
     if remote is not None and same:
         ctx.log.info("%s already holds this content", repo.full_name)
         return _output(ctx.forge, repo, branch, remote, False)

@@ -89,6 +89,10 @@ class Forge(Protocol):
         """The commit a branch points at, or None when the branch does not exist."""
         ...
 
+    def tree_sha(self, repo: Repo, branch: str) -> str | None:
+        """The tree a branch's head commit holds, or None (same tree = same content)."""
+        ...
+
     def read_file(self, repo: Repo, path: str, ref: str | None = None) -> bytes | None:
         """One file's bytes at a ref (default branch when None), or None when absent."""
         ...
