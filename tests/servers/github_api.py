@@ -484,11 +484,14 @@ class GitHubServer:
         files: Mapping[str, bytes | str | None],
         message: str = "Edit on GitHub",
         author: tuple[str, str] = ("Web Editor", "editor@example.test"),
+        start: str | None = None,
     ) -> str:
         """Commit changes straight into a branch (as a human editing on github.com would).
+        A new branch starts from `start` (default: the default branch; none in an empty repo).
         A value of None deletes the file. Returns the new commit's SHA."""
         bare = self.bare_path(owner, name)
-        parent = self.rev(owner, name, f"refs/heads/{branch}")
+        current = self.rev(owner, name, f"refs/heads/{branch}")
+        parent = current or self.rev(owner, name, start or f"refs/heads/{self.repo(owner, name).default_branch}")
         with tempfile.TemporaryDirectory() as tmp:
             env = hermetic_git_env(self.git.root) | {
                 "GIT_INDEX_FILE": str(Path(tmp) / "index"),
@@ -512,7 +515,7 @@ class GitHubServer:
                 git("update-index", "--add", "--cacheinfo", f"100644,{blob},{path}")
             tree = git("write-tree")
             commit = git("commit-tree", tree, *(["-p", parent] if parent else []), "-m", message)
-            git("update-ref", f"refs/heads/{branch}", commit, *([parent] if parent else []))
+            git("update-ref", f"refs/heads/{branch}", commit, *([current] if current else []))
         with self._lock:
             self.repo(owner, name).pushed_at = _now()
         return commit
