@@ -675,3 +675,58 @@ def test_internal_visibility_is_not_in_the_github_com_description(
         github_forge.create_repo(RepoSpec(name="svc", owner=acme, visibility="internal"))
     assert next(v.problem for v in github_server.violations).startswith("InvalidRequestBody")
     github_server.violations.clear()
+
+
+# -- through the repo:create action ---------------------------------------------------------------
+
+
+def test_repo_create_action_on_github(
+    github_forge: GitHubForge, github_server: GitHubServer, acme: str, tmp_path: Path
+) -> None:
+    """The built-in repo:create step, unchanged, against GitHub: create + push + protect, then a
+    rerun in a fresh workspace is a no-op (same tree on GitHub)."""
+    from scaffolder.action import ActionContext
+    from scaffolder.actions.repo_create import action
+    from scaffolder.catalogs.sqlite import SqliteCatalog
+    from scaffolder.template import load_template
+
+    github_server.add_team(acme, "payments")
+    golden = tmp_path / "golden"
+    golden.mkdir()
+    (golden / "template.yaml").write_text(
+        "apiVersion: scaffold/v1\nkind: GoldenPath\n"
+        'metadata: {name: backend-service, owner: "group:backend-guild"}\nspec: {version: 2.1.0}\n'
+    )
+
+    def ctx(ws: Path) -> ActionContext:
+        ws.mkdir()
+        (ws / "catalog-info.yaml").write_text("kind: Component\n")
+        return ActionContext(
+            workspace=ws,
+            template_dir=golden,
+            template=load_template(golden),
+            parameters={"name": "orders-api"},
+            forge=github_forge,
+            catalog=SqliteCatalog(tmp_path / "catalog.db"),
+            run_id="run-1",
+            started_at="2026-01-01T00:00:00+00:00",
+        )
+
+    step = {
+        "name": "orders-api",
+        "owner": "acme",
+        "topics": ["python"],
+        "teams": [{"slug": "payments", "permission": "maintain"}],
+        "protect_default_branch": True,
+    }
+    out = action.run(ctx(tmp_path / "ws"), step)
+    assert out.created is True
+    assert out.clone_url == f"{github_server.git_url}/acme/orders-api.git"
+    assert out.catalog_info_url == f"{github_server.git_url}/acme/orders-api/blob/main/catalog-info.yaml"
+    state = github_server.repo("acme", "orders-api")
+    assert "main" in state.protections and state.topics == ["python"]
+    assert github_server.rev("acme", "orders-api", "refs/heads/main") == out.commit_sha
+
+    again = action.run(ctx(tmp_path / "ws2"), step)
+    assert (again.created, again.commit_sha) == (False, out.commit_sha)
+    assert len(github_server.calls("POST", r"/repos$")) == 1
