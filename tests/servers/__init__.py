@@ -1,1 +1,2 @@
-"""Test servers: real or spec-validated stand-ins for the services scaffold talks to."""
+"""Test servers: GitHub REST API (validated against its OpenAPI description) with git over smart HTTP,
+and a real Backstage backend."""
