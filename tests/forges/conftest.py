@@ -7,13 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.servers.github_api import (  # noqa: F401 (fixtures)
-    GitHubServer,
-    github_enterprise_server,
-    github_enterprise_server_session,
-    github_server,
-    github_server_session,
-)
+from tests.servers.github_api import GitHubServer
 
 # Fast enough for tests, same code paths as production: retries on, backoff and waits tiny.
 FAST_RETRY: dict[str, Any] = {
@@ -26,7 +20,7 @@ FAST_RETRY: dict[str, Any] = {
 
 
 @pytest.fixture
-def make_github_forge(github_server: GitHubServer) -> Iterator[Callable[..., Any]]:  # noqa: F811
+def make_github_forge(github_server: GitHubServer) -> Iterator[Callable[..., Any]]:
     """Build `GitHubForge`s against the test server (default: its token, fast retries)."""
     from scaffolder.forges.github import GitHubForge, RetryPolicy
 

@@ -266,12 +266,15 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def run_backstage(
-    reading_allow: Sequence[str] = (), ready_timeout: float = READY_TIMEOUT
+    reading_allow: Sequence[str] = (),
+    ready_timeout: float = READY_TIMEOUT,
+    extra_config: dict[str, object] | None = None,
 ) -> Iterator[BackstageServer]:
     """Install if needed, start a backend (plus a file server) and stop both on exit.
 
     `reading_allow` adds hosts (`host`, `host:port`, `*.domain`) Backstage may read `url`
-    locations from, besides loopback.
+    locations from, besides loopback. `extra_config` sets more config keys, as
+    `{"integrations_github": [...]}` (Backstage's `APP_CONFIG_<path>` variables, values as JSON).
     """
     node, _ = _require_tools()
     installed = ensure_installed()
@@ -293,6 +296,7 @@ def run_backstage(
                 "APP_CONFIG_backend_listen_port": str(port),
                 "APP_CONFIG_backend_baseUrl": base_url,
                 "APP_CONFIG_backend_reading_allow": json.dumps(allow),
+                **{f"APP_CONFIG_{key}": json.dumps(value) for key, value in (extra_config or {}).items()},
                 "NODE_ENV": "development",
             }
             with log_path.open("wb") as log:

@@ -1106,9 +1106,12 @@ class GitHubServer:
         out_headers.setdefault("X-GitHub-Api-Version-Selected", API_VERSION)
         out_headers.setdefault("X-GitHub-Media-Type", "github.v3; format=json")
         out_headers.setdefault("X-GitHub-Request-Id", secrets.token_hex(8).upper())
-        data = b"" if payload is None or status == 204 else json.dumps(payload).encode()
-        if data:
-            out_headers["Content-Type"] = "application/json; charset=utf-8"
+        if isinstance(payload, bytes):  # a raw media type; the handler set Content-Type
+            data = payload
+        else:
+            data = b"" if payload is None or status == 204 else json.dumps(payload).encode()
+            if data:
+                out_headers["Content-Type"] = "application/json; charset=utf-8"
         self.requests.append(
             RecordedRequest(method, path, tuple(query_pairs), parsed_body, status, time.monotonic(), login)
         )
@@ -1688,6 +1691,10 @@ class GitHubServer:
                 )
             return 200, entries
         blob = self._git(repo, "cat-file", "blob", sha) or b""
+        if "raw" in call.headers.get("accept", ""):
+            # `application/vnd.github.raw+json` (and the older `vnd.github.v3.raw`, which
+            # Backstage's GithubUrlReader sends): the file's bytes, not the JSON envelope.
+            return 200, blob, {"Content-Type": "application/vnd.github.raw; charset=utf-8", "ETag": f'"{sha}"'}
         data = self._content_json(repo, path, sha, len(blob), "file", ref)
         if len(blob) <= _MAX_INLINE_CONTENT:
             encoded = base64.b64encode(blob).decode()
