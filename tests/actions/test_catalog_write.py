@@ -13,7 +13,7 @@ from scaffolder.action import ActionContext
 from scaffolder.actions.catalog_write import action
 from scaffolder.errors import ActionError, RenderError
 from scaffolder.forges.base import Repo, RepoSpec
-from scaffolder.template import Template, TemplateModel
+from tests.actions.context import make_ctx as shared_make_ctx
 
 
 @dataclass
@@ -30,30 +30,12 @@ class FakeForge:
 
 
 def make_ctx(workspace: Path, forge: Any = None) -> ActionContext:
-    model = TemplateModel.model_validate(
-        {
-            "apiVersion": "scaffold/v1",
-            "kind": "GoldenPath",
-            "metadata": {"name": "backend-service", "owner": "group:backend-guild"},
-            "spec": {"version": "1.2.3"},
-        }
-    )
-    return ActionContext(
-        workspace=workspace,
-        template_dir=workspace,
-        template=Template(model, workspace),
-        parameters={},
-        forge=forge or FakeForge(),
-        catalog=None,  # type: ignore[arg-type]  # catalog:write never touches the catalog
-        run_id="test-run",
-    )
+    return shared_make_ctx(workspace, forge=forge or FakeForge(), name="backend-service", version="1.2.3")
 
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> ActionContext:
-    ws = tmp_path / "ws"
-    ws.mkdir()
-    return make_ctx(ws)
+    return make_ctx(tmp_path / "ws")
 
 
 def load(path: Path) -> Any:
@@ -95,9 +77,7 @@ def test_writes_a_full_component(ctx: ActionContext) -> None:
                 "scaffold.dev/template-version": "1.2.3",
             },
             "tags": ["python", "http"],
-            "links": [
-                {"url": "https://runbooks.example.com/orders", "title": "Runbook", "icon": "docs"}
-            ],
+            "links": [{"url": "https://runbooks.example.com/orders", "title": "Runbook", "icon": "docs"}],
         },
         "spec": {
             "type": "service",
@@ -126,9 +106,7 @@ def test_no_project_slug_on_other_forges(tmp_path: Path) -> None:
     action.run(ctx, {"name": "svc", "owner": "group:a", "repo": {"name": "svc"}})
     annotations = load(tmp_path / "catalog-info.yaml")["metadata"]["annotations"]
     assert "github.com/project-slug" not in annotations
-    assert (
-        annotations["backstage.io/source-location"] == "url:file:///srv/forge/acme/svc/tree/main/"
-    )
+    assert annotations["backstage.io/source-location"] == "url:file:///srv/forge/acme/svc/tree/main/"
 
 
 def test_output_is_deterministic_and_custom_path(ctx: ActionContext) -> None:
@@ -141,15 +119,11 @@ def test_output_is_deterministic_and_custom_path(ctx: ActionContext) -> None:
 
 def test_dry_run_writes_the_same_file(tmp_path: Path) -> None:
     wet, dry = make_ctx(tmp_path / "a"), make_ctx(tmp_path / "b")
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
     dry.dry_run = True
     assert action.supports_dry_run
     action.run(wet, FULL)
     action.run(dry, FULL)
-    assert (tmp_path / "a/catalog-info.yaml").read_bytes() == (
-        tmp_path / "b/catalog-info.yaml"
-    ).read_bytes()
+    assert (tmp_path / "a/catalog-info.yaml").read_bytes() == (tmp_path / "b/catalog-info.yaml").read_bytes()
 
 
 def test_every_problem_is_named_and_nothing_is_written(ctx: ActionContext) -> None:
@@ -190,9 +164,7 @@ def test_valid_owners(ctx: ActionContext, owner: str) -> None:
     action.run(ctx, {"name": "svc", "owner": owner})
 
 
-@pytest.mark.parametrize(
-    "owner", ["", "group:", "system:payments", "group:bad name", "group:Bad_NS/x"]
-)
+@pytest.mark.parametrize("owner", ["", "group:", "system:payments", "group:bad name", "group:Bad_NS/x"])
 def test_invalid_owners(ctx: ActionContext, owner: str) -> None:
     with pytest.raises(ActionError):
         action.run(ctx, {"name": "svc", "owner": owner})

@@ -13,28 +13,7 @@ from ruamel.yaml import YAML
 from scaffolder.action import ActionContext
 from scaffolder.actions.ci_github_actions import action
 from scaffolder.errors import ActionError
-from scaffolder.template import Template, TemplateModel
-
-
-def make_ctx(workspace: Path) -> ActionContext:
-    workspace.mkdir(parents=True, exist_ok=True)
-    model = TemplateModel.model_validate(
-        {
-            "apiVersion": "scaffold/v1",
-            "kind": "GoldenPath",
-            "metadata": {"name": "t", "owner": "group:g"},
-            "spec": {"version": "1.0.0"},
-        }
-    )
-    return ActionContext(
-        workspace=workspace,
-        template_dir=workspace,
-        template=Template(model, workspace),
-        parameters={},
-        forge=None,  # type: ignore[arg-type]  # ci:github-actions touches neither forge nor catalog
-        catalog=None,  # type: ignore[arg-type]
-        run_id="test-run",
-    )
+from tests.actions.context import make_ctx
 
 
 @pytest.fixture
@@ -93,9 +72,7 @@ COMBINATIONS: list[dict[str, Any]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    "inp", COMBINATIONS, ids=lambda i: "-".join(f"{k}={v}" for k, v in i.items())[:60]
-)
+@pytest.mark.parametrize("inp", COMBINATIONS, ids=lambda i: "-".join(f"{k}={v}" for k, v in i.items())[:60])
 def test_workflows_pass_the_github_schema(tmp_path: Path, inp: dict[str, Any]) -> None:
     ctx = make_ctx(tmp_path)
     out = action.run(ctx, inp)

@@ -12,30 +12,9 @@ from ruamel.yaml import YAML
 from scaffolder.action import ActionContext
 from scaffolder.actions.kubernetes_manifests import action
 from scaffolder.errors import ActionError, RenderError
-from scaffolder.template import Template, TemplateModel
+from tests.actions.context import make_ctx
 
 K8S_VERSION = "1.30.0"
-
-
-def make_ctx(workspace: Path) -> ActionContext:
-    workspace.mkdir(parents=True, exist_ok=True)
-    model = TemplateModel.model_validate(
-        {
-            "apiVersion": "scaffold/v1",
-            "kind": "GoldenPath",
-            "metadata": {"name": "t", "owner": "group:g"},
-            "spec": {"version": "1.0.0"},
-        }
-    )
-    return ActionContext(
-        workspace=workspace,
-        template_dir=workspace,
-        template=Template(model, workspace),
-        parameters={},
-        forge=None,  # type: ignore[arg-type]  # kubernetes:manifests touches neither forge nor catalog
-        catalog=None,  # type: ignore[arg-type]
-        run_id="test-run",
-    )
 
 
 @pytest.fixture
@@ -81,9 +60,7 @@ COMBINATIONS: list[dict[str, Any]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    "inp", COMBINATIONS, ids=["minimal", "probes", "hpa-defaults", "everything"]
-)
+@pytest.mark.parametrize("inp", COMBINATIONS, ids=["minimal", "probes", "hpa-defaults", "everything"])
 def test_manifests_are_valid_kubernetes(tmp_path: Path, inp: dict[str, Any]) -> None:
     ctx = make_ctx(tmp_path)
     out = action.run(ctx, inp)
@@ -91,9 +68,7 @@ def test_manifests_are_valid_kubernetes(tmp_path: Path, inp: dict[str, Any]) -> 
     names = ["deployment.yaml", "service.yaml"] + (["hpa.yaml"] if "autoscaling" in inp else [])
     assert out.files == [f"{directory}/{n}" for n in names]
     docs = load_all(tmp_path, out.files)
-    assert set(docs) == {"Deployment", "Service"} | (
-        {"HorizontalPodAutoscaler"} if "autoscaling" in inp else set()
-    )
+    assert set(docs) == {"Deployment", "Service"} | ({"HorizontalPodAutoscaler"} if "autoscaling" in inp else set())
     for doc in docs.values():
         labels = doc["metadata"]["labels"]
         assert labels["app.kubernetes.io/name"] == "orders-api"
@@ -170,9 +145,7 @@ def test_deterministic_and_dry_run_identical(tmp_path: Path) -> None:
     a, b = make_ctx(tmp_path / "a"), make_ctx(tmp_path / "b")
     b.dry_run = True
     files = action.run(a, inp).files
-    shuffled = {
-        k: (dict(reversed(list(v.items()))) if isinstance(v, dict) else v) for k, v in inp.items()
-    }
+    shuffled = {k: (dict(reversed(list(v.items()))) if isinstance(v, dict) else v) for k, v in inp.items()}
     assert action.run(b, dict(reversed(list(shuffled.items())))).files == files
     for rel in files:
         text = (tmp_path / "a" / rel).read_text()
