@@ -79,3 +79,19 @@ def test_installed_wheel_works_from_a_clean_venv(installed: Path, tmp_path: Path
     assert (clone / ".gitignore").is_file() and (clone / "catalog-info.yaml").is_file()
     actions = json.loads(run(str(installed / "bin/scaffold"), "actions", "-o", "json").stdout)
     assert {"fetch:template", "repo:create", "catalog:register"} <= {a["id"] for a in actions}
+
+
+def test_the_readme_command_works_from_the_repo_root(installed: Path, tmp_path: Path) -> None:
+    """`python3 -m scaffolder new ...` run in a checkout imports the checkout's package, which
+    must find actions/ and golden_paths/ beside it just as the wheel has them inside."""
+    env = {**os.environ, "SCAFFOLD_HOME": str(tmp_path / "home")}
+    args = ["-m", "scaffolder", "new", "backend-service", "--no-input", "--set", "name=orders-api"]
+    created = subprocess.run(
+        [str(installed / "bin/python"), *args, "--set", "owner=group:payments", "-o", "json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert created.returncode == 0, created.stderr
+    assert json.loads(created.stdout)["entity_ref"] == "component:default/orders-api"
