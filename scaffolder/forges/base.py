@@ -85,6 +85,10 @@ class Forge(Protocol):
         """Push refs from a local git work tree to the repo, authenticating as the forge needs."""
         ...
 
+    def clone(self, repo: Repo, dest: Path, branch: str | None = None) -> Path:
+        """Clone the repo into `dest` (authenticating as `push` does); returns `dest`."""
+        ...
+
     def head_sha(self, repo: Repo, branch: str) -> str | None:
         """The commit a branch points at, or None when the branch does not exist."""
         ...

@@ -461,6 +461,25 @@ class GitHubForge:
         log.debug("push to %s done", repo.full_name)
         self._settle_after_push(repo)
 
+    def clone(self, repo: Repo, dest: Path, branch: str | None = None) -> Path:
+        """Clone over HTTPS with the token in a header from the environment, never in the URL."""
+        url = repo.clone_url
+        scheme = urllib.parse.urlsplit(url).scheme
+        if scheme != "https" and not (scheme == "http" and self.base_url.startswith("http://")):
+            raise ForgeError(f"cannot clone {repo.full_name}: refusing to send the token to {url!r} (not https)")
+        args = ["git", "clone", "--quiet", *(["--branch", branch] if branch else []), "--", url, str(dest)]
+        try:
+            proc = subprocess.run(
+                args, env=self._git_env(), capture_output=True, text=True, timeout=self.git_timeout, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise ForgeError(
+                f"cannot clone {repo.full_name}: git clone took more than {self.git_timeout:.0f}s"
+            ) from None
+        if proc.returncode != 0:
+            raise ForgeError(f"cannot clone {repo.full_name}: {self._scrub(_short(proc.stderr.strip()))}")
+        return dest
+
     def _push_error(self, repo: Repo, output: str) -> ForgeError:
         lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
         remote = [ln.removeprefix("remote:").strip() for ln in lines if ln.startswith("remote:")]

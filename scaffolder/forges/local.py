@@ -108,6 +108,9 @@ class LocalForge:
     def push(self, repo: Repo, worktree: Path, refspecs: list[str], force: bool = False) -> None:
         git.push(worktree, self._bare(repo).as_uri(), refspecs, force=force)
 
+    def clone(self, repo: Repo, dest: Path, branch: str | None = None) -> Path:
+        return git.clone(repo.clone_url, dest, branch)
+
     def head_sha(self, repo: Repo, branch: str) -> str | None:
         return git.rev_parse(self._bare(repo), f"refs/heads/{branch}^{{commit}}", bare=True)
 

@@ -228,6 +228,13 @@ def test_push_then_read_back_and_clone(
     assert (tmp_path / "copy" / "src" / "app.py").read_text() == "print('hi')\n"
     assert git(tmp_path / "copy", "rev-parse", "HEAD") == sha
 
+    # the forge's own clone authenticates from the environment and leaves no token behind
+    mine = github_forge.clone(repo, tmp_path / "mine")
+    assert (mine / "src" / "app.py").read_text() == "print('hi')\n"
+    assert github_server.token not in (mine / ".git" / "config").read_text()
+    with pytest.raises(ForgeError, match="cannot clone"):
+        github_forge.clone(Repo("acme", "nope", repo.url + "x", repo.clone_url.replace("svc", "nope")), tmp_path / "x")
+
     # the token is nowhere in the pushed work tree
     for file in (work / ".git").rglob("*"):
         if file.is_file():

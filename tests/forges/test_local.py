@@ -72,6 +72,8 @@ def test_push_head_sha_read_file_and_blob_url(forge: LocalForge, tmp_path: Path)
     assert forge.read_file(repo, "catalog-info.yaml") == b"kind: Component\n"
     assert forge.read_file(repo, "catalog-info.yaml", ref=sha) == b"kind: Component\n"
     assert forge.read_file(repo, "nope.txt") is None
+    clone = forge.clone(repo, tmp_path / "clone")
+    assert (clone / "catalog-info.yaml").read_text() == "kind: Component\n"
     url = forge.blob_url(repo, "catalog-info.yaml")
     assert url == f"{repo.url}#main:catalog-info.yaml"
     bare, ref, path = parse_blob_url(url)
