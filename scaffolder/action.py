@@ -61,6 +61,8 @@ class ActionContext:
     write_record: Callable[[], Path] | None = None
     # A fixed timestamp for this run (ISO 8601), so commits made on resume are identical.
     started_at: str = ""
+    # Whether the golden path is trusted to run code (scripts, hooks); given by `--trust`.
+    trusted: bool = False
 
     def resolve(self, relative: str | Path) -> Path:
         """A path inside the workspace; raises RenderError when it would escape it."""

@@ -17,7 +17,8 @@ exits 3. The tree::
     └── Interrupted (exit 130)   Ctrl-C; the journal is kept, `scaffold resume` finishes the run
 
 Exit codes: 0 ok, 1 the user's input or template is wrong or a remote refused, 2 usage
-(click), 3 unexpected (traceback in a log file), 130 interrupted.
+(click), 3 unexpected (traceback in a log file), 4 an upgrade left conflicts to resolve,
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ EXIT_OK = 0
 EXIT_INPUT = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
+EXIT_CONFLICTS = 4
 EXIT_INTERRUPTED = 130
 
 
