@@ -274,3 +274,44 @@ def is_ancestor(repo: Path, ancestor: str, descendant: str, bare: bool = True) -
     where = _bare(repo) if bare else _wt(repo)
     status, _ = _git([*where, "merge-base", "--is-ancestor", ancestor, descendant], ok=(0, 1))
     return status == 0
+
+
+def merge_into(repo: Path, base: str, head_sha: str, message: str, who: Identity | None = None) -> str:
+    """Merge `head_sha` into branch `base` of a bare repo with a real merge commit; returns it.
+
+    Uses `git merge-tree --write-tree` (no work tree needed); a conflicting merge raises
+    ForgeError naming the conflicted files and changes nothing.
+    """
+    where = _bare(repo)
+    base_sha = rev_parse(repo, f"refs/heads/{base}", bare=True)
+    if base_sha is None:
+        raise ForgeError(f"cannot merge: no branch {base} in {repo}")
+    status, out = _git([*where, "merge-tree", "--write-tree", "--name-only", base_sha, head_sha], ok=(0, 1))
+    lines = str(out).splitlines()
+    if status == 1:
+        files = [line for line in lines[1:] if line and not line.startswith(("Auto-merging", "CONFLICT"))]
+        raise ForgeError(f"cannot merge into {base}: conflicts in {', '.join(files) or 'some files'}")
+    who = who or identity("committer")
+    env = {
+        "GIT_AUTHOR_NAME": who.name,
+        "GIT_AUTHOR_EMAIL": who.email,
+        "GIT_COMMITTER_NAME": who.name,
+        "GIT_COMMITTER_EMAIL": who.email,
+    }
+    _, sha = _git(
+        [*where, "commit-tree", "--no-gpg-sign", lines[0], "-p", base_sha, "-p", head_sha, "-m", message], env=env
+    )
+    commit = str(sha).strip()
+    _git([*where, "update-ref", f"refs/heads/{base}", commit, base_sha])
+    return commit
+
+
+def commits_between(repo: Path, base: str, head: str, bare: bool = True) -> list[tuple[str, str, str]]:
+    """(sha, author email, committer email) of each commit in `head` not in `base`, oldest first."""
+    where = _bare(repo) if bare else _wt(repo)
+    _, out = _git([*where, "log", "--reverse", "--format=%H %ae %ce", f"{base}..{head}", "--"])
+    result = []
+    for line in str(out).splitlines():
+        sha, author, committer = line.split(" ", 2)
+        result.append((sha, author, committer))
+    return result

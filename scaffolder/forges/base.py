@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 Visibility = Literal["public", "private", "internal"]
 PullState = Literal["open", "merged", "closed"]
@@ -58,6 +58,18 @@ class PullRequest:
     state: PullState
     head_sha: str
     labels: tuple[str, ...] = field(default_factory=tuple)
+
+
+@runtime_checkable
+class ReviewableForge(Protocol):
+    """A forge whose pull requests scaffold itself can list, merge and close (the embedded one;
+    on GitHub people review and merge in GitHub)."""
+
+    def pull_requests(self, repo: Repo) -> list[PullRequest]: ...
+
+    def merge_pull_request(self, repo: Repo, number: int) -> PullRequest: ...
+
+    def close_pull_request(self, repo: Repo, number: int) -> PullRequest: ...
 
 
 class Forge(Protocol):

@@ -247,6 +247,17 @@ class LocalForge:
         self._save(file, data)
         return self._pull(file, data)
 
+    def merge_pull_request(self, repo: Repo, number: int) -> PullRequest:
+        """Merge an open pull request with a real merge commit into its base branch."""
+        file = self._file(repo, number)
+        current = self._load(repo, file)
+        if current.state != "open":
+            raise ForgeError(f"pull request #{number} of {repo.full_name} is {current.state}, not open")
+        git.merge_into(
+            self._bare(repo), current.base, current.head_sha, f"Merge pull request #{number} from {current.head}"
+        )
+        return self._load(repo, file)
+
     def close_pull_request(self, repo: Repo, number: int) -> PullRequest:
         """Close (decline) an open pull request; a merged one stays merged. Local forge only."""
         file = self._file(repo, number)
