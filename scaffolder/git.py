@@ -315,3 +315,52 @@ def commits_between(repo: Path, base: str, head: str, bare: bool = True) -> list
         sha, author, committer = line.split(" ", 2)
         result.append((sha, author, committer))
     return result
+
+
+# --- template libraries: release tags, archives, mirrors (scaffolder.library, scaffolder.releases)
+
+MIRROR_HEAD = "refs/scaffold/head"  # where `mirror` keeps the remote's HEAD
+
+
+def list_tags(repo: Path, prefix: str = "", bare: bool = False) -> dict[str, tuple[str, str | None]]:
+    """Tags under `refs/tags/PREFIX` -> (commit SHA, date YYYY-MM-DD); annotated tags are peeled."""
+    where = _bare(repo) if bare else _wt(repo)
+    fmt = "%(refname:strip=2) %(objectname) %(*objectname) %(creatordate:short)"
+    _, out = _git([*where, "for-each-ref", f"--format={fmt}", "refs/tags/"])
+    tags: dict[str, tuple[str, str | None]] = {}
+    for line in str(out).splitlines():
+        parts = line.split(" ")
+        if len(parts) != 4 or not parts[0].startswith(prefix):
+            continue
+        name, obj, peeled, date = parts
+        tags[name] = (peeled or obj, date or None)
+    return tags
+
+
+def tree_dirs(repo: Path, rev: str, bare: bool = False) -> list[str]:
+    """Names of the top-level folders of commit `rev`."""
+    where = _bare(repo) if bare else _wt(repo)
+    _, out = _git([*where, "ls-tree", "-d", "--name-only", rev])
+    return [line for line in str(out).splitlines() if line]
+
+
+def archive(repo: Path, rev: str, path: str, dest: Path, bare: bool = False) -> None:
+    """Extract folder `path` of commit `rev` (with `git archive`) under `dest`, as `dest/PATH`."""
+    import io
+    import tarfile
+
+    where = _bare(repo) if bare else _wt(repo)
+    _, out = _git([*where, "archive", "--format=tar", rev, path.rstrip("/") + "/"], binary=True)
+    data = out if isinstance(out, bytes) else out.encode()
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(dest, filter="data")
+
+
+def mirror(url: str, dest: Path, env: Mapping[str, str] | None = None) -> None:
+    """Keep a bare copy of `url`'s branches and tags in `dest` (created on first use); the
+    remote's HEAD is kept as `MIRROR_HEAD`. Tags are never pruned, so releases stay retrievable."""
+    if not (dest / "HEAD").is_file():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        init_bare(dest)
+    refspecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*", f"+HEAD:{MIRROR_HEAD}"]
+    _git([*_bare(dest), "fetch", "--quiet", "--no-write-fetch-head", url, *refspecs], env=env)
