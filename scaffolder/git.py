@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from scaffolder.errors import ForgeError
 
@@ -315,6 +316,61 @@ def commits_between(repo: Path, base: str, head: str, bare: bool = True) -> list
         sha, author, committer = line.split(" ", 2)
         result.append((sha, author, committer))
     return result
+
+
+def merge_file(
+    ours: bytes,
+    base: bytes,
+    theirs: bytes,
+    labels: tuple[str, str, str] = ("ours", "base", "theirs"),
+    style: Literal["merge", "diff3", "zdiff3"] = "merge",
+) -> tuple[bytes, int]:
+    """Three-way merge of one file's contents with `git merge-file -p`; returns (merged, conflicts).
+
+    `conflicts` is the number of conflicting hunks (0: a clean merge); they are marked in the result
+    with git's standard `<<<<<<<`, `=======`, `>>>>>>>` lines, labelled with `labels` (ours, base,
+    theirs). `style` `diff3` (or `zdiff3`) adds the base between `|||||||` and `=======`.
+    Text only: callers keep binary files out.
+    """
+    import tempfile
+
+    flags = [] if style == "merge" else [f"--{style}"]
+    with tempfile.TemporaryDirectory(prefix="scaffold-merge-") as tmp:
+        paths = []
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(tmp) / name
+            path.write_bytes(data)
+            paths.append(str(path))
+        label_args = [arg for label in labels for arg in ("-L", label)]
+        status, out = _git(["merge-file", "-p", *flags, *label_args, *paths], ok=range(0, 128), binary=True)
+    merged = out if isinstance(out, bytes) else out.encode()
+    return merged, status
+
+
+def list_files(worktree: Path) -> list[str]:
+    """Files git tracks or would track in a work tree (ignored ones left out), as POSIX paths.
+
+    Tracked files deleted from the work tree are listed too; callers check what exists.
+    """
+    _, out = _git([*_wt(worktree), "ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+    return sorted(set(p for p in str(out).split("\0") if p))
+
+
+def dirty_paths(worktree: Path) -> list[str]:
+    """Paths with uncommitted changes, untracked (not ignored) files included; empty when clean."""
+    _, out = _git([*_wt(worktree), "status", "--porcelain=v1", "-z", "--untracked-files=all"])
+    entries = str(out).split("\0")
+    paths: list[str] = []
+    skip = False
+    for entry in entries:
+        if skip:  # the source path of a rename or copy
+            skip = False
+            continue
+        if len(entry) < 4:
+            continue
+        paths.append(entry[3:])
+        skip = entry[0] in "RC"
+    return paths
 
 
 # --- template libraries: release tags, archives, mirrors (scaffolder.library, scaffolder.releases)

@@ -1,0 +1,122 @@
+"""Three-way merge of one file: the old render (base), the repo (ours) and the new render (theirs).
+
+The rules, in order (content and the executable bit are decided separately):
+
+- the template did not change the file: keep the repo's (a required file the user deleted comes back);
+- the user did not change it: take the template's (write, or delete when the template deleted it);
+- the user deleted it: it stays deleted (`kept_deleted`) unless the template marks it required;
+- the template deleted a file the user changed: keep the user's and report a conflict;
+- both changed it: `git merge-file`, clean or with standard conflict markers; binary files are never
+  merged: the user's is kept and the file is reported as a conflict;
+- the template added a file where the user already has a different one: merged against an empty base.
+
+Nothing here touches the disk except `git merge-file`'s temporary files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from scaffolder import git
+from scaffolder.render import is_binary
+
+
+@dataclass(frozen=True)
+class FileState:
+    """A regular file's content and whether it is executable (the only mode bit git keeps)."""
+
+    data: bytes
+    executable: bool = False
+
+
+class Other:
+    """Something at a path that is not a regular file (a symlink, a folder): never written through."""
+
+    def __repr__(self) -> str:
+        return "Other()"
+
+
+OTHER = Other()
+Ours = FileState | Other | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with one path of the repo."""
+
+    action: Literal["keep", "write", "delete"]
+    result: FileState | None = None  # the content to write
+    conflict: bool = False  # markers written, or the user's version kept because both sides changed
+    kept_deleted: bool = False  # the template changed it, the user had deleted it: left deleted
+    markers: bool = False  # the written content holds conflict markers
+
+
+KEEP = Decision("keep")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """How conflict markers name the three sides."""
+
+    ours: str = "yours"
+    base: str = "template (old)"
+    theirs: str = "template (new)"
+
+
+def merge_text(base: bytes, ours: bytes, theirs: bytes, labels: Labels = Labels()) -> tuple[bytes, bool]:
+    """Merge three versions of a text file; returns (merged bytes, whether conflicts remain)."""
+    if ours == theirs:
+        return ours, False
+    if ours == base:
+        return theirs, False
+    if theirs == base:
+        return ours, False
+    merged, conflicts = git.merge_file(ours, base, theirs, (labels.ours, labels.base, labels.theirs))
+    return merged, conflicts > 0
+
+
+def _executable(base: FileState | None, ours: FileState, theirs: FileState) -> bool:
+    """The executable bit, merged three ways: the template's change applies unless the user changed it too."""
+    base_x = base.executable if base is not None else theirs.executable
+    return theirs.executable if ours.executable == base_x else ours.executable
+
+
+def decide(
+    base: FileState | None,
+    ours: Ours,
+    theirs: FileState | None,
+    *,
+    required: bool = False,
+    labels: Labels = Labels(),
+) -> Decision:
+    """Apply the merge rules to one path (see the module docstring)."""
+    if base == theirs:  # the template did not change it
+        if ours is None and theirs is not None and required:
+            return Decision("write", theirs)
+        return KEEP
+    if isinstance(ours, Other):
+        return Decision("keep", conflict=True)
+    if theirs is None:  # the template deleted it
+        if ours is None:
+            return KEEP
+        if base is not None and ours.data == base.data:
+            return Decision("delete")
+        return Decision("keep", conflict=True)
+    if ours is None:
+        if base is not None and not required:
+            return Decision("keep", kept_deleted=True)
+        return Decision("write", theirs)  # added by the template, or required and restored
+    executable = _executable(base, ours, theirs)
+    if ours.data == theirs.data:
+        data, conflict = ours.data, False
+    elif base is not None and ours.data == base.data:
+        data, conflict = theirs.data, False
+    elif any(is_binary(x) for x in (ours.data, theirs.data, base.data if base else b"")):
+        return Decision("keep", conflict=True)
+    else:
+        data, conflict = merge_text(base.data if base is not None else b"", ours.data, theirs.data, labels)
+    result = FileState(data, executable)
+    if result == ours:
+        return Decision("keep", conflict=conflict)
+    return Decision("write", result, conflict=conflict, markers=conflict)

@@ -1,0 +1,90 @@
+"""The per-file merge rules and `git merge-file` underneath them."""
+
+from __future__ import annotations
+
+import pytest
+
+from scaffolder import git
+from scaffolder.merge import OTHER, Decision, FileState, Labels, decide, merge_text
+
+BASE = b"one\ntwo\nthree\nfour\nfive\nsix\nseven\n"
+USER = BASE.replace(b"one", b"ONE (user)")
+TEMPLATE = BASE.replace(b"seven", b"SEVEN (template)")
+CLASH = BASE.replace(b"four", b"FOUR (template)")
+USER_CLASH = BASE.replace(b"four", b"FOUR (user)")
+
+
+def f(data: bytes, executable: bool = False) -> FileState:
+    return FileState(data, executable)
+
+
+def test_git_merge_file_merges_clean_edits_and_counts_conflicts() -> None:
+    merged, conflicts = git.merge_file(USER, BASE, TEMPLATE)
+    assert conflicts == 0
+    assert merged == BASE.replace(b"one", b"ONE (user)").replace(b"seven", b"SEVEN (template)")
+    merged, conflicts = git.merge_file(USER_CLASH, BASE, CLASH, ("yours", "old", "new"))
+    assert conflicts == 1
+    assert b"<<<<<<< yours\nFOUR (user)\n=======\nFOUR (template)\n>>>>>>> new\n" in merged
+    merged, _ = git.merge_file(USER_CLASH, BASE, CLASH, ("yours", "old", "new"), style="diff3")
+    assert b"||||||| old\nfour\n=======\n" in merged
+
+
+def test_merge_text_skips_git_when_one_side_is_unchanged() -> None:
+    assert merge_text(BASE, BASE, TEMPLATE) == (TEMPLATE, False)
+    assert merge_text(BASE, USER, BASE) == (USER, False)
+    assert merge_text(BASE, USER, USER) == (USER, False)
+
+
+@pytest.mark.parametrize(
+    ("base", "ours", "theirs", "required", "expected"),
+    [
+        # the template did not change it
+        (f(BASE), f(USER), f(BASE), False, Decision("keep")),
+        (f(BASE), None, f(BASE), False, Decision("keep")),
+        (f(BASE), None, f(BASE), True, Decision("write", f(BASE))),
+        # the user did not change it
+        (f(BASE), f(BASE), f(TEMPLATE), False, Decision("write", f(TEMPLATE))),
+        (f(BASE), f(BASE), None, False, Decision("delete")),
+        # both changed
+        (f(BASE), f(USER), f(USER), False, Decision("keep")),
+        (f(BASE), f(USER), None, False, Decision("keep", conflict=True)),
+        (f(BASE), None, f(TEMPLATE), False, Decision("keep", kept_deleted=True)),
+        (f(BASE), None, f(TEMPLATE), True, Decision("write", f(TEMPLATE))),
+        (f(BASE), None, None, False, Decision("keep")),
+        (None, None, f(TEMPLATE), False, Decision("write", f(TEMPLATE))),
+        (None, f(TEMPLATE), f(TEMPLATE), False, Decision("keep")),
+        (f(BASE), OTHER, f(TEMPLATE), False, Decision("keep", conflict=True)),
+        (f(BASE), OTHER, f(BASE), False, Decision("keep")),
+        # binary files are never merged
+        (f(b"\0a"), f(b"\0b"), f(b"\0c"), False, Decision("keep", conflict=True)),
+        (f(b"\0a"), f(b"\0a"), f(b"\0c"), False, Decision("write", f(b"\0c"))),
+    ],
+)
+def test_rules(
+    base: FileState | None, ours: FileState | None, theirs: FileState | None, required: bool, expected: Decision
+) -> None:
+    assert decide(base, ours, theirs, required=required) == expected
+
+
+def test_both_changed_merges_cleanly_or_with_markers() -> None:
+    clean = decide(f(BASE), f(USER), f(TEMPLATE))
+    assert clean.action == "write" and not clean.conflict and clean.result is not None
+    assert b"ONE (user)" in clean.result.data and b"SEVEN (template)" in clean.result.data
+    clash = decide(f(BASE), f(USER_CLASH), f(CLASH), labels=Labels("yours", "t 1.0.0", "t 2.0.0"))
+    assert clash.action == "write" and clash.conflict and clash.markers and clash.result is not None
+    assert b"<<<<<<< yours\n" in clash.result.data and b">>>>>>> t 2.0.0\n" in clash.result.data
+
+
+def test_an_addition_on_both_sides_merges_against_an_empty_base() -> None:
+    decision = decide(None, f(b"mine\n"), f(b"theirs\n"))
+    assert decision.conflict and decision.result is not None
+    assert decision.result.data == b"<<<<<<< yours\nmine\n=======\ntheirs\n>>>>>>> template (new)\n"
+
+
+def test_the_executable_bit_merges_three_ways() -> None:
+    # the template made it executable, the user did not touch the mode
+    assert decide(f(BASE), f(BASE), f(BASE, True)) == Decision("write", f(BASE, True))
+    # the user made it executable, the template changed the content
+    assert decide(f(BASE), f(BASE, True), f(TEMPLATE)) == Decision("write", f(TEMPLATE, True))
+    # the user removed the bit the template keeps
+    assert decide(f(BASE, True), f(USER), f(TEMPLATE, True)).result == f(merge_text(BASE, USER, TEMPLATE)[0], False)
