@@ -251,6 +251,41 @@ class Runner:
             started_at=started_at,
         )
 
+    def render(
+        self,
+        template: Template,
+        answers: Answers,
+        workspace: Path,
+        *,
+        run_id: str = "render",
+        started_at: str = "",
+    ) -> dict[str, dict[str, Any]]:
+        """Generate the files a run would, into `workspace`, and touch nothing else.
+
+        The steps are planned and validated as for a run, then run as a dry run straight into
+        `workspace` (no run folder, no journal, no record): actions that support dry runs run with
+        `ctx.dry_run` set, the others are skipped with placeholder outputs. With the recorded
+        `run_id` and `started_at` the files are byte for byte what the run made. Returns the
+        steps' outputs. Upgrades render the old and the new version this way.
+        """
+        planned = plan(template, answers, run_id)
+        workspace.mkdir(parents=True, exist_ok=True)
+        ctx = self._context(workspace, template, answers, run_id, started_at, dry_run=True)
+        actions = registry()
+        outputs: dict[str, dict[str, Any]] = {}
+        for item in planned:
+            step = item.step
+            context = expression_context(template, answers.values, outputs, run_id)
+            if not truthy(step.if_, context, f"steps.{step.id}.if"):
+                continue
+            action = actions[step.action]
+            if not action.supports_dry_run:
+                outputs[step.id] = placeholder_output(action, step.id)
+                continue
+            raw = render_value(step.input, context, f"steps.{step.id}.input")
+            outputs[step.id] = action.run(ctx, raw).model_dump(mode="json")
+        return outputs
+
     def resume(self, run: Run, template: Template, answers: Answers) -> Outcome:
         """Finish a failed or interrupted run: journaled steps are replayed, not rerun."""
         planned = plan(template, answers, run.run_id)

@@ -147,16 +147,38 @@ class Output(_Model):
 
 
 class MigrationStep(_Model):
+    """One migration step: an action (`fs:rename`, `fs:delete`, ...) or a trusted `script`."""
+
     id: str | None = None
-    action: str
+    action: str | None = Field(None, description="An installed action id, run with `input` in the repo")
     input: dict[str, Any] = Field(default_factory=dict)
+    script: list[str] | None = Field(
+        None,
+        min_length=1,
+        description="A command (argv) run in the repo; runs only with trust (scaffold upgrade --trust)",
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> MigrationStep:
+        if (self.action is None) == (self.script is None):
+            raise ValueError("a migration step needs exactly one of 'action' and 'script'")
+        if self.script is not None and self.input:
+            raise ValueError("'input' only applies to an 'action' step")
+        return self
 
 
 class Migration(_Model):
     """Steps to run when an upgrade crosses `to` (used by `scaffold upgrade`)."""
 
-    to: str
+    to: str = Field(description="The version that introduced the change; runs when an upgrade crosses it")
     steps: list[MigrationStep] = Field(default_factory=list)
+
+    @field_validator("to")
+    @classmethod
+    def _semver(cls, v: str) -> str:
+        if not SEMVER.match(v):
+            raise ValueError(f"{v!r} is not a semantic version like 1.2.3")
+        return v
 
 
 class Metadata(_Model):
@@ -174,6 +196,10 @@ class Spec(_Model):
     parameters: list[Parameter] = Field(default_factory=list)
     steps: list[Step] = Field(default_factory=list)
     migrations: list[Migration] = Field(default_factory=list)
+    required_files: list[str] = Field(
+        default_factory=list,
+        description="Globs of generated files an upgrade brings back when a repo has deleted them",
+    )
     output: Output = Field(default_factory=Output)
 
     @field_validator("version")
