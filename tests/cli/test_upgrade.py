@@ -1,0 +1,156 @@
+"""`scaffold upgrade` through the command line: a library with releases, repos made by `scaffold new`."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scaffolder import git, record
+from scaffolder.releases import cut_release
+from tests.cli.conftest import Invoke, as_json
+from tests.test_upgrade import V1, V2, golden
+
+NEW = ["new", "--no-input", "--set", "name=orders-api", "--set", "owner=group:payments", "-o", "json"]
+SCRIPT = """\
+  migrations:
+    - to: 3.0.0
+      steps:
+        - script: [{python!r}, -c, "open('MIGRATED', 'w').write('yes')"]
+"""
+
+
+def _release(lib: Path, version: str, files: dict[str, str | bytes], **kw: str) -> None:
+    """Make `version` the current version of lib/svc, cutting the current one as a release first."""
+    build = golden(lib.parent / "build" / version, version, files, **kw).path
+    folder = lib / "svc"
+    if folder.exists():
+        cut_release(folder)
+        for child in folder.iterdir():
+            if child.name != "releases":
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+    shutil.copytree(build, folder, dirs_exist_ok=True)
+
+
+@pytest.fixture
+def lib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A template library holding svc 1.0.0 (released) and 2.0.0 (current)."""
+    lib = tmp_path / "lib"
+    _release(lib, "1.0.0", V1)
+    _release(lib, "2.0.0", V2, spec="  required_files: [LICENSE]\n")
+    monkeypatch.setenv("SCAFFOLD_LIBRARY", str(lib))
+    return lib
+
+
+@pytest.fixture
+def repo(invoke: Invoke, lib: Path, tmp_path: Path) -> Path:
+    """A clone of orders-api, made by `scaffold new svc@1.0.0`."""
+    data = as_json(invoke(*NEW[:1], "svc@1.0.0", *NEW[1:]))
+    assert data["version"] == "1.0.0"
+    return git.clone(data["repository"]["clone_url"], tmp_path / "orders-api")
+
+
+def commit(repo: Path) -> None:
+    git.commit_all(repo, "human edit", "2026-02-01T00:00:00+00:00")
+
+
+def test_a_clean_upgrade(invoke: Invoke, repo: Path) -> None:
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text().replace("A service.", "A service that takes orders."))
+    commit(repo)
+    result = invoke("upgrade", str(repo))
+    assert f"Upgraded {repo} from svc 1.0.0 to 2.0.0." in result.stdout
+    assert "Added (2):\n  docs/guide.md\n  settings.cfg\n" in result.stdout
+    assert "Deleted (2):\n  old.txt\n  setup.cfg\n" in result.stdout
+    assert "Review with `git diff`, then commit." in result.stdout
+    assert "A service that takes orders." in readme.read_text() and "kubectl apply -k" in readme.read_text()
+    rec = record.read(repo)
+    assert (rec.template.version, rec.template.ref) == ("2.0.0", "2.0.0")
+    assert "already at svc 2.0.0" in invoke("upgrade", str(repo), "--allow-dirty").stdout
+
+
+def test_conflicts_exit_4_and_are_listed(invoke: Invoke, repo: Path) -> None:
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text().replace("kubectl apply -f deploy/", "helm install"))
+    commit(repo)
+    data = as_json(invoke("upgrade", str(repo), "-o", "json", code=4))
+    assert data["conflicts"] == ["README.md"] and data["changed"] is True
+    assert (data["template"], data["from_version"], data["to_version"]) == ("svc", "1.0.0", "2.0.0")
+    assert set(data) >= {"added", "modified", "deleted", "renamed", "kept_deleted"} and "diff" not in data
+    assert "<<<<<<< yours\nhelm install\n=======\nkubectl apply -k deploy/\n>>>>>>> svc 2.0.0\n" in readme.read_text()
+
+
+def test_text_output_names_conflicts_and_kept_deleted_files(invoke: Invoke, repo: Path) -> None:
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text().replace("kubectl apply -f deploy/", "helm install"))
+    (repo / "config/app.ini").unlink()
+    commit(repo)
+    out = invoke("upgrade", str(repo), code=4).stdout
+    assert "Kept deleted (you deleted them; the template changed them) (1):\n  config/app.ini\n" in out
+    assert "CONFLICTS (both sides changed them) (1):\n  README.md\nResolve the <<<<<<< markers" in out
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(invoke: Invoke, repo: Path) -> None:
+    out = invoke("upgrade", str(repo), "--dry-run").stdout
+    assert out.startswith(f"Would upgrade {repo} from svc 1.0.0 to 2.0.0.")
+    assert "-kubectl apply -f deploy/\n+kubectl apply -k deploy/\n" in out
+    assert "diff --git a/.scaffold/record.yaml b/.scaffold/record.yaml" in out
+    assert git.dirty_paths(repo) == [] and record.read(repo).template.version == "1.0.0"
+    data = as_json(invoke("upgrade", str(repo), "--dry-run", "-o", "json"))
+    assert data["dry_run"] is True and data["diff"].startswith("diff --git a/")
+
+
+def test_a_dirty_tree_is_refused_unless_allowed(invoke: Invoke, repo: Path) -> None:
+    (repo / "LICENSE").write_text("changed, not committed\n")
+    (repo / "scratch.txt").write_text("untracked\n")
+    result = invoke("upgrade", str(repo), code=1)
+    assert "has uncommitted changes" in result.stderr
+    assert "LICENSE: uncommitted" in result.stderr and "scratch.txt: uncommitted" in result.stderr
+    assert record.read(repo).template.version == "1.0.0"
+    invoke("upgrade", str(repo), "--allow-dirty")
+    assert (repo / "LICENSE").read_text() == "changed, not committed\n"
+    assert record.read(repo).template.version == "2.0.0"
+
+
+def test_bad_input(invoke: Invoke, repo: Path, tmp_path: Path) -> None:
+    assert "has no .scaffold/record.yaml" in invoke("upgrade", str(tmp_path), code=1).stderr
+    result = invoke("upgrade", str(repo), "--to", "9.9.9", code=1)
+    assert "9.9.9" in result.stderr and "1.0.0" in result.stderr
+    invoke("upgrade", str(repo))
+    commit(repo)
+    assert "downgrades are not supported" in invoke("upgrade", str(repo), "--to", "1.0.0", code=1).stderr
+
+
+def test_new_parameters_from_set_or_defaults(invoke: Invoke, repo: Path, lib: Path) -> None:
+    params = "    - id: region\n      default: eu-west-1\n    - id: channel\n"
+    files = {**V2, "deploy.ini": "region = {{ values.region }}\nchannel = {{ values.channel }}\n"}
+    _release(lib, "3.0.0", files, params=params)
+    result = invoke("upgrade", str(repo), "--no-input", code=1)
+    assert "channel: is required" in result.stderr
+    invoke("upgrade", str(repo), "--no-input", "--set", "channel=#orders")
+    assert (repo / "deploy.ini").read_text() == "region = eu-west-1\nchannel = #orders\n"
+    assert record.read(repo).answers["channel"] == "#orders"
+
+
+def test_to_picks_a_version_and_scripts_need_trust(invoke: Invoke, repo: Path, lib: Path) -> None:
+    _release(lib, "3.0.0", V2, spec=SCRIPT.format(python=sys.executable))
+    invoke("upgrade", str(repo), "--to", "2.0.0")
+    assert record.read(repo).template.version == "2.0.0"
+    commit(repo)
+    refused = invoke("upgrade", str(repo), code=1)
+    assert "run only with trust (--trust)" in refused.stderr and "would run:" in refused.stderr
+    assert git.dirty_paths(repo) == []
+    invoke("upgrade", str(repo), "--trust")
+    assert (repo / "MIGRATED").read_text() == "yes"
+    assert record.read(repo).template.version == "3.0.0"
+
+
+def test_the_upgraded_repo_commits_cleanly(invoke: Invoke, repo: Path) -> None:
+    invoke("upgrade", str(repo))
+    commit(repo)
+    log = subprocess.run(["git", "log", "--oneline"], cwd=repo, capture_output=True, text=True, check=True)
+    assert len(log.stdout.splitlines()) == 2
+    assert "already at" in invoke("upgrade", str(repo)).stdout
