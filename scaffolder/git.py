@@ -318,6 +318,11 @@ def commits_between(repo: Path, base: str, head: str, bare: bool = True) -> list
     return result
 
 
+def checkout_new(worktree: Path, branch: str) -> None:
+    """Create (or reset) `branch` at HEAD and check it out, keeping the work tree's changes."""
+    _git([*_wt(worktree), "checkout", "--quiet", "-B", branch])
+
+
 def merge_file(
     ours: bytes,
     base: bytes,

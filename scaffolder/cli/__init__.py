@@ -36,9 +36,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from scaffolder.cli import browse, catalog, config_cmd, forge, new, template, upgrade
+    from scaffolder.cli import browse, catalog, config_cmd, forge, migrate, new, template, upgrade
 
-    for module in (new, upgrade, browse, forge, catalog, template, config_cmd):
+    for module in (new, upgrade, migrate, browse, forge, catalog, template, config_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,382 @@
+"""Migration campaigns: bring every repo made from a golden path up to a version, by pull request.
+
+For each repo whose record names the golden path at an older version: clone it, run the upgrade
+engine on a deterministic branch (`scaffold/NAME`), and open or update one pull request whose
+body carries the changelog, the conflicted files and a machine-readable metadata block. Reruns
+are idempotent: the same branch and PR are reused, a merged PR counts as done, a PR closed
+unmerged for the same target version counts as declined. The bot rewrites its branch only when
+every commit on it since the base is its own; otherwise the repo is reported `edited-by-human`.
+Clone/render/merge run concurrently; forge writes go through one rate-limited queue.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from scaffolder import git, yamlio
+from scaffolder.errors import ConfigError, ForgeError, ScaffoldError
+from scaffolder.forges.base import Forge, PullRequest, Repo
+from scaffolder.record import RECORD_PATH, Record
+from scaffolder.releases import semver_key
+from scaffolder.template import Template
+
+State = Literal[
+    "no-change",
+    "opened",
+    "updated",
+    "up-to-date",
+    "conflicted",
+    "edited-by-human",
+    "declined",
+    "merged",
+    "failed",
+]
+META = re.compile(r"<!-- scaffold-metadata (\{.*?\}) -->", re.S)
+LABEL = "scaffold-upgrade"
+CONFLICT_LABEL = "scaffold-conflicts"
+
+
+def bot_identity() -> git.Identity:
+    """Who the bot commits as; its branch is rewritten only over commits by this email."""
+    return git.Identity(
+        os.environ.get("SCAFFOLD_BOT_NAME", "scaffold-bot"),
+        os.environ.get("SCAFFOLD_BOT_EMAIL", "scaffold-bot@users.noreply.scaffold.dev"),
+    )
+
+
+def branch_for(name: str) -> str:
+    return f"scaffold/{name}"
+
+
+@dataclass(frozen=True)
+class Shard:
+    """`--shard I/N`: this run takes the repos whose name hashes to I (1-based) of N."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
+        if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+            raise ConfigError(f"--shard must look like I/N with 1 <= I <= N, got {text!r}")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    def takes(self, full_name: str) -> bool:
+        return zlib.crc32(full_name.lower().encode()) % self.count == self.index - 1
+
+
+@dataclass
+class Target:
+    """One repo of the fleet and what its record says."""
+
+    repo: Repo
+    record: Record | None
+    error: str | None = None
+
+    @property
+    def version(self) -> str | None:
+        return self.record.template.version if self.record else None
+
+
+@dataclass
+class Outcome:
+    """What the campaign did to one repo (one JSON line per repo with `--output json`)."""
+
+    repo: str
+    state: State
+    from_version: str | None
+    to_version: str
+    pr_number: int | None = None
+    pr_url: str | None = None
+    conflicts: list[str] = field(default_factory=list)
+    changed_files: int = 0
+    reason: str | None = None
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Options:
+    name: str
+    new: Template
+    resolve_old: Callable[[str], Template]  # version -> that release of the golden path
+    changelog: Callable[[str, str], str]  # (from, to) -> changelog text
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    dry_run: bool = False
+    trusted: bool = False
+    concurrency: int = 2
+    write_interval: float = 0.0  # extra floor between forge writes (the forge keeps its own too)
+
+
+class WriteQueue:
+    """Serialises forge writes (pushes, PR calls) and spaces them by a floor."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._last = 0.0
+
+    def __call__(self, action: Callable[[], Any]) -> Any:
+        with self._lock:
+            wait = self._last + self.interval - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                return action()
+            finally:
+                self._last = time.monotonic()
+
+
+def read_record(forge: Forge, repo: Repo) -> Record | None:
+    """The record on the repo's default branch, or None when the repo was not made by scaffold."""
+    data = forge.read_file(repo, RECORD_PATH)
+    if data is None:
+        return None
+    parsed = yamlio.plain(yamlio.load(Path(RECORD_PATH), data.decode("utf-8")))
+    return Record.model_validate(parsed)
+
+
+def fleet(forge: Forge, name: str, repos: Iterable[str] | None = None, shard: Shard | None = None) -> list[Target]:
+    """Repos whose record names the golden path (or the explicit list), in a stable order."""
+    if repos:
+        found = []
+        for ref in repos:
+            owner, _, repo_name = ref.rpartition("/")
+            repo = forge.get_repo(owner or forge.default_owner(), repo_name)
+            if repo is None:
+                raise ForgeError(f"no repo {ref!r} on the forge")
+            found.append(repo)
+    else:
+        found = forge.list_repos()
+    targets = []
+    for repo in sorted(found, key=lambda r: r.full_name.lower()):
+        if shard and not shard.takes(repo.full_name):
+            continue
+        try:
+            record = read_record(forge, repo)
+        except (ScaffoldError, ValueError) as exc:
+            targets.append(Target(repo, None, f"unreadable record: {exc}"))
+            continue
+        if record is not None and record.template.name == name:
+            targets.append(Target(repo, record))
+        elif repos:
+            targets.append(Target(repo, None, f"its record does not name {name}"))
+    return targets
+
+
+def metadata(pr: PullRequest | None) -> dict[str, Any]:
+    if pr is None:
+        return {}
+    match = META.search(pr.body)
+    try:
+        return dict(json.loads(match.group(1))) if match else {}
+    except ValueError:
+        return {}
+
+
+def pr_body(name: str, old: str, new: str, result: Any, changelog: str) -> str:
+    """The PR description: what changed, what conflicts, the changelog, and metadata for bots."""
+    lines = [
+        f"This pull request upgrades this repository from the **{name}** golden path "
+        f"**{old}** to **{new}**, made by `scaffold migrate`.",
+        "",
+        "Human edits are kept: each file was merged three ways (the old template, your repo, the new template).",
+        "",
+        "## Changes",
+    ]
+    for label, files in (("added", result.added), ("modified", result.modified), ("deleted", result.deleted)):
+        lines += [f"- {label}: `{f}`" for f in files]
+    lines += [f"- renamed: `{a}` -> `{b}`" for a, b in result.renamed]
+    if result.conflicts:
+        lines += ["", "## Conflicts to resolve", "", "These files hold conflict markers (`<<<<<<<`):", ""]
+        lines += [f"- `{f}`" for f in result.conflicts]
+    if result.kept_deleted:
+        lines += ["", "Files you had deleted stay deleted: " + ", ".join(f"`{f}`" for f in result.kept_deleted)]
+    lines += ["", "## Changelog", "", changelog.strip() or "(no entries)", ""]
+    meta = {"template": name, "from": old, "to": new, "conflicts": result.conflicts}
+    lines.append(f"<!-- scaffold-metadata {json.dumps(meta, sort_keys=True)} -->")
+    return "\n".join(lines) + "\n"
+
+
+def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQueue) -> Outcome:
+    """Upgrade one repo on the bot's branch and open or update its pull request."""
+    from scaffolder.upgrade import upgrade_tree
+
+    began = time.perf_counter()
+    to = options.new.version
+    repo, record = target.repo, target.record
+    out = Outcome(repo.full_name, "failed", target.version, to)
+    if record is None:
+        out.reason = target.error or "no record"
+        return out
+    branch = branch_for(options.name)
+    existing = forge.find_pull_request(repo, branch)
+    meta = metadata(existing)
+    if existing is not None:
+        out.pr_number, out.pr_url = existing.number, existing.url
+    if existing is not None and meta.get("to") == to and existing.state in ("merged", "closed"):
+        out.state = "merged" if existing.state == "merged" else "declined"
+        return out
+    if semver_key(record.template.version) >= semver_key(to):
+        out.state = "up-to-date"
+        return out
+    work = Path(tempfile.mkdtemp(prefix="scaffold-campaign-"))
+    try:
+        clone = forge.clone(repo, work / "repo", repo.default_branch)
+        remote_head = forge.head_sha(repo, branch)
+        if remote_head is not None:  # the clone has it as origin/BRANCH
+            foreign = [
+                c
+                for c in git.commits_between(clone, f"origin/{repo.default_branch}", f"origin/{branch}", bare=False)
+                if c[1] != bot_identity().email or c[2] != bot_identity().email
+            ]
+            if foreign:
+                out.state = "edited-by-human"
+                out.reason = (
+                    f"{len(foreign)} commit(s) on {branch} are not the bot's ({foreign[0][0][:12]} by {foreign[0][1]})"
+                )
+                return out
+        old = options.resolve_old(record.template.version)
+        result = upgrade_tree(
+            clone,
+            old,
+            options.new,
+            forge=forge,
+            answers=options.answers,
+            dry_run=options.dry_run,
+            trusted=options.trusted,
+            source=record.template.source,
+        )
+        out.conflicts = list(result.conflicts)
+        out.changed_files = len(result.added) + len(result.modified) + len(result.deleted) + len(result.renamed)
+        if out.changed_files == 0 and not result.conflicts:
+            out.state = "no-change"  # at most the record's version would move: not worth a PR
+            return out
+        if options.dry_run:
+            out.state = (
+                "conflicted" if result.conflicts else ("updated" if existing and existing.state == "open" else "opened")
+            )
+            out.reason = "dry run: nothing pushed"
+            return out
+        git.checkout_new(clone, branch)
+        message = f"Upgrade {options.name} golden path from {record.template.version} to {to}"
+        sha = git.commit_all(clone, message, _now(), author=bot_identity(), committer=bot_identity())
+        title = f"Upgrade {options.name} from {record.template.version} to {to}"
+        body = pr_body(
+            options.name, record.template.version, to, result, options.changelog(record.template.version, to)
+        )
+        labels = [LABEL, *([CONFLICT_LABEL] if result.conflicts else [])]
+        same_tree = remote_head is not None and forge.tree_sha(repo, branch) == git.tree_sha(clone, sha)
+        if not same_tree:
+            writes(lambda: forge.push(repo, clone, [f"HEAD:refs/heads/{branch}"], force=True))
+        if existing is not None and existing.state == "open":
+            if same_tree and existing.title == title and existing.body == body:
+                out.state = "up-to-date"
+            else:
+                pr = writes(lambda: forge.update_pull_request(repo, existing.number, title, body, labels))
+                out.state, out.pr_number, out.pr_url = "updated", pr.number, pr.url
+        else:
+            pr = writes(lambda: forge.open_pull_request(repo, branch, repo.default_branch, title, body, labels))
+            out.state, out.pr_number, out.pr_url = "opened", pr.number, pr.url
+        if result.conflicts and out.state in ("opened", "updated"):
+            out.state = "conflicted"
+        return out
+    except ScaffoldError as exc:
+        out.state, out.reason = "failed", exc.render()
+        return out
+    finally:
+        out.seconds = round(time.perf_counter() - began, 3)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _now() -> str:
+    from scaffolder.runs import now_iso
+
+    return now_iso()
+
+
+def run(
+    forge: Forge,
+    targets: list[Target],
+    options: Options,
+    on_outcome: Callable[[Outcome, int, int], None] | None = None,
+) -> list[Outcome]:
+    """Migrate every target; a failing repo never stops the others. Outcomes in fleet order."""
+    writes = WriteQueue(options.write_interval)
+    total = len(targets)
+    done = 0
+    lock = threading.Lock()
+    results: dict[int, Outcome] = {}
+
+    def one(index: int, target: Target) -> None:
+        nonlocal done
+        try:
+            outcome = migrate_repo(forge, target, options, writes)
+        except Exception as exc:  # a bug in one repo must not stop the fleet; it is reported
+            outcome = Outcome(
+                target.repo.full_name,
+                "failed",
+                target.version,
+                options.new.version,
+                reason=f"unexpected {type(exc).__name__}: {exc}",
+            )
+        with lock:
+            results[index] = outcome
+            done += 1
+            if on_outcome:
+                on_outcome(outcome, done, total)
+
+    with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
+        for future in [pool.submit(one, i, t) for i, t in enumerate(targets)]:
+            future.result()
+    return [results[i] for i in range(total)]
+
+
+def summary(outcomes: list[Outcome]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.state] = counts.get(outcome.state, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+@dataclass
+class FleetEntry:
+    repo: str
+    version: str | None
+    pr_number: int | None
+    pr_state: str | None
+    pr_target: str | None
+    error: str | None = None
+
+
+def status(forge: Forge, name: str, shard: Shard | None = None) -> list[FleetEntry]:
+    """Where the fleet stands: each repo's recorded version and its migration PR, if any."""
+    entries = []
+    for target in fleet(forge, name, shard=shard):
+        pr = forge.find_pull_request(target.repo, branch_for(name))
+        entries.append(
+            FleetEntry(
+                target.repo.full_name,
+                target.version,
+                pr.number if pr else None,
+                pr.state if pr else None,
+                metadata(pr).get("to"),
+                target.error,
+            )
+        )
+    return entries
