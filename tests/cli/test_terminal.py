@@ -44,7 +44,8 @@ def terminal(scaffold_home: Path) -> Iterator[Terminal]:
     if shutil.which("tmux") is None:
         pytest.fail("tmux is needed for the terminal test: apt-get install tmux (.ci/run installs it)")
     term = Terminal(f"scaffold-test-{uuid.uuid4().hex[:8]}", "wizard")
-    command = f"{sys.executable} -m scaffolder new backend-service; echo EXIT=$?; sleep 60"
+    # a fixed release, so the questions stay those of 1.0.0 as backend-service evolves
+    command = f"{sys.executable} -m scaffolder new backend-service@1.0.0; echo EXIT=$?; sleep 60"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
     subprocess.run(
         [

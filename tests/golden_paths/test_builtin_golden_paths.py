@@ -33,6 +33,8 @@ PATHS = {
     "website": ("group:web-guild", "website", "node"),
     "data-pipeline": ("group:data-guild", "pipeline", "pytest"),
 }
+# The current version of each (earlier releases: tests/golden_paths/test_builtin_releases.py).
+CURRENT = {"backend-service": "2.0.0", "website": "1.0.0", "data-pipeline": "1.0.0"}
 FILE_STEPS = ("catalog:write", "ci:github-actions", "kubernetes:manifests")
 EXAMPLES = [(name, f.name) for name in PATHS for f in sorted((LIBRARY / name / "examples").glob("*.yaml"))]
 
@@ -63,11 +65,11 @@ def run_project_tests(kind: str, project: Path) -> None:
     assert proc.returncode == 0, f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
 
 
-def check_workflow(path: Path) -> None:
+def check_workflow(*paths: Path) -> None:
     exe = Path(sys.executable).with_name("check-jsonschema")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "check_jsonschema"]
     proc = subprocess.run(
-        [*cmd, "--builtin-schema", "vendor.github-workflows", str(path)],
+        [*cmd, "--builtin-schema", "vendor.github-workflows", *map(str, paths)],
         capture_output=True,
         text=True,
         check=False,
@@ -89,12 +91,12 @@ def test_golden_path_loads_with_its_metadata(name: str) -> None:
     template = template_of(name)
     owner, kind, _ = PATHS[name]
     assert template.name == name
-    assert template.version == "1.0.0"
+    assert template.version == CURRENT[name]
     assert template.model.metadata.owner == owner
     assert template.model.spec.type == kind
     assert {link.title for link in template.model.spec.output.links} == {"Repository", "Catalog entry"}
     changelog = (LIBRARY / name / "CHANGELOG.md").read_text()
-    assert re.search(r"^## \[1\.0\.0\] - \d{4}-\d{2}-\d{2}$", changelog, re.M)
+    assert re.search(rf"^## \[{re.escape(template.version)}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog, re.M)
     assert len(list((LIBRARY / name / "examples").glob("*.yaml"))) >= 2
 
 
@@ -146,6 +148,16 @@ def test_generated_project_passes_its_own_tests(name: str, example: str, tmp_pat
         text = (project / rel).read_text(encoding="utf-8")
         assert not re.search(r"\{\{|\{%|\{#", text), f"{rel} keeps template markup"
     run_project_tests(PATHS[name][2], project)
+    if "[tool.ruff" in ((project / "pyproject.toml").read_text() if (project / "pyproject.toml").exists() else ""):
+        run_lint(project)
+
+
+def run_lint(project: Path) -> None:
+    """The generated project's own lint job: ruff check and ruff format --check, with its settings."""
+    ruff = Path(sys.executable).with_name("ruff")
+    for args in (["check", "--no-cache", "."], ["format", "--no-cache", "--check", "."]):
+        proc = subprocess.run([str(ruff), *args], cwd=project, capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, f"ruff {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}"
 
 
 @pytest.mark.parametrize(("name", "example"), EXAMPLES)
@@ -185,7 +197,9 @@ def test_files_added_by_the_steps_are_valid(name: str, example: str, tmp_path: P
     assert info["metadata"]["annotations"]["scaffold.dev/template"] == name
     assert outputs["catalog"]["entity_ref"] == f"component:default/{answers.values['name']}"
 
-    check_workflow(workspace / ".github/workflows/ci.yml")
+    workflows = sorted((workspace / ".github/workflows").glob("*.yml"))
+    assert workspace / ".github/workflows/ci.yml" in workflows
+    check_workflow(*workflows)
 
     deploy = workspace / "deploy/kubernetes"
     if answers.values["kubernetes"]:

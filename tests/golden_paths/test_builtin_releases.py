@@ -3,13 +3,20 @@ and whose generated projects still pass their own tests."""
 
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 
 import pytest
 
 from scaffolder import library, releases
-from scaffolder.record import sha256
+from scaffolder.action import ActionContext
+from scaffolder.expressions import render_value
+from scaffolder.parameters import Answers, resolve
+from scaffolder.record import manifest, sha256
+from scaffolder.registry import get_action
+from scaffolder.runner import expression_context
+from scaffolder.template import Template
 from tests.golden_paths.rendering import RENDERINGS, example_answers, render_project, rendering
 from tests.golden_paths.test_builtin_golden_paths import PATHS, run_project_tests
 
@@ -78,3 +85,59 @@ def test_a_released_project_passes_its_own_tests(name: str, version: str, exampl
     render_project(template, answers, project)
     assert (project / "catalog-info.yaml").is_file()
     run_project_tests(PATHS[name][2], project)
+
+
+# What each built-in upgrade does to the files of a project, after its migrations ran:
+# (name, from, to) -> (paths only the old version has, paths only the new version has); PKG is the
+# package folder. A path renamed by a migration is in neither.
+UPGRADES = {
+    ("backend-service", "1.0.0", "2.0.0"): (
+        {"tests/test_server.py"},
+        {".github/workflows/lint.yml", "src/PKG/metrics.py", "tests/test_main.py", "tests/test_metrics.py"},
+    ),
+}
+
+
+def _migrate(old: Template, new: Template, answers: Answers, tree: Path) -> list[str]:
+    """Run the new version's migrations crossed from `old`, as `scaffold upgrade` does."""
+    low, high = releases.semver_key(old.version), releases.semver_key(new.version)
+    context = expression_context(new, answers.values, {}, "migration")
+    ctx = ActionContext(tree, new.path, new, answers.values, forge=None, catalog=None, run_id="migration")  # type: ignore[arg-type]
+    ran = []
+    for migration in new.model.spec.migrations:
+        if low < releases.semver_key(migration.to) <= high:
+            for step in migration.steps:
+                get_action(step.action).run(ctx, render_value(step.input, context))
+                ran.append(f"{migration.to}:{step.id}")
+    return ran
+
+
+@pytest.mark.parametrize(("name", "old_version", "new_version"), list(UPGRADES), ids=lambda v: str(v))
+def test_the_upgrade_accounts_for_every_file(name: str, old_version: str, new_version: str, tmp_path: Path) -> None:
+    old, new = releases.find_release(name, old_version), library.find(name)[0]
+    assert new.version == new_version
+    only_old, only_new = UPGRADES[(name, old_version, new_version)]
+    for example in sorted(p.name for p in (old.path / "examples").glob("*.yaml")):
+        old_answers = example_answers(old, example)
+        given = {k: v for k, v in old_answers.values.items() if v is not None}
+        new_answers = resolve(new, given)  # parameters the new version added take their defaults
+        pkg = old_answers.values["name"].replace("-", "_")
+        old_tree, new_tree = tmp_path / example / "old", tmp_path / example / "new"
+        render_project(old, old_answers, old_tree)
+        render_project(new, new_answers, new_tree)
+        before = set(manifest(old_tree))
+        _migrate(old, new, new_answers, old_tree)
+        migrated, rendered = manifest(old_tree), manifest(new_tree)
+        assert {p.replace(f"/{pkg}/", "/PKG/") for p in set(migrated) - set(rendered)} == only_old, example
+        assert {p.replace(f"/{pkg}/", "/PKG/") for p in set(rendered) - set(migrated)} == only_new, example
+        for path in sorted(set(migrated) - before):  # a renamed file still resembles its new version
+            a, b = (old_tree / path).read_text(), (new_tree / path).read_text()
+            assert difflib.SequenceMatcher(None, a, b).ratio() > 0.5, path
+
+
+def test_backend_service_2_renames_the_app_module() -> None:
+    new = library.find("backend-service")[0]
+    (migration,) = new.model.spec.migrations
+    assert migration.to == "2.0.0" and [s.action for s in migration.steps] == ["fs:rename"]
+    text = releases.changelog_between("backend-service", "1.0.0", "2.0.0")
+    assert text.startswith("## 2.0.0 - ") and "**Breaking:**" in text and "## 1.0.0" not in text

@@ -11,6 +11,8 @@ import urllib.request
 from .server import serve
 
 DEFAULT_PORT = {{ values.port }}
+DEFAULT_LOG_LEVEL = "{{ values.log_level | upper }}"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def healthcheck(port: int) -> int:
@@ -26,11 +28,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="{{ values.name }}", description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)))
+    parser.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        default=os.environ.get("LOG_LEVEL", DEFAULT_LOG_LEVEL).upper(),
+        help="DEBUG, INFO, WARNING or ERROR (LOG_LEVEL overrides the default)",
+    )
     parser.add_argument("--healthcheck", action="store_true", help="probe /healthz and exit")
     args = parser.parse_args(argv)
     if args.healthcheck:
         return healthcheck(args.port)
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(), format="%(message)s")
+    logging.basicConfig(level=args.log_level, format="%(message)s")
     serve(args.host, args.port)
     return 0
 

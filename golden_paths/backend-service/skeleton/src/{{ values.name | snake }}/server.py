@@ -11,7 +11,7 @@ import threading
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from .app import App
+from .api import App
 
 log = logging.getLogger("{{ values.name }}")
 
@@ -41,6 +41,7 @@ def build_server(host: str, port: int, app: App | None = None) -> WSGIServer:
 def serve(host: str, port: int) -> None:
     """Serve until SIGTERM or Ctrl-C, finishing requests in flight."""
     with build_server(host, port) as server:
+
         def stop(signum: int, frame: object) -> None:
             threading.Thread(target=server.shutdown, daemon=True).start()
 

@@ -7,8 +7,8 @@ from typing import Any
 from wsgiref.util import setup_testing_defaults
 
 from {{ values.name | snake }} import SERVICE_NAME, __version__
-from {{ values.name | snake }}.app import App
-
+from {{ values.name | snake }}.api import App
+from {{ values.name | snake }}.metrics import Metrics
 
 Result = tuple[str, dict[str, str], Any]
 
@@ -22,6 +22,8 @@ def call(app: App, path: str, method: str = "GET", query: str = "") -> Result:
         seen["status"], seen["headers"] = status, dict(headers)
 
     body = b"".join(app(environ, start_response))
+    if seen["headers"]["Content-Type"].startswith("text/plain"):
+        return seen["status"], seen["headers"], body.decode("utf-8")
     return seen["status"], seen["headers"], json.loads(body) if body else None
 
 
@@ -67,3 +69,19 @@ def test_head_has_no_body() -> None:
     assert status == "200 OK"
     assert int(headers["Content-Length"]) > 0
     assert body is None
+
+
+def test_metrics_count_requests_by_route() -> None:
+    app = App(metrics=Metrics(clock=lambda: 0.0))
+    call(app, "/healthz")
+    call(app, "/healthz")
+    call(app, "/nope")
+    call(app, "/readyz", method="POST")
+    status, headers, text = call(app, "/metrics")
+    assert status == "200 OK"
+    assert headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
+    assert 'http_requests_total{method="GET",route="/healthz",status="200"} 2' in text
+    assert 'http_requests_total{method="GET",route="(unmatched)",status="404"} 1' in text
+    assert 'http_requests_total{method="POST",route="/readyz",status="405"} 1' in text
+    assert 'service_info{service="' + SERVICE_NAME + '",version="' + __version__ + '"} 1' in text
+    assert app.metrics.requests("GET", "/metrics", 200) == 1
