@@ -232,6 +232,22 @@ def _copy_tree(worktree: Path, files: Iterable[str], dest: Path) -> None:
         shutil.copy2(src, target, follow_symlinks=False)
 
 
+SHM = Path("/dev/shm")
+SHM_MIN_FREE = 512 * 1024 * 1024
+
+
+def scratch_dir() -> str | None:
+    """Where renders go: memory-backed `/dev/shm` when there is room (creating hundreds of small
+    files there is ten times faster than on most disks), else the usual temp folder. `TMPDIR`, when
+    set, wins."""
+    if os.environ.get("TMPDIR") or not SHM.is_dir() or not os.access(SHM, os.W_OK):
+        return None
+    try:
+        return str(SHM) if shutil.disk_usage(SHM).free >= SHM_MIN_FREE else None
+    except OSError:
+        return None
+
+
 class _Disk:
     """The repo as it is on disk, read lazily and at most once per path."""
 
@@ -264,7 +280,7 @@ def _plan_migrations(
     Without trust, a crossed `script` step is an error naming exactly what would run.
     """
     actions = registry()
-    context = expression_context(new, answers.values, {}, run_id)
+    context = expression_context(new, answers.public(), {}, run_id)  # secrets stay out of migrations
     planned: list[_MigrationStep] = []
     problems: list[Problem] = []
     untrusted: list[Problem] = []
@@ -519,7 +535,7 @@ def _trees(
 ) -> _Trees:
     """Render both versions (once each) and run the migrations on the old render and a copy of the repo."""
     run_id, started_at = rec.run_id, rec.created_at
-    with tempfile.TemporaryDirectory(prefix="scaffold-upgrade-") as tmp_name:
+    with tempfile.TemporaryDirectory(prefix="scaffold-upgrade-", dir=scratch_dir()) as tmp_name:
         tmp = Path(tmp_name)
         runner = Runner(forge, NullCatalog())
         runner.render(old, answers[0], tmp / "old", run_id=run_id, started_at=started_at)

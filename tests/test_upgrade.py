@@ -667,3 +667,12 @@ def test_a_second_upgrade_to_the_same_version_changes_nothing(
     commit(repo, "upgrade")
     again = upgrade_tree(repo, v2, v2, forge=forge)
     assert not again.changed and status(repo) == set()
+
+
+def test_renders_go_to_memory_when_there_is_room_and_tmpdir_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scaffolder.upgrade import SHM, scratch_dir
+
+    monkeypatch.delenv("TMPDIR", raising=False)
+    assert scratch_dir() in (None, str(SHM))
+    monkeypatch.setenv("TMPDIR", "/somewhere")
+    assert scratch_dir() is None
