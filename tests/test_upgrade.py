@@ -128,20 +128,9 @@ RENAME_MIGRATION = """\
   migrations:
     - to: 2.0.0
       steps:
-        - {action: test:move, input: {source: setup.cfg, target: settings.cfg}}
+        - action: fs:rename
+          input: {missing_ok: true, files: [{from: setup.cfg, to: settings.cfg}]}
 """
-
-
-class MoveInput(ActionInput):
-    source: str
-    target: str
-
-
-def _move(ctx: ActionContext, inp: MoveInput) -> NoOutput:
-    src = ctx.resolve(inp.source)
-    if src.exists():
-        src.rename(ctx.resolve(inp.target))
-    return NoOutput()
 
 
 class NoteInput(ActionInput):
@@ -154,20 +143,7 @@ def _note(ctx: ActionContext, inp: NoteInput) -> NoOutput:
     return NoOutput()
 
 
-class DeleteInput(ActionInput):
-    path: str
-
-
-def _delete(ctx: ActionContext, inp: DeleteInput) -> NoOutput:
-    ctx.resolve(inp.path).unlink(missing_ok=True)
-    return NoOutput()
-
-
 TEST_ACTIONS = {
-    "test:delete": define_action(
-        id="test:delete", description="delete", input=DeleteInput, output=NoOutput, handler=_delete
-    ),
-    "test:move": define_action(id="test:move", description="rename", input=MoveInput, output=NoOutput, handler=_move),
     "test:note": define_action(id="test:note", description="log", input=NoteInput, output=NoOutput, handler=_note),
 }
 
@@ -393,8 +369,7 @@ def test_a_migration_never_deletes_a_file_the_user_edited(
   migrations:
     - to: 1.1.0
       steps:
-        - {action: test:delete, input: {path: LICENSE}}
-        - {action: test:delete, input: {path: old.txt}}
+        - {action: fs:delete, input: {files: [LICENSE, '*.txt']}}
 """
     v2 = golden(tmp_path / "lib", "1.1.0", {k: v for k, v in V1.items() if k not in ("LICENSE", "old.txt")}, spec=spec)
     repo = make_repo(v1)

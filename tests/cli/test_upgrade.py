@@ -154,3 +154,31 @@ def test_the_upgraded_repo_commits_cleanly(invoke: Invoke, repo: Path) -> None:
     log = subprocess.run(["git", "log", "--oneline"], cwd=repo, capture_output=True, text=True, check=True)
     assert len(log.stdout.splitlines()) == 2
     assert "already at" in invoke("upgrade", str(repo)).stdout
+
+
+def test_backend_service_from_1_to_2_on_the_builtin_library(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The built-in golden path's real upgrade: app.py renamed to api.py by its migration, the
+    team's code follows it, the generated project's own tests still pass."""
+    monkeypatch.delenv("SCAFFOLD_LIBRARY", raising=False)
+    data = as_json(invoke(*NEW[:1], "backend-service@1.0.0", *NEW[1:]))
+    repo = git.clone(data["repository"]["clone_url"], tmp_path / "orders-api")
+    app = repo / "src/orders_api/app.py"
+    app.write_text(app.read_text() + '\n\ndef shout(text: str) -> str:\n    """Ours."""\n    return text.upper()\n')
+    (repo / "NOTES.md").write_text("team notes\n")
+    commit(repo)
+
+    out = as_json(invoke("upgrade", str(repo), "-o", "json"))
+    assert (out["from_version"], out["to_version"], out["conflicts"]) == ("1.0.0", "2.0.0", [])
+    assert ["src/orders_api/app.py", "src/orders_api/api.py"] in out["renamed"]
+    assert "src/orders_api/metrics.py" in out["added"]
+    api = (repo / "src/orders_api/api.py").read_text()
+    assert "def shout(text: str) -> str:" in api and "/metrics" in api
+    assert not app.exists() and (repo / "NOTES.md").read_text() == "team notes\n"
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=repo, capture_output=True, text=True
+    )
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    commit(repo)
+    assert "already at backend-service 2.0.0" in invoke("upgrade", str(repo)).stdout
