@@ -34,7 +34,7 @@ PATHS = {
     "data-pipeline": ("group:data-guild", "pipeline", "pytest"),
 }
 # The current version of each (earlier releases: tests/golden_paths/test_builtin_releases.py).
-CURRENT = {"backend-service": "2.0.0", "website": "1.0.0", "data-pipeline": "1.0.0"}
+CURRENT = {"backend-service": "2.0.0", "website": "1.0.0", "data-pipeline": "1.1.0"}
 FILE_STEPS = ("catalog:write", "ci:github-actions", "kubernetes:manifests")
 EXAMPLES = [(name, f.name) for name in PATHS for f in sorted((LIBRARY / name / "examples").glob("*.yaml"))]
 

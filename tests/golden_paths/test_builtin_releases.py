@@ -95,6 +95,7 @@ UPGRADES = {
         {"tests/test_server.py"},
         {".github/workflows/lint.yml", "src/PKG/metrics.py", "tests/test_main.py", "tests/test_metrics.py"},
     ),
+    ("data-pipeline", "1.0.0", "1.1.0"): (set(), {"tests/test_load.py"}),
 }
 
 
@@ -141,3 +142,13 @@ def test_backend_service_2_renames_the_app_module() -> None:
     assert migration.to == "2.0.0" and [s.action for s in migration.steps] == ["fs:rename"]
     text = releases.changelog_between("backend-service", "1.0.0", "2.0.0")
     assert text.startswith("## 2.0.0 - ") and "**Breaking:**" in text and "## 1.0.0" not in text
+
+
+def test_data_pipeline_1_1_is_backwards_compatible() -> None:
+    """A minor release: no migration, no removed parameter, new parameters have defaults."""
+    old, new = releases.find_release("data-pipeline", "1.0.0"), library.find("data-pipeline")[0]
+    assert new.version == "1.1.0" and not new.model.spec.migrations
+    old_ids, new_ids = {p.id for p in old.parameters}, {p.id for p in new.parameters}
+    assert old_ids <= new_ids
+    assert all(new.parameter(i).default is not None for i in new_ids - old_ids)  # type: ignore[union-attr]
+    assert [r.version for r in releases.list_releases("data-pipeline")] == ["1.0.0", "1.1.0"]

@@ -18,15 +18,16 @@ from . import PIPELINE_NAME
 from .pipeline import run
 
 log = logging.getLogger(PIPELINE_NAME)
+DEFAULT_OUTPUT = "out/daily_totals.{{ values.output_format }}"
 
 
 def main(argv: list[str] | None = None) -> int:
     env = os.environ
     parser = argparse.ArgumentParser(prog=PIPELINE_NAME, description=__doc__)
     source = env.get("PIPELINE_INPUT", "data/sales.csv")
-    target = env.get("PIPELINE_OUTPUT", "out/daily_totals.jsonl")
+    target = env.get("PIPELINE_OUTPUT", DEFAULT_OUTPUT)
     parser.add_argument("--input", type=Path, default=Path(source), help="CSV or JSON Lines")
-    parser.add_argument("--output", type=Path, default=Path(target), help=".jsonl or .csv")
+    parser.add_argument("--output", type=Path, default=Path(target), help=".jsonl, .csv or .json")
     parser.add_argument("--rejects", type=Path, default=env.get("PIPELINE_REJECTS") or None)
     parser.add_argument("--max-reject-ratio", type=float, default=0.1, help="fail above this")
     args = parser.parse_args(argv)

@@ -1,4 +1,5 @@
-"""Load: write rows as JSON Lines or CSV, atomically, so readers never see a half-written file."""
+"""Load: write rows as JSON Lines, CSV or one JSON array, atomically, so readers never see a
+half-written file."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ def render(rows: Sequence[dict[str, Any]], suffix: str) -> str:
     """The file content for `rows` in the format named by `suffix`."""
     if suffix in (".jsonl", ".ndjson"):
         return "".join(json.dumps(row, sort_keys=True) + "\n" for row in rows)
+    if suffix == ".json":
+        return json.dumps(list(rows), sort_keys=True, indent=2) + "\n"
     if suffix == ".csv":
         buffer = io.StringIO()
         fields = list(rows[0]) if rows else []
@@ -23,7 +26,7 @@ def render(rows: Sequence[dict[str, Any]], suffix: str) -> str:
         writer.writeheader()
         writer.writerows(rows)
         return buffer.getvalue()
-    raise ValueError(f"unsupported output suffix {suffix!r}: use .jsonl or .csv")
+    raise ValueError(f"unsupported output suffix {suffix!r}: use .jsonl, .csv or .json")
 
 
 def write_rows(rows: Sequence[dict[str, Any]], path: Path) -> int:
