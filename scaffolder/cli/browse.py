@@ -1,4 +1,5 @@
-"""`scaffold list`, `scaffold show` and `scaffold actions`: what golden paths and actions exist."""
+"""`scaffold list`, `scaffold show`, `scaffold versions` and `scaffold actions`: what golden paths,
+releases and actions exist."""
 
 from __future__ import annotations
 
@@ -119,6 +120,40 @@ def show_cmd(template_ref: str, output: str) -> None:
     emit(output, data, text)
 
 
+@click.command("versions")
+@click.argument("name")
+@output_option
+def versions_cmd(name: str, output: str) -> None:
+    """List a golden path's released versions, newest first, with their changelog.
+
+    `scaffold new NAME@VERSION` creates from one of them.
+    """
+    from scaffolder import config, releases
+
+    found = list(reversed(releases.list_releases(name, config.load().libraries)))
+    data: list[dict[str, Any]] = [
+        {
+            "version": r.version,
+            "current": r.current,
+            "ref": r.ref,
+            "library": r.library,
+            "date": r.date,
+            "changelog": r.changelog,
+        }
+        for r in found
+    ]
+
+    def text() -> str:
+        lines = [f"{name}: {len(found)} version(s) in {found[0].library}, newest first" if found else name]
+        for r in found:
+            where = [] if r.kind == "current" else [r.ref]
+            lines += ["", "  ".join([r.version, r.date or "-", *where, *(["(current)"] if r.current else [])])]
+            lines += [f"    {line}".rstrip() for line in (r.changelog or "(no changelog entry)").splitlines()]
+        return "\n".join(lines)
+
+    emit(output, data, text)
+
+
 @click.command("actions")
 @output_option
 def actions_cmd(output: str) -> None:
@@ -139,4 +174,4 @@ def actions_cmd(output: str) -> None:
     emit(output, data, lambda: table([[a.id, a.description] for a in actions], ["ID", "DESCRIPTION"]))
 
 
-COMMANDS = [list_cmd, show_cmd, actions_cmd]
+COMMANDS = [list_cmd, show_cmd, versions_cmd, actions_cmd]
