@@ -1,6 +1,6 @@
 """`scaffold upgrade` as a library function: move one generated repo from template version A to B.
 
-1. Read the repo's record (`.scaffold/record.yaml`): version, answers (secrets must be given again).
+1. Read the repo's record (`.scaffold/record.yaml`): version and answers (required secrets are given again).
 2. Resolve the answers for both versions (parameters the new version added: given, asked or default).
 3. Render A and B with those answers into temporary folders (`Runner.render`: the steps as a dry
    run, a catalog that touches nothing), byte for byte what `scaffold new` made.
@@ -41,8 +41,9 @@ from scaffolder.forges.base import Forge
 from scaffolder.merge import OTHER, Decision, FileState, Labels, Other, Ours, decide
 from scaffolder.parameters import Answers, resolve
 from scaffolder.registry import registry
+from scaffolder.releases import SemverKey, semver_key
 from scaffolder.runner import Runner, expression_context
-from scaffolder.template import SEMVER, MigrationStep, Template
+from scaffolder.template import MigrationStep, Template
 
 Ask = Callable[[Template, Mapping[str, Any]], Answers]
 RECORD = records.RECORD_PATH
@@ -94,16 +95,9 @@ class UpgradeResult:
 # --- versions -----------------------------------------------------------------------------------
 
 
-def version_key(version: str) -> tuple[Any, ...]:
+def version_key(version: str) -> SemverKey:
     """A sort key giving semantic-version order (a pre-release sorts before its release)."""
-    match = SEMVER.match(version)
-    if match is None:
-        raise TemplateError(f"{version!r} is not a semantic version like 1.2.3")
-    major, minor, patch, pre = int(match[1]), int(match[2]), int(match[3]), match[4]
-    if pre is None:
-        return (major, minor, patch, 1, ())
-    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split("."))
-    return (major, minor, patch, 0, parts)
+    return semver_key(version)
 
 
 def crossed_migrations(old: Template, new: Template) -> list[tuple[int, str, list[MigrationStep]]]:
