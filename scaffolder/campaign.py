@@ -121,6 +121,8 @@ class Options:
     trusted: bool = False
     concurrency: int = 2
     write_interval: float = 0.0  # extra floor between forge writes (the forge keeps its own too)
+    source: str | None = None  # the library and release ref the new records name
+    ref: str | None = None
 
 
 class WriteQueue:
@@ -260,7 +262,8 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
             answers=options.answers,
             dry_run=options.dry_run,
             trusted=options.trusted,
-            source=record.template.source,
+            source=options.source or record.template.source,
+            ref=options.ref,
         )
         out.conflicts = list(result.conflicts)
         out.changed_files = len(result.added) + len(result.modified) + len(result.deleted) + len(result.renamed)

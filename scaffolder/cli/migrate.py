@@ -79,7 +79,8 @@ def run_cmd(
     from scaffolder.parameters import parse_set
 
     settings = config.load(profile)
-    new, _ = library.find(f"{name}@{to_version}" if to_version else name, settings.libraries)
+    found = library.locate(f"{name}@{to_version}" if to_version else name, settings.libraries)
+    new = found.template
     forge = config.open_forge(settings)
     targets = campaign.fleet(forge, name, repos or None, campaign.Shard.parse(shard) if shard else None)
     options = campaign.Options(
@@ -92,6 +93,8 @@ def run_cmd(
         trusted=trust,
         concurrency=concurrency,
         write_interval=write_interval,
+        source=found.library,
+        ref=found.ref,
     )
     outcomes = campaign.run(forge, targets, options, _progress(output))
     counts = campaign.summary(outcomes)

@@ -66,6 +66,13 @@ def test_campaign_merge_and_status(invoke: Invoke, library: Path) -> None:
     }
     status = as_json(invoke("migrate", "status", "mini", "-o", "json"))
     assert status["versions"] == {"1.0.0": 2, "2.0.0": 1}
+    from scaffolder import campaign, config
+
+    forge = config.open_forge(config.load())
+    alpha = forge.get_repo("local", "alpha")
+    assert alpha is not None
+    record = campaign.read_record(forge, alpha)
+    assert record is not None and record.template.ref == "2.0.0" and record.template.source == str(library)
     assert status["pull_requests"] == {"closed": 1, "merged": 1, "open": 1}
     text = invoke("migrate", "status", "mini").stdout
     assert "local/alpha" in text and "#1 merged (-> 2.0.0)" in text
