@@ -12,10 +12,11 @@ import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -61,6 +62,7 @@ class Delimiters:
     comment_end: str = "#}"
 
 
+@lru_cache(maxsize=16)
 def make_environment(delimiters: Delimiters = Delimiters()) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         variable_start_string=delimiters.variable_start,
@@ -87,12 +89,28 @@ def _line_in(exc: BaseException, name: str) -> int | None:
     return line
 
 
+def _markers(env: SandboxedEnvironment) -> tuple[str, ...]:
+    return (env.variable_start_string, env.block_start_string, env.comment_start_string, "\r")
+
+
+@lru_cache(maxsize=8192)
+def _compiled(env: SandboxedEnvironment, source: str, name: str) -> Template:
+    """Compiled templates, shared by every render in the process (old and new versions of an
+    upgrade, every repo of a campaign)."""
+    code = env.compile(source, name=name, filename=name)
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
 def render_text(env: SandboxedEnvironment, source: str, context: Mapping[str, Any], name: str) -> str:
-    """Render one template string; errors name `name:line`."""
+    """Render one template string; errors name `name:line`.
+
+    Text holding no delimiter renders to itself, so it is returned without involving Jinja
+    (text with `\r` still goes through Jinja, which normalises newlines).
+    """
+    if not any(marker in source for marker in _markers(env)):
+        return source
     try:
-        code = env.compile(source, name=name, filename=name)
-        template = env.template_class.from_code(env, code, env.make_globals(None))
-        return template.render(**context)
+        return _compiled(env, source, name).render(**context)
     except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
         line = _line_in(exc, name)
         where = f"{name}:{line}" if line else name
