@@ -31,7 +31,8 @@ def cli() -> None:
 
     \b
     Exit codes: 0 ok, 1 bad input or a remote refused (one message naming
-    every problem), 2 usage, 3 unexpected (traceback in a log file), 130 Ctrl-C.
+    every problem), 2 usage, 3 unexpected (traceback in a log file),
+    4 an upgrade left conflicts to resolve, 130 Ctrl-C.
     """
 
 
