@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,7 +215,7 @@ def _remember_tags(lib: Library, tags: dict[str, str]) -> None:
         raise TemplateError(f"release tags in {lib.label} moved; released versions are immutable", moved)
     if any(tag not in seen for tag in tags):
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # one per writer
         tmp.write_text(json.dumps({**seen, **tags}, indent=1, sort_keys=True), encoding="utf-8")
         tmp.replace(path)
 
