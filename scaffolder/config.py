@@ -94,7 +94,7 @@ class Settings:
     profile: str = BUILTIN_PROFILE
     forge: ForgeConfig = ForgeConfig()
     catalog: CatalogConfig = CatalogConfig()
-    libraries: tuple[Path, ...] = ()
+    libraries: tuple[Path | str, ...] = ()  # folders, git repos, or git+URLs
     source: Path | None = None  # the config file read, if any
 
     @property
@@ -205,12 +205,28 @@ def load(profile: str | None = None) -> Settings:
             profile=name,
             forge=ForgeConfig(**forge),
             catalog=CatalogConfig(**catalog),
-            libraries=tuple(Path(p).expanduser() for p in [*extra, *libraries]),
+            libraries=tuple(_library(str(p)) for p in [*library_specs(extra), *libraries]),
             source=path if path.is_file() else None,
         )
     except TypeError as exc:
         raise ConfigError(f"the configuration in {path} is not valid", [Problem(name, str(exc))]) from None
     return settings
+
+
+def library_specs(entries: list[str]) -> list[str]:
+    """`SCAFFOLD_LIBRARY` entries split on ':', with `git+SCHEME://…` URLs put back together."""
+    out: list[str] = []
+    for entry in entries:
+        if out and out[-1].startswith("git+") and "://" not in out[-1] and entry.startswith("//"):
+            out[-1] = f"{out[-1]}:{entry}"
+        else:
+            out.append(entry)
+    return out
+
+
+def _library(spec: str) -> Path | str:
+    """A library path (user-expanded) or, for a URL, the URL text untouched."""
+    return spec if "://" in spec else Path(spec).expanduser()
 
 
 def with_home(settings: Settings, new_home: Path) -> Settings:

@@ -50,6 +50,7 @@ class Prepared:
     template: Template
     library: str
     answers: Answers
+    ref: str | None = None
 
 
 def prepare(
@@ -59,7 +60,8 @@ def prepare(
     ask: Ask | None = None,
 ) -> list[Prepared]:
     """Resolve and validate every service's answers and steps; one error lists every problem."""
-    template, label = library.find(ref, settings.libraries)
+    found = library.locate(ref, settings.libraries)
+    template, label = found.template, found.library
     prepared: list[Prepared] = []
     problems: list[Problem] = []
     for index, values in enumerate(given):
@@ -69,7 +71,7 @@ def prepare(
             if answers is None:
                 raise AnswersError("cancelled; nothing was created")
             plan(template, answers)
-            prepared.append(Prepared(template, label, answers))
+            prepared.append(Prepared(template, label, answers, found.ref))
         except (AnswersError, TemplateError) as exc:
             if ask and exc.message.startswith("cancelled"):
                 raise
@@ -94,7 +96,9 @@ def run_prepared(
     for item in items:
         try:
             results.append(
-                runner.start(item.template, item.library, item.answers, settings.runs_dir, settings.profile, dry_run)
+                runner.start(
+                    item.template, item.library, item.answers, settings.runs_dir, settings.profile, dry_run, item.ref
+                )
             )
         except ScaffoldError as exc:
             if len(items) == 1:

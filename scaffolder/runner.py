@@ -190,6 +190,7 @@ class Runner:
         runs_dir: Path,
         profile: str,
         dry_run: bool = False,
+        ref: str | None = None,
     ) -> Outcome:
         """Validate, then run every step in a new run folder (a temp folder for a dry run)."""
         run_id = new_run_id(template.name)
@@ -205,6 +206,7 @@ class Runner:
             secret_parameters=sorted(answers.secret),
             started_at=now_iso(),
             profile=profile,
+            ref=ref,
         )
         if not dry_run:
             return self._execute(Run.create(runs_dir, info), template, answers, planned, dry_run=False)
@@ -306,7 +308,9 @@ class Runner:
         ctx.write_record = lambda: records.write(
             run.workspace,
             records.Record(
-                template=records.RecordTemplate(name=template.name, version=template.version, source=info.library),
+                template=records.RecordTemplate(
+                    name=template.name, version=template.version, source=info.library, ref=info.ref
+                ),
                 answers=answers.public(),
                 secret_parameters=sorted(answers.secret),
                 run_id=run.run_id,

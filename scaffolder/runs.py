@@ -42,6 +42,7 @@ class RunInfo:
     status: Status = "running"
     error: str | None = None
     outputs: dict[str, Any] = field(default_factory=dict)
+    ref: str | None = None  # the release the golden path came from (a tag or version)
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,15 @@ def test_every_problem_in_the_file_is_named(scaffold_home: Path) -> None:
     assert "profiles.bad.catalog.base_url: is required" in text
 
 
+def test_library_urls_survive_the_path_separator(scaffold_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCAFFOLD_LIBRARY", "git+file:///srv/lib.git:~/golden:git+https://git.example/paths.git")
+    assert config.load().libraries == (
+        "git+file:///srv/lib.git",
+        Path("~/golden").expanduser(),
+        "git+https://git.example/paths.git",
+    )
+
+
 def test_unknown_profile_and_malformed_toml(scaffold_home: Path) -> None:
     with pytest.raises(ConfigError, match="no profile 'nope'"):
         config.load("nope")

@@ -63,7 +63,7 @@ def test_backend_service_end_to_end(invoke: Invoke, tmp_path: Path, scaffold_hom
     info = yaml.safe_load((repo / "catalog-info.yaml").read_text())
     assert info["spec"]["owner"] == "group:payments"
     record = yaml.safe_load((repo / RECORD_PATH).read_text())
-    assert record["template"] == {"name": "backend-service", "version": "2.0.0", "source": "builtin", "ref": None}
+    assert record["template"] == {"name": "backend-service", "version": "2.0.0", "source": "builtin", "ref": "2.0.0"}
     assert record["answers"]["name"] == "orders-api"
     assert "catalog-info.yaml" in record["files"]
 
@@ -272,7 +272,7 @@ def test_a_bug_exits_3_with_a_traceback_log(
     def boom(*args: object, **kwargs: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(library, "find", boom)
+    monkeypatch.setattr(library, "locate", boom)
     result = invoke(*NEW, code=3)
     assert "unexpected error (a bug in scaffold): RuntimeError: boom" in result.stderr
     log = next((scaffold_home / "logs").glob("crash-*.log"))
