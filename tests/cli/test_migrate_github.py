@@ -1,0 +1,46 @@
+"""A campaign on the GitHub forge: every request (clone, push, PR find/open/update) goes to the
+spec-checked GitHub test server, which fails the test on any request the spec rejects."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Invoke, as_json
+from tests.cli.test_migrate import library  # noqa: F401  (fixture: mini 1.0.0 released, 2.0.0 current)
+from tests.servers.github_api import GitHubServer
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def github_profile(github_server: GitHubServer, scaffold_home: Path, monkeypatch: pytest.MonkeyPatch) -> GitHubServer:
+    github_server.add_org("acme")
+    (scaffold_home / "config.toml").write_text(
+        f"""
+default_profile = "gh"
+[profiles.gh.forge]
+kind = "github"
+owner = "acme"
+base_url = "{github_server.base_url}"
+min_write_interval = 0.01
+"""
+    )
+    monkeypatch.setenv("GITHUB_TOKEN", github_server.token)
+    return github_server
+
+
+def test_campaign_on_github(invoke: Invoke, github_profile: GitHubServer, library: Path) -> None:  # noqa: F811
+    for name in ("alpha", "beta"):
+        invoke("new", "mini@1.0.0", "--no-input", "-q", "--set", f"name={name}", "--set", "owner=group:payments")
+    run = [json.loads(line) for line in invoke("migrate", "mini", "-o", "json").stdout.splitlines()]
+    assert {o["repo"]: o["state"] for o in run[:-1]} == {"acme/alpha": "opened", "acme/beta": "opened"}
+    assert all(str(o["pr_url"]).startswith("http") for o in run[:-1])
+
+    rerun = [json.loads(line) for line in invoke("migrate", "mini", "-o", "json").stdout.splitlines()]
+    assert {o["state"] for o in rerun[:-1]} == {"up-to-date"}  # no duplicate PRs, nothing pushed
+    status = as_json(invoke("migrate", "status", "mini", "-o", "json"))
+    assert status["pull_requests"] == {"open": 2} and status["versions"] == {"1.0.0": 2}
+    assert github_profile.token not in json.dumps(run + rerun)
