@@ -24,14 +24,14 @@ def _mask(ctx: click.Context, text: str) -> str:
     return redact.text(text, ctx.meta.get(SECRETS_KEY, []))
 
 
-def _crash_log(exc: BaseException) -> Path | None:
+def _crash_log(ctx: click.Context, exc: BaseException) -> Path | None:
     try:
         from scaffolder.config import home
 
         logs = home() / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         path = logs / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
-        path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        path.write_text(_mask(ctx, "".join(traceback.format_exception(exc))), encoding="utf-8")
         return path
     except OSError:
         return None
@@ -54,7 +54,7 @@ def handle(ctx: click.Context) -> Iterator[None]:
         click.echo("interrupted", err=True)
         ctx.exit(EXIT_INTERRUPTED)
     except Exception as exc:
-        log = _crash_log(exc)
+        log = _crash_log(ctx, exc)
         where = f"; the traceback is in {log}" if log else ""
         click.echo(_mask(ctx, f"unexpected error (a bug in scaffold): {type(exc).__name__}: {exc}{where}"), err=True)
         if ctx.meta.get(OUTPUT_KEY) == "json":
