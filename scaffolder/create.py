@@ -30,6 +30,8 @@ def load_values(path: Path) -> list[dict[str, Any]]:
         data = yamlio.plain(yamlio.load(path))
     except yamlio.YamlSyntaxError as exc:
         raise AnswersError(f"values file {path} is malformed", [exc.problem]) from None
+    if data is None:
+        raise AnswersError(f"values file {path} is not valid", [Problem(str(path), "is empty")])
     if isinstance(data, dict) and isinstance(data.get("services"), list):
         data = data["services"]
     items = data if isinstance(data, list) else [data]
