@@ -16,8 +16,13 @@ def inside(root: Path, relative: str | Path) -> Path:
     rel = str(relative)
     if not rel or PurePosixPath(rel).is_absolute() or Path(rel).is_absolute():
         raise RenderError("path escapes the workspace", [Problem(rel or "(empty)", "must be a relative path")])
+    if "\x00" in rel:
+        raise RenderError("path escapes the workspace", [Problem(repr(rel), "contains a NUL byte")])
     base = root.resolve()
-    target = (base / rel).resolve()
+    try:
+        target = (base / rel).resolve()
+    except (OSError, RuntimeError) as exc:  # e.g. a symlink loop
+        raise RenderError("path cannot be resolved", [Problem(rel, str(exc))]) from None
     if target != base and base not in target.parents:
         raise RenderError("path escapes the workspace", [Problem(rel, f"resolves outside {root}")])
     return target
