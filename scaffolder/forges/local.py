@@ -9,6 +9,7 @@ protection are accepted and ignored.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import shutil
@@ -197,14 +198,24 @@ class LocalForge:
     def open_pull_request(
         self, repo: Repo, head: str, base: str, title: str, body: str, labels: list[str]
     ) -> PullRequest:
+        """Open a pull request; when one from `head` to `base` is already open (a retried or
+        concurrent call), update that one instead, as scaffold's GitHub forge does. Runs under a
+        file lock, so two processes cannot open two."""
+        folder = self._pulls(repo)
+        folder.mkdir(exist_ok=True)
+        with (folder / ".lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            for pr in self.pull_requests(repo):
+                if pr.head == head and pr.base == base and pr.state == "open":
+                    return self.update_pull_request(repo, pr.number, title, body, labels)
+            return self._open(repo, head, base, title, body, labels)
+
+    def _open(self, repo: Repo, head: str, base: str, title: str, body: str, labels: list[str]) -> PullRequest:
         bare = self._bare(repo)
         head_sha, base_sha = self.head_sha(repo, head), self.head_sha(repo, base)
         if head_sha is None or base_sha is None:
             missing = head if head_sha is None else base
             raise ForgeError(f"cannot open a pull request on {repo.full_name}: no branch {missing}")
-        for pr in self.pull_requests(repo):
-            if pr.head == head and pr.base == base and pr.state == "open":
-                raise ForgeError(f"pull request #{pr.number} from {head} to {base} is already open")
         if git.is_ancestor(bare, head_sha, base_sha):
             raise ForgeError(f"cannot open a pull request on {repo.full_name}: {base} already contains {head}")
         folder = self._pulls(repo)

@@ -148,8 +148,9 @@ def test_pull_request_lifecycle(forge: LocalForge, repo_with_branch: tuple[Repo,
     assert pr.url == (forge.root / "acme" / "svc.pulls" / "1.json").as_uri()
     assert forge.find_pull_request(repo, "scaffold/upgrade") == pr
 
-    with pytest.raises(ForgeError, match="already open"):
-        forge.open_pull_request(repo, "scaffold/upgrade", "main", "again", "", [])
+    again = forge.open_pull_request(repo, "scaffold/upgrade", "main", "again", "", [])
+    assert again.number == 1 and again.title == "again"  # updated, not a second pull request
+    assert len(forge.pull_requests(repo)) == 1
 
     updated = forge.update_pull_request(repo, 1, "Upgrade to 2.0", "new body", ["bot", "x"])
     assert (updated.title, updated.body) == ("Upgrade to 2.0", "new body")
