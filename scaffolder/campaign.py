@@ -239,8 +239,8 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
         return out
     work = Path(tempfile.mkdtemp(prefix="scaffold-campaign-"))
     try:
+        remote_head = forge.head_sha(repo, branch)  # read first: the clone then holds at least this
         clone = forge.clone(repo, work / "repo", repo.default_branch)
-        remote_head = forge.head_sha(repo, branch)
         if remote_head is not None:  # the clone has it as origin/BRANCH
             foreign = [
                 c
@@ -286,7 +286,8 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
         labels = [LABEL, *([CONFLICT_LABEL] if result.conflicts else [])]
         same_tree = remote_head is not None and forge.tree_sha(repo, branch) == git.tree_sha(clone, sha)
         if not same_tree:
-            writes(lambda: forge.push(repo, clone, [f"HEAD:refs/heads/{branch}"], force=True))
+            _push(forge, repo, clone, branch, git.tree_sha(clone, sha), writes)
+        existing = forge.find_pull_request(repo, branch) if existing is None else existing
         if existing is not None and existing.state == "open":
             if same_tree and existing.title == title and existing.body == body:
                 out.state = "up-to-date"
@@ -311,6 +312,18 @@ def _now() -> str:
     from scaffolder.runs import now_iso
 
     return now_iso()
+
+
+def _push(forge: Forge, repo: Repo, clone: Path, branch: str, tree: str | None, writes: WriteQueue) -> None:
+    """Force-push the bot's branch. When another campaign is pushing the same branch at the same
+    moment (its ref update wins), accept its push if it holds this very tree, else retry once."""
+    refspec = [f"HEAD:refs/heads/{branch}"]
+    try:
+        writes(lambda: forge.push(repo, clone, refspec, force=True))
+    except ForgeError:
+        time.sleep(0.2)
+        if forge.tree_sha(repo, branch) != tree:
+            writes(lambda: forge.push(repo, clone, refspec, force=True))
 
 
 def run(

@@ -25,7 +25,7 @@ from scaffolder import record as records
 from scaffolder import redact
 from scaffolder.action import ActionContext, AnyAction
 from scaffolder.catalogs.base import Catalog
-from scaffolder.errors import ActionError, Interrupted, Problem, RenderError, ScaffoldError
+from scaffolder.errors import ActionError, Interrupted, Problem, RenderError, RunError, ScaffoldError
 from scaffolder.expressions import render_value, truthy
 from scaffolder.forges.base import Forge
 from scaffolder.parameters import Answers
@@ -340,7 +340,13 @@ class Runner:
                 if dry_run and not action.supports_dry_run:
                     result = placeholder_output(action, step.id)
                 else:
-                    result = action.run(ctx, raw).model_dump(mode="json")
+                    try:
+                        result = action.run(ctx, raw).model_dump(mode="json")
+                    except OSError as exc:  # disk full, permissions: the cause is outside scaffold
+                        where = str(exc.filename or step.id)
+                        raise RunError(
+                            f"step {step.id} hit a file system error", [Problem(where, exc.strerror or str(exc))]
+                        ) from exc
                 result = redact.data(result, secrets)
                 outputs[step.id] = result
                 if not dry_run:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -175,10 +177,20 @@ class LocalForge:
         )
 
     @staticmethod
-    def _save(file: Path, data: dict[str, Any]) -> None:
-        tmp = file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        tmp.replace(file)
+    def _save(file: Path, data: dict[str, Any], *, create: bool = False) -> None:
+        """Write a pull request atomically: readers never see a partial file. With `create`, the
+        number is claimed with a hard link, which fails if another writer claimed it first."""
+        fd, name = tempfile.mkstemp(prefix=f".{file.stem}-", suffix=".tmp", dir=file.parent)
+        tmp = Path(name)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+            if create:
+                os.link(tmp, file)  # raises FileExistsError when the number is taken
+            else:
+                tmp.replace(file)
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def _files(self, repo: Repo) -> list[Path]:
         folder = self._pulls(repo)
@@ -235,9 +247,7 @@ class LocalForge:
         while True:
             file = folder / f"{number}.json"
             try:
-                with file.open("x", encoding="utf-8") as fh:  # claims the number atomically
-                    json.dump({"number": number, **data}, fh, indent=2, sort_keys=True)
-                    fh.write("\n")
+                self._save(file, {"number": number, **data}, create=True)
             except FileExistsError:
                 number += 1
                 continue
