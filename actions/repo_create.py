@@ -92,7 +92,15 @@ def run(ctx: ActionContext, inp: Input) -> Output:
     owner = inp.owner or ctx.forge.default_owner()
     repo = ctx.forge.get_repo(owner, inp.name)
     if repo is None:
-        repo = ctx.forge.create_repo(spec)
+        try:
+            repo = ctx.forge.create_repo(spec)
+        except RepoConflict:
+            # A retried create whose first answer was lost ("already exists"): if the repo is
+            # there and still empty it is ours to fill; anything else is a real conflict.
+            found = ctx.forge.get_repo(owner, inp.name)
+            if found is None or ctx.forge.head_sha(found, found.default_branch) is not None:
+                raise
+            repo = found
         ctx.forge.push(repo, src, refspec)
         ctx.log.info("created %s at %s", repo.full_name, repo.url)
         return _output(ctx.forge, repo, branch, sha, True)

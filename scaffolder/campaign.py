@@ -245,7 +245,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
             foreign = [
                 c
                 for c in git.commits_between(clone, f"origin/{repo.default_branch}", f"origin/{branch}", bare=False)
-                if c[1] != bot_identity().email or c[2] != bot_identity().email
+                if not _is_bot(c)
             ]
             if foreign:
                 out.state = "edited-by-human"
@@ -286,7 +286,10 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
         labels = [LABEL, *([CONFLICT_LABEL] if result.conflicts else [])]
         same_tree = remote_head is not None and forge.tree_sha(repo, branch) == git.tree_sha(clone, sha)
         if not same_tree:
-            _push(forge, repo, clone, branch, git.tree_sha(clone, sha), writes)
+            moved = _push(forge, repo, clone, branch, git.tree_sha(clone, sha), remote_head, writes)
+            if moved is not None:
+                out.state, out.reason = "edited-by-human", moved
+                return out
         existing = forge.find_pull_request(repo, branch) if existing is None else existing
         if existing is not None and existing.state == "open":
             if same_tree and existing.title == title and existing.body == body:
@@ -314,16 +317,30 @@ def _now() -> str:
     return now_iso()
 
 
-def _push(forge: Forge, repo: Repo, clone: Path, branch: str, tree: str | None, writes: WriteQueue) -> None:
-    """Force-push the bot's branch. When another campaign is pushing the same branch at the same
-    moment (its ref update wins), accept its push if it holds this very tree, else retry once."""
-    refspec = [f"HEAD:refs/heads/{branch}"]
+def _push(
+    forge: Forge, repo: Repo, clone: Path, branch: str, tree: str | None, seen: str | None, writes: WriteQueue
+) -> str | None:
+    """Push the bot's branch over what the bot last saw there (a lease), never over a commit that
+    arrived since; returns why it did not push when the branch moved meanwhile.
+
+    Another campaign pushing this very upgrade at the same moment leaves the branch holding the
+    same tree: that counts as pushed. Any other move is left alone and reported; the next run sees
+    who moved it (a human: `edited-by-human`; only the bot: it updates the branch).
+    """
+    ref = f"refs/heads/{branch}"
     try:
-        writes(lambda: forge.push(repo, clone, refspec, force=True))
+        writes(lambda: forge.push(repo, clone, [f"HEAD:{ref}"], lease={ref: seen or ""}))
+        return None
     except ForgeError:
         time.sleep(0.2)
-        if forge.tree_sha(repo, branch) != tree:
-            writes(lambda: forge.push(repo, clone, refspec, force=True))
+    now = forge.head_sha(repo, branch)
+    if now is not None and forge.tree_sha(repo, branch) == tree:
+        return None
+    return f"{branch} moved while the bot worked (now at {now[:12] if now else 'nothing'}); left alone, rerun to retry"
+
+
+def _is_bot(commit: tuple[str, str, str]) -> bool:
+    return commit[1] == bot_identity().email and commit[2] == bot_identity().email
 
 
 def run(

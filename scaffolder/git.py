@@ -212,12 +212,22 @@ def push(
     refspecs: Sequence[str],
     env: Mapping[str, str] | None = None,
     force: bool = False,
+    lease: Mapping[str, str] | None = None,
 ) -> None:
-    """Push refspecs to `url`; `env` carries auth (see `extra_header_env`), never the URL."""
+    """Push refspecs to `url`; `env` carries auth (see `extra_header_env`), never the URL.
+
+    `lease` maps a ref to the commit it must still point at ("" = must not exist) for the push
+    to overwrite it (`--force-with-lease`): a commit someone pushed meanwhile is never lost.
+    """
     if not refspecs:
         raise ForgeError("nothing to push: no refspecs given")
-    flags = ["--force"] if force else []
+    flags = lease_flags(lease) if lease else (["--force"] if force else [])
     _git([*_wt(worktree), "push", "--quiet", *flags, url, *refspecs], env=env)
+
+
+def lease_flags(lease: Mapping[str, str]) -> list[str]:
+    """`--force-with-lease=REF:EXPECTED` flags (an empty EXPECTED means the ref must not exist)."""
+    return [f"--force-with-lease={ref}:{expected}" for ref, expected in lease.items()]
 
 
 def fetch(worktree: Path, url: str, refspecs: Sequence[str], env: Mapping[str, str] | None = None) -> None:

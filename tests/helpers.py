@@ -58,6 +58,18 @@ spec:
 """
 
 
+# Two versions of a small skeleton, for upgrade and campaign tests.
+V1_FILES = {
+    "README.md": "# {{ values.name }}\n\nOwned by {{ values.owner }}.\n",
+    "app.py": "PORT = {{ values.port }}\n\n\ndef main():\n    return 'hello'\n",
+}
+V2_FILES = {
+    "README.md": "# {{ values.name }}\n\nOwned by {{ values.owner }}.\n\nSee docs/.\n",
+    "app.py": "PORT = {{ values.port }}\nTIMEOUT = 30\n\n\ndef main():\n    return 'hello'\n",
+    "docs/index.md": "Docs for {{ values.name }}\n",
+}
+
+
 def write_template(root: Path, template_yaml: str = MINIMAL, files: dict[str, str | bytes] | None = None) -> Path:
     """Write a golden path folder under `root` and return it."""
     folder = root / "golden"

@@ -12,17 +12,7 @@ from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import resolve
 from scaffolder.runner import Runner
 from scaffolder.template import Template, load_template
-from tests.helpers import MINIMAL, write_template
-
-V1_FILES = {
-    "README.md": "# {{ values.name }}\n\nOwned by {{ values.owner }}.\n",
-    "app.py": "PORT = {{ values.port }}\n\n\ndef main():\n    return 'hello'\n",
-}
-V2_FILES = {
-    "README.md": "# {{ values.name }}\n\nOwned by {{ values.owner }}.\n\nSee docs/.\n",
-    "app.py": "PORT = {{ values.port }}\nTIMEOUT = 30\n\n\ndef main():\n    return 'hello'\n",
-    "docs/index.md": "Docs for {{ values.name }}\n",
-}
+from tests.helpers import MINIMAL, V1_FILES, V2_FILES, write_template
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ golden path runs unchanged on the embedded forge (bare git repos on disk) and on
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -93,8 +94,19 @@ class Forge(Protocol):
         """The Repo that `create_repo(spec)` would make, without making it (for dry runs)."""
         ...
 
-    def push(self, repo: Repo, worktree: Path, refspecs: list[str], force: bool = False) -> None:
-        """Push refs from a local git work tree to the repo, authenticating as the forge needs."""
+    def push(
+        self,
+        repo: Repo,
+        worktree: Path,
+        refspecs: list[str],
+        force: bool = False,
+        lease: Mapping[str, str] | None = None,
+    ) -> None:
+        """Push refs from a local git work tree to the repo, authenticating as the forge needs.
+
+        With `lease` ({ref: expected commit, "" = absent}) a ref is overwritten only if it still
+        points where the caller last saw it; otherwise ForgeError, and nothing changes.
+        """
         ...
 
     def clone(self, repo: Repo, dest: Path, branch: str | None = None) -> Path:

@@ -31,7 +31,7 @@ import os
 import re
 import subprocess
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -41,6 +41,7 @@ from github.GithubException import BadCredentialsException, RateLimitExceededExc
 
 from scaffolder.errors import ForgeError, Problem, RepoConflict
 from scaffolder.forges.base import PullRequest, PullState, Repo, RepoSpec
+from scaffolder.git import lease_flags
 
 if TYPE_CHECKING:
     from github.ContentFile import ContentFile
@@ -427,7 +428,14 @@ class GitHubForge:
         env["GIT_CONFIG_COUNT"] = str(start + len(entries))
         return env
 
-    def push(self, repo: Repo, worktree: Path, refspecs: list[str], force: bool = False) -> None:
+    def push(
+        self,
+        repo: Repo,
+        worktree: Path,
+        refspecs: list[str],
+        force: bool = False,
+        lease: Mapping[str, str] | None = None,
+    ) -> None:
         if repo.archived:
             raise ForgeError(f"cannot push to {repo.full_name}: the repository is archived (read-only) on GitHub")
         url = repo.clone_url
@@ -438,7 +446,8 @@ class GitHubForge:
             raise ForgeError(f"cannot push to {repo.full_name}: no refspecs given")
         if any(r.startswith("-") for r in refspecs):
             raise ForgeError(f"cannot push to {repo.full_name}: invalid refspec in {refspecs!r}")
-        args = ["git", "push", "--porcelain", *(["--force"] if force else []), url, *refspecs]
+        flags = lease_flags(lease) if lease else (["--force"] if force else [])
+        args = ["git", "push", "--porcelain", *flags, url, *refspecs]
         log.info("pushing %s to %s", " ".join(refspecs), url)
         try:
             proc = subprocess.run(

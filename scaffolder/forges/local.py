@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -108,8 +109,15 @@ class LocalForge:
             raise
         return self._repo(owner, spec.name, path, spec.default_branch)
 
-    def push(self, repo: Repo, worktree: Path, refspecs: list[str], force: bool = False) -> None:
-        git.push(worktree, self._bare(repo).as_uri(), refspecs, force=force)
+    def push(
+        self,
+        repo: Repo,
+        worktree: Path,
+        refspecs: list[str],
+        force: bool = False,
+        lease: Mapping[str, str] | None = None,
+    ) -> None:
+        git.push(worktree, self._bare(repo).as_uri(), refspecs, force=force, lease=lease)
 
     def clone(self, repo: Repo, dest: Path, branch: str | None = None) -> Path:
         return git.clone(repo.clone_url, dest, branch)

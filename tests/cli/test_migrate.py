@@ -3,35 +3,9 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
-
-from scaffolder.releases import cut_release
 from tests.cli.conftest import Invoke, as_json
-from tests.helpers import MINIMAL, write_template
-from tests.test_campaign import V1_FILES, V2_FILES
-
-
-@pytest.fixture
-def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A library holding `mini`: 1.0.0 released (snapshot), 2.0.0 current."""
-    lib = tmp_path / "lib"
-    folder = write_template(tmp_path / "work", MINIMAL, V1_FILES)
-    (folder / "CHANGELOG.md").write_text("# Changelog\n\n## [1.0.0] - 2026-01-01\n\n- First release.\n")
-    shutil.copytree(folder, lib / "mini")
-    cut_release(lib / "mini")
-    shutil.rmtree(lib / "mini" / "skeleton")
-    v2 = write_template(tmp_path / "v2", MINIMAL.replace("version: 1.0.0", "version: 2.0.0"), V2_FILES)
-    shutil.copytree(v2 / "skeleton", lib / "mini" / "skeleton")
-    shutil.copy(v2 / "template.yaml", lib / "mini" / "template.yaml")
-    (lib / "mini" / "CHANGELOG.md").write_text(
-        "# Changelog\n\n## [2.0.0] - 2026-02-01\n\n- A docs folder and a request timeout.\n\n"
-        "## [1.0.0] - 2026-01-01\n\n- First release.\n"
-    )
-    monkeypatch.setenv("SCAFFOLD_LIBRARY", str(lib))
-    return lib
 
 
 def lines(stdout: str) -> list[dict[str, object]]:

@@ -9,30 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Invoke, as_json
-from tests.cli.test_migrate import library  # noqa: F401  (fixture: mini 1.0.0 released, 2.0.0 current)
 from tests.servers.github_api import GitHubServer
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def github_profile(github_server: GitHubServer, scaffold_home: Path, monkeypatch: pytest.MonkeyPatch) -> GitHubServer:
-    github_server.add_org("acme")
-    (scaffold_home / "config.toml").write_text(
-        f"""
-default_profile = "gh"
-[profiles.gh.forge]
-kind = "github"
-owner = "acme"
-base_url = "{github_server.base_url}"
-min_write_interval = 0.01
-"""
-    )
-    monkeypatch.setenv("GITHUB_TOKEN", github_server.token)
-    return github_server
-
-
-def test_campaign_on_github(invoke: Invoke, github_profile: GitHubServer, library: Path) -> None:  # noqa: F811
+def test_campaign_on_github(invoke: Invoke, github_profile: GitHubServer, library: Path) -> None:
     for name in ("alpha", "beta"):
         invoke("new", "mini@1.0.0", "--no-input", "-q", "--set", f"name={name}", "--set", "owner=group:payments")
     run = [json.loads(line) for line in invoke("migrate", "mini", "-o", "json").stdout.splitlines()]

@@ -737,3 +737,16 @@ def test_repo_create_action_on_github(
     again = action.run(ctx(tmp_path / "ws2"), step)
     assert (again.created, again.commit_sha) == (False, out.commit_sha)
     assert len(github_server.calls("POST", r"/repos$")) == 1
+
+
+def test_a_create_whose_answer_was_lost_is_retried_into_a_422(
+    github_forge: GitHubForge, github_server: GitHubServer, acme: str
+) -> None:
+    """GitHub created the repo but the reply was a 502; the retried POST gets 422 "already
+    exists". The forge reports a RepoConflict; repo:create then finds the repo empty and fills it
+    (tests/cli/test_production_faults.py)."""
+    github_server.inject(502, method="POST", path=rf"^/orgs/{acme}/repos$", after=True)
+    with pytest.raises(RepoConflict, match="already exists"):
+        github_forge.create_repo(RepoSpec(name="lost-reply", owner=acme))
+    repo = github_forge.get_repo(acme, "lost-reply")
+    assert repo is not None and github_forge.head_sha(repo, "main") is None

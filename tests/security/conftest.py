@@ -1,3 +1,3 @@
 """Security tests drive the CLI in-process like the CLI tests do."""
 
-from tests.cli.conftest import invoke  # noqa: F401
+from tests.cli.conftest import invoke, library  # noqa: F401

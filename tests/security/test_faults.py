@@ -21,7 +21,6 @@ from scaffolder import config, git
 from scaffolder.errors import CatalogError, ForgeError
 from scaffolder.registry import registry
 from tests.cli.conftest import Invoke, as_json
-from tests.cli.test_migrate import library  # noqa: F401  (fixture: mini 1.0.0 released, 2.0.0 current)
 
 STEPS = [
     ("skeleton", "fetch:template"),
@@ -161,7 +160,7 @@ def pr_counts() -> dict[str, int]:
 
 
 @pytest.mark.slow
-def test_a_campaign_killed_midway_then_rerun(invoke: Invoke, library: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_a_campaign_killed_midway_then_rerun(invoke: Invoke, library: Path, tmp_path: Path) -> None:
     names = ["alpha", "beta", "gamma", "delta"]
     make_fleet(invoke, names)
     env = {**os.environ, "KILL_AT": "3"}
@@ -195,7 +194,7 @@ def test_a_campaign_killed_midway_then_rerun(invoke: Invoke, library: Path, tmp_
 
 
 @pytest.mark.slow
-def test_two_campaigns_at_once_open_one_pr_per_repo(invoke: Invoke, library: Path) -> None:  # noqa: F811
+def test_two_campaigns_at_once_open_one_pr_per_repo(invoke: Invoke, library: Path) -> None:
     names = [f"svc-{i}" for i in range(6)]
     make_fleet(invoke, names)
     command = [sys.executable, "-m", "scaffolder", "migrate", "mini", "--concurrency", "2", "-o", "json"]

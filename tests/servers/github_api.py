@@ -204,6 +204,7 @@ class Fault:
     remaining: int
     method: str | None = None
     path: re.Pattern[str] | None = None
+    after: bool = False  # the request is carried out, then its answer is replaced (a lost reply)
 
     def matches(self, method: str, path: str) -> bool:
         if self.method is not None and self.method != method:
@@ -568,8 +569,10 @@ class GitHubServer:
         path: str | None = None,
         body: dict[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        after: bool = False,
     ) -> None:
-        """Answer the next `times` matching requests (`method`, `path` regex) with `status`."""
+        """Answer the next `times` matching requests (`method`, `path` regex) with `status`; with
+        `after`, carry the request out first (the client never hears that it succeeded)."""
         if body is None:
             body = {"message": HTTPStatus(status).phrase if status != 502 else "Server Error"}
         with self._lock:
@@ -581,6 +584,7 @@ class GitHubServer:
                     remaining=times,
                     method=method.upper() if method else None,
                     path=re.compile(path) if path else None,
+                    after=after,
                 )
             )
 
@@ -1069,7 +1073,7 @@ class GitHubServer:
             route = self._match(method, path)
             self._validate(method, path, route, query_pairs, headers, body)
             fault = self._take_fault(method, path)
-            if fault is not None:
+            if fault is not None and not fault.after:
                 status, payload, extra = fault.status, fault.body, dict(fault.headers)
             else:
                 if not headers.get("user-agent"):
@@ -1097,6 +1101,8 @@ class GitHubServer:
                 status, payload = result[0], result[1]
                 extra = dict(result[2]) if len(result) > 2 else {}
                 self._check_documented(method, path, template, status)
+                if fault is not None:  # carried out, but the answer is lost
+                    status, payload, extra = fault.status, fault.body, dict(fault.headers)
         except ApiError as err:
             status, payload, extra = err.status, err.payload, err.headers
             if route_template := self._template_of(method, path):
