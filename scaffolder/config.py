@@ -7,6 +7,7 @@ defaults apply: bare git repos and SQLite under `$SCAFFOLD_HOME`.
 ```toml
 default_profile = "local"
 libraries = ["/srv/golden-paths"]
+trusted_sources = ["/srv/golden-paths"]   # their migration scripts may run without --trust
 
 [profiles.work.forge]
 kind = "github"              # local | github
@@ -95,7 +96,13 @@ class Settings:
     forge: ForgeConfig = ForgeConfig()
     catalog: CatalogConfig = CatalogConfig()
     libraries: tuple[Path | str, ...] = ()  # folders, git repos, or git+URLs
+    trusted_sources: tuple[str, ...] = ()  # golden paths from these library prefixes may run code
     source: Path | None = None  # the config file read, if any
+
+    def trusts(self, source: str) -> bool:
+        """Whether golden paths from `source` (a library label: path, URL or `builtin`) are trusted
+        to run code (migration scripts) without `--trust`."""
+        return any(source == prefix or source.startswith(prefix.rstrip("/") + "/") for prefix in self.trusted_sources)
 
     @property
     def runs_dir(self) -> Path:
@@ -124,6 +131,7 @@ class Settings:
             "config_file": str(self.source) if self.source else None,
             "home": str(self.home),
             "libraries": [str(p) for p in self.libraries],
+            "trusted_sources": list(self.trusted_sources),
             "forge": {
                 "kind": self.forge.kind,
                 "owner": self.forge.owner,
@@ -197,6 +205,11 @@ def load(profile: str | None = None) -> Settings:
         problems.append(Problem("libraries", "must be a list of paths"))
         libraries = []
     extra = [p for p in env.get("SCAFFOLD_LIBRARY", "").split(os.pathsep) if p]
+    trusted = data.get("trusted_sources", [])
+    if not isinstance(trusted, list) or not all(isinstance(t, str) and t for t in trusted):
+        problems.append(Problem("trusted_sources", "must be a list of library paths or URL prefixes"))
+        trusted = []
+    trusted = [*library_specs([p for p in env.get("SCAFFOLD_TRUSTED_SOURCES", "").split(os.pathsep) if p]), *trusted]
     if problems:
         raise ConfigError(f"the configuration in {path} is not valid", problems)
     try:
@@ -207,6 +220,7 @@ def load(profile: str | None = None) -> Settings:
             catalog=CatalogConfig(**catalog),
             libraries=tuple(_library(str(p)) for p in [*library_specs(extra), *libraries]),
             source=path if path.is_file() else None,
+            trusted_sources=tuple(str(_library(t)) for t in trusted),
         )
     except TypeError as exc:
         raise ConfigError(f"the configuration in {path} is not valid", [Problem(name, str(exc))]) from None

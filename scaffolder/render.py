@@ -147,6 +147,16 @@ def _matches(rel: str, globs: Iterable[str]) -> bool:
     return any(fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(PurePosixPath(rel).name, g) for g in globs)
 
 
+def renders_content(
+    rel: str, data: bytes, copy_without_render: Iterable[str] = (), template_suffix: str | None = None
+) -> bool:
+    """Whether `render_tree` renders this skeleton file's content through Jinja (else it is copied
+    byte for byte: binary, matching a copy-without-render glob, or lacking the template suffix)."""
+    if _matches(rel, copy_without_render) or (template_suffix is not None and not rel.endswith(template_suffix)):
+        return False
+    return not is_binary(data)
+
+
 def _safe_relpath(rendered: str, source_rel: str) -> str:
     parts = PurePosixPath(rendered.replace("\\", "/")).parts
     absolute = rendered.startswith(("/", "\\")) or "//" in rendered.replace("\\", "/")

@@ -90,7 +90,7 @@ def run_cmd(
         changelog=lambda old, to: _changelog(name, old, to, settings.libraries),
         answers=parse_set(list(sets)),
         dry_run=dry_run,
-        trusted=trust,
+        trusted=trust or settings.trusts(found.library),
         concurrency=concurrency,
         write_interval=write_interval,
         source=found.library,

@@ -152,7 +152,7 @@ def upgrade_cmd(
         answers=given,
         ask=_ask if interactive else None,
         dry_run=dry_run,
-        trusted=trust,
+        trusted=trust or settings.trusts(target.library),
         source=target.library,
         ref=target.ref,
     )

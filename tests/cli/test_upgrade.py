@@ -148,6 +148,18 @@ def test_to_picks_a_version_and_scripts_need_trust(invoke: Invoke, repo: Path, l
     assert record.read(repo).template.version == "3.0.0"
 
 
+def test_a_trusted_source_needs_no_flag(
+    invoke: Invoke, repo: Path, lib: Path, scaffold_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _release(lib, "3.0.0", V2, spec=SCRIPT.format(python=sys.executable))
+    (scaffold_home / "config.toml").write_text(f'trusted_sources = ["{lib.parent}/other"]\n')
+    assert "run only with trust" in invoke("upgrade", str(repo), code=1).stderr  # another prefix
+    (scaffold_home / "config.toml").write_text(f'trusted_sources = ["{lib.parent}"]\n')
+    assert str(lib.parent) in as_json(invoke("config", "show", "-o", "json"))["trusted_sources"]
+    invoke("upgrade", str(repo))
+    assert (repo / "MIGRATED").read_text() == "yes"
+
+
 def test_the_upgraded_repo_commits_cleanly(invoke: Invoke, repo: Path) -> None:
     invoke("upgrade", str(repo))
     commit(repo)
