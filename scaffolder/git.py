@@ -435,3 +435,54 @@ def mirror(url: str, dest: Path, env: Mapping[str, str] | None = None) -> None:
         init_bare(dest)
     refspecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*", f"+HEAD:{MIRROR_HEAD}"]
     _git([*_bare(dest), "fetch", "--quiet", "--no-write-fetch-head", url, *refspecs], env=env)
+
+
+# --- comparing a work tree with a ref (scaffolder.lint's --base) ---------------------------------
+
+
+def toplevel(path: Path) -> Path | None:
+    """The top folder of the git work tree holding `path`, or None when it is in none."""
+    status, out = _git(["-C", str(path), "rev-parse", "--show-toplevel"], ok=(0, 128))
+    return Path(str(out).strip()) if status == 0 and str(out).strip() else None
+
+
+def show(worktree: Path, ref: str, path: str) -> bytes | None:
+    """One file's bytes at `ref` in a work tree's repository, or None when the ref or file is absent."""
+    sha = rev_parse(worktree, f"{ref}:{path.lstrip('/')}")
+    if sha is None:
+        return None
+    _, kind = _git([*_wt(worktree), "cat-file", "-t", sha])
+    if str(kind).strip() != "blob":
+        return None
+    _, out = _git([*_wt(worktree), "cat-file", "blob", sha], binary=True)
+    return out if isinstance(out, bytes) else out.encode()
+
+
+def changed_paths(worktree: Path, ref: str, subdir: str = ".") -> dict[str, str]:
+    """Paths under `subdir` that differ between commit `ref` and the work tree, untracked (not
+    ignored) files included, each with its status: `A` added, `D` deleted, `M` modified (`T` a
+    type change). Paths are relative to the work tree's top; renames count as a deletion and an
+    addition."""
+    where = _wt(worktree)
+    _, out = _git([*where, "diff", "--no-renames", "--no-ext-diff", "--name-status", "-z", ref, "--", subdir])
+    parts = [p for p in str(out).split("\0") if p]
+    changed = {parts[i + 1]: parts[i][0] for i in range(0, len(parts) - 1, 2)}
+    _, untracked = _git([*where, "ls-files", "-z", "--others", "--exclude-standard", "--", subdir])
+    changed.update({p: "A" for p in str(untracked).split("\0") if p})
+    return changed
+
+
+# --- release tags (scaffolder.guild.release) -----------------------------------------------------
+
+
+def tag(worktree: Path, name: str, rev: str = "HEAD", message: str | None = None) -> str:
+    """Create the tag `name` on commit `rev` (annotated when `message` is given) and return the
+    commit. An existing tag is an error: release tags are never moved."""
+    commit = rev_parse(worktree, f"{rev}^{{commit}}")
+    if commit is None:
+        raise ForgeError(f"{rev} is not a commit in {worktree}")
+    who = identity("committer", worktree)
+    env = {"GIT_COMMITTER_NAME": who.name, "GIT_COMMITTER_EMAIL": who.email}
+    annotate = ["-a", "--no-sign", "-m", message] if message else []
+    _git([*_wt(worktree), "tag", *annotate, "--", name, commit], env=env)
+    return commit
