@@ -496,22 +496,18 @@ def _major(old: str, new: str) -> tuple[bool, str]:
     return n_major > o_major, f"{o_major + 1}.0.0"
 
 
-def _check_base(report: _Report, template: Template, base: str) -> None:
-    """With content changed since `base`, spec.version must go up, by a major step when breaking."""
+def _since(template: Template, base: str) -> tuple[dict[str, str], bytes | None]:
+    """What changed in the golden path since `base` (path -> git status, leaving out what is not
+    content) and its template.yaml there (None when it is new). Raises ScaffoldError naming why
+    `base` cannot be compared with."""
     from scaffolder import git
 
-    line = _line(template, ("spec", "version"))
-    try:
-        top = git.toplevel(template.path)
-        commit = git.rev_parse(top, f"{base}^{{commit}}") if top is not None else None
-    except ScaffoldError as exc:
-        top, commit = None, None
-        report.add(TEMPLATE_FILE, line, "base", f"--base {base}: {exc.message}")
-        return
-    if top is None or commit is None:
-        where = f"is not a commit of {top}" if top is not None else "needs the golden path in a git work tree"
-        report.add(TEMPLATE_FILE, line, "base", f"--base {base} {where}")
-        return
+    top = git.toplevel(template.path)
+    if top is None:
+        raise TemplateError("needs the golden path in a git work tree")
+    commit = git.rev_parse(top, f"{base}^{{commit}}")
+    if commit is None:
+        raise TemplateError(f"is not a commit of {top}")
     sub = template.path.relative_to(top.resolve()).as_posix()
     prefix = "" if sub == "." else f"{sub}/"
     changed = {
@@ -519,7 +515,17 @@ def _check_base(report: _Report, template: Template, base: str) -> None:
         for p, status in git.changed_paths(top, commit, sub).items()
         if p.removeprefix(prefix).split("/")[0] not in _NOT_CONTENT
     }
-    old_text = git.show(top, commit, f"{prefix}{TEMPLATE_FILE}")
+    return changed, git.show(top, commit, f"{prefix}{TEMPLATE_FILE}")
+
+
+def _check_base(report: _Report, template: Template, base: str) -> None:
+    """With content changed since `base`, spec.version must go up, by a major step when breaking."""
+    line = _line(template, ("spec", "version"))
+    try:
+        changed, old_text = _since(template, base)
+    except ScaffoldError as exc:
+        report.add(TEMPLATE_FILE, line, "base", f"--base {base} {exc.message}")
+        return
     if not changed or old_text is None:  # unchanged, or new since base: any version will do
         return
     try:

@@ -375,3 +375,14 @@ def test_lint_collects_every_path(tmp_path: Path) -> None:
     bad = golden(tmp_path / "b", MINIMAL.replace("action: repo:create", "action: repo:creat"))
     results = lint([good, bad])
     assert results[good] == [] and [f.rule for f in results[bad]] == ["unknown-action"]
+
+
+def test_a_golden_path_at_the_top_of_its_repository(tmp_path: Path) -> None:
+    folder = golden(tmp_path)
+    git(folder, "init", "-q")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-qm", "v1")
+    edit(folder / "template.yaml", "description: A tiny", "description: A small")
+    assert [(f.rule, f.file) for f in lint_path(folder, base="HEAD")] == [
+        ("version-bump", str(folder / "template.yaml"))
+    ]
