@@ -62,9 +62,9 @@ _SEES = {
     "migration": ("parameters", "template", "run"),
 }
 _BUILTINS = {"template": ("name", "version"), "run": ("id",)}
-# Folders of a golden path whose changes need no version bump: releases, and the expected
-# renders `scaffold template test` compares with (they follow the content, they are not content).
-_NOT_CONTENT = (RELEASES_DIR, "snapshots")
+# Folders of a golden path whose changes need no version bump: its releases, and its tests (the
+# example answers, and the expected renders `scaffold template test` compares with).
+_NOT_CONTENT = (RELEASES_DIR, "examples", "snapshots")
 Loc = tuple[str | int, ...]
 
 
@@ -109,9 +109,21 @@ class _Report:
         return sorted(self.found.values(), key=lambda f: (f.file, f.line or 0, f.rule, f.message))
 
 
+def golden_paths(paths: Iterable[Path]) -> list[Path]:
+    """The golden paths PATHs name: a golden path's folder or its template.yaml as given, and a
+    library (a folder without template.yaml) as each golden path folder in it."""
+    out: list[Path] = []
+    for path in paths:
+        inside = (
+            [] if (path / TEMPLATE_FILE).is_file() or not path.is_dir() else sorted(path.glob(f"*/{TEMPLATE_FILE}"))
+        )
+        out += [p.parent for p in inside] or [path]
+    return out
+
+
 def lint(paths: Iterable[Path], base: str | None = None) -> dict[Path, list[Finding]]:
-    """Lint each golden path (a folder or its template.yaml): every problem of every path."""
-    return {path: lint_path(path, base) for path in paths}
+    """Lint each golden path (see `golden_paths`): every problem of every path, by path."""
+    return {path: lint_path(path, base) for path in golden_paths(paths)}
 
 
 def lint_path(path: Path, base: str | None = None) -> list[Finding]:

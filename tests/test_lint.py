@@ -3,6 +3,7 @@ built-in golden paths lint clean."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -283,11 +284,12 @@ def test_edited_release_snapshot(tmp_path: Path) -> None:
     assert finding.message == "released snapshot changed after the release was cut"
 
 
-def test_changes_under_releases_and_snapshots_need_no_version_bump(tmp_path: Path) -> None:
+def test_releases_examples_and_snapshots_need_no_version_bump(tmp_path: Path) -> None:
     folder = committed(tmp_path)
     cut_release(folder)
     (folder / "snapshots").mkdir()
     (folder / "snapshots" / "minimal.txt").write_text("expected render\n")
+    (folder / "examples" / "other.yaml").write_text(EXAMPLE)
     assert lint_path(folder, base="HEAD") == []
 
 
@@ -368,6 +370,13 @@ def test_base_outside_git_or_unknown_ref(tmp_path: Path) -> None:
     assert "needs the golden path in a git work tree" in only(lint_path(folder, base="HEAD"), "base").message
     folder = committed(tmp_path / "repo")
     assert "is not a commit of" in only(lint_path(folder, base="no-such-ref"), "base").message
+
+
+def test_a_library_folder_stands_for_its_golden_paths(tmp_path: Path) -> None:
+    first = golden(tmp_path / "lib")
+    second = Path(shutil.copytree(first, tmp_path / "lib" / "other"))
+    assert lint([tmp_path / "lib"]) == {first: [], second: []}
+    assert list(lint([LIBRARY])) == sorted(p.parent for p in LIBRARY.glob("*/template.yaml"))
 
 
 def test_lint_collects_every_path(tmp_path: Path) -> None:

@@ -22,8 +22,9 @@ def template_group() -> None:
 def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], base: str | None, output: str) -> None:
     """Check golden paths: format, Jinja, names, actions and inputs, owner, changelog, versions.
 
-    PATH is a golden path's folder or its template.yaml. Prints FILE:LINE: PROBLEM [RULE] for
-    every problem of every PATH (rules: docs/guilds.md) and exits 1 when there is any.
+    PATH is a golden path's folder or its template.yaml, or a library folder (every golden path
+    in it). Prints FILE:LINE: PROBLEM [RULE] for every problem (rules: docs/guilds.md) and exits 1
+    when there is any.
     """
     from scaffolder.lint import lint
 

@@ -14,6 +14,7 @@ def test_builtin_golden_paths_are_ok(invoke: Invoke) -> None:
     result = invoke("template", "lint", *paths)
     assert result.stdout.splitlines() == [f"{p}: ok" for p in paths]
     assert as_json(invoke("template", "lint", "-o", "json", *paths)) == []
+    assert invoke("template", "lint", str(LIBRARY)).stdout.splitlines() == [f"{p}: ok" for p in paths]
 
 
 def test_problems_of_every_path_as_text_and_exit_1(invoke: Invoke, tmp_path: Path) -> None:
