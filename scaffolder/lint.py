@@ -23,7 +23,7 @@ from scaffolder import yamlio
 from scaffolder.errors import ActionError, AnswersError, Problem, RenderError, ScaffoldError, TemplateError
 from scaffolder.expressions import environment as expression_environment
 from scaffolder.expressions import has_expression, render_value
-from scaffolder.parameters import Answers, default_for, is_missing, resolve, visible
+from scaffolder.parameters import Answers, InvalidValue, coerce, default_for, is_missing, resolve, visible
 from scaffolder.registry import registry
 from scaffolder.releases import CHANGELOG, RELEASES_DIR, parse_changelog, semver_key, verify_snapshot
 from scaffolder.render import Delimiters, make_environment, renders_content
@@ -35,6 +35,7 @@ RULES: dict[str, str] = {
     "owner": "metadata.owner is set and is an entity ref such as group:backend-guild",
     "changelog": "CHANGELOG.md exists and has an entry for spec.version",
     "examples": "there is at least one examples/*.yaml, and each is a valid set of answers",
+    "parameter-default": "every literal default satisfies its parameter's type and rules",
     "skeleton-syntax": "every skeleton file and file name parses as Jinja, with known filters and tests",
     "skeleton-undefined": "every name a skeleton file uses is defined (values.X is a parameter)",
     "skeleton-symlink": "a skeleton holds no symlinks",
@@ -140,7 +141,7 @@ def lint_path(path: Path, base: str | None = None) -> list[Finding]:
             report.problem(problem, "owner" if problem.message.startswith("metadata.owner:") else "template-format")
         return report.findings()
     _check_metadata(report, template)
-    answer_sets = _check_examples(report, template)
+    answer_sets = _check_examples(report, template, _check_defaults(report, template))
     _check_steps(report, template, answer_sets)
     _check_skeletons(report, template, answer_sets)
     if base is not None:
@@ -196,9 +197,25 @@ def _placeholder_answers(template: Template) -> Answers:
     return Answers(values, frozenset(p.id for p in template.parameters if p.secret))
 
 
-def _check_examples(report: _Report, template: Template) -> list[tuple[str, Answers]]:
+def _check_defaults(report: _Report, template: Template) -> set[str]:
+    """Literal defaults must pass their parameter's rules; returns the ids of those that do not."""
+    bad = set()
+    for index, param in enumerate(template.parameters):
+        if param.default is None or has_expression(repr(param.default)):
+            continue
+        try:
+            coerce(param, param.default)
+        except InvalidValue as exc:
+            bad.add(param.id)
+            line = _line(template, ("spec", "parameters", index, "default"))
+            report.add(TEMPLATE_FILE, line, "parameter-default", f"the default of parameter {param.id}: {exc}")
+    return bad
+
+
+def _check_examples(report: _Report, template: Template, bad_defaults: set[str]) -> list[tuple[str, Answers]]:
     """Every examples/*.yaml must resolve; returns (label, answers) for the ones that do, or
-    placeholder answers built from defaults when none does."""
+    placeholder answers built from defaults when none does. A bad default is reported once, by
+    `_check_defaults`, not again for each example that leaves it to its default."""
     files = sorted([*template.path.glob("examples/*.yaml"), *template.path.glob("examples/*.yml")])
     if not files:
         report.add("examples", None, "examples", "no example answers: add examples/*.yaml, one per documented case")
@@ -216,7 +233,8 @@ def _check_examples(report: _Report, template: Template) -> list[tuple[str, Answ
             answer_sets.append((f"examples/{file.name}", resolve(template, yamlio.plain(doc))))
         except AnswersError as exc:
             for p in exc.problems:
-                report.add(file, yamlio.line_of(doc, (p.where,)), "examples", f"{p.where}: {p.message}")
+                if p.where in doc or p.where not in bad_defaults:
+                    report.add(file, yamlio.line_of(doc, (p.where,)), "examples", f"{p.where}: {p.message}")
     return answer_sets or [("placeholder answers", _placeholder_answers(template))]
 
 
@@ -437,7 +455,8 @@ def _check_skeleton(report: _Report, template: Template, index: int, inp: Any) -
     source = (template.path / inp.path).resolve()
     if not source.is_relative_to(template.path) or not source.is_dir():
         line = _line(template, ("spec", "steps", index, "input", "path"))
-        report.add(TEMPLATE_FILE, line, "step-input", f"step {step.id}: no skeleton folder {inp.path!r}")
+        state = "does not exist" if source.is_relative_to(template.path) else "is outside the golden path"
+        report.add(TEMPLATE_FILE, line, "step-input", f"step {step.id}: skeleton folder {inp.path!r} {state}")
         return
     if inp.values is None:
         secrets = {p.id for p in template.parameters if p.secret}

@@ -198,6 +198,7 @@ def test_missing_skeleton_folder(tmp_path: Path) -> None:
     folder = golden(tmp_path, MINIMAL.replace("input: {path: skeleton}", "input: {path: skel}"))
     finding = only(lint_path(folder), "step-input")
     assert finding.line == line_of(folder / "template.yaml", "path: skel")
+    assert finding.message == "step skeleton: skeleton folder 'skel' does not exist"
 
 
 def test_missing_owner(tmp_path: Path) -> None:
@@ -320,6 +321,22 @@ def test_examples_missing_or_wrong(tmp_path: Path) -> None:
     (folder / "examples" / "bad.yaml").write_text(EXAMPLE + "prot: 9000\nport: 80\n")
     found = {(f.line, f.message.split(":")[0]) for f in lint_path(folder) if f.rule == "examples"}
     assert found == {(3, "prot"), (4, "port")}
+
+
+def test_a_default_that_breaks_its_parameter_rules(tmp_path: Path) -> None:
+    folder = golden(tmp_path, MINIMAL.replace("default: 8080", "default: 80"))
+    finding = only(lint_path(folder), "parameter-default")
+    assert finding.line == line_of(folder / "template.yaml", "default: 80")
+    assert finding.message == "the default of parameter port: must be at least 1024, got 80"
+    assert [f.rule for f in lint_path(folder)] == ["parameter-default"]  # not again for the example
+
+
+def test_a_skeleton_folder_outside_the_golden_path(tmp_path: Path) -> None:
+    folder = golden(tmp_path, MINIMAL.replace("input: {path: skeleton}", "input: {path: ../../etc}"))
+    assert (
+        only(lint_path(folder), "step-input").message
+        == "step skeleton: skeleton folder '../../etc' is outside the golden path"
+    )
 
 
 def test_changelog_missing(tmp_path: Path) -> None:
