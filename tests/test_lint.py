@@ -412,3 +412,21 @@ def test_a_golden_path_at_the_top_of_its_repository(tmp_path: Path) -> None:
     assert [(f.rule, f.file) for f in lint_path(folder, base="HEAD")] == [
         ("version-bump", str(folder / "template.yaml"))
     ]
+
+
+def test_migrations_use_installed_actions_and_see_no_step_outputs(tmp_path: Path) -> None:
+    migrations = (
+        "  migrations:\n"
+        "    - to: 1.0.0\n"
+        "      steps:\n"
+        "        - action: fs:rname\n"
+        "        - action: fs:delete\n"
+        "          input: {files: ['${{ steps.publish.output.repo_url }}', '${{ parameters.name }}.txt']}\n"
+    )
+    folder = golden(tmp_path, MINIMAL.replace("  output:\n", migrations + "  output:\n"))
+    file = folder / "template.yaml"
+    unknown, undefined = lint_path(folder)
+    assert (unknown.rule, unknown.line) == ("unknown-action", line_of(file, "fs:rname"))
+    assert unknown.message.startswith("migration to 1.0.0: unknown action 'fs:rname' (installed: ")
+    assert (undefined.rule, undefined.line) == ("expression-undefined", line_of(file, "files: ['${{ steps"))
+    assert undefined.message == "'steps' is undefined here (an expression here sees parameters, template, run)"
