@@ -181,6 +181,20 @@ class Migration(_Model):
         return v
 
 
+class Check(_Model):
+    """A command that checks a generated project: `scaffold template test` runs it in each example's render."""
+
+    name: str = Field(min_length=1, description="Shown in reports, e.g. 'unit tests'")
+    run: list[str] = Field(
+        min_length=1,
+        description="The command (argv, no shell), run in the rendered project; `python` is the interpreter "
+        "scaffold runs on; items may use ${{ parameters.X }}",
+    )
+    when: str | bool | None = Field(None, description="Run only when this expression is true")
+    env: dict[str, str] = Field(default_factory=dict, description="Extra environment variables")
+    timeout: int = Field(600, ge=1, le=3600, description="Seconds before the check is stopped (and fails)")
+
+
 class Metadata(_Model):
     name: Annotated[str, Field(pattern=NAME, description="DNS-safe name of the golden path")]
     title: str | None = None
@@ -199,6 +213,10 @@ class Spec(_Model):
     required_files: list[str] = Field(
         default_factory=list,
         description="Globs of generated files an upgrade brings back when a repo has deleted them",
+    )
+    checks: list[Check] = Field(
+        default_factory=list,
+        description="Commands that check a generated project (its own tests); `scaffold template test` runs them",
     )
     output: Output = Field(default_factory=Output)
 

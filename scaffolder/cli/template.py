@@ -51,4 +51,8 @@ def schema_cmd() -> None:
     click.echo(json_schema())
 
 
+from scaffolder.cli.template_tools import register  # noqa: E402  (test, new, release)
+
+register(template_group)
+
 COMMANDS = [template_group]

@@ -1,0 +1,1 @@
+"""Example scaffold actions from another package (see greet.py)."""
