@@ -17,7 +17,7 @@ from scaffolder.guild import report as reports
 from scaffolder.guild import snapshots
 from scaffolder.guild.new import create_golden_path
 from scaffolder.guild.release import release_golden_path
-from scaffolder.guild.testing import previous_release, run_template_test, snapshot_file
+from scaffolder.guild.testing import expand, previous_release, run_template_test, snapshot_file
 from scaffolder.library import open_library
 from scaffolder.lint import lint_path
 from scaffolder.template import load_template
@@ -97,6 +97,8 @@ def test_snapshot_format_round_trips_every_kind_of_file(tmp_path: Path) -> None:
     (tree / "bin" / "run").write_text("#!/bin/sh\necho hi\n")
     (tree / "bin" / "run").chmod(0o755)
     (tree / "logo.png").write_bytes(b"\x89PNG\0\1\2")
+    (tree / "bin" / "tool").write_bytes(b"\x7fELF\0")
+    (tree / "bin" / "tool").chmod(0o755)
     (tree / "big.csv").write_text("x\n" * (snapshots.INLINE_LIMIT // 2 + 1))
     (tree / ".scaffold").mkdir()
     (tree / ".scaffold" / "record.yaml").write_text("run_id: 1\n")
@@ -108,6 +110,7 @@ def test_snapshot_format_round_trips_every_kind_of_file(tmp_path: Path) -> None:
     assert "=== VERSION  [no newline at end]\n  1.0.0\n" in text
     assert "=== bin/run  [executable]\n" in text
     assert "=== empty.txt  [empty]\n" in text
+    assert re.search(r"=== bin/tool  \[executable; binary: 5 bytes, sha256 [0-9a-f]{64}\]\n", text)
     assert re.search(r"=== logo.png  \[binary: 7 bytes, sha256 [0-9a-f]{64}\]\n", text)
     assert re.search(r"=== big.csv  \[not shown: \d+ bytes, sha256 [0-9a-f]{64}\]\n", text)
     assert snapshots.parse(text) == entries
@@ -219,6 +222,15 @@ def test_an_example_that_does_not_render_fails_that_example_only(tmp_path: Path)
     assert by_name["minimal"].ok() and not by_name["bad"].ok()
     assert by_name["bad"].snapshot == "error" and "name" in str(by_name["bad"].error)
     assert not (folder / "snapshots" / "bad.txt").exists()
+
+
+def test_a_library_folder_stands_for_its_golden_paths(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    one, two = write_golden_path(lib, name="one"), write_golden_path(lib, name="two")
+    assert expand([lib]) == [one, two]
+    assert expand([two / "template.yaml", one]) == [two, one]
+    with pytest.raises(TemplateError, match="no golden path at"):
+        expand([tmp_path / "empty"])
 
 
 def test_no_examples_is_a_failure(tmp_path: Path) -> None:
@@ -345,7 +357,7 @@ def test_team_edits_are_applied_before_the_upgrade_and_conflicts_are_reported(li
     text = reports.text([result])
     assert "1 CONFLICT, after 3 team edits" in text and "CONFLICT src/orders_api/__init__.py" in text
     markdown = reports.markdown([result])
-    assert "**1 conflict(s)**" in markdown and "- `src/orders_api/__init__.py`" in markdown
+    assert "**1 conflict** in 1 example" in markdown and "- `src/orders_api/__init__.py`" in markdown
 
 
 def test_edits_that_do_not_apply_fail_the_upgrade(library_v2: Path) -> None:
@@ -446,6 +458,16 @@ def test_release_refuses_when_test_fails_or_the_changelog_has_no_entry(library_v
     assert not (library_v2 / "releases" / "2.0.0").exists()
 
 
+def test_release_refuses_what_lint_finds(library_v2: Path) -> None:
+    readme = library_v2 / "skeleton" / "README.md"
+    readme.write_text("# {{ values.nmae }}\n")
+    with pytest.raises(TemplateError) as err:
+        release_golden_path(library_v2)
+    assert "does not pass scaffold template lint" in err.value.message
+    assert "values.nmae is undefined" in err.value.render()
+    assert not (library_v2 / "releases" / "2.0.0").exists()
+
+
 def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
@@ -506,5 +528,6 @@ def test_the_golden_paths_workflow_is_valid() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     text = workflow.read_text()
+    assert text in (ROOT / "docs" / "guilds.md").read_text()  # docs/guilds.md shows it as it is
     for needed in ("golden_paths/**", "scaffold template lint --base", "scaffold template test", "GITHUB_STEP_SUMMARY"):
         assert needed in text

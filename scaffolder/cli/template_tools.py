@@ -32,6 +32,7 @@ def _progress(quiet: bool) -> Callable[[str], None]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write the report as Markdown (e.g. for $GITHUB_STEP_SUMMARY).",
 )
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Examples tested at once (default: up to 4).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines.")
 @output_option
 def test_cmd(
@@ -41,22 +42,23 @@ def test_cmd(
     no_upgrade: bool,
     strict: bool,
     report_file: Path | None,
+    jobs: int | None,
     quiet: bool,
     output: str,
 ) -> None:
     """Test golden paths: render every example, compare with its snapshot, run the generated
     project's checks, and upgrade each example from the previous release.
 
-    PATH is a golden path's folder (or its template.yaml). Renders are dry runs: nothing reaches
-    a forge or a catalog. Conflicts the upgrade meets are reported; they fail the test only with
-    --strict.
+    PATH is a golden path's folder (or its template.yaml), or a library folder (every golden path
+    in it). Renders are dry runs: nothing reaches a forge or a catalog. Conflicts the upgrade
+    meets are reported; they fail the test only with --strict.
 
     \b
     Exit codes: 0 every golden path passed, 1 a snapshot differs, a check or
     an upgrade failed (or the golden path does not load).
     """
     from scaffolder.guild import report as reports
-    from scaffolder.guild.testing import run_template_test
+    from scaffolder.guild.testing import expand, run_template_test
 
     say = _progress(quiet)
     results = [
@@ -67,8 +69,9 @@ def test_cmd(
             upgrade=not no_upgrade,
             strict=strict,
             progress=say,
+            jobs=jobs,
         )
-        for path in paths
+        for path in expand(list(paths))
     ]
     if report_file is not None:
         report_file.write_text(reports.markdown(results), encoding="utf-8")

@@ -12,6 +12,10 @@ from scaffolder.guild.testing import ExampleReport, GoldenPathReport
 SHOWN = 12  # files listed per category before "and N more"
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _listed(items: list[str], limit: int = SHOWN) -> str:
     shown = ", ".join(items[:limit])
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
@@ -26,13 +30,13 @@ def _upgrade_summary(up: Impact) -> str:
         return f"from {up.from_version}: FAILED"
     if up.skipped:
         return f"from {up.from_version}: skipped ({up.skipped})"
-    edits = f", after {up.edits} team edit{'s' if up.edits != 1 else ''}" if up.edits else ""
+    edits = f", after {_count(up.edits, 'team edit')}" if up.edits else ""
     count = len(up.conflicts)
     conflicts = f"{count} CONFLICT{'S' if count != 1 else ''}" if count else "no conflicts"
     checked = ""
     if up.checks:
         checked = "; checks pass on the upgraded repo" if all(c.ok for c in up.checks) else "; CHECKS FAIL after it"
-    return f"from {up.from_version}: {len(up.files_changed)} files changed, {conflicts}{edits}{checked}"
+    return f"from {up.from_version}: {_count(len(up.files_changed), 'file')} changed, {conflicts}{edits}{checked}"
 
 
 def _checks_text(checks: list[CheckResult], prefix: str) -> list[str]:
@@ -53,12 +57,12 @@ def _example_text(example: ExampleReport, strict: bool) -> list[str]:
         lines += _indent(example.error, "    error     ")
         return lines
     if example.snapshot in ("ok", "updated"):
-        lines.append(f"    snapshot  {example.snapshot} ({example.files} files)")
+        lines.append(f"    snapshot  {example.snapshot} ({_count(example.files, 'file')})")
     elif example.snapshot == "missing":
         lines.append("    snapshot  MISSING: write it with --update-snapshots")
     else:
         count = len(example.differences)
-        lines.append(f"    snapshot  MISMATCH: {count} files differ (accept with --update-snapshots)")
+        lines.append(f"    snapshot  MISMATCH: {_count(count, 'file')} differ (accept with --update-snapshots)")
         for diff in example.differences:
             lines.append(f"              {diff.kind} {diff.path}")
             lines += _indent(diff.diff, "                ")
@@ -102,7 +106,7 @@ def text(reports: Iterable[GoldenPathReport]) -> str:
             out.append("  (checks not run: --no-checks)")
     failed = [r.golden_path for r in reports if not r.ok]
     out.append("")
-    out.append(f"FAILED: {', '.join(failed)}" if failed else f"ok: {len(reports)} golden path(s) passed")
+    out.append(f"FAILED: {', '.join(failed)}" if failed else f"ok: {_count(len(reports), 'golden path')} passed")
     return "\n".join(out)
 
 
@@ -119,10 +123,10 @@ def _md_snapshot(example: ExampleReport) -> str:
     if example.error:
         return "❌ error"
     if example.snapshot == "mismatch":
-        return f"❌ {len(example.differences)} files differ"
+        return f"❌ {_count(len(example.differences), 'file')} differ"
     if example.snapshot == "missing":
         return "❌ missing"
-    return f"✅ {example.snapshot} ({example.files} files)"
+    return f"✅ {example.snapshot} ({_count(example.files, 'file')})"
 
 
 def _md_upgrade(up: Impact | None) -> str:
@@ -136,9 +140,11 @@ def _md_upgrade(up: Impact | None) -> str:
     if up.checks:
         checked = ", checks pass after it" if all(c.ok for c in up.checks) else ", ❌ **checks fail after it**"
     if up.conflicts:
-        return f"⚠️ {len(up.files_changed)} files changed, **{len(up.conflicts)} conflicts**{checked}"
+        return (
+            f"⚠️ {_count(len(up.files_changed), 'file')} changed, **{_count(len(up.conflicts), 'conflict')}**{checked}"
+        )
     mark = "✅" if all(c.ok for c in up.checks) else "❌"
-    return f"{mark} {len(up.files_changed)} files changed, no conflicts{checked}"
+    return f"{mark} {_count(len(up.files_changed), 'file')} changed, no conflicts{checked}"
 
 
 def _fence(body: str, lang: str = "") -> list[str]:
@@ -172,7 +178,7 @@ def _md_example_details(example: ExampleReport, previous: str | None) -> list[st
             out += [f"Check {check.name} fails on the upgraded repo: `{' '.join(check.command)}`", ""]
             out += [*_fence(check.output), ""]
     if up.edits:
-        out.append(f"After {up.edits} team edit(s) from `examples/edits/{example.name}.yaml`.")
+        out.append(f"After {_count(up.edits, 'team edit')} from `examples/edits/{example.name}.yaml`.")
         out.append("")
     if up.conflicts:
         out.append("Conflicts a repo made from this example would meet:")
@@ -190,7 +196,8 @@ def _md_example_details(example: ExampleReport, previous: str | None) -> list[st
         *(f"- kept deleted `{p}`" for p in up.kept_deleted),
     ]
     if items:
-        out += [f"<details><summary>{len(up.files_changed)} files changed</summary>", "", *items, "", "</details>", ""]
+        summary = f"<details><summary>{_count(len(up.files_changed), 'file')} changed</summary>"
+        out += [summary, "", *items, "", "</details>", ""]
     return out
 
 
@@ -205,7 +212,7 @@ def markdown(reports: Iterable[GoldenPathReport]) -> str:
             out.append(
                 f"Upgrade impact: every example is made with {report.previous} (the previous release), "
                 f"edited as teams do, and upgraded to {report.version}: "
-                f"**{report.conflicts} conflict(s)** in {len(report.examples)} example(s)."
+                f"**{_count(report.conflicts, 'conflict')}** in {_count(len(report.examples), 'example')}."
             )
         else:
             out.append("No earlier release: nothing to upgrade from.")

@@ -13,8 +13,10 @@ templates you would run.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +117,21 @@ def golden_path_folder(path: Path) -> Path:
     if not (folder / TEMPLATE_FILE).is_file():
         raise TemplateError(f"no golden path at {path} (no {TEMPLATE_FILE} there)")
     return folder
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """Golden path folders for PATHs: a golden path (its folder or template.yaml), or a library
+    folder standing for every golden path in it."""
+    out: list[Path] = []
+    for path in paths:
+        if (path / TEMPLATE_FILE).is_file() or path.name == TEMPLATE_FILE:
+            out.append(golden_path_folder(path))
+            continue
+        found = sorted(p.parent for p in path.glob(f"*/{TEMPLATE_FILE}"))
+        if not found:
+            raise TemplateError(f"no golden path at {path} (no {TEMPLATE_FILE} there, nor in its folders)")
+        out += found
+    return out
 
 
 def previous_release(template: Template, lib: Library) -> Release | None:
@@ -229,9 +246,11 @@ def run_template_test(
     upgrade: bool = True,
     strict: bool = False,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> GoldenPathReport:
     """Test the golden path at `path` (its folder or template.yaml). Failures are in the report
-    (`report.ok`); a golden path that does not load raises TemplateError."""
+    (`report.ok`); a golden path that does not load raises TemplateError. Examples are tested
+    `jobs` at a time (default: up to 4, by CPUs): their checks run in separate processes."""
     folder = golden_path_folder(path)
     template = load_template(folder)
     report = GoldenPathReport(template.name, template.path, template.version, strict=strict, checks_run=checks)
@@ -261,7 +280,9 @@ def run_template_test(
             Path(tmp),
             progress or (lambda _message: None),
         )
-        report.examples = [_example(ctx, example) for example in examples]
+        workers = max(1, jobs or min(4, os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="template-test") as pool:
+            report.examples = list(pool.map(lambda example: _example(ctx, example), examples))
     names = {e.stem for e in examples}
     folder_of_snapshots = template.path / snapshots.SNAPSHOTS_DIR
     for stale in sorted(folder_of_snapshots.glob(f"*{snapshots.SUFFIX}")):
