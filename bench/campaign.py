@@ -1,26 +1,29 @@
-"""Time a migration campaign over N repos on the embedded forge (backend-service 1.0.0 -> 2.0.0).
+"""A migration campaign over N repos on the embedded forge (backend-service 1.0.0 -> 2.0.0).
 
-    python bench/campaign.py --repos 50 200 [--concurrency 2]
+    python bench/campaign.py --repos 50 200      # the same as: python bench/run.py --only campaign --repos 50 200
 
-Creates the fleet in a temporary SCAFFOLD_HOME (not timed), then runs `scaffold migrate` as a
-separate process per fleet size and reports wall time, time per repo and peak RSS of that
-process. Speed is measured here, never asserted in tests.
+The fleet (the largest N) is created once with scaffold's library in one process (not timed);
+each N then gets a fresh home holding its first N repos, and `scaffold migrate backend-service
+--concurrency 2` runs as its own process: wall time, time per repo and that process's peak RSS.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import resource
+import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from measure import measure
+from suite import Config, Row
+
+TEMPLATE = "backend-service"
 
 
 def make_fleet(home: Path, count: int) -> None:
+    """`count` repos made from backend-service 1.0.0 (runs inside scaffold's environment)."""
     os.environ["SCAFFOLD_HOME"] = str(home)
     from scaffolder import config, create
     from scaffolder.runner import Runner
@@ -28,45 +31,54 @@ def make_fleet(home: Path, count: int) -> None:
     settings = config.load()
     runner = Runner(config.open_forge(settings), config.open_catalog(settings))
     for i in range(count):
-        [item] = create.prepare(
-            "backend-service@1.0.0", [{"name": f"svc-{i:04d}", "owner": "group:payments"}], settings
-        )
-        runner.start(item.template, item.library, item.answers, settings.runs_dir, settings.profile)
+        [item] = create.prepare(f"{TEMPLATE}@1.0.0", [{"name": f"svc-{i:04d}", "owner": "group:payments"}], settings)
+        runner.start(item.template, item.library, item.answers, settings.runs_dir, settings.profile, ref=item.ref)
 
 
-def migrate(home: Path, concurrency: int) -> dict[str, object]:
-    env = {**os.environ, "SCAFFOLD_HOME": str(home)}
-    began = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "scaffolder", "migrate", "backend-service", "--concurrency", str(concurrency),
-         "-o", "json"],
-        env=env, capture_output=True, text=True, check=False,
+def _repo_names(count: int) -> list[str]:
+    return [f"svc-{i:04d}" for i in range(count)]
+
+
+def campaign(cfg: Config, counts: list[int], runs: int = 1) -> list[Row]:
+    fleet = cfg.work / "fleet"
+    shutil.rmtree(fleet, ignore_errors=True)
+    top = max(counts)
+    cfg.log(f"  making a fleet of {top} repos from {TEMPLATE} 1.0.0 (not timed)")
+    subprocess.run(
+        [str(cfg.tools.scaffold_python), __file__, "--_make", str(fleet), str(top)],
+        env=cfg.with_env(SCAFFOLD_HOME=str(fleet)), check=True,
     )
-    wall = time.perf_counter() - began
-    rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    summary = json.loads(proc.stdout.splitlines()[-1]) if proc.stdout.strip() else {"error": proc.stderr[-500:]}
-    return {"wall_s": round(wall, 2), "peak_rss_mb_max_child": round(rss_kb / 1024, 1), "summary": summary}
+    rows = []
+    for count in counts:
+        home = cfg.work / f"campaign-{count}"
+        env = cfg.with_env(SCAFFOLD_HOME=str(home))
 
+        def prepare(i: int, home: Path = home, count: int = count) -> None:
+            shutil.rmtree(home, ignore_errors=True)
+            for name in _repo_names(count):
+                shutil.copytree(fleet / "forge" / "local" / f"{name}.git", home / "forge" / "local" / f"{name}.git")
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repos", type=int, nargs="+", default=[50])
-    parser.add_argument("--concurrency", type=int, default=2)
-    args = parser.parse_args()
-    for count in args.repos:
-        with tempfile.TemporaryDirectory(prefix="scaffold-bench-") as tmp:
-            home = Path(tmp)
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, __file__, "--_make", str(home), str(count)], check=True)
-            made = time.perf_counter() - t0
-            result = migrate(home, args.concurrency)
-            result.update(repos=count, concurrency=args.concurrency, setup_s=round(made, 1))
-            result["per_repo_s"] = round(float(result["wall_s"]) / count, 3)  # type: ignore[arg-type]
-            print(json.dumps(result, sort_keys=True), flush=True)
+        def check(env: dict[str, str] = env, count: int = count) -> str | None:
+            done = subprocess.run(
+                [str(cfg.tools.scaffold), "migrate", "status", TEMPLATE, "-o", "json"],
+                env=env, capture_output=True, text=True, check=False,
+            )
+            prs = json.loads(done.stdout).get("pull_requests", {}) if done.stdout.strip() else {}
+            return None if prs == {"open": count} else f"WRONG RESULT: pull requests {prs}, expected {count} open"
+
+        timing = measure(
+            f"scaffold migrate {TEMPLATE} --concurrency 2",
+            [str(cfg.tools.scaffold), "migrate", TEMPLATE, "--concurrency", "2", "-o", "json"],
+            env, runs=runs, warmup=0, prepare=prepare, check=check,
+        )
+        rows.append(Row("campaign", f"{count} repos", "scaffold", timing))
+    return rows
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--_make":
         make_fleet(Path(sys.argv[2]), int(sys.argv[3]))
     else:
-        main()
+        import run
+
+        run.main(["--only", "campaign", *sys.argv[1:]])

@@ -1,0 +1,287 @@
+"""The operations of the suite, each timed for scaffold and for the peers doing the same job.
+
+- `render`, create with rendering only (every file rendered and written to a fresh folder; no git,
+  forge or catalog): `scaffold new NAME --no-input --dry-run` (renders into a temporary
+  workspace and lists it), `cookiecutter --no-input -o OUT TEMPLATE`, `copier copy --defaults
+  TEMPLATE OUT` (the template is a git repo, as `copier update` needs).
+- `e2e`, create end to end (a committed repo): `scaffold new NAME --no-input` (commits, pushes to
+  the embedded forge, registers in the SQLite catalog); `cruft create` and `copier copy`, each
+  followed by `git init && git add -A && git commit` (the peers have no forge or catalog).
+- `upgrade`, one repo from version 1 to 2 with human edits to merge: `scaffold upgrade REPO
+  --no-input`, `cruft update -y --checkout v2`, `copier update --defaults --vcs-ref v2`.
+- `startup`: `scaffold --help`, `scaffold --version`, `cookiecutter --version`, `copier --version`
+  (cruft has no `--version`); `list`: `scaffold list`.
+- `campaign` (bench/campaign.py): `scaffold migrate backend-service` over N repos on the forge.
+
+Every result is checked after its runs (the files each tool generated or upgraded, against what
+`synth` says they must be); a mismatch is reported next to the timing, never hidden.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import synth
+from envs import Tools
+from measure import Job, Timing, measure_all, run_once
+
+IGNORED = (".scaffold/", "catalog-info.yaml", ".cruft.json", ".copier-answers.yml")
+
+
+@dataclass
+class Row:
+    op: str
+    size: str
+    tool: str
+    timing: Timing
+
+    def to_json(self) -> dict[str, Any]:
+        return {"op": self.op, "size": self.size, "tool": self.tool, **self.timing.to_json()}
+
+
+@dataclass
+class Config:
+    work: Path
+    tools: Tools
+    runs: int
+    warmup: int
+    startup_runs: int
+    peers: bool
+    log: Callable[[str], None] = print
+    env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        home = self.work / "home"
+        home.mkdir(parents=True, exist_ok=True)
+        gitconfig = self.work / "gitconfig"
+        gitconfig.write_text("[user]\n\tname = bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n")
+        drop = {"PYTHONDONTWRITEBYTECODE", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH"}
+        self.env = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith(("SCAFFOLD_", "GIT_"))}
+        self.env.update(
+            HOME=str(home),
+            GIT_CONFIG_GLOBAL=str(gitconfig),
+            GIT_CONFIG_NOSYSTEM="1",
+            SCAFFOLD_CONFIG=str(self.work / "no-config.toml"),
+            SCAFFOLD_HOME=str(self.work / "scaffold-home"),
+        )
+
+    def with_env(self, **extra: str) -> dict[str, str]:
+        return {**self.env, **extra}
+
+
+def _fresh(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _git(args: list[str], cwd: Path, env: dict[str, str]) -> None:
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def _init_commit(root: Path, env: dict[str, str], message: str = "generated") -> None:
+    if not (root / ".git").exists():
+        _git(["init", "-q", "-b", "main"], root, env)
+    _git(["add", "-A"], root, env)
+    if subprocess.run(["git", "diff", "--cached", "--quiet"], cwd=root, env=env, check=False).returncode:
+        _git(["commit", "-q", "--no-gpg-sign", "-m", message], root, env)
+
+
+def _check(expected: dict[str, str], root: Callable[[], Path]) -> Callable[[], str | None]:
+    def check() -> str | None:
+        problems = synth.compare(expected, root(), IGNORED)
+        return f"WRONG RESULT: {len(problems)} problems, e.g. {problems[:3]}" if problems else None
+
+    return check
+
+
+# --- templates -------------------------------------------------------------------------------
+
+
+@dataclass
+class Templates:
+    shape: synth.Shape
+    library: Path  # scaffold's folder library
+    cookiecutter: Path  # git repo, tags v1 v2
+    copier: Path  # git repo, tags v1 v2
+
+
+def make_templates(cfg: Config, size: str) -> Templates:
+    shape = synth.SHAPES[size]
+    base = cfg.work / f"templates-{size}"
+    shutil.rmtree(base, ignore_errors=True)
+    library = base / "library"
+    synth.write_scaffold(shape, library, cfg.tools.scaffold_python)
+    cc = synth.write_cookiecutter(shape, base / "cookiecutter")
+    cp = synth.write_copier(shape, base / "copier")
+    return Templates(shape, library, cc, cp)
+
+
+# --- create ----------------------------------------------------------------------------------
+
+
+def _rows(op: str, size: str, cfg: Config, jobs: list[tuple[str, Job]]) -> list[Row]:
+    """Time the jobs side by side (interleaved) and label each row with its tool."""
+    timings = measure_all([job for _, job in jobs], runs=cfg.runs, warmup=cfg.warmup)
+    return [Row(op, size, tool, timing) for (tool, _), timing in zip(jobs, timings, strict=True)]
+
+
+def render(cfg: Config, size: str, t: Templates) -> list[Row]:
+    """Create, render only: every file rendered and written to a fresh folder."""
+    out = cfg.work / f"render-{size}"
+    env = cfg.with_env(SCAFFOLD_LIBRARY=str(t.library))
+    expected = synth.rendered(t.shape, 2)
+    cmd = [str(cfg.tools.scaffold), "new", synth.NAME, "--no-input", "--dry-run", "-q", "-o", "json"]
+
+    def scaffold_check() -> str | None:
+        listed = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+        missing = sorted(set(expected) - set(json.loads(listed)["files"]))
+        return f"WRONG RESULT: missing {missing[:3]}" if missing else None
+
+    jobs = [("scaffold", Job("scaffold new --dry-run", cmd, env, check=scaffold_check))]
+    if cfg.peers:
+        assert cfg.tools.cookiecutter and cfg.tools.copier
+        jobs += [
+            ("cookiecutter", Job(
+                "cookiecutter --no-input",
+                [str(cfg.tools.cookiecutter), "--no-input", "-o", str(out / "cc"), str(t.cookiecutter)], cfg.env,
+                prepare=lambda i: _fresh(out / "cc"),
+                check=_check(expected, lambda: out / "cc" / synth.VARIABLES["project_name"]),
+            )),
+            ("copier", Job(
+                "copier copy --defaults",
+                [str(cfg.tools.copier), "copy", "--defaults", "--quiet", str(t.copier), str(out / "cp")], cfg.env,
+                prepare=lambda i: _fresh(out / "cp"), check=_check(expected, lambda: out / "cp"),
+            )),
+        ]
+    return _rows("render", size, cfg, jobs)
+
+
+def e2e(cfg: Config, size: str, t: Templates) -> list[Row]:
+    """Create end to end: a committed repository (scaffold: pushed to the forge, in the catalog)."""
+    out = cfg.work / f"e2e-{size}"
+    home = out / "scaffold-home"
+    env = cfg.with_env(SCAFFOLD_LIBRARY=str(t.library), SCAFFOLD_HOME=str(home))
+    expected = synth.rendered(t.shape, 2)
+
+    def workspace() -> Path:
+        return next((home / "runs").glob("*/workspace"))
+
+    jobs = [("scaffold", Job(
+        "scaffold new (forge + catalog)", [str(cfg.tools.scaffold), "new", synth.NAME, "--no-input", "-q"], env,
+        prepare=lambda i: _fresh(home), check=_check(expected, workspace),
+    ))]
+    if cfg.peers:
+        assert cfg.tools.cruft and cfg.tools.copier
+        commit = "git init -q -b main && git add -A && git commit -q --no-gpg-sign -m generated"
+        cc_out, cp_out = out / "cruft", out / "copier"
+        jobs += [
+            ("cruft", Job(
+                "cruft create + git commit",
+                ["sh", "-c", f'"$0" create --no-input --output-dir "$1" "$2" && cd "$1/$3" && {commit}',
+                 str(cfg.tools.cruft), str(cc_out), str(t.cookiecutter), synth.VARIABLES["project_name"]],
+                cfg.env, prepare=lambda i: _fresh(cc_out),
+                check=_check(expected, lambda: cc_out / synth.VARIABLES["project_name"]),
+            )),
+            ("copier", Job(
+                "copier copy + git commit",
+                ["sh", "-c", f'"$0" copy --defaults --quiet "$2" "$1" && cd "$1" && {commit}',
+                 str(cfg.tools.copier), str(cp_out), str(t.copier)],
+                cfg.env, prepare=lambda i: _fresh(cp_out), check=_check(expected, lambda: cp_out),
+            )),
+        ]
+    return _rows("e2e", size, cfg, jobs)
+
+
+# --- upgrade ---------------------------------------------------------------------------------
+
+
+def _pristine(cfg: Config, shape: synth.Shape, project: Path, dest: Path) -> Path:
+    """The generated project with the human edits committed, moved to `dest`."""
+    _init_commit(project, cfg.env)
+    synth.human_edit(shape, project)
+    _init_commit(project, cfg.env, "human edits")
+    shutil.rmtree(dest, ignore_errors=True)
+    project.rename(dest)
+    return dest
+
+
+def _copy_of(cfg: Config, pristine: Path, run: Path) -> Callable[[int], None]:
+    def prepare(i: int) -> None:
+        shutil.rmtree(run, ignore_errors=True)
+        shutil.copytree(pristine, run, symlinks=True)
+        _git(["status", "--porcelain"], run, cfg.env)  # refresh the index, as in a repo in use
+
+    return prepare
+
+
+def upgrade(cfg: Config, size: str, t: Templates) -> list[Row]:
+    """Upgrade one repo from version 1 to 2 (20 files changed upstream, human edits to keep)."""
+    out = cfg.work / f"upgrade-{size}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    expected = synth.upgraded(t.shape)
+    home = out / "scaffold-home"
+    env = cfg.with_env(SCAFFOLD_LIBRARY=str(t.library), SCAFFOLD_HOME=str(home))
+    run_once([str(cfg.tools.scaffold), "new", f"{synth.NAME}@1.0.0", "--no-input", "-q"], env)
+    bare = home / "forge" / "local" / f"{synth.VARIABLES['project_name']}.git"
+    _git(["clone", "-q", str(bare), str(out / "scaffold-gen")], out, cfg.env)
+    pristine = _pristine(cfg, t.shape, out / "scaffold-gen", out / "scaffold-pristine")
+    runs = {tool: out / f"{tool}-run" for tool in ("scaffold", "cruft", "copier")}
+    jobs = [("scaffold", Job(
+        "scaffold upgrade", [str(cfg.tools.scaffold), "upgrade", str(runs["scaffold"]), "--no-input"], env,
+        prepare=_copy_of(cfg, pristine, runs["scaffold"]), check=_check(expected, lambda: runs["scaffold"]),
+    ))]
+    if cfg.peers:
+        assert cfg.tools.cruft and cfg.tools.copier
+        run_once([str(cfg.tools.cruft), "create", "--no-input", "--checkout", "v1", "--output-dir",
+                  str(out / "cruft-gen"), str(t.cookiecutter)], cfg.env)
+        cruft_pristine = _pristine(
+            cfg, t.shape, out / "cruft-gen" / synth.VARIABLES["project_name"], out / "cruft-pristine"
+        )
+        run_once([str(cfg.tools.copier), "copy", "--defaults", "--quiet", "--vcs-ref", "v1", str(t.copier),
+                  str(out / "copier-gen")], cfg.env)
+        copier_pristine = _pristine(cfg, t.shape, out / "copier-gen", out / "copier-pristine")
+        jobs += [
+            ("cruft", Job(
+                "cruft update",
+                [str(cfg.tools.cruft), "update", "-y", "--checkout", "v2", "-p", str(runs["cruft"])], cfg.env,
+                prepare=_copy_of(cfg, cruft_pristine, runs["cruft"]), check=_check(expected, lambda: runs["cruft"]),
+            )),
+            ("copier", Job(
+                "copier update",
+                [str(cfg.tools.copier), "update", "--defaults", "--quiet", "--vcs-ref", "v2", str(runs["copier"])],
+                cfg.env, prepare=_copy_of(cfg, copier_pristine, runs["copier"]),
+                check=_check(expected, lambda: runs["copier"]),
+            )),
+        ]
+    return _rows("upgrade", size, cfg, jobs)
+
+
+# --- startup and list ------------------------------------------------------------------------
+
+
+def startup(cfg: Config, library: Path) -> list[Row]:
+    """Process start-up: help and version of each tool; `scaffold list` over the libraries."""
+    tools = cfg.tools
+    commands: list[tuple[str, str, list[str]]] = [
+        ("startup", "scaffold", [str(tools.scaffold), "--help"]),
+        ("startup", "scaffold", [str(tools.scaffold), "--version"]),
+    ]
+    if cfg.peers:
+        assert tools.cookiecutter and tools.copier and tools.cruft
+        commands += [
+            ("startup", "cookiecutter", [str(tools.cookiecutter), "--version"]),
+            ("startup", "copier", [str(tools.copier), "--version"]),
+        ]
+    commands.append(("list", "scaffold", [str(tools.scaffold), "list"]))
+    env = cfg.with_env(SCAFFOLD_LIBRARY=str(library))
+    jobs = [Job(" ".join([Path(cmd[0]).name, *cmd[1:]]), cmd, env) for _, _, cmd in commands]
+    timings = measure_all(jobs, runs=cfg.startup_runs, warmup=cfg.warmup)
+    return [Row(op, "-", tool, timing) for (op, tool, _), timing in zip(commands, timings, strict=True)]
