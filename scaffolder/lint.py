@@ -61,6 +61,7 @@ _SEES = {
     "parameter": ("parameters", "template"),
     "step": ("parameters", "steps", "template", "run"),
     "migration": ("parameters", "template", "run"),
+    "check": ("parameters", "template", "run"),
 }
 _BUILTINS = {"template": ("name", "version"), "run": ("id",)}
 # Folders of a golden path whose changes need no version bump: its releases, and its tests (the
@@ -346,6 +347,9 @@ def _expressions(template: Template) -> Iterator[tuple[Loc, str, str, int]]:
             found += [
                 (loc, t, "migration", 0) for loc, t in _strings(where, {"input": mstep.input, "script": mstep.script})
             ]
+    for i, check in enumerate(spec.checks):
+        found.append((("spec", "checks", i, "when"), check.when, "check", 0))
+        found += [(loc, text, "check", 0) for loc, text in _strings(("spec", "checks", i, "run"), check.run)]
     for i, link in enumerate(spec.output.links):
         found.append((("spec", "output", "links", i, "url"), link.url, "step", len(spec.steps)))
     for loc, text, kind, index in found:

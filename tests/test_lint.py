@@ -430,3 +430,16 @@ def test_migrations_use_installed_actions_and_see_no_step_outputs(tmp_path: Path
     assert unknown.message.startswith("migration to 1.0.0: unknown action 'fs:rname' (installed: ")
     assert (undefined.rule, undefined.line) == ("expression-undefined", line_of(file, "files: ['${{ steps"))
     assert undefined.message == "'steps' is undefined here (an expression here sees parameters, template, run)"
+
+
+def test_checks_expressions_are_analysed(tmp_path: Path) -> None:
+    checks = (
+        "  checks:\n"
+        "    - name: smoke\n"
+        "      run: [python, -m, '${{ parameters.nmae | snake }}']\n"
+        "      when: '${{ parameters.port > }}'\n"
+    )
+    folder = golden(tmp_path, MINIMAL.replace("  output:\n", checks + "  output:\n"))
+    file = folder / "template.yaml"
+    found = {(f.rule, f.line) for f in lint_path(folder)}
+    assert found == {("expression-undefined", line_of(file, "nmae")), ("expression-syntax", line_of(file, "when:"))}
