@@ -1,7 +1,8 @@
-"""Thin helpers over git (through GitPython) for work trees and bare repos; the only GitPython user.
+"""Thin helpers over the git command line for work trees and bare repos.
 
-GitPython is imported on the first git command, so importing this module (and the actions and
-forges that use it) stays cheap.
+Each helper runs one `git` process directly (`subprocess`), with git's messages in English
+(`LC_ALL=C`, as GitPython runs it): importing GitPython cost more than most git commands take,
+so it is not used.
 
 Every failure becomes a one-line `ForgeError`: the git subcommand and git's most telling stderr
 line (a push rejection, else the first error, else the last line), with credentials redacted.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +26,8 @@ DEFAULT_EMAIL = "scaffold@localhost"
 _USERINFO = re.compile(r"(://)[^/@\s]+@")
 # Never prompt for credentials and never run a pager, whatever the machine's config says.
 _BASE_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GCM_INTERACTIVE": "never"}
+# git's messages in English, whatever the user's locale, so `_one_line` finds "fatal:" and "! [".
+_LOCALE_ENV = {"LANGUAGE": "C", "LC_ALL": "C"}
 
 
 @dataclass(frozen=True)
@@ -72,26 +76,27 @@ def _git(
     ok: Sequence[int] = (0,),
     binary: bool = False,
 ) -> tuple[int, str | bytes]:
-    """Run `git ARGS`; returns (status, stdout). Statuses outside `ok` raise ForgeError."""
-    import git as gitpython  # imported on first use: importing actions stays fast
+    """Run `git ARGS`; returns (status, stdout). Statuses outside `ok` raise ForgeError.
 
-    full_env = {**_BASE_ENV, **(env or {})}
+    stdout is text (one trailing newline stripped) or, with `binary`, bytes as git wrote them.
+    """
+    full_env = {**os.environ, **_LOCALE_ENV, **_BASE_ENV, **(env or {})}
     try:
-        status, out, err = gitpython.Git().execute(
-            ["git", *args],
-            with_extended_output=True,
-            with_exceptions=False,
-            env=full_env,
-            stdout_as_string=not binary,
-            strip_newline_in_stdout=not binary,
+        done = subprocess.run(
+            ["git", *args], env=full_env, stdin=subprocess.DEVNULL, capture_output=True, check=False
         )
-    except gitpython.GitCommandNotFound:
+    except FileNotFoundError:
         raise ForgeError("git is not installed or not on PATH") from None
+    status = done.returncode
     if status not in ok:
-        detail = _one_line(str(err)) or f"exit status {status}"
+        err = done.stderr.decode("utf-8", "surrogateescape")
+        detail = _one_line(err) or f"exit status {status}"
         secrets = list((env or {}).values())
         raise ForgeError(f"git {_subcommand(args)} failed: {_redact(detail, secrets)}")
-    return status, out if out is not None else ""
+    if binary:
+        return status, done.stdout
+    out = done.stdout.decode("utf-8", "surrogateescape")
+    return status, out[:-1] if out.endswith("\n") else out
 
 
 def _wt(worktree: Path) -> list[str]:
