@@ -25,7 +25,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from scaffolder import git, yamlio
+from scaffolder import git
+from scaffolder import record as records
 from scaffolder.errors import ConfigError, ForgeError, ScaffoldError
 from scaffolder.forges.base import Forge, PullRequest, Repo
 from scaffolder.record import RECORD_PATH, Record
@@ -149,8 +150,7 @@ def read_record(forge: Forge, repo: Repo) -> Record | None:
     data = forge.read_file(repo, RECORD_PATH)
     if data is None:
         return None
-    parsed = yamlio.plain(yamlio.load(Path(RECORD_PATH), data.decode("utf-8")))
-    return Record.model_validate(parsed)
+    return records.parse(data.decode("utf-8"), Path(RECORD_PATH))
 
 
 def fleet(forge: Forge, name: str, repos: Iterable[str] | None = None, shard: Shard | None = None) -> list[Target]:

@@ -7,6 +7,9 @@ of every generated file with its SHA-256, so an upgrade can tell template change
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -46,20 +49,122 @@ def sha256(data: bytes) -> str:
 def manifest(root: Path) -> dict[str, str]:
     """sha256 of every file under root, by POSIX path; `.git` and the record itself excluded."""
     out = {}
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if rel.parts[0] in IGNORED or rel.as_posix() == RECORD_PATH or not path.is_file():
-            continue
-        out[rel.as_posix()] = sha256(path.read_bytes())
-    return out
+    top = str(root)
+    for dirpath, dirnames, filenames in os.walk(top):
+        at_top = dirpath == top
+        if at_top:
+            dirnames[:] = [d for d in dirnames if d not in IGNORED]
+        rel_dir = "" if at_top else os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"
+        for name in filenames:
+            rel = rel_dir + name
+            if (at_top and name in IGNORED) or rel == RECORD_PATH:
+                continue
+            try:
+                with open(f"{dirpath}/{name}", "rb") as fh:  # noqa: PTH123 (cheaper than a Path per file)
+                    out[rel] = sha256(fh.read())
+            except (IsADirectoryError, FileNotFoundError):  # a symlink to a folder, or a broken one
+                continue
+    return dict(sorted(out.items(), key=lambda item: item[0].split("/")))  # pathlib's order, by parts
+
+
+HEADER = "# Written by scaffold: where this repo came from. `scaffold upgrade` reads it.\n"
+# The manifest is most of a record (a line per generated file): it is written and read here line by
+# line, in exactly the form ruamel.yaml gives it (`  path: sha256`, the hash on a line of its own
+# when the line would pass 80 columns), for paths that YAML writes unquoted; any other record goes
+# through ruamel.yaml whole.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_./][A-Za-z0-9_./+-]*\Z")
+_DIGEST = re.compile(r"[0-9a-f]{64}\Z")
+_FILE_LINE = re.compile(r"  ([A-Za-z0-9_./][A-Za-z0-9_./+-]*): ([0-9a-f]{64})?\Z")
+_WIDTH, _MAX_KEY = 80, 128
+
+
+@cache
+def _resolve() -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import ScalarNode
+
+    resolver = YAML(typ="safe", pure=True).resolver
+    return lambda text: resolver.resolve(ScalarNode, text, (True, False))
+
+
+def _plain_str(text: str) -> bool:
+    """Whether YAML reads `text`, written unquoted, back as this string (not a number, bool, date...)."""
+    return bool(_resolve()(text) == "tag:yaml.org,2002:str")
+
+
+def _plain_entry(path: str, digest: str) -> bool:
+    # A digest holding a, b, c, d or f cannot read as a number (only `e` appears in those).
+    hexy = not digest.isdigit() and not set(digest) <= set("0123456789e")
+    return (
+        len(path) < _MAX_KEY
+        and _PLAIN_PATH.match(path) is not None
+        and _DIGEST.match(digest) is not None
+        and ("/" in path or _plain_str(path))  # no implicit YAML type (number, date, bool...) has a "/"
+        and (hexy or _plain_str(digest))
+    )
+
+
+def dumps(record: Record) -> str:
+    """The record's text, as `write` stores it."""
+    data = record.model_dump(mode="json", by_alias=True)
+    files: dict[str, str] = data["files"]
+    if not files or list(data)[-1] != "files" or not all(_plain_entry(k, v) for k, v in files.items()):
+        return HEADER + yamlio.dump(data)
+    del data["files"]
+    lines = [HEADER, yamlio.dump(data), "files:\n"]
+    for path, digest in files.items():
+        wrap = len(path) + 4 + len(digest) > _WIDTH
+        lines.append(f"  {path}: \n    {digest}\n" if wrap else f"  {path}: {digest}\n")
+    return "".join(lines)
 
 
 def write(root: Path, record: Record) -> Path:
     path = root / RECORD_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
-    header = "# Written by scaffold: where this repo came from. `scaffold upgrade` reads it.\n"
-    path.write_text(header + yamlio.dump(record.model_dump(mode="json", by_alias=True)), encoding="utf-8")
+    path.write_text(dumps(record), encoding="utf-8")
     return path
+
+
+def _files_block(text: str) -> tuple[str, dict[str, str]] | None:
+    """(the text before `files:`, the manifest) when the manifest ends the record in the form
+    `dumps` writes; None otherwise (the caller parses the whole text with ruamel.yaml)."""
+    head, sep, block = text.partition("\nfiles:\n")
+    if not sep or not block:
+        return None
+    files: dict[str, str] = {}
+    lines = block.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    i = 0
+    while i < len(lines):
+        match = _FILE_LINE.match(lines[i])
+        if match is None:
+            return None
+        path, digest = match.group(1), match.group(2)
+        if digest is None:  # `path: ` and the digest on the next line
+            i += 1
+            if i == len(lines) or not lines[i].startswith("    ") or _DIGEST.match(lines[i][4:]) is None:
+                return None
+            digest = lines[i][4:]
+        if path in files or not _plain_entry(path, digest):
+            return None
+        files[path] = digest
+        i += 1
+    return head + "\n", files
+
+
+def parse(text: str, where: Path) -> Record:
+    """A record from its text; `where` names it in errors."""
+    split = _files_block(text)
+    if split is not None:
+        try:
+            data = yamlio.plain(yamlio.load(where, split[0]))
+        except yamlio.YamlSyntaxError:
+            data = None
+        if isinstance(data, dict) and "files" not in data:
+            data["files"] = split[1]
+            return Record.model_validate(data)
+    return Record.model_validate(yamlio.plain(yamlio.load(where, text)))
 
 
 def read(root: Path) -> Record:
@@ -67,8 +172,7 @@ def read(root: Path) -> Record:
     if not path.is_file():
         raise TemplateError(f"{root} has no {RECORD_PATH}: it was not made by scaffold")
     try:
-        data = yamlio.plain(yamlio.load(path))
-        return Record.model_validate(data)
+        return parse(path.read_text(encoding="utf-8"), path)
     except yamlio.YamlSyntaxError as exc:
         raise TemplateError(f"the record in {root} is unreadable", [exc.problem]) from None
     except ValueError as exc:

@@ -474,8 +474,7 @@ def _required(template: Template, rel: str) -> bool:
 
 
 def _record_bytes(rec: records.Record) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="scaffold-record-") as tmp:
-        return records.write(Path(tmp), rec).read_bytes()
+    return records.dumps(rec).encode("utf-8")
 
 
 def _write(root: Path, rel: str, state: FileState, before: Ours) -> None:
