@@ -235,7 +235,9 @@ def test_a_library_folder_stands_for_its_golden_paths(tmp_path: Path) -> None:
 
 def test_no_examples_is_a_failure(tmp_path: Path) -> None:
     folder = write_golden_path(tmp_path / "lib")
-    (folder / "examples" / "minimal.yaml").unlink()
+    (folder / "examples" / "minimal.yaml").rename(folder / "examples" / "minimal.yml")
+    assert [e.file for e in run_template_test(folder, update_snapshots=True).examples] == ["examples/minimal.yml"]
+    (folder / "examples" / "minimal.yml").unlink()
     result = run_template_test(folder)
     assert not result.ok and "nothing to test" in str(result.problems[0])
 

@@ -263,7 +263,8 @@ def run_template_test(
             old = load_release(previous)
         except ScaffoldError as exc:
             report.problems.append(Problem(str(previous.folder), f"the previous release does not load: {exc.render()}"))
-    examples = sorted((template.path / EXAMPLES_DIR).glob("*.yaml"))
+    folder_of_examples = template.path / EXAMPLES_DIR
+    examples = sorted([*folder_of_examples.glob("*.yaml"), *folder_of_examples.glob("*.yml")])
     if not examples:
         where = str(template.path / EXAMPLES_DIR)
         report.problems.append(Problem(where, "no example answers (*.yaml): nothing to test"))
