@@ -46,6 +46,9 @@ def test_wheel_claims_only_the_scaffolder_namespace(wheel: Path) -> None:
     assert "scaffolder/golden_paths/backend-service/template.yaml" in names
     assert "scaffolder/golden_paths/backend-service/skeleton/.gitignore" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    # every package of the source tree ships (pyproject lists them explicitly)
+    for init in sorted((ROOT / "scaffolder").rglob("__init__.py")):
+        assert f"scaffolder/{init.relative_to(ROOT / 'scaffolder').as_posix()}" in names, init
 
 
 def test_installed_wheel_works_from_a_clean_venv(installed: Path, tmp_path: Path) -> None:
