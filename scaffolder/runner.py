@@ -9,6 +9,7 @@ replays the journal and runs only what is left.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -30,6 +31,7 @@ from scaffolder.expressions import render_value, truthy
 from scaffolder.forges.base import Forge
 from scaffolder.parameters import Answers
 from scaffolder.registry import registry
+from scaffolder.render import scratch_dir
 from scaffolder.runs import JournalEntry, Run, RunInfo, list_runs, new_run_id, now_iso
 from scaffolder.template import Step, Template
 
@@ -174,6 +176,17 @@ def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[Pla
     return planned
 
 
+def _tree(root: Path) -> list[str]:
+    """Every file under `root` (symlinks to files included), `.git` left out, as sorted POSIX paths."""
+    top = str(root)
+    found = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+        rel_dir = "" if dirpath == top else os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"
+        found += [rel_dir + n for n in filenames if n != ".git" and Path(dirpath, n).is_file()]
+    return sorted(found)
+
+
 @dataclass
 class Runner:
     """Runs one golden path's steps against a forge and a catalog."""
@@ -210,14 +223,10 @@ class Runner:
         )
         if not dry_run:
             return self._execute(Run.create(runs_dir, info), template, answers, planned, dry_run=False)
-        with tempfile.TemporaryDirectory(prefix="scaffold-dry-run-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="scaffold-dry-run-", dir=scratch_dir()) as tmp:
             run = Run.create(Path(tmp), info)
             outcome = self._execute(run, template, answers, planned, dry_run=True)
-            outcome.files = sorted(
-                p.relative_to(run.workspace).as_posix()
-                for p in run.workspace.rglob("*")
-                if p.is_file() and ".git" not in p.relative_to(run.workspace).parts
-            )
+            outcome.files = _tree(run.workspace)
             outcome.workspace = None
             shutil.rmtree(run.folder, ignore_errors=True)
             return outcome

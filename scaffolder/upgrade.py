@@ -42,6 +42,7 @@ from scaffolder.merge import OTHER, Decision, FileState, Labels, Other, Ours, de
 from scaffolder.parameters import Answers, resolve
 from scaffolder.registry import registry
 from scaffolder.releases import SemverKey, semver_key
+from scaffolder.render import SHM, scratch_dir
 from scaffolder.runner import Runner, expression_context
 from scaffolder.template import MigrationStep, Template
 
@@ -191,17 +192,21 @@ def read_state(root: Path, rel: str) -> Ours:
 def collect(root: Path) -> dict[str, FileState]:
     """Every regular file under `root` (no `.git`, no record), by POSIX path."""
     out: dict[str, FileState] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d != ".git")
-        base = Path(dirpath)
-        for name in filenames:
-            path = base / name
-            rel = path.relative_to(root).as_posix()
-            if rel == RECORD:
-                continue
-            st = path.lstat()
-            if stat.S_ISREG(st.st_mode):
-                out[rel] = FileState(path.read_bytes(), bool(st.st_mode & stat.S_IXUSR))
+    pending = [("", str(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != ".git":
+                    pending.append((rel + "/", entry.path))
+            elif entry.is_file(follow_symlinks=False) and rel != RECORD:
+                with open(entry.path, "rb") as fh:  # noqa: PTH123 (cheaper than a Path per file)
+                    data = fh.read()
+                    executable = bool(os.fstat(fh.fileno()).st_mode & stat.S_IXUSR)
+                out[rel] = FileState(data, executable)
     return out
 
 
@@ -224,22 +229,6 @@ def _copy_tree(worktree: Path, files: Iterable[str], dest: Path) -> None:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, target, follow_symlinks=False)
-
-
-SHM = Path("/dev/shm")
-SHM_MIN_FREE = 512 * 1024 * 1024
-
-
-def scratch_dir() -> str | None:
-    """Where renders go: memory-backed `/dev/shm` when there is room (creating hundreds of small
-    files there is ten times faster than on most disks), else the usual temp folder. `TMPDIR`, when
-    set, wins."""
-    if os.environ.get("TMPDIR") or not SHM.is_dir() or not os.access(SHM, os.W_OK):
-        return None
-    try:
-        return str(SHM) if shutil.disk_usage(SHM).free >= SHM_MIN_FREE else None
-    except OSError:
-        return None
 
 
 class _Disk:
@@ -670,4 +659,4 @@ def upgrade_tree(
     return result
 
 
-__all__ = ["UpgradeResult", "crossed_migrations", "upgrade_tree", "version_key"]
+__all__ = ["SHM", "UpgradeResult", "crossed_migrations", "scratch_dir", "upgrade_tree", "version_key"]
