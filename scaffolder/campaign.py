@@ -21,9 +21,9 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from scaffolder import git
 from scaffolder import record as records
@@ -31,6 +31,7 @@ from scaffolder.errors import ConfigError, ForgeError, ScaffoldError
 from scaffolder.forges.base import Forge, PullRequest, Repo
 from scaffolder.record import RECORD_PATH, Record
 from scaffolder.releases import semver_key
+from scaffolder.render import scratch_dir
 from scaffolder.template import Template
 
 State = Literal[
@@ -237,7 +238,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
     if semver_key(record.template.version) >= semver_key(to):
         out.state = "up-to-date"
         return out
-    work = Path(tempfile.mkdtemp(prefix="scaffold-campaign-"))
+    work = Path(tempfile.mkdtemp(prefix="scaffold-campaign-", dir=scratch_dir()))
     try:
         remote_head = forge.head_sha(repo, branch)  # read first: the clone then holds at least this
         clone = forge.clone(repo, work / "repo", repo.default_branch)
@@ -343,6 +344,26 @@ def _is_bot(commit: tuple[str, str, str]) -> bool:
     return commit[1] == bot_identity().email and commit[2] == bot_identity().email
 
 
+_T = TypeVar("_T")
+
+
+def _once(fn: Callable[..., _T]) -> Callable[..., _T]:
+    """`fn` computed once per distinct arguments, shared by the campaign's threads (a failure is
+    not kept: each repo meets it again)."""
+    results: dict[tuple[Any, ...], _T] = {}
+    lock = threading.Lock()
+
+    def once(*args: Any) -> _T:
+        with lock:
+            if args in results:
+                return results[args]
+        value = fn(*args)
+        with lock:
+            return results.setdefault(args, value)
+
+    return once
+
+
 def run(
     forge: Forge,
     targets: list[Target],
@@ -351,6 +372,8 @@ def run(
 ) -> list[Outcome]:
     """Migrate every target; a failing repo never stops the others. Outcomes in fleet order."""
     writes = WriteQueue(options.write_interval)
+    # Every repo at one version upgrades from the same release with the same changelog: look each up once.
+    options = replace(options, resolve_old=_once(options.resolve_old), changelog=_once(options.changelog))
     total = len(targets)
     done = 0
     lock = threading.Lock()
