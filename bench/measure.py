@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -65,25 +66,38 @@ class Timing:
         return data
 
 
+TIME = Path("/usr/bin/time")  # GNU time
+
+
 def run_once(
     command: Sequence[str], env: Mapping[str, str], cwd: Path | None = None, ok: Sequence[int] = (0,)
 ) -> Sample:
-    """Run `command` once; returns its wall time and peak RSS. A status outside `ok` raises."""
-    began = time.perf_counter()
-    proc = subprocess.Popen(
-        list(command), env=dict(env), cwd=cwd, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    out = proc.stdout.read() if proc.stdout else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - began
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.stdout:
-        proc.stdout.close()
+    """Run `command` once; returns its wall time and peak RSS. A status outside `ok` raises.
+
+    The peak RSS comes from GNU time when it is installed: a child forked from this Python process
+    would report at least this process's own RSS (Linux keeps the high-water mark across exec),
+    while time's children start from time's few hundred KB.
+    """
+    with tempfile.NamedTemporaryFile(prefix="rss-", suffix=".txt") as rss_file:
+        wrapped = [str(TIME), "-f", "%M", "-o", rss_file.name, *command] if TIME.exists() else list(command)
+        began = time.perf_counter()
+        proc = subprocess.Popen(
+            wrapped, env=dict(env), cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        out = proc.stdout.read() if proc.stdout else b""
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - began
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.stdout:
+            proc.stdout.close()
+        rss_kb = float(usage.ru_maxrss)
+        if TIME.exists():
+            lines = Path(rss_file.name).read_text().split()
+            rss_kb = float(lines[-1]) if lines and lines[-1].isdigit() else rss_kb
     if proc.returncode not in ok:
         tail = out.decode("utf-8", "replace").strip().splitlines()[-15:]
         raise CommandFailed(f"{' '.join(command)} exited {proc.returncode}:\n" + "\n".join(tail))
-    return Sample(seconds, usage.ru_maxrss / 1024)
+    return Sample(seconds, rss_kb / 1024)
 
 
 @dataclass

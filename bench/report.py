@@ -19,6 +19,7 @@ OPS = {
     "upgrade": "upgrade one repo",
     "startup": "start-up",
     "list": "`scaffold list`",
+    "floor": "floor: interpreter and imports",
     "campaign": "campaign (`scaffold migrate`)",
 }
 # (op, peer, scaffold at least this many times faster)
@@ -50,9 +51,9 @@ def _out(cmd: list[str], cwd: Path | None = None) -> str:
     return done.stdout.strip()
 
 
-def machine(root: Path, versions: dict[str, str], python: Path) -> dict[str, Any]:
-    commit = _out(["git", "rev-parse", "--short=12", "HEAD"], root)
-    dirty = bool(_out(["git", "status", "--porcelain", "--untracked-files=no"], root))
+def machine(root: Path, versions: dict[str, str], python: Path, ref: str | None = None) -> dict[str, Any]:
+    commit = _out(["git", "rev-parse", "--short=12", ref or "HEAD"], root)
+    dirty = ref is None and bool(_out(["git", "status", "--porcelain", "--untracked-files=no"], root))
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),
@@ -156,7 +157,7 @@ def table(rows: list[Row]) -> str:
         groups.setdefault((row.op, row.size), []).append(row)
     for (op, size), group in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
         mine = [r for r in group if r.tool == "scaffold"]
-        base = mine[0].timing.median if mine and op not in ("startup", "list") else None
+        base = mine[0].timing.median if mine and op not in ("startup", "list", "floor") else None
         if op == "startup":
             help_rows = [r for r in mine if r.timing.label == "scaffold --help"]
             base = help_rows[0].timing.median if help_rows else None

@@ -76,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)
     quick_runs = 2 if args.quick else 5
-    cfg = suite.Config(args.work, tools, args.runs or quick_runs, args.warmup, 5 if args.quick else 10,
-                       not args.no_peers, log)
+    startup_runs = args.runs or (5 if args.quick else 10)
+    cfg = suite.Config(args.work, tools, args.runs or quick_runs, args.warmup, startup_runs, not args.no_peers, log)
     rows: list[suite.Row] = []
 
     def record(new: list[suite.Row]) -> None:
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"campaigns over {', '.join(map(str, args.repos))} repos")
         record(campaign.campaign(cfg, sorted(args.repos), args.campaign_runs))
 
-    info = report.machine(envs.ROOT, envs.versions(tools), tools.scaffold_python)
+    info = report.machine(envs.ROOT, envs.versions(tools), tools.scaffold_python, args.scaffold_ref)
     settings = {
         "command": shlex.join(["python", "bench/run.py", *(argv if argv is not None else sys.argv[1:])]),
         "runs": cfg.runs, "warmup": cfg.warmup, "startup_runs": cfg.startup_runs, "campaign_runs": args.campaign_runs,

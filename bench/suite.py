@@ -267,8 +267,16 @@ def upgrade(cfg: Config, size: str, t: Templates) -> list[Row]:
 # --- startup and list ------------------------------------------------------------------------
 
 
+# What `new` and `upgrade` cost before doing anything: the interpreter and the imports they need.
+FLOORS = {
+    "imports of `new`": "import scaffolder.cli, scaffolder.create, scaffolder.registry as r; r.registry()",
+    "imports of `upgrade`": "import scaffolder.cli, scaffolder.config, scaffolder.upgrade as u; u.registry()",
+    "python -c pass": "pass",
+}
+
+
 def startup(cfg: Config, library: Path) -> list[Row]:
-    """Process start-up: help and version of each tool; `scaffold list` over the libraries."""
+    """Process start-up: help and version of each tool; `scaffold list` over the libraries; the floor."""
     tools = cfg.tools
     commands: list[tuple[str, str, list[str]]] = [
         ("startup", "scaffold", [str(tools.scaffold), "--help"]),
@@ -283,5 +291,8 @@ def startup(cfg: Config, library: Path) -> list[Row]:
     commands.append(("list", "scaffold", [str(tools.scaffold), "list"]))
     env = cfg.with_env(SCAFFOLD_LIBRARY=str(library))
     jobs = [Job(" ".join([Path(cmd[0]).name, *cmd[1:]]), cmd, env) for _, _, cmd in commands]
+    for label, code in FLOORS.items():
+        commands.append(("floor", "scaffold", [str(tools.scaffold_python), "-c", code]))
+        jobs.append(Job(label, commands[-1][2], env))
     timings = measure_all(jobs, runs=cfg.startup_runs, warmup=cfg.warmup)
     return [Row(op, "-", tool, timing) for (op, tool, _), timing in zip(commands, timings, strict=True)]

@@ -1,0 +1,34 @@
+"""The benchmark suite runs (bench/run.py with a tiny template, no peers, one run): a smoke test,
+never a timing assertion."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCAFFOLD = Path(sys.executable).parent / "scaffold"
+
+
+@pytest.mark.skipif(not SCAFFOLD.exists(), reason="needs the scaffold console script")
+def test_the_suite_runs_and_checks_what_it_times(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable, str(ROOT / "bench" / "run.py"), "--scaffold-bin", str(SCAFFOLD),
+            "--no-peers", "--sizes", "tiny", "--repos", "1", "2", "--runs", "1", "--warmup", "0",
+            "--work", str(tmp_path / "work"), "--out", str(tmp_path / "results"),
+        ],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    [result] = (tmp_path / "results").glob("*.json")
+    data = json.loads(result.read_text())
+    ops = {(r["op"], r["tool"]) for r in data["results"]}
+    assert {("render", "scaffold"), ("e2e", "scaffold"), ("upgrade", "scaffold"), ("campaign", "scaffold")} <= ops
+    assert all(not r["note"] for r in data["results"])  # every output was checked and right
+    assert data["machine"]["nproc"] and data["settings"]["runs"] == 1
+    assert "| create, render only | 12 files | scaffold |" in (result.with_suffix(".md")).read_text()
