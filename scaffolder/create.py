@@ -90,12 +90,18 @@ def prepare(
 
 
 def run_prepared(
-    items: list[Prepared], settings: config.Settings, dry_run: bool = False, on_event: OnEvent | None = None
+    items: list[Prepared],
+    settings: config.Settings,
+    dry_run: bool = False,
+    on_event: OnEvent | None = None,
+    trusted: bool = False,
 ) -> list[Outcome | ScaffoldError]:
-    """Run each service independently; a failed one does not stop the others."""
+    """Run each service independently; a failed one does not stop the others. `trusted` lets the
+    golden path run code (cookiecutter hooks, copier tasks), as do `trusted_sources`."""
     runner = Runner(config.open_forge(settings), config.open_catalog(settings), on_event or (lambda e: None))
     results: list[Outcome | ScaffoldError] = []
     for item in items:
+        runner.trusted = trusted or settings.trusts(item.library)
         try:
             results.append(
                 runner.start(
@@ -115,6 +121,7 @@ def resume(
     secrets: Mapping[str, Any],
     ask_secrets: Callable[[Template, list[str]], dict[str, Any]] | None = None,
     on_event: OnEvent | None = None,
+    trusted: bool = False,
 ) -> Outcome:
     """Finish a failed or interrupted run; secret answers must be given again (never stored)."""
     run = Run.open(settings.runs_dir, run_id)
@@ -134,12 +141,14 @@ def resume(
         extra.update(ask_secrets(template, missing))
     answers = resolve(template, {**given, **extra})
     runner = Runner(config.open_forge(settings), config.open_catalog(settings), on_event or (lambda e: None))
+    runner.trusted = trusted or settings.trusts(info.library)
     return runner.resume(run, template, answers)
 
 
 def summary(outcome: Outcome) -> dict[str, Any]:
     """The stable JSON shape of one finished run (documented in docs/cli.md)."""
-    repo_url = outcome.step_output("repo:create", "repo_url")
+    publisher = "repo:create" if outcome.step_output("repo:create", "repo_url") else "publish:github"
+    repo_url = outcome.step_output(publisher, "repo_url")
     return {
         "template": outcome.template,
         "version": outcome.version,
@@ -148,9 +157,9 @@ def summary(outcome: Outcome) -> dict[str, Any]:
         "dry_run": outcome.dry_run,
         "repository": {
             "url": repo_url,
-            "clone_url": outcome.step_output("repo:create", "clone_url"),
-            "full_name": outcome.step_output("repo:create", "full_name"),
-            "commit": outcome.step_output("repo:create", "commit_sha"),
+            "clone_url": outcome.step_output(publisher, "clone_url"),
+            "full_name": outcome.step_output(publisher, "full_name"),
+            "commit": outcome.step_output(publisher, "commit_sha"),
         }
         if repo_url
         else None,

@@ -61,6 +61,7 @@ class PlannedStep:
     action_id: str
     runs: bool  # False when its `if` is false
     input: dict[str, Any]  # rendered with placeholders for later outputs (for display)
+    inputs: list[dict[str, Any]] | None = None  # a step with `each`: one input per item
 
 
 @dataclass
@@ -129,6 +130,8 @@ def placeholder_output(action: AnyAction, step_id: str) -> dict[str, Any]:
 def _input_problems(template: Template, index: int, exc: ValidationError) -> list[Problem]:
     problems = []
     for err in exc.errors():
+        if isinstance(err.get("input"), str) and "<steps." in err["input"]:
+            continue  # a value an earlier step's output gives: checked when the step runs
         loc = tuple(err["loc"])
         key = ".".join(str(p) for p in loc)
         msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
@@ -136,6 +139,53 @@ def _input_problems(template: Template, index: int, exc: ValidationError) -> lis
         step = template.steps[index]
         problems.append(Problem(where, f"step {step.id} ({step.action}): input {key}: {msg}"))
     return problems
+
+
+def _iterations(step: Step, context: Mapping[str, Any], planning: bool = False) -> list[dict[str, Any]] | None:
+    """Backstage's `each`: one `{key, value}` per item of the rendered list (keys "0", "1", ...,
+    as Backstage's) or mapping; None for a step without `each`. While planning, an `each` that
+    an earlier step's output gives has no items yet."""
+    if step.each is None:
+        return None
+    items = render_value(step.each, context, f"steps.{step.id}.each")
+    if isinstance(items, Mapping):
+        return [{"key": str(k), "value": v} for k, v in items.items()]
+    if isinstance(items, list | tuple):
+        return [{"key": str(i), "value": v} for i, v in enumerate(items)]
+    if planning and isinstance(items, str) and "<steps." in items:
+        return []
+    problem = Problem(f"steps.{step.id}.each", f"needs a list or a mapping, not {items!r}")
+    raise RenderError("`each` needs a list or a mapping", [problem])
+
+
+def run_step(
+    action: AnyAction, ctx: ActionContext, step: Step, context: Mapping[str, Any], dry_run: bool
+) -> dict[str, Any]:
+    """Run one step, once per item of its `each` (each output then a list), its input rendered
+    in `context`; a dry run of an action without dry-run support gives placeholder outputs."""
+    iterations = _iterations(step, context)
+    if dry_run and not action.supports_dry_run:
+        placeholder = placeholder_output(action, step.id)
+        return placeholder if iterations is None else {name: [] for name in placeholder}
+    results = []
+    for item in [None] if iterations is None else iterations:
+        scope = context if item is None else {**context, "each": item}
+        raw = render_value(step.input, scope, f"steps.{step.id}.input")
+        try:
+            results.append(action.run(ctx, raw).model_dump(mode="json"))
+        except ValidationError as exc:  # a value an earlier step's output gave
+            problems = [
+                Problem(f"steps.{step.id}.input.{'.'.join(str(p) for p in err['loc'])}", err["msg"])
+                for err in exc.errors()
+            ]
+            raise ActionError(f"step {step.id} ({step.action}) cannot take its input", problems) from None
+    if iterations is None:
+        return dict(results[0])
+    merged: dict[str, list[Any]] = {name: [] for name in action.output.model_fields}
+    for result in results:
+        for name, value in result.items():
+            merged.setdefault(name, []).append(value)
+    return merged
 
 
 def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[PlannedStep]:
@@ -161,16 +211,36 @@ def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[Pla
             problems.extend(Problem(template.where("spec", "steps", index, "if"), str(p)) for p in exc.problems)
             continue
         rendered: dict[str, Any] = {}
+        inputs: list[dict[str, Any]] | None = None
         if runs:
             try:
-                rendered = render_value(step.input, ctx, f"steps.{step.id}.input")
-                action.parse(rendered)
+                iterations = _iterations(step, ctx, planning=True)
+                if iterations is None:
+                    rendered = render_value(step.input, ctx, f"steps.{step.id}.input")
+                    action.parse(rendered)
+                else:
+                    inputs = []
+                    for item in iterations:
+                        inputs.append(render_value(step.input, {**ctx, "each": item}, f"steps.{step.id}.input"))
+                        action.parse(inputs[-1])
+                    rendered = {"each": inputs}
             except RenderError as exc:
-                problems.extend(Problem(template.where("spec", "steps", index, "input"), str(p)) for p in exc.problems)
+                key = "each" if step.each is not None and inputs is None else "input"
+                problems.extend(Problem(template.where("spec", "steps", index, key), str(p)) for p in exc.problems)
             except ValidationError as exc:
                 problems.extend(_input_problems(template, index, exc))
-            outputs[step.id] = placeholder_output(action, step.id)
-        planned.append(PlannedStep(step, step.action, runs, redact.data(rendered, answers.secret_values())))
+            placeholder = placeholder_output(action, step.id)
+            outputs[step.id] = placeholder if step.each is None else {name: [] for name in placeholder}
+        secrets = answers.secret_values()
+        planned.append(
+            PlannedStep(
+                step,
+                step.action,
+                runs,
+                redact.data(rendered, secrets),
+                None if inputs is None else redact.data(inputs, secrets),
+            )
+        )
     if problems:
         raise ActionError(f"the steps of {template.name} cannot run", problems)
     return planned
@@ -194,6 +264,7 @@ class Runner:
     forge: Forge
     catalog: Catalog
     on_event: OnEvent = lambda event: None
+    trusted: bool = False  # the golden path may run code (hooks, tasks): --trust
 
     def start(
         self,
@@ -242,8 +313,10 @@ class Runner:
             action = actions[item.action_id]
             if not item.runs or action.preflight is None or "<steps." in repr(item.input):
                 continue  # an input that depends on earlier outputs is checked when it runs
-            for problem in action.preflight(ctx, action.parse(item.input)):
-                problems.append(Problem(problem.where, f"{problem.message} (step {item.step.id}, {item.action_id})"))
+            for one in [item.input] if item.inputs is None else item.inputs:
+                for problem in action.preflight(ctx, action.parse(one)):
+                    where = f"(step {item.step.id}, {item.action_id})"
+                    problems.append(Problem(problem.where, f"{problem.message} {where}"))
         if problems:
             raise ActionError(f"{template.name} cannot be created as asked", problems)
 
@@ -260,6 +333,7 @@ class Runner:
             run_id=run_id,
             dry_run=dry_run,
             started_at=started_at,
+            trusted=self.trusted,
         )
 
     def render(
@@ -289,12 +363,7 @@ class Runner:
             context = expression_context(template, answers.values, outputs, run_id)
             if not truthy(step.if_, context, f"steps.{step.id}.if"):
                 continue
-            action = actions[step.action]
-            if not action.supports_dry_run:
-                outputs[step.id] = placeholder_output(action, step.id)
-                continue
-            raw = render_value(step.input, context, f"steps.{step.id}.input")
-            outputs[step.id] = action.run(ctx, raw).model_dump(mode="json")
+            outputs[step.id] = run_step(actions[step.action], ctx, step, context, dry_run=True)
         return outputs
 
     def resume(self, run: Run, template: Template, answers: Answers) -> Outcome:
@@ -345,17 +414,13 @@ class Runner:
                 action = actions[step.action]
                 self.on_event(Event("start", index, total, step))
                 began = time.perf_counter()
-                raw = render_value(step.input, context, f"steps.{step.id}.input")
-                if dry_run and not action.supports_dry_run:
-                    result = placeholder_output(action, step.id)
-                else:
-                    try:
-                        result = action.run(ctx, raw).model_dump(mode="json")
-                    except OSError as exc:  # disk full, permissions: the cause is outside scaffold
-                        where = str(exc.filename or step.id)
-                        raise RunError(
-                            f"step {step.id} hit a file system error", [Problem(where, exc.strerror or str(exc))]
-                        ) from exc
+                try:
+                    result = run_step(action, ctx, step, context, dry_run)
+                except OSError as exc:  # disk full, permissions: the cause is outside scaffold
+                    where = str(exc.filename or step.id)
+                    raise RunError(
+                        f"step {step.id} hit a file system error", [Problem(where, exc.strerror or str(exc))]
+                    ) from exc
                 result = redact.data(result, secrets)
                 outputs[step.id] = result
                 if not dry_run:

@@ -133,6 +133,11 @@ class Step(_Model):
     action: str
     input: dict[str, Any] = Field(default_factory=dict)
     if_: str | bool | None = Field(None, alias="if", description="Run only when true")
+    each: str | list[Any] | dict[str, Any] | None = Field(
+        None,
+        description="Run once per item of this list or mapping (Backstage's `each`); the input sees "
+        "${{ each.key }} and ${{ each.value }}, and each output becomes a list",
+    )
 
 
 class Link(_Model):

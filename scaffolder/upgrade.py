@@ -519,7 +519,7 @@ def _trees(
     run_id, started_at = rec.run_id, rec.created_at
     with tempfile.TemporaryDirectory(prefix="scaffold-upgrade-", dir=scratch_dir()) as tmp_name:
         tmp = Path(tmp_name)
-        runner = Runner(forge, NullCatalog())
+        runner = Runner(forge, NullCatalog(), trusted=trusted)
         runner.render(old, answers[0], tmp / "old", run_id=run_id, started_at=started_at)
         runner.render(new, answers[1], tmp / "new", run_id=run_id, started_at=started_at)
         if not migrations:

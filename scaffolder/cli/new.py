@@ -89,6 +89,7 @@ def _wizard_ask(template: Template, given: dict[str, Any], yes: bool) -> Answers
 @click.option("--yes", "-y", is_flag=True, help="Skip the wizard's confirmation.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the file tree; touch nothing outside a temp dir.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
+@click.option("--trust", is_flag=True, help="Let the template run code: cookiecutter hooks, copier tasks.")
 @profile_option
 @output_option
 def new_cmd(
@@ -99,6 +100,7 @@ def new_cmd(
     yes: bool,
     dry_run: bool,
     quiet: bool,
+    trust: bool,
     profile: str | None,
     output: str,
 ) -> None:
@@ -124,7 +126,7 @@ def new_cmd(
     prepared: list[Prepared] = create.prepare(template_ref, given, settings, ask=ask)
     for item in prepared:
         ctx.meta.setdefault(SECRETS_KEY, []).extend(item.answers.secret_values())
-    results = create.run_prepared(prepared, settings, dry_run=dry_run, on_event=_progress(quiet))
+    results = create.run_prepared(prepared, settings, dry_run=dry_run, on_event=_progress(quiet), trusted=trust)
     _report(results, output)
 
 
@@ -155,10 +157,11 @@ def _report(results: list[Outcome | ScaffoldError], output: str) -> None:
 )
 @click.option("--no-input", is_flag=True, help="Never prompt for secrets; missing ones are an error.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
+@click.option("--trust", is_flag=True, help="Let the template run code: cookiecutter hooks, copier tasks.")
 @profile_option
 @output_option
 def resume_cmd(
-    run_id: str, sets: tuple[str, ...], no_input: bool, quiet: bool, profile: str | None, output: str
+    run_id: str, sets: tuple[str, ...], no_input: bool, quiet: bool, trust: bool, profile: str | None, output: str
 ) -> None:
     """Finish a failed or interrupted run without repeating its finished steps."""
     from scaffolder import config, create
@@ -173,7 +176,7 @@ def resume_cmd(
         from scaffolder import wizard
 
         ask = wizard.ask_secrets
-    outcome = create.resume(run_id, settings, secrets, ask_secrets=ask, on_event=_progress(quiet))
+    outcome = create.resume(run_id, settings, secrets, ask_secrets=ask, on_event=_progress(quiet), trusted=trust)
     emit(output, create.summary(outcome), lambda: _text(outcome))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scaffolder.registry import registry
 from tests.cli.conftest import Invoke, as_json
 from tests.helpers import MINIMAL
 from tests.test_lint import LIBRARY, committed, golden, line_of
@@ -27,9 +28,8 @@ def test_problems_of_every_path_as_text_and_exit_1(invoke: Invoke, tmp_path: Pat
         f"{good}: ok",
         f"{bad}/skeleton/README.md:2: values.nmae is undefined: it is not a parameter (secrets never reach "
         "skeletons) [skeleton-undefined]",
-        f"{bad}/template.yaml:{line}: step publish: unknown action 'repo:creat' (installed: catalog:register, "
-        "catalog:write, ci:github-actions, fetch:template, fs:delete, fs:rename, kubernetes:manifests, "
-        "repo:create) [unknown-action]",
+        f"{bad}/template.yaml:{line}: step publish: unknown action 'repo:creat' (installed: "
+        f"{', '.join(sorted(registry()))}) [unknown-action]",
     ]
     assert "2 problem(s) in 1 of 2 golden path(s)" in result.stderr
 
