@@ -35,6 +35,17 @@ class Input(ActionInput):
     copy_without_render: list[str] = Field(
         default_factory=list, alias="copyWithoutRender", description="Globs copied without rendering"
     )
+    copy_without_templating: list[str] = Field(
+        default_factory=list,
+        alias="copyWithoutTemplating",
+        description="Backstage's globs (globby: anchored at the skeleton's top, `*` within a folder, `**` "
+        "across folders, `!` excludes): contents copied as they are, paths still rendered",
+    )
+    cookiecutter_compat: bool = Field(
+        False,
+        alias="cookiecutterCompat",
+        description="Backstage's cookiecutter compatibility: `{{ }}` delimiters, values also as `cookiecutter`",
+    )
     delimiters: DelimitersInput | None = Field(None, description="Other Jinja delimiters, e.g. for ${{ }}")
     template_suffix: str | None = Field(
         None, description="Render only files ending in this suffix (e.g. .jinja), stripping it"
@@ -52,11 +63,18 @@ def _render(ctx: ActionContext, inp: Input) -> list[RenderedFile]:
     secret = {p.id for p in ctx.template.parameters if p.secret}
     values = inp.values if inp.values is not None else {k: v for k, v in ctx.parameters.items() if k not in secret}
     context = {"values": values, "template": {"name": ctx.template.name, "version": ctx.template.version}}
+    if inp.cookiecutter_compat:
+        context["cookiecutter"] = values
     delimiters = Delimiters(**inp.delimiters.model_dump()) if inp.delimiters else Delimiters()
+    globs = list(inp.copy_without_render)
+    if inp.copy_without_templating:
+        from scaffolder.formats.globs import fnmatch_escape, matching_files
+
+        globs += [fnmatch_escape(rel) for rel in sorted(matching_files(source, inp.copy_without_templating))]
     return render_tree(
         source,
         context,
-        copy_without_render=inp.copy_without_render,
+        copy_without_render=globs,
         delimiters=delimiters,
         template_suffix=inp.template_suffix,
     )

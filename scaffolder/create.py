@@ -131,7 +131,7 @@ def resume(
     folder = Path(info.template_path)
     if not folder.is_dir():
         raise RunError(f"run {run_id}: its golden path is gone from {folder}")
-    template = load_template(folder)
+    template = load_template(folder, name=info.template, version=info.version)
     if template.version != info.version:
         raise RunError(f"run {run_id} used {info.template}@{info.version}, but {folder} now holds {template.version}")
     given = {k: v for k, v in info.answers.items() if v is not None}

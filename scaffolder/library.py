@@ -145,12 +145,34 @@ def _head_tree(label: str, repo: Path, cache: Path, head_ref: str) -> Path:
     head = git.rev_parse(repo, f"{head_ref}^{{commit}}", bare=True)
     if head is None:
         raise TemplateError(f"template library {label} has no commits")
+    from scaffolder.formats import COOKIECUTTER_FILE, COPIER_FILES
+
     folder = cache / head
     for name in git.tree_dirs(repo, head, bare=True):
-        if git.rev_parse(repo, f"{head}:{name}/{TEMPLATE_FILE}", bare=True) is not None:
+        if any(
+            git.rev_parse(repo, f"{head}:{name}/{file}", bare=True) is not None
+            for file in (TEMPLATE_FILE, COOKIECUTTER_FILE, *COPIER_FILES)
+        ):
             extract(repo, head, name, folder / name, bare=True)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def current_hint(lib: Library, name: str) -> str | None:
+    """The version of NAME at the HEAD of a bare or URL git library, from its release tags, for
+    a template that declares none (a cookiecutter, copier or Backstage template); else None."""
+    folder = lib.folder / name
+    if not (lib.bare and lib.repo is not None) or not _foreign(folder):
+        return None
+    from scaffolder.formats.versions import version_in_repo
+
+    return version_in_repo(lib.repo, lib.folder.name, name, folder, bare=True)
+
+
+def _foreign(folder: Path) -> bool:
+    from scaffolder.formats import detect
+
+    return detect(folder) not in (None, "scaffold")
 
 
 def extract(repo: Path, commit: str, path: str, dest: Path, bare: bool) -> Path:
@@ -213,9 +235,12 @@ def libraries(extra: Iterable[LibrarySpec] = ()) -> list[tuple[str, Path]]:
 
 
 def _folders(library: Path) -> list[Path]:
+    """The golden paths of a library folder: folders holding a template of any format."""
+    from scaffolder.formats import is_template_dir
+
     if not library.is_dir():
         return []
-    return sorted(p for p in library.iterdir() if (p / TEMPLATE_FILE).is_file())
+    return sorted(p for p in library.iterdir() if p.is_dir() and is_template_dir(p))
 
 
 def list_entries(extra: Iterable[LibrarySpec] = ()) -> list[Entry]:
@@ -243,26 +268,18 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     return name, (version or None) if sep else None
 
 
-def _is_path(ref: str) -> Path | None:
-    candidate = Path(ref).expanduser()
-    if candidate.name == TEMPLATE_FILE and candidate.is_file():
-        candidate = candidate.parent
-    if ("/" in ref or ref.startswith(".")) or (candidate / TEMPLATE_FILE).is_file():
-        if not (candidate / TEMPLATE_FILE).is_file():
-            raise TemplateNotFound(f"no golden path at {ref} (no {TEMPLATE_FILE} there)")
-        return candidate
-    return None
-
-
 def locate(ref: str, extra: Iterable[LibrarySpec] = ()) -> Found:
     """The golden path for NAME (its current version), NAME@VERSION (that release) or a path.
 
-    An unknown version raises TemplateNotFound listing the versions there are.
+    A path or git URL names a template outside the libraries, in any format, `@VERSION` a
+    release tagged in its repository (`scaffolder.formats.sources`). An unknown version raises
+    TemplateNotFound listing the versions there are.
     """
-    folder = _is_path(ref)
-    if folder is not None:
-        template = load_template(folder)
-        return Found(template, str(folder.resolve()), template.version)
+    from scaffolder.formats import sources
+
+    outside = sources.locate(ref)
+    if outside is not None:
+        return Found(*outside)
     from scaffolder import releases
 
     name, version = split_ref(ref)
@@ -271,13 +288,24 @@ def locate(ref: str, extra: Iterable[LibrarySpec] = ()) -> Found:
     if owner is None:
         known = sorted(e.name for e in list_entries(extra))
         raise TemplateNotFound(f"no golden path named {name!r}; available: {', '.join(known) or 'none'}")
-    if version is None and (owner.folder / name / TEMPLATE_FILE).is_file():
-        template = load_template(owner.folder / name)
+    from scaffolder.formats import is_template_dir
+
+    if version is None and is_template_dir(owner.folder / name):
+        template = load_template(owner.folder / name, name=name, version=current_hint(owner, name))
         return Found(template, owner.label, template.version)
     # with no current folder (e.g. only tags of a golden path since removed from HEAD): the newest
     latest = version is None
     release = releases.releases_in(owner, name)[-1] if latest else releases.release_in(owner, name, str(version))
     return Found(releases.load_release(release), owner.label, release.record_ref)
+
+
+def locate_recorded(source: str, name: str, version: str | None) -> Found | None:
+    """The golden path a record names by its source when that is a path or git URL rather than
+    a library (`scaffold new ./template`): `version` of it (None: its current one), or None."""
+    from scaffolder.formats import sources
+
+    found = sources.locate_recorded(source, name, version)
+    return Found(*found) if found is not None else None
 
 
 def find(ref: str, extra: Iterable[LibrarySpec] = ()) -> tuple[Template, str]:

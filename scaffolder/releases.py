@@ -30,7 +30,7 @@ from typing import Literal
 from scaffolder.errors import Problem, TemplateError, TemplateNotFound
 from scaffolder.library import Library, LibrarySpec, extract, open_libraries
 from scaffolder.record import sha256
-from scaffolder.template import SEMVER, TEMPLATE_FILE, Template, load_template
+from scaffolder.template import SEMVER, Template, load_template
 
 RELEASES_DIR = "releases"
 MANIFEST = ".sha256"
@@ -235,8 +235,10 @@ def _tagged(lib: Library, name: str) -> list[tuple[str, str, str, str | None]]:
 
 def has_golden_path(lib: Library, name: str) -> bool:
     """Whether a library holds NAME: a current folder, snapshots or release tags."""
+    from scaffolder.formats import is_template_dir
+
     folder = lib.folder / name
-    if (folder / TEMPLATE_FILE).is_file() or any((folder / RELEASES_DIR).glob(f"*/{TEMPLATE_FILE}")):
+    if is_template_dir(folder) or any(is_template_dir(p) for p in (folder / RELEASES_DIR).glob("*/")):
         return True
     if lib.repo is None:
         return False
@@ -252,15 +254,20 @@ def owning_library(name: str, libs: Iterable[Library]) -> Library | None:
 
 def releases_in(lib: Library, name: str) -> list[Release]:
     """Every release of NAME in one library, oldest first (semver order)."""
+    from scaffolder.formats import is_template_dir
+
     top = lib.folder / name
-    current_version = load_template(top).version if (top / TEMPLATE_FILE).is_file() else None
+    from scaffolder.library import current_hint
+
+    hint = current_hint(lib, name)
+    current_version = load_template(top, name=name, version=hint).version if is_template_dir(top) else None
     candidates: list[tuple[str, Kind, str, Path, str | None]] = []
     if current_version is not None:
         candidates.append((current_version, "current", "current", top, None))
-    for snapshot in sorted((top / RELEASES_DIR).glob(f"*/{TEMPLATE_FILE}")):
-        version = snapshot.parent.name
+    for snapshot in sorted(p for p in (top / RELEASES_DIR).glob("*/") if is_template_dir(p)):
+        version = snapshot.name
         if is_semver(version):
-            candidates.append((version, "snapshot", f"{RELEASES_DIR}/{version}", snapshot.parent, None))
+            candidates.append((version, "snapshot", f"{RELEASES_DIR}/{version}", snapshot, None))
     if lib.repo is not None and lib.cache is not None:
         for version, tag, commit, date in _tagged(lib, name):
             folder = extract(lib.repo, commit, name, lib.cache / commit / name, bare=lib.bare)
@@ -316,7 +323,7 @@ def release_in(lib: Library, name: str, version: str) -> Release:
 
 def load_release(release: Release) -> Template:
     """The release's template, checked: its name and version, and a snapshot's manifest."""
-    template = load_template(release.folder)
+    template = load_template(release.folder, name=release.name, version=release.version)
     problems = []
     if template.name != release.name:
         problems.append(Problem(template.where("metadata", "name"), f"names {template.name}, not {release.name}"))

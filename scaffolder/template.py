@@ -257,10 +257,14 @@ class Template:
     model: TemplateModel
     path: Path  # the folder holding template.yaml
     doc: Any = field(default=None, compare=False, repr=False)  # the YAML with line numbers
+    # Where the template is defined, in `path`, and in which format (a Backstage, cookiecutter or
+    # copier template is converted to this model: see scaffolder.formats).
+    file: str = TEMPLATE_FILE
+    format: str = "scaffold"
 
     def where(self, *loc: str | int) -> str:
         """`template.yaml:LINE` of a key path such as ("spec", "steps", 2, "input")."""
-        file = self.path / TEMPLATE_FILE
+        file = self.path / self.file
         line = yamlio.line_of(self.doc, loc) if self.doc is not None else None
         return f"{file}:{line}" if line else str(file)
 
@@ -307,10 +311,20 @@ def problems_from_validation(exc: ValidationError, doc: Any, file: Path) -> list
     return problems
 
 
-def load_template(folder: Path) -> Template:
-    """Load and validate `folder/template.yaml`; raises TemplateError listing every problem."""
+def load_template(folder: Path, *, name: str | None = None, version: str | None = None) -> Template:
+    """Load and validate `folder/template.yaml`; raises TemplateError listing every problem.
+
+    A Backstage, cookiecutter or copier template in `folder` is converted (`scaffolder.formats`);
+    `name` and `version` are hints for those formats, which declare none (a release's name and
+    version); a golden path's own are never overridden.
+    """
     file = folder / TEMPLATE_FILE
     if not file.is_file():
+        from scaffolder.formats import load_foreign
+
+        foreign = load_foreign(folder, name=name, version=version)
+        if foreign is not None:
+            return foreign
         raise TemplateError(f"no {TEMPLATE_FILE} in {folder}")
     try:
         doc = yamlio.load(file)
@@ -318,6 +332,10 @@ def load_template(folder: Path) -> Template:
         raise TemplateError(f"cannot load golden path {folder.name}", [exc.problem]) from None
     if not isinstance(doc, dict):
         raise TemplateError(f"cannot load golden path {folder.name}", [Problem(str(file), "must be a mapping")])
+    if str(doc.get("apiVersion", "")).startswith("scaffolder.backstage.io/"):
+        from scaffolder.formats import backstage
+
+        return backstage.convert(folder, doc, version=version)
     try:
         model = TemplateModel.model_validate(yamlio.plain(doc))
     except ValidationError as exc:

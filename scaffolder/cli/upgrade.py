@@ -70,19 +70,17 @@ def _check_clean(path: Path, allow_dirty: bool) -> None:
 
 def _locate(rec: Record, ref: str, settings: Settings) -> Found:
     """The golden path for `ref` in the configured libraries; a repo made from a template folder
-    (its record's source is that folder) finds that folder's version there too."""
+    or repository (its record's source is that path or URL) finds its versions there too."""
     from scaffolder import library
     from scaffolder.errors import TemplateNotFound
 
     try:
         return library.locate(ref, settings.libraries)
     except TemplateNotFound:
-        folder = Path(rec.template.source)
-        if folder.is_absolute() and (folder / "template.yaml").is_file():
-            found = library.locate(str(folder))
-            _, version = library.split_ref(ref)
-            if found.template.name == rec.template.name and version in (None, found.template.version):
-                return found
+        _, version = library.split_ref(ref)
+        found = library.locate_recorded(rec.template.source, rec.template.name, version)
+        if found is not None:
+            return found
         raise
 
 

@@ -1,0 +1,282 @@
+"""copier templates (a folder with `copier.yml`), converted to golden paths.
+
+- `type: str` (or a text default), `path`, `yaml`, `json`: string; `int`: integer; `float`:
+  string checked as a number (copier converts it); `bool`: boolean;
+- `choices` (a list, `[label, value]` pairs or `{label: value}`): choice with labels, or
+  multi-choice with `multiselect: true`;
+- `help`: help; `secret: true` (or `_secret_questions`): secret, never recorded;
+- `default`: default; a Jinja default over other answers (`"{{ name | lower }}"`) becomes a
+  computed default when scaffold's sandbox can evaluate it, else it is left to copier;
+- `when`: `when`, translated the same way (one that cannot be is an error);
+- `validator`: checked by copier when it renders.
+
+The steps: `fetch:copier` renders the template with the answers (copier itself does, with
+`defaults`, so `_exclude`, `_subdirectory`, `_templates_suffix` and validators behave as in copier;
+`_tasks` and `_jinja_extensions` need trust), then `catalog:write` (only when the template
+writes no `catalog-info.yaml`; an `owner` parameter is added), `repo:create` named by a
+`repo_name` parameter (default: the project's slug) and `catalog:register`. copier
+`_migrations` with a version become the golden path's migrations (scripts: they run with trust,
+in `scaffold upgrade`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from scaffolder import yamlio
+from scaffolder.errors import Problem
+from scaffolder.formats import copier_file
+from scaffolder.formats._common import IDENT, build, fail, owner_parameter, publish_steps, template_name
+from scaffolder.formats._jinja import translate
+from scaffolder.formats.versions import version_for
+from scaffolder.template import SEMVER, Template
+
+NAME_KEYS = ("repo_name", "project_slug", "slug", "project_name", "package_name", "name")
+DESCRIPTION_KEYS = ("project_description", "description", "short_description")
+NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+
+
+def read_config(folder: Path) -> tuple[Path, dict[str, Any]]:
+    """copier.yml (every YAML document merged, as copier does), as plain data."""
+    file = copier_file(folder)
+    assert file is not None
+    try:
+        docs = list(YAML(typ="safe", pure=True).load_all(file.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        problem = Problem(str(file), f"cannot be read: {str(exc).splitlines()[0] if str(exc) else exc}")
+        raise fail(folder, file.name, "copier", [problem]) from None
+    merged: dict[str, Any] = {}
+    for doc in docs:
+        if doc is None:
+            continue
+        if not isinstance(doc, dict):
+            raise fail(folder, file.name, "copier", [Problem(str(file), "must be a mapping of questions")])
+        merged.update(yamlio.plain(doc))
+    return file, merged
+
+
+def tasks(config: dict[str, Any]) -> list[str]:
+    """The commands of copier's `_tasks`, as text."""
+    out = []
+    for task in config.get("_tasks", []) or []:
+        command = task.get("command") if isinstance(task, dict) else task
+        out.append(" ".join(str(c) for c in command) if isinstance(command, list) else str(command))
+    return out
+
+
+def code_features(folder: Path) -> list[tuple[str, str]]:
+    """What in this template runs code, as (file, what): tasks and Jinja extensions."""
+    file, config = read_config(folder)
+    found = [(file.name, f"the task `{command}` (_tasks)") for command in tasks(config)]
+    found += [
+        (file.name, f"the Jinja extension {ext} (_jinja_extensions)") for ext in config.get("_jinja_extensions") or []
+    ]
+    return found
+
+
+def _choices(raw: Any) -> list[dict[str, Any]] | None:
+    items: list[tuple[Any, Any]] = []
+    if isinstance(raw, dict):
+        items = [(label, value["value"] if isinstance(value, dict) else value) for label, value in raw.items()]
+    elif isinstance(raw, list):
+        for item in raw:
+            if isinstance(item, list | tuple) and len(item) == 2:
+                items.append((item[0], item[1]))
+            else:
+                items.append((None, item))
+    else:
+        return None
+    out = []
+    for label, value in items:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return None
+        out.append(
+            {"value": value, "label": str(label)}
+            if label is not None and str(label) != str(value)
+            else {"value": value}
+        )
+    return out
+
+
+def _question(
+    key: str,
+    spec: Any,
+    names: set[str],
+    secret_names: set[str],
+    envops: dict[str, Any],
+    problems: list[Problem],
+    where: str,
+) -> dict[str, Any] | None:
+    spec = spec if isinstance(spec, dict) else {"default": spec}
+    default = spec.get("default")
+    has_default = "default" in spec
+    kind = str(spec.get("type") or "")
+    if not kind:
+        kind = (
+            {bool: "bool", int: "int", float: "float", str: "str"}.get(type(default), "yaml") if has_default else "yaml"
+        )
+    param: dict[str, Any] = {"id": key, "title": key.replace("_", " ").capitalize()}
+    if spec.get("help"):
+        param["help"] = str(spec["help"]).strip()
+    if spec.get("secret") or key in secret_names:
+        param["secret"] = True
+    choices = _choices(spec["choices"]) if spec.get("choices") is not None else None
+    if spec.get("choices") is not None and choices is None:
+        problems.append(Problem(where, f"question {key}: only fixed choices of text or numbers are supported"))
+        return None
+    if choices is not None:
+        param.update(type="multi-choice" if spec.get("multiselect") else "choice", choices=choices)
+    elif kind == "bool":
+        param["type"] = "boolean"
+    elif kind == "int":
+        param["type"] = "integer"
+    elif kind == "float":
+        param["pattern"] = NUMBER
+    when = spec.get("when")
+    if isinstance(when, bool):
+        if not when:
+            return None  # never asked: copier keeps its default
+    elif when is not None:
+        expression = translate(str(when), names, envops) if "{" in str(when) else None
+        if expression is None:
+            problems.append(Problem(where, f"question {key}: its `when` ({when}) cannot be evaluated by scaffold"))
+            return None
+        param["when"] = expression
+    if has_default and default is not None:
+        if isinstance(default, str) and ("{{" in default or "{%" in default or "[[" in default):
+            computed = translate(default, names, envops)
+            if computed is not None:
+                param["default"] = computed
+            else:
+                param.update(
+                    required=False,
+                    help=f"{param.get('help', '')} (leave empty for copier's default: {default})".strip(),
+                )
+        elif isinstance(default, list | dict):
+            if param.get("type") == "multi-choice" and isinstance(default, list):
+                param["default"] = default
+            else:
+                param["required"] = False
+        else:
+            param["default"] = (
+                default if param.get("type") in ("boolean", "integer", "choice", "multi-choice") else str(default)
+            )
+    elif has_default:
+        param["required"] = False
+    if (
+        param.get("type") in ("integer", "boolean")
+        and isinstance(param.get("default"), str)
+        and "${{" not in param["default"]
+    ):
+        param.pop("default")
+    return param
+
+
+def parameters(file: Path, config: dict[str, Any], problems: list[Problem]) -> list[dict[str, Any]]:
+    """copier's questions as scaffold parameters, in order (see the module docs)."""
+    envops = config.get("_envops") if isinstance(config.get("_envops"), dict) else {}
+    assert isinstance(envops, dict)
+    secret_names = {str(s) for s in config.get("_secret_questions") or []}
+    names: set[str] = set()
+    out = []
+    for key, spec in config.items():
+        if key.startswith("_"):
+            continue
+        where = str(file)
+        if not IDENT.match(key):
+            problems.append(Problem(where, f"question {key!r} cannot be asked: use letters, digits and _"))
+            continue
+        param = _question(key, spec, set(names), secret_names, envops, problems, where)
+        names.add(key)
+        if param is not None:
+            out.append(param)
+    return out
+
+
+def migrations(config: dict[str, Any], problems: list[Problem], where: str) -> list[dict[str, Any]]:
+    """copier `_migrations` that name a version, as scaffold migrations of `script` steps."""
+    by_version: dict[str, list[dict[str, Any]]] = {}
+    for item in config.get("_migrations") or []:
+        if not isinstance(item, dict) or "version" not in item:
+            continue
+        version = str(item["version"]).removeprefix("v")
+        if not SEMVER.match(version):
+            problems.append(Problem(where, f"_migrations: version {item['version']!r} is not a semantic version"))
+            continue
+        commands = [item["command"]] if "command" in item else [*(item.get("before") or []), *(item.get("after") or [])]
+        for command in commands:
+            argv = [str(c) for c in command] if isinstance(command, list) else ["sh", "-c", str(command)]
+            by_version.setdefault(version, []).append({"script": argv})
+    return [{"to": version, "steps": steps} for version, steps in by_version.items()]
+
+
+def convert(folder: Path, *, name: str | None = None, version: str | None = None) -> Template:
+    """The copier template in `folder` as a golden path."""
+    file, config = read_config(folder)
+    problems: list[Problem] = []
+    params = parameters(file, config, problems)
+    spec_migrations = migrations(config, problems, str(file))
+    if problems:
+        raise fail(folder, file.name, "copier", problems)
+    ids = {p["id"] for p in params}
+    subdir = folder / str(config.get("_subdirectory") or ".")
+    writes_catalog_info = any(subdir.glob("catalog-info.yaml*"))
+    owner = None
+    if not writes_catalog_info:
+        params.append(owner_parameter("catalog_owner" if "owner" in ids else "owner"))
+        owner = f"${{{{ parameters.{params[-1]['id']} }}}}"
+    if "repo_name" not in ids:
+        source = next((k for k in NAME_KEYS if k in ids), None)
+        repo_param: dict[str, Any] = {
+            "id": "repo_name",
+            "title": "Repository name",
+            "help": "the new repository's name on the forge",
+            "pattern": r"^[A-Za-z0-9._-]{1,100}$",
+        }
+        if source is not None:
+            repo_param["default"] = f"${{{{ parameters.{source} | default('', true) | slugify }}}}"
+        params.append(repo_param)
+    described = next((k for k in DESCRIPTION_KEYS if k in ids), None)
+    description = (
+        f"${{{{ parameters.{described} | default('', true) }}}}"
+        if described
+        else f"Made from the {folder.name} template"
+    )
+    values = {p["id"]: f"${{{{ parameters.{p['id']} | default(none) }}}}" for p in params if p["id"] in config}
+    data = {
+        "apiVersion": "scaffold/v1",
+        "kind": "GoldenPath",
+        "metadata": {
+            "name": name or template_name(folder.name),
+            "title": folder.name,
+            "description": f"copier template {folder.name}",
+            "owner": "unknown",
+            "tags": ["copier"],
+        },
+        "spec": {
+            "version": version_for(folder, hint=version),
+            "parameters": params,
+            "steps": [
+                {
+                    "id": "fetch",
+                    "name": "Render the copier template",
+                    "action": "fetch:copier",
+                    "input": {"path": ".", "values": values},
+                },
+                *publish_steps(
+                    name="${{ parameters.repo_name }}",
+                    description=description,
+                    owner=owner,
+                    writes_catalog_info=writes_catalog_info,
+                    files_expr="steps.fetch.output.files",
+                ),
+            ],
+            "migrations": spec_migrations,
+            "output": {"links": [{"title": "Repository", "url": "${{ steps.publish.output.repo_url }}"}]},
+        },
+    }
+    return build(data, folder, file=file.name, fmt="copier")

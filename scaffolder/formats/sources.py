@@ -1,0 +1,171 @@
+"""Templates named by a path or a git URL instead of a name in a library, with `@VERSION`.
+
+- a path: a folder holding `template.yaml` (scaffold's or Backstage's), `cookiecutter.json` or
+  `copier.yml`, or a `template.yaml` file;
+- a git URL, as cookiecutter takes them: `https://…`, `http://…`, `ssh://…`, `git://…`,
+  `file://…`, `git@HOST:PATH`, and the abbreviations `gh:OWNER/REPO` (GitHub), `gl:` (GitLab),
+  `bb:` (Bitbucket). The repository is mirrored into `$SCAFFOLD_HOME/cache/templates/` (tags are
+  kept) and the template read from its HEAD;
+- `@VERSION` after either (`./svc@1.2.0`, `gh:acme/svc@v1.2.0`): the release tagged `vVERSION` or
+  `VERSION` in the template's repository (`NAME/vVERSION` for the folder NAME of a git library).
+
+A release is extracted (`git archive`) into the cache, keyed by commit, so it never changes. The
+record of a repo made this way names the path or URL as its source and the tag as its ref, so
+`scaffold upgrade` finds both versions again there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from pathlib import Path
+
+from scaffolder.errors import TemplateNotFound
+from scaffolder.formats import is_template_dir
+from scaffolder.formats.versions import content_hash, location, release_tags, tagged_version
+from scaffolder.template import TEMPLATE_FILE, Template, load_template
+
+ABBREVIATIONS = {
+    "gh": "https://github.com/{}.git",
+    "gl": "https://gitlab.com/{}.git",
+    "bb": "https://bitbucket.org/{}",
+}
+_URL = re.compile(r"^(?:git\+)?(?:[A-Za-z][A-Za-z0-9+.-]*://|[\w.-]+@[\w.-]+:)")
+_VERSION = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$")
+_lock = threading.Lock()
+_fetched: set[tuple[str, str]] = set()  # (cache, url): fetched once per process
+
+
+def split_version(ref: str) -> tuple[str, str | None]:
+    """`gh:acme/svc@v1.2.0` -> ("gh:acme/svc", "1.2.0"); an `@` that names no version stays."""
+    base, sep, version = ref.rpartition("@")
+    if sep and base and _VERSION.match(version):
+        return base, version.removeprefix("v")
+    return ref, None
+
+
+def expand(ref: str) -> str | None:
+    """The git URL `ref` names (abbreviations expanded, `git+` dropped), or None for other refs."""
+    prefix, sep, rest = ref.partition(":")
+    if sep and prefix in ABBREVIATIONS and rest and not rest.startswith("//"):
+        return ABBREVIATIONS[prefix].format(rest.strip("/"))
+    if _URL.match(ref):
+        return ref.removeprefix("git+")
+    return None
+
+
+def as_folder(ref: str) -> Path | None:
+    """The template folder a path names; None when `ref` is not a path (a name, then). A path
+    that holds no template is TemplateNotFound."""
+    candidate = Path(ref).expanduser()
+    if candidate.name == TEMPLATE_FILE and candidate.is_file():
+        candidate = candidate.parent
+    if "/" in ref or ref.startswith(".") or (candidate.is_dir() and is_template_dir(candidate)):
+        if not is_template_dir(candidate):
+            raise TemplateNotFound(
+                f"no golden path at {ref} (no {TEMPLATE_FILE}, cookiecutter.json or copier.yml there)"
+            )
+        return candidate
+    return None
+
+
+def _cache(kind: str, key: str) -> Path:
+    from scaffolder import config
+
+    tail = re.sub(r"[^A-Za-z0-9._-]+", "-", key.rstrip("/").rsplit("/", 1)[-1]).strip("-.")[:40] or "template"
+    return config.home() / "cache" / kind / f"{tail}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+
+
+def _unknown(ref: str, version: str, known: list[str], current: str | None) -> TemplateNotFound:
+    listed = [f"{current} (current)"] if current else []
+    listed += [v for v in known if v != current]
+    return TemplateNotFound(f"{ref}@{version} is not a release; available: {', '.join(listed) or 'none'}")
+
+
+def _from_folder(ref: str, folder: Path, version: str | None) -> tuple[Template, str, str]:
+    from scaffolder import git
+    from scaffolder.library import extract
+
+    label = str(folder.resolve())
+    current = load_template(folder)
+    where = location(folder) if current.format != "scaffold" or version is not None else None
+    tags = release_tags(where[0], where[2]) if where is not None else []
+    if version is None or version == current.version:
+        tag = next((t for v, t, _ in tags if v == current.version), None)
+        return current, label, tag or current.version
+    found = next(((t, c) for v, t, c in tags if v == version), None)
+    if found is None or where is None:
+        raise _unknown(ref, version, [v for v, _, _ in tags], current.version)
+    tag, commit = found
+    top, rel = where[0], where[1]
+    if git.rev_parse(top, f"{commit}:{'' if rel == '.' else rel}") is None:
+        raise _unknown(ref, version, [v for v, _, _ in tags], current.version)
+    dest = extract(top, commit, rel, _cache("templates", label) / commit / folder.resolve().name, bare=False)
+    return load_template(dest, name=current.name, version=version), label, tag
+
+
+def _from_url(url: str, version: str | None) -> tuple[Template, str, str]:
+    from scaffolder import git
+    from scaffolder.library import extract
+
+    cache = _cache("templates", url)
+    mirror = cache / "repo.git"
+    with _lock:
+        if (str(cache), url) not in _fetched:
+            git.mirror(url, mirror)
+            _fetched.add((str(cache), url))
+    name = re.sub(r"\.git$", "", url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]) or "template"
+    tags = release_tags(mirror, "", bare=True)
+    if version is not None:
+        found = next(((t, c) for v, t, c in tags if v == version), None)
+        if found is None:
+            raise _unknown(url, version, [v for v, _, _ in tags], None)
+        tag, commit = found
+        hint: str | None = version
+    else:
+        head = git.rev_parse(mirror, f"{git.MIRROR_HEAD}^{{commit}}", bare=True)
+        if head is None:
+            raise TemplateNotFound(f"{url} has no commits")
+        commit = head
+        tree = git.tree_sha(mirror, commit, bare=True)
+        match = next(((v, t) for v, t, c in tags if git.tree_sha(mirror, c, bare=True) == tree), None)
+        hint, tag = (match[0], match[1]) if match else (None, "")
+    dest = extract(mirror, commit, ".", cache / commit / name, bare=True)
+    if hint is None and tags:  # an untagged HEAD: the development version after the newest tag
+        hint = _next_dev(tags[0][0], content_hash(dest))
+    template = load_template(dest, name=name, version=hint)
+    return template, url, tag or template.version
+
+
+def _next_dev(newest: str, digest: str) -> str:
+    major, minor, rest = newest.split(".", 2)
+    patch = re.match(r"\d+", rest)
+    assert patch is not None
+    return f"{major}.{minor}.{int(patch[0]) + 1}-dev+{digest[:12]}"
+
+
+def locate(ref: str) -> tuple[Template, str, str] | None:
+    """(template, source label, record ref) for a path or URL ref; None for a name."""
+    base, version = split_version(ref)
+    url = expand(base)
+    if url is not None:
+        return _from_url(url, version)
+    folder = as_folder(base)
+    if folder is None:
+        return None
+    return _from_folder(ref, folder, version)
+
+
+def locate_recorded(source: str, name: str, version: str | None) -> tuple[Template, str, str] | None:
+    """The template a record's source names (a path or URL, not a library) at `version` (None:
+    its current one); None when the source is not one, or holds another template."""
+    if expand(source) is None and not (Path(source).is_absolute() and is_template_dir(Path(source))):
+        return None  # a library (its versions were looked up by name), or gone
+    found = locate(f"{source}@{version}" if version else source)
+    if found is None or found[0].name != name:
+        return None
+    return found
+
+
+__all__ = ["expand", "locate", "locate_recorded", "split_version", "tagged_version"]

@@ -1,0 +1,195 @@
+"""cookiecutter templates: converted, refused without trust (hooks), run end to end (batch,
+wizard, a git URL) and upgraded from one tagged release to the next."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scaffolder import git, record
+from scaffolder.template import load_template
+from tests.cli.conftest import Invoke, as_json
+from tests.formats.conftest import COOKIECUTTER, DOWN, ENTER, commit_and_tag, copy, edit, run_wizard
+
+SETS = ["--set", "owner=group:payments"]
+
+
+def new(ref: str | Path, *extra: str) -> list[str]:
+    return ["new", str(ref), "--no-input", "-o", "json", *SETS, *extra]
+
+
+def test_cookiecutter_json_becomes_parameters() -> None:
+    template = load_template(COOKIECUTTER)
+    assert template.format == "cookiecutter" and template.file == "cookiecutter.json"
+    assert template.name == "cookiecutter-pyservice"
+    params = {p.id: p for p in template.parameters}
+    assert list(params) == [
+        "full_name",
+        "email",
+        "project_name",
+        "project_slug",
+        "module_name",
+        "project_short_description",
+        "version",
+        "license",
+        "use_docker",
+        "owner",
+    ]  # fmt: skip  (no _private_team, _copy_without_render or __prompts__; owner is scaffold's)
+    assert params["full_name"].title == "Your name" and params["full_name"].default == "Jane Doe"
+    license_ = params["license"]
+    assert license_.type == "choice" and license_.default == "MIT" and license_.title == "Which license?"
+    assert [c.label for c in license_.choices or []] == [None, None, None, "Proprietary (not open source)"]
+    assert params["use_docker"].type == "boolean" and params["use_docker"].default is True
+    slug = params["project_slug"]  # computed by cookiecutter when left empty
+    assert not slug.required and slug.default is None and "cookiecutter.project_name.lower()" in (slug.help or "")
+    assert [s.action for s in template.steps] == [
+        "fetch:cookiecutter",
+        "catalog:write",
+        "repo:create",
+        "catalog:register",
+    ]
+    assert template.steps[2].input["name"] == "${{ steps.fetch.output.directory }}"
+
+
+def test_hooks_are_refused_without_trust(invoke: Invoke, scaffold_home: Path) -> None:
+    result = invoke(*new(COOKIECUTTER), code=1)
+    assert f"{COOKIECUTTER}/hooks/pre_gen_project.py: the hook script would run" in result.stderr
+    assert f"{COOKIECUTTER}/hooks/post_gen_project.py: the hook script would run" in result.stderr
+    assert "--trust" in result.stderr
+    assert not (scaffold_home / "runs").exists() and not (scaffold_home / "forge").exists()
+    assert invoke(*new(COOKIECUTTER, "--dry-run"), code=1).stderr.count("would run") == 2
+
+
+def test_trusted_sources_trust_a_template_without_the_flag(
+    invoke: Invoke,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = copy(COOKIECUTTER, tmp_path / "trusted" / "cookiecutter-pyservice")
+    monkeypatch.setenv("SCAFFOLD_TRUSTED_SOURCES", str(folder.parent))
+    assert as_json(invoke(*new(folder)))["status"] == "done"
+
+
+def test_batch_mode_end_to_end(invoke: Invoke, tmp_path: Path) -> None:
+    data = as_json(invoke(*new(COOKIECUTTER, "--trust", "--set", "project_name=Billing API", "--set", "use_docker=no")))
+    assert data["repository"]["full_name"] == "local/billing-api"  # the folder cookiecutter made
+    assert data["entity_ref"] == "component:default/billing-api"
+    assert data["steps"]["fetch"]["directory"] == "billing-api"
+    clone = git.clone(data["repository"]["clone_url"], tmp_path / "clone")
+    assert not (clone / "Dockerfile").exists()  # removed by the post_gen_project hook
+    readme = (clone / "README.md").read_text()
+    assert readme.startswith("# Billing API\n") and "for the platform team" in readme  # a private variable
+    assert (clone / "src" / "billing_api" / "__init__.py").is_file()  # computed defaults, computed by cookiecutter
+    assert "{{ page.title }}" in (clone / "docs" / "index.html").read_text()  # _copy_without_render
+    assert (clone / "assets" / "banner.txt").read_text() == "{{ kept as it is }}\n"
+    assert (clone / "LICENSE").read_text().startswith("MIT License")
+    assert "owner: group:payments" in (clone / "catalog-info.yaml").read_text()
+    rec = record.read(clone)
+    assert rec.template.name == "cookiecutter-pyservice"
+    assert rec.answers["project_name"] == "Billing API" and rec.answers["project_slug"] is None
+    assert "_private_team" not in rec.answers
+
+
+def test_the_wizard_end_to_end(tmp_path: Path) -> None:
+    keys = "".join(
+        [
+            ENTER,  # full_name: Jane Doe
+            ENTER,  # email
+            "\x15Stock Keeper" + ENTER,  # project_name
+            ENTER,  # project_slug: cookiecutter computes it
+            ENTER,  # module_name: cookiecutter computes it
+            ENTER,  # description
+            ENTER,  # version
+            DOWN + DOWN + DOWN + ENTER,  # license: Not open source
+            ENTER,  # use_docker: yes (the default)
+            "group:logistics" + ENTER,  # owner
+        ]
+    )
+    outcome = run_wizard(str(COOKIECUTTER), keys, trusted=True)
+    assert outcome.steps["fetch"]["directory"] == "stock-keeper"
+    clone = git.clone(outcome.steps["publish"]["clone_url"], tmp_path / "clone")
+    assert (clone / "Dockerfile").is_file()
+    assert (clone / "LICENSE").read_text().startswith("Proprietary: all rights reserved by Jane Doe.")
+
+
+def test_a_bad_choice_is_refused_before_anything_runs(invoke: Invoke, scaffold_home: Path) -> None:
+    result = invoke(*new(COOKIECUTTER, "--trust", "--set", "license=GPL"), code=1)
+    assert "license: 'GPL' is not one of: MIT, BSD-3-Clause, Apache-2.0, Not open source" in result.stderr
+    assert not (scaffold_home / "forge").exists()
+
+
+def test_a_failing_pre_gen_hook_fails_the_run_resumably(
+    invoke: Invoke,
+    scaffold_home: Path,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    result = invoke(*new(COOKIECUTTER, "--trust", "--set", "module_name=9lives"), code=1)
+    assert "a hook of cookiecutter-pyservice failed; nothing was written" in result.stderr
+    assert "ERROR: 9lives is not a valid Python module name!" in capfd.readouterr().err  # the hook's own words
+    assert "scaffold resume" in result.stderr
+    assert not (scaffold_home / "forge").exists()
+
+
+def test_skeleton_code_runs_in_the_sandbox(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:
+    folder = tmp_path / "evil"
+    (folder / "{{cookiecutter.name}}").mkdir(parents=True)
+    (folder / "cookiecutter.json").write_text(json.dumps({"name": "evil"}))
+    (folder / "{{cookiecutter.name}}" / "x.txt").write_text("{{ cycler.__init__.__globals__.os.getcwd() }}\n")
+    result = invoke(*new(folder), code=1)
+    assert "unsafe" in result.stderr or "__init__" in result.stderr
+    assert not (scaffold_home / "forge").exists()
+
+
+@pytest.fixture
+def template_repo(tmp_path: Path) -> Path:
+    """The template as a repository of its own, released as v1.0.0."""
+    repo = copy(COOKIECUTTER, tmp_path / "templates" / "cookiecutter-pyservice")
+    commit_and_tag(repo, "v1.0.0")
+    return repo
+
+
+def release_1_1_0(repo: Path) -> None:
+    project = repo / "{{cookiecutter.project_slug}}"
+    edit(project / "README.md", "License:", "Run the tests with `python -m pytest`.\n\nLicense:")
+    (project / "CHANGELOG.md").write_text("# Changelog of {{ cookiecutter.project_name }}\n")
+    git.commit_all(repo, "1.1.0", "2026-03-05T00:00:00+00:00")
+    git.tag(repo, "v1.1.0")
+
+
+def test_a_repo_is_upgraded_to_a_new_release_keeping_a_human_edit(
+    invoke: Invoke,
+    template_repo: Path,
+    tmp_path: Path,
+) -> None:
+    data = as_json(invoke(*new(template_repo, "--trust")))
+    assert data["version"] == "1.0.0"
+    clone = git.clone(data["repository"]["clone_url"], tmp_path / "orders-service")
+    edit(clone / "README.md", "# Orders Service\n", "# Orders Service\n\nOur team's notes go here.\n")
+    git.commit_all(clone, "human edit", "2026-03-04T00:00:00+00:00")
+    release_1_1_0(template_repo)
+
+    refused = invoke("upgrade", str(clone), code=1)
+    assert "the hook script would run" in refused.stderr
+    result = as_json(invoke("upgrade", str(clone), "--trust", "-o", "json"))
+    assert (result["from_version"], result["to_version"]) == ("1.0.0", "1.1.0")
+    assert result["added"] == ["CHANGELOG.md"] and not result["conflicts"]
+    assert result["modified"] == ["README.md", "catalog-info.yaml"]  # catalog-info names the template's version
+    readme = (clone / "README.md").read_text()
+    assert "Our team's notes go here." in readme and "python -m pytest" in readme
+    assert (clone / "CHANGELOG.md").read_text() == "# Changelog of Orders Service\n"
+    rec = record.read(clone)
+    assert (rec.template.version, rec.template.ref, rec.template.source) == ("1.1.0", "v1.1.0", str(template_repo))
+
+
+def test_new_from_a_release_and_from_a_git_url(invoke: Invoke, template_repo: Path) -> None:
+    release_1_1_0(template_repo)
+    older = as_json(invoke(*new(f"{template_repo}@1.0.0", "--trust")))
+    assert (older["version"], older["repository"]["full_name"]) == ("1.0.0", "local/orders-service")
+    url = f"file://{template_repo}"
+    newest = as_json(invoke(*new(url, "--trust", "--set", "project_name=Second One")))
+    assert newest["version"] == "1.1.0"
+    assert newest["steps"]["fetch"]["directory"] == "second-one"
+    unknown = invoke(*new(f"{url}@3.0.0", "--trust"), code=1)
+    assert "3.0.0 is not a release; available: 1.1.0, 1.0.0" in unknown.stderr
