@@ -411,3 +411,94 @@ def test_a_template_from_the_backstage_docs(invoke: Invoke, tmp_path: Path) -> N
     assert data["repository"]["full_name"] == "acme/orders-api"
     clone = git.clone(data["repository"]["clone_url"], tmp_path / "clone", branch="master")  # Backstage's default
     assert (clone / "catalog-info.yaml").read_text().startswith("apiVersion: backstage.io/v1alpha1")
+
+
+FETCH_OPTIONS = """\
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: options
+spec:
+  owner: group:platform
+  parameters:
+    - properties:
+        name: {type: string, default: demo-app}
+  steps:
+    - id: compat
+      action: fetch:template
+      input:
+        url: ./cc
+        targetPath: compat
+        cookiecutterCompat: true
+        values: {name: '${{ parameters.name }}'}
+    - id: njk
+      action: fetch:template
+      input:
+        url: ./njk
+        targetPath: njk
+        templateFileExtension: true
+        values: {name: '${{ parameters.name }}'}
+    - id: globs
+      action: fetch:template
+      input:
+        url: ./globs
+        targetPath: globs
+        copyWithoutTemplating: ['*.txt', 'assets/**', '!assets/keep.md', '{a,b}/x.md']
+        values: {name: '${{ parameters.name }}'}
+    - id: entity
+      action: catalog:write
+      input:
+        filePath: catalog-info.yaml
+        entity:
+          apiVersion: backstage.io/v1alpha1
+          kind: Component
+          metadata: {name: '${{ parameters.name }}', tags: [python]}
+          spec: {type: website, lifecycle: experimental, owner: group:web}
+"""
+
+
+def test_fetch_template_options_and_catalog_write(tmp_path: Path) -> None:
+    folder = tmp_path / "options"
+    files = {
+        "cc/README.md": "# {{ cookiecutter.name }} / {{ values.name }}\n",
+        "njk/app.cfg.njk": "name=${{ values.name }}\n",
+        "njk/raw.cfg": "name=${{ values.name }}\n",
+        "globs/top.txt": "${{ values.name }}\n",
+        "globs/sub/nested.txt": "${{ values.name }}\n",
+        "globs/assets/img/logo.svg": "${{ values.name }}\n",
+        "globs/assets/keep.md": "${{ values.name }}\n",
+        "globs/a/x.md": "${{ values.name }}\n",
+        "globs/c/x.md": "${{ values.name }}\n",
+    }
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text)
+    (folder / "template.yaml").write_text(FETCH_OPTIONS)
+    from scaffolder.catalogs.null import NullCatalog
+    from scaffolder.forges.local import LocalForge
+    from scaffolder.parameters import resolve
+    from scaffolder.runner import Runner
+
+    template = load_template(folder)
+    ws = tmp_path / "ws"
+    Runner(LocalForge(tmp_path / "forge"), NullCatalog()).render(template, resolve(template, {}), ws)
+    assert (ws / "compat/README.md").read_text() == "# demo-app / demo-app\n"
+    assert (ws / "njk/app.cfg").read_text() == "name=demo-app\n"
+    assert (ws / "njk/raw.cfg").read_text() == "name=${{ values.name }}\n"  # no .njk: copied as it is
+    rendered = {rel: (ws / "globs" / rel).read_text() == "demo-app\n" for rel in (
+        "top.txt", "sub/nested.txt", "assets/img/logo.svg", "assets/keep.md", "a/x.md", "c/x.md"
+    )}  # fmt: skip
+    assert rendered == {
+        "top.txt": False,  # *.txt: the top folder only, as globby matches
+        "sub/nested.txt": True,
+        "assets/img/logo.svg": False,
+        "assets/keep.md": True,  # excluded again by !
+        "a/x.md": False,  # {a,b}
+        "c/x.md": True,
+    }
+    catalog_info = (ws / "catalog-info.yaml").read_text()
+    assert "name: demo-app" in catalog_info and "type: website" in catalog_info and "- python" in catalog_info
+
+    (folder / "template.yaml").write_text(FETCH_OPTIONS.replace("tags: [python]}", "tags: [python], labels: {a: b}}"))
+    with pytest.raises(TemplateError, match=r"entity\.metadata: labels cannot be written by catalog:write"):
+        load_template(folder)

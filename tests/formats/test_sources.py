@@ -4,6 +4,7 @@ template without one gets (release tags, content hashes)."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,16 @@ def test_a_git_library_tags_its_folders(tmp_path: Path) -> None:
     bare = tmp_path / "lib.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(lib), str(bare)], check=True)
     assert library.locate("copier-pyservice", [bare]).template.version == "0.3.0"
+
+
+def test_only_rendering_imports_cookiecutter_and_copier() -> None:
+    """`scaffold --help`, the registry and converting templates leave both libraries unloaded."""
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom scaffolder.cli import cli\n"
+        "try: cli.main(['--help'], standalone_mode=False)\nexcept SystemExit: pass\n"
+        "from scaffolder.registry import registry\nfrom scaffolder.template import load_template\nregistry()\n"
+        f"load_template(Path({str(COOKIECUTTER)!r})); load_template(Path({str(COPIER)!r}))\n"
+        "print([m for m in sys.modules if m.split('.')[0] in ('cookiecutter', 'copier', 'plumbum')])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
