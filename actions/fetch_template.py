@@ -7,6 +7,8 @@ default every non-secret answer) and `template` (name, version). Binary files an
 
 from __future__ import annotations
 
+import copy
+import threading
 from typing import Any
 
 from pydantic import Field
@@ -14,7 +16,7 @@ from pydantic import Field
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
 from scaffolder.errors import Problem, RenderError
 from scaffolder.paths import inside
-from scaffolder.render import Delimiters, RenderedFile, render_tree, write_files
+from scaffolder.render import Delimiters, RenderedFile, render_tree, skeleton_signature, write_files
 
 
 class DelimitersInput(ActionInput):
@@ -56,7 +58,15 @@ class Output(ActionOutput):
     files: list[str] = Field(description="Paths written, relative to the workspace")
 
 
-def _render(ctx: ActionContext, inp: Input) -> list[RenderedFile]:
+# The preflight renders the whole skeleton in memory; the run of the same step that follows takes
+# that render instead of making it again, when the run, the inputs and the skeleton's files (path,
+# inode, size, mtime) are all the same. A few entries at most, each taken once.
+_KEPT: dict[tuple[Any, ...], tuple[dict[str, Any], Any, list[RenderedFile]]] = {}
+_KEPT_MAX = 4
+_lock = threading.Lock()
+
+
+def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[RenderedFile]:
     source = inside(ctx.template_dir, inp.path)
     if not source.is_dir():
         raise RenderError("fetch:template cannot find its skeleton", [Problem(inp.path, f"no folder {source}")])
@@ -71,19 +81,31 @@ def _render(ctx: ActionContext, inp: Input) -> list[RenderedFile]:
         from scaffolder.formats.globs import fnmatch_escape, matching_files
 
         globs += [fnmatch_escape(rel) for rel in sorted(matching_files(source, inp.copy_without_templating))]
-    return render_tree(
+    key = (ctx.run_id, str(ctx.template_dir), str(source), tuple(globs), delimiters, inp.template_suffix)
+    with _lock:
+        kept = _KEPT.pop(key, None)
+    if kept is not None and not keep and kept[0] == context and kept[1] == skeleton_signature(source):
+        return kept[2]
+    signature = skeleton_signature(source) if keep else None
+    files = render_tree(
         source,
         context,
         copy_without_render=globs,
         delimiters=delimiters,
         template_suffix=inp.template_suffix,
     )
+    if keep:
+        with _lock:
+            while len(_KEPT) >= _KEPT_MAX:
+                del _KEPT[next(iter(_KEPT))]
+            _KEPT[key] = (copy.deepcopy(context), signature, files)
+    return files
 
 
 def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
     """Render in memory first, so an undefined variable or an escaping path fails before any run."""
     try:
-        _render(ctx, inp)
+        _render(ctx, inp, keep=True)
     except RenderError as exc:
         return list(exc.problems) or [Problem(inp.path, exc.message)]
     return []

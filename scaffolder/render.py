@@ -343,6 +343,22 @@ def _entries(source: Path) -> list[tuple[str, str, bool]]:
     return found
 
 
+def skeleton_signature(source: Path) -> tuple[tuple[str, int, int, int, int], ...]:
+    """What identifies a skeleton's state cheaply: each entry's path, inode, size, mtime and mode
+    (one lstat each, no reads)."""
+    out = []
+    pending = [("", str(source))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as it:
+            for entry in it:
+                st = entry.stat(follow_symlinks=False)
+                out.append((prefix + entry.name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_mode))
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((prefix + entry.name + "/", entry.path))
+    return tuple(sorted(out))
+
+
 def render_tree(
     source: Path,
     context: Mapping[str, Any],
