@@ -69,9 +69,8 @@ def install_scaffold(ref: str | None = None) -> tuple[Path, Path]:
     src = _source(ref)
     venv = _venv(WORK / ("scaffold" if ref is None else f"scaffold-{src.name.removeprefix('src-')}"))
     if ref is None or not (venv / "bin" / "scaffold").exists():
-        if not (venv / "bin" / "scaffold").exists():
-            _pip(venv, str(src))  # dependencies too, once
         _pip(venv, "--no-deps", "--force-reinstall", str(src))
+        _pip(venv, str(src))  # dependencies the tree added since (already satisfied: a quick check)
     return venv / "bin" / "scaffold", venv / "bin" / "python"
 
 
