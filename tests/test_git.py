@@ -143,3 +143,21 @@ def test_bad_date_is_a_forge_error(tmp_path: Path) -> None:
         git.commit_all(work, "m", "yesterday")
     assert git.git_date("2026-01-01T00:00:00") == "1767225600 +0000"
     assert git.git_date("2026-01-01T00:00:00-05:30") == "1767245400 -0530"
+
+
+def test_commits_between_names_authors_and_committers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work = make_tree(tmp_path / "w", {"f": "1"})
+    git.init(work)
+    base = git.commit_all(work, "base", DATE)
+    (work / "f").write_text("2")
+    bot = git.Identity("bot", "bot@example.test")
+    first = git.commit_all(work, "by the bot", DATE, author=bot, committer=bot)
+    (work / "f").write_text("3")
+    second = git.commit_all(work, "by a human", DATE)
+    assert git.commits_between(work, base, "HEAD", bare=False) == [
+        (first, "bot@example.test", "bot@example.test"),
+        (second, "engineer@example.test", "engineer@example.test"),
+    ]
+    assert git.commits_between(work, "HEAD", "HEAD", bare=False) == []
+    with pytest.raises(ForgeError, match="git log failed"):
+        git.commits_between(work, "nope", "HEAD", bare=False)
