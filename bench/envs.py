@@ -50,10 +50,7 @@ def _source(ref: str | None) -> Path:
     """The tree to install: the working tree, or commit `ref` exported under bench/.work/."""
     if ref is None:
         return ROOT
-    sha = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--verify", f"{ref}^{{commit}}"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()
+    sha = resolve(ref)
     dest = WORK / f"src-{sha[:12]}"
     if not dest.is_dir():
         data = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", sha], capture_output=True, check=True)
@@ -64,8 +61,16 @@ def _source(ref: str | None) -> Path:
     return dest
 
 
+def resolve(ref: str) -> str:
+    """The commit `ref` names (so a run keeps testing it while HEAD moves)."""
+    return subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--verify", f"{ref}^{{commit}}"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+
+
 def install_scaffold(ref: str | None = None) -> tuple[Path, Path]:
-    """(scaffold executable, its python), installed fresh from the working tree or `ref`."""
+    """(scaffold executable, its python), installed fresh from the working tree or commit `ref`."""
     src = _source(ref)
     venv = _venv(WORK / ("scaffold" if ref is None else f"scaffold-{src.name.removeprefix('src-')}"))
     if ref is None or not (venv / "bin" / "scaffold").exists():

@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     def log(text: str) -> None:
         print(f"[{time.perf_counter() - began:6.1f}s] {text}", file=sys.stderr, flush=True)
 
+    if args.scaffold_ref:
+        args.scaffold_ref = envs.resolve(args.scaffold_ref)[:12]
     if args.scaffold_bin:
         scaffold = args.scaffold_bin.resolve() if args.scaffold_bin.parent != Path() else args.scaffold_bin
         tools = envs.Tools(scaffold, scaffold.parent / "python")
