@@ -28,7 +28,7 @@ from scaffolder.errors import ActionError, Problem, RenderError
 from scaffolder.formats import cookiecutter as cc
 from scaffolder.formats._common import stdout_to_stderr
 from scaffolder.paths import inside
-from scaffolder.render import RenderedFile, scratch_dir, write_files
+from scaffolder.render import read_tree, scratch_dir
 
 
 class Input(ActionInput):
@@ -143,20 +143,6 @@ def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path) -> Path:
     return Path(result)
 
 
-def _collect(project: Path) -> list[RenderedFile]:
-    files, problems = [], []
-    for file in sorted(project.rglob("*")):
-        rel = file.relative_to(project).as_posix()
-        if ".git" in rel.split("/"):
-            continue
-        if file.is_symlink():
-            problems.append(Problem(rel, "cookiecutter generated a symlink; scaffold does not write them"))
-        elif file.is_file():
-            files.append(RenderedFile(rel, file.read_bytes(), file.stat().st_mode & 0o777))
-    if problems:
-        raise RenderError("the generated project cannot be written", problems)
-    return files
-
 
 def run(ctx: ActionContext, inp: Input) -> Output:
     folder = _template(ctx, inp)
@@ -167,12 +153,9 @@ def run(ctx: ActionContext, inp: Input) -> Output:
         out = Path(tmp) / "out"
         out.mkdir()
         project = _generate(ctx, folder, inp, out)
-        files = _collect(project)
-        target = ctx.resolve(inp.target_path) if inp.target_path not in ("", ".") else ctx.workspace.resolve()
-        written = write_files(target, files)
+        written = ctx.write_files(inp.target_path, read_tree(project, "cookiecutter"))
         shutil.rmtree(out, ignore_errors=True)
-    prefix = target.relative_to(ctx.workspace.resolve()).as_posix()
-    return Output(directory=project.name, files=[p if prefix == "." else f"{prefix}/{p}" for p in written])
+    return Output(directory=project.name, files=written)
 
 
 action = define_action(

@@ -31,7 +31,7 @@ from scaffolder.formats import copier as cp
 from scaffolder.formats import copier_file
 from scaffolder.formats._common import stdout_to_stderr
 from scaffolder.paths import inside
-from scaffolder.render import RenderedFile, scratch_dir, write_files
+from scaffolder.render import read_tree, scratch_dir
 
 
 class Input(ActionInput):
@@ -131,31 +131,14 @@ def _relabel(dst: Path, src: str, label: str) -> None:
         )
 
 
-def _collect(root: Path) -> list[RenderedFile]:
-    files, problems = [], []
-    for file in sorted(root.rglob("*")):
-        rel = file.relative_to(root).as_posix()
-        if ".git" in rel.split("/"):
-            continue
-        if file.is_symlink():
-            problems.append(Problem(rel, "copier generated a symlink; scaffold does not write them"))
-        elif file.is_file():
-            files.append(RenderedFile(rel, file.read_bytes(), file.stat().st_mode & 0o777))
-    if problems:
-        raise RenderError("the generated project cannot be written", problems)
-    return files
-
 
 def run(ctx: ActionContext, inp: Input) -> Output:
     untrusted = _untrusted(ctx, inp)
     if untrusted:
         raise ActionError("the copier template runs code, which needs trust (--trust); nothing was rendered", untrusted)
     with tempfile.TemporaryDirectory(prefix="scaffold-copier-", dir=scratch_dir()) as tmp:
-        files = _collect(_render(ctx, inp, Path(tmp)))
-    target = ctx.resolve(inp.target_path) if inp.target_path not in ("", ".") else ctx.workspace.resolve()
-    written = write_files(target, files)
-    prefix = target.relative_to(ctx.workspace.resolve()).as_posix()
-    return Output(files=[p if prefix == "." else f"{prefix}/{p}" for p in written])
+        files = read_tree(_render(ctx, inp, Path(tmp)), "copier")
+    return Output(files=ctx.write_files(inp.target_path, files))
 
 
 action = define_action(

@@ -11,7 +11,7 @@ from pydantic import Field
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
 from scaffolder.errors import Problem, RenderError
 from scaffolder.paths import inside
-from scaffolder.render import RenderedFile, write_files
+from scaffolder.render import RenderedFile
 
 
 class Input(ActionInput):
@@ -56,10 +56,7 @@ def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
 
 def run(ctx: ActionContext, inp: Input) -> Output:
     files, folder = _files(ctx, inp)
-    target = ctx.resolve(folder) if folder not in ("", ".") else ctx.workspace.resolve()
-    written = write_files(target, files)
-    prefix = target.relative_to(ctx.workspace.resolve()).as_posix()
-    return Output(files=[p if prefix == "." else f"{prefix}/{p}" for p in written])
+    return Output(files=ctx.write_files(folder, files))
 
 
 action = define_action(

@@ -16,7 +16,7 @@ from pydantic import Field
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
 from scaffolder.errors import Problem, RenderError
 from scaffolder.paths import inside
-from scaffolder.render import Delimiters, RenderedFile, render_tree, skeleton_signature, write_files
+from scaffolder.render import Delimiters, RenderedFile, render_tree, skeleton_signature
 
 
 class DelimitersInput(ActionInput):
@@ -112,11 +112,7 @@ def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
 
 
 def run(ctx: ActionContext, inp: Input) -> Output:
-    files = _render(ctx, inp)
-    target = inside(ctx.workspace, inp.target_path) if inp.target_path not in ("", ".") else ctx.workspace
-    written = write_files(target, files)
-    prefix = target.relative_to(ctx.workspace.resolve()).as_posix() if target != ctx.workspace else ""
-    return Output(files=[f"{prefix}/{p}" if prefix and prefix != "." else p for p in written])
+    return Output(files=ctx.write_files(inp.target_path, _render(ctx, inp)))
 
 
 action = define_action(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -23,6 +23,7 @@ from scaffolder.errors import Problem
 if TYPE_CHECKING:
     from scaffolder.catalogs.base import Catalog
     from scaffolder.forges.base import Forge
+    from scaffolder.render import RenderedFile
     from scaffolder.template import Template
 
 ACTION_ID = re.compile(r"^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)+$")
@@ -69,6 +70,16 @@ class ActionContext:
         from scaffolder.paths import inside
 
         return inside(self.workspace, relative)
+
+    def write_files(self, target_path: str, files: Iterable[RenderedFile]) -> list[str]:
+        """Write rendered files under `target_path` (a workspace folder, `.` for the top), refusing
+        any that would land outside; returns the paths written, relative to the workspace."""
+        from scaffolder.render import write_files
+
+        top = self.workspace.resolve()
+        target = self.resolve(target_path) if target_path not in ("", ".") else top
+        prefix = target.relative_to(top).as_posix()
+        return [p if prefix == "." else f"{prefix}/{p}" for p in write_files(target, files)]
 
 
 InT = TypeVar("InT", bound=ActionInput)

@@ -439,6 +439,23 @@ def _lmode(path: str) -> int:
         return 0
 
 
+def read_tree(root: Path, producer: str) -> list[RenderedFile]:
+    """Every file another tool (`producer`, e.g. cookiecutter) generated under `root`, ready for
+    `write_files`; `.git` is left out and a symlink is refused, as in a skeleton."""
+    files, problems = [], []
+    for file in sorted(root.rglob("*")):
+        rel = file.relative_to(root).as_posix()
+        if ".git" in rel.split("/"):
+            continue
+        if file.is_symlink():
+            problems.append(Problem(rel, f"{producer} generated a symlink; scaffold does not write them"))
+        elif file.is_file():
+            files.append(RenderedFile(rel, file.read_bytes(), file.stat().st_mode & 0o777))
+    if problems:
+        raise RenderError("the generated project cannot be written", problems)
+    return files
+
+
 def write_files(root: Path, files: Iterable[RenderedFile]) -> list[str]:
     """Write rendered files under `root`, refusing any that a symlink would carry outside.
 
