@@ -267,7 +267,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
             ref=options.ref,
         )
         out.conflicts = list(result.conflicts)
-        out.changed_files = len(result.added) + len(result.modified) + len(result.deleted) + len(result.renamed)
+        out.changed_files = len(result.files_changed)
         if out.changed_files == 0 and not result.conflicts:
             out.state = "no-change"  # at most the record's version would move: not worth a PR
             return out

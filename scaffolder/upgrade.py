@@ -51,6 +51,13 @@ RECORD = records.RECORD_PATH
 _TREES = {"old-render": "the render of the old version", "repo": "a copy of the repo"}
 
 
+def files_changed(
+    added: list[str], modified: list[str], deleted: list[str], renamed: list[tuple[str, str]]
+) -> list[str]:
+    """Every file an upgrade adds, modifies, deletes or renames (`a -> b`), sorted."""
+    return sorted([*added, *modified, *deleted, *(f"{a} -> {b}" for a, b in renamed)])
+
+
 @dataclass
 class UpgradeResult:
     """What an upgrade did (or, in a dry run, would do) to one work tree."""
@@ -72,6 +79,10 @@ class UpgradeResult:
     def changed(self) -> bool:
         """Whether the work tree changes (the record included)."""
         return bool(self.diff)
+
+    @property
+    def files_changed(self) -> list[str]:
+        return files_changed(self.added, self.modified, self.deleted, self.renamed)
 
     def to_json(self, include_diff: bool = True) -> dict[str, Any]:
         """The stable JSON shape (documented in docs/upgrades.md)."""

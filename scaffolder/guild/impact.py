@@ -146,8 +146,9 @@ class Impact:
 
     @property
     def files_changed(self) -> list[str]:
-        renames = [f"{a} -> {b}" for a, b in self.renamed]
-        return sorted([*self.added, *self.modified, *self.deleted, *renames])
+        from scaffolder.upgrade import files_changed
+
+        return files_changed(self.added, self.modified, self.deleted, self.renamed)
 
     def to_json(self) -> dict[str, Any]:
         return {
