@@ -19,15 +19,6 @@ from scaffolder.paths import inside
 from scaffolder.render import Delimiters, RenderedFile, render_tree, skeleton_signature
 
 
-class DelimitersInput(ActionInput):
-    variable_start: str = "{{"
-    variable_end: str = "}}"
-    block_start: str = "{%"
-    block_end: str = "%}"
-    comment_start: str = "{#"
-    comment_end: str = "#}"
-
-
 class Input(ActionInput):
     path: str = Field("skeleton", description="Skeleton folder, relative to the golden path")
     target_path: str = Field(".", alias="targetPath", description="Where to write, inside the workspace")
@@ -48,7 +39,7 @@ class Input(ActionInput):
         alias="cookiecutterCompat",
         description="Backstage's cookiecutter compatibility: `{{ }}` delimiters, values also as `cookiecutter`",
     )
-    delimiters: DelimitersInput | None = Field(None, description="Other Jinja delimiters, e.g. for ${{ }}")
+    delimiters: Delimiters | None = Field(None, description="Other Jinja delimiters, e.g. for ${{ }}")
     template_suffix: str | None = Field(
         None, description="Render only files ending in this suffix (e.g. .jinja), stripping it"
     )
@@ -75,7 +66,7 @@ def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[Rendered
     context = {"values": values, "template": {"name": ctx.template.name, "version": ctx.template.version}}
     if inp.cookiecutter_compat:
         context["cookiecutter"] = values
-    delimiters = Delimiters(**inp.delimiters.model_dump()) if inp.delimiters else Delimiters()
+    delimiters = inp.delimiters or Delimiters()
     globs = list(inp.copy_without_render)
     if inp.copy_without_templating:
         from scaffolder.formats.globs import fnmatch_escape, matching_files

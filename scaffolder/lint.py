@@ -467,7 +467,7 @@ def _check_skeleton(report: _Report, template: Template, index: int, inp: Any) -
         defined, what = {p.id for p in template.parameters} - secrets, "a parameter (secrets never reach skeletons)"
     else:
         defined, what = set(inp.values), f"a key of step {step.id}'s values input"
-    env = make_environment(Delimiters(**inp.delimiters.model_dump()) if inp.delimiters else Delimiters())
+    env = make_environment(inp.delimiters or Delimiters())
     for file in sorted(source.rglob("*")):
         rel = file.relative_to(source).as_posix()
         if file.is_symlink():

@@ -22,6 +22,8 @@ from typing import Any
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from scaffolder.errors import Problem, RenderError
 
@@ -125,9 +127,10 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Delimiters:
-    """Jinja delimiters; the defaults are plain Jinja2 (`{{ }}`, `{% %}`, `{# #}`)."""
+    """Jinja delimiters; the defaults are plain Jinja2 (`{{ }}`, `{% %}`, `{# #}`). A pydantic
+    dataclass, so a step's `delimiters` input validates straight into it (unknown keys refused)."""
 
     variable_start: str = "{{"
     variable_end: str = "}}"
@@ -137,8 +140,11 @@ class Delimiters:
     comment_end: str = "#}"
 
 
+JINJA = Delimiters()  # plain Jinja2
+
+
 @lru_cache(maxsize=16)
-def make_environment(delimiters: Delimiters = Delimiters()) -> SandboxedEnvironment:
+def make_environment(delimiters: Delimiters = JINJA) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         variable_start_string=delimiters.variable_start,
         variable_end_string=delimiters.variable_end,
@@ -364,7 +370,7 @@ def render_tree(
     context: Mapping[str, Any],
     *,
     copy_without_render: Iterable[str] = (),
-    delimiters: Delimiters = Delimiters(),
+    delimiters: Delimiters = JINJA,
     template_suffix: str | None = None,
 ) -> list[RenderedFile]:
     """Render every file under `source` in memory, collecting every problem before raising.
