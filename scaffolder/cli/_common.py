@@ -42,6 +42,16 @@ def profile_option(func: F) -> F:
     )(func)
 
 
+def trust_option(func: F) -> F:
+    """`--trust`: let the golden path run code (migration scripts, cookiecutter hooks, copier
+    tasks); golden paths from `trusted_sources` need no flag. See SECURITY.md."""
+    return click.option(
+        "--trust",
+        is_flag=True,
+        help="Let the golden path run code (migration scripts, cookiecutter hooks, copier tasks); see SECURITY.md.",
+    )(func)
+
+
 def emit(output: str, data: Any, text: Callable[[], str]) -> None:
     """Print `data` as JSON or `text()` for people."""
     if output == "json":

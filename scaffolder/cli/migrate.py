@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from scaffolder.cli._common import emit, output_option, profile_option, table
+from scaffolder.cli._common import emit, output_option, profile_option, table, trust_option
 
 
 class _DefaultToRun(click.Group):
@@ -58,7 +58,7 @@ def _progress(output: str) -> Any:
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, show_default=True, help="Repos in flight.")
 @click.option("--shard", metavar="I/N", help="Take only this deterministic share of the fleet (CI matrix).")
 @click.option("--write-interval", type=float, default=0.0, show_default=True, help="Seconds between forge writes.")
-@click.option("--trust", is_flag=True, help="Allow migration scripts of this golden path to run.")
+@trust_option
 @profile_option
 @output_option
 def run_cmd(

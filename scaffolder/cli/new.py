@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from scaffolder.cli._common import emit, output_option, profile_option, table
+from scaffolder.cli._common import emit, output_option, profile_option, table, trust_option
 from scaffolder.cli._errors import SECRETS_KEY
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def _wizard_ask(template: Template, given: dict[str, Any], yes: bool) -> Answers
 @click.option("--yes", "-y", is_flag=True, help="Skip the wizard's confirmation.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the file tree; touch nothing outside a temp dir.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
-@click.option("--trust", is_flag=True, help="Let the template run code: cookiecutter hooks, copier tasks.")
+@trust_option
 @profile_option
 @output_option
 def new_cmd(
@@ -157,7 +157,7 @@ def _report(results: list[Outcome | ScaffoldError], output: str) -> None:
 )
 @click.option("--no-input", is_flag=True, help="Never prompt for secrets; missing ones are an error.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
-@click.option("--trust", is_flag=True, help="Let the template run code: cookiecutter hooks, copier tasks.")
+@trust_option
 @profile_option
 @output_option
 def resume_cmd(

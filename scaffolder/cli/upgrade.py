@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from scaffolder.cli._common import emit, output_option, profile_option
+from scaffolder.cli._common import emit, output_option, profile_option, trust_option
 from scaffolder.cli._errors import SECRETS_KEY
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def _ask(template: Any, given: Any) -> Any:
 @click.option("--set", "-s", "sets", multiple=True, metavar="KEY=VALUE", help="An answer: new parameters, secrets.")
 @click.option("--no-input", is_flag=True, help="Never prompt; new parameters take their defaults.")
 @click.option("--dry-run", is_flag=True, help="Write nothing; print the diff the upgrade would make.")
-@click.option("--trust", is_flag=True, help="Let the golden path's migration scripts run.")
+@trust_option
 @click.option("--allow-dirty", is_flag=True, help="Upgrade even with uncommitted changes (they cannot be undone).")
 @profile_option
 @output_option
