@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -242,9 +242,6 @@ def _library(spec: str) -> Path | str:
     """A library path (user-expanded) or, for a URL, the URL text untouched."""
     return spec if "://" in spec else Path(spec).expanduser()
 
-
-def with_home(settings: Settings, new_home: Path) -> Settings:
-    return replace(settings, home=new_home)
 
 
 def open_forge(settings: Settings) -> Forge:
