@@ -140,7 +140,10 @@ NATIVE_STEPS = """\
 def native_template(root: Path, skeleton: Mapping[str, str | bytes], steps: str = NATIVE_STEPS) -> Path:
     """A scaffold golden path at root/hostile with the given skeleton files."""
     folder = root / "hostile"
-    write(folder, {"template.yaml": NATIVE_YAML.format(steps=steps), **{f"skeleton/{k}": v for k, v in skeleton.items()}})
+    write(
+        folder,
+        {"template.yaml": NATIVE_YAML.format(steps=steps), **{f"skeleton/{k}": v for k, v in skeleton.items()}},
+    )
     return folder
 
 
