@@ -7,14 +7,14 @@ open); every service of a batch is validated, answers and steps alike, before th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scaffolder import config, library, yamlio
-from scaffolder.errors import AnswersError, Problem, RunError, ScaffoldError, TemplateError
+from scaffolder.errors import ActionError, AnswersError, Problem, RunError, ScaffoldError, TemplateError
 from scaffolder.parameters import Answers, resolve
-from scaffolder.runner import OnEvent, Outcome, Runner, plan
+from scaffolder.runner import OnEvent, Outcome, PlannedStep, Runner, plan
 from scaffolder.runs import Run
 from scaffolder.template import Template, load_template
 
@@ -53,6 +53,7 @@ class Prepared:
     library: str
     answers: Answers
     ref: str | None = None
+    planned: list[PlannedStep] = field(default_factory=list)
 
 
 def prepare(
@@ -72,8 +73,7 @@ def prepare(
             answers = ask(template, values) if ask else resolve(template, values)
             if answers is None:
                 raise AnswersError("cancelled; nothing was created")
-            plan(template, answers)
-            prepared.append(Prepared(template, label, answers, found.ref))
+            prepared.append(Prepared(template, label, answers, found.ref, plan(template, answers)))
         except (AnswersError, TemplateError) as exc:
             if ask and exc.message.startswith("cancelled"):
                 raise
@@ -84,9 +84,43 @@ def prepare(
             problems.extend(
                 Problem(f"{prefix}{p.where}", p.message) for p in exc.problems or [Problem("", exc.message)]
             )
+    if not problems:
+        problems = _shared_names(prepared)
     if problems:
-        raise AnswersError(f"cannot create from {template.name}@{template.version}", problems)
+        raise AnswersError(f"cannot create from {template.name}@{template.version}; nothing was created", problems)
     return prepared
+
+
+def claims(planned: list[PlannedStep]) -> list[str]:
+    """The names a run would take on the forge and in the catalog, as far as its plan tells."""
+    out = []
+    for item in planned:
+        given = item.input
+        if not item.runs or "<steps." in repr(given):
+            continue
+        if item.action_id == "repo:create":
+            out.append(f"repository {given.get('owner') or '(default owner)'}/{given.get('name')}")
+        elif item.action_id == "publish:github":
+            out.append(f"repository {given.get('repoUrl')}")
+        elif item.action_id == "catalog:write":
+            out.append(f"catalog entry {given.get('name')}")
+    return out
+
+
+def _shared_names(prepared: list[Prepared]) -> list[Problem]:
+    """Services of one batch must not take the same repo or catalog name."""
+    first: dict[str, int] = {}
+    problems = []
+    for index, item in enumerate(prepared):
+        for claim in dict.fromkeys(claims(item.planned)):
+            if claim in first:
+                where = f"service {index + 1}"
+                problems.append(
+                    Problem(where, f"{claim} is also what service {first[claim] + 1} makes; names must differ")
+                )
+            else:
+                first[claim] = index
+    return problems
 
 
 def run_prepared(
@@ -99,6 +133,8 @@ def run_prepared(
     """Run each service independently; a failed one does not stop the others. `trusted` lets the
     golden path run code (cookiecutter hooks, copier tasks), as do `trusted_sources`."""
     runner = Runner(config.open_forge(settings), config.open_catalog(settings), on_event or (lambda e: None))
+    if len(items) > 1:
+        preflight_all(runner, items, settings, dry_run, trusted)
     results: list[Outcome | ScaffoldError] = []
     for item in items:
         runner.trusted = trusted or settings.trusts(item.library)
@@ -113,6 +149,28 @@ def run_prepared(
                 raise
             results.append(exc)
     return results
+
+
+def preflight_all(
+    runner: Runner, items: list[Prepared], settings: config.Settings, dry_run: bool, trusted: bool
+) -> None:
+    """Every service's read-only checks (names taken on the forge, skeletons that cannot render)
+    before the first one runs, so a batch with one bad service creates nothing."""
+    problems: list[Problem] = []
+    for index, item in enumerate(items):
+        runner.trusted = trusted or settings.trusts(item.library)
+        planned = item.planned or plan(item.template, item.answers)
+        try:
+            runner.preflight(item.template, item.answers, planned, settings.runs_dir / "preflight", dry_run)
+        except ScaffoldError as exc:
+            problems.extend(
+                Problem(f"service {index + 1}: {p.where}", p.message)
+                for p in exc.problems or [Problem("", exc.message)]
+            )
+    if problems:
+        raise ActionError(
+            f"{items[0].template.name}: {len(items)} services cannot be created as asked; nothing was created", problems
+        )
 
 
 def resume(

@@ -53,6 +53,8 @@ class ScaffoldError(Exception):
     def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
         self.message = message
         self.problems = tuple(problems)
+        # Machine-readable facts for JSON output, e.g. what a failed run created and how to finish it.
+        self.details: dict[str, object] = {}
         super().__init__(self.render())
 
     def render(self) -> str:
@@ -67,6 +69,7 @@ class ScaffoldError(Exception):
             "message": self.message,
             "problems": [{"where": p.where, "message": p.message} for p in self.problems],
             "exit_code": self.exit_code,
+            **self.details,
         }
 
 

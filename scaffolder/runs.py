@@ -1,8 +1,10 @@
 """A run's state on disk: what was asked, the step journal, and the workspace, so it can resume.
 
-`runs/<id>/run.json` holds the golden path, the answers without secrets and the status;
-`journal.jsonl` gets one line per finished step (appended and fsynced before the next step
-starts); `workspace/` is where the steps write. Secrets are never written here.
+`runs/<id>/run.json` holds the golden path, the answers without secrets, the status and the
+process running it; `journal.jsonl` gets one line per finished step (appended and fsynced before
+the next step starts); `workspace/` is where the steps write. Secrets are never written here.
+A `running` run whose process is gone reads as `dead`; a folder that is not a readable run reads
+as `broken`, so neither is ever invisible or mistaken for a live run.
 """
 
 from __future__ import annotations
@@ -10,20 +12,42 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
+import socket
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from scaffolder.errors import Problem, RunError
 
-Status = Literal["running", "failed", "interrupted", "done"]
+Status = Literal["running", "failed", "interrupted", "done", "dead", "broken"]
 
 
 def new_run_id(template: str) -> str:
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     return f"{stamp}-{template}-{secrets.token_hex(3)}"
+
+
+@cache
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
+
+
+def process_token(pid: int) -> str | None:
+    """What tells this process apart from a later one given the same pid: the boot and the
+    process's start time (Linux `/proc`); None where that cannot be read."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return None
+    start = stat.rsplit(")", 1)[-1].split()[19]  # field 22, counted after the command name
+    return f"{_boot_id()}:{start}"
 
 
 @dataclass
@@ -43,6 +67,28 @@ class RunInfo:
     error: str | None = None
     outputs: dict[str, Any] = field(default_factory=dict)
     ref: str | None = None  # the release the golden path came from (a tag or version)
+    # The process running it (pid, host, start token), so a run whose process died is not `running`.
+    pid: int | None = None
+    host: str | None = None
+    process: str | None = None
+    # What the run made outside its folder: {"repository": url, "catalog_entry": ref, ...}.
+    created: dict[str, str] = field(default_factory=dict)
+
+    def claim(self) -> None:
+        """Mark this process as the one running the run."""
+        self.pid, self.host, self.process = os.getpid(), socket.gethostname(), process_token(os.getpid())
+
+    def alive(self) -> bool:
+        """Whether the process that last ran it may still be running (unknown counts as alive)."""
+        if self.pid is None or self.host != socket.gethostname():
+            return True
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return self.process is None or process_token(self.pid) in (None, self.process)
 
 
 @dataclass(frozen=True)
@@ -83,16 +129,29 @@ class Run:
 
     @classmethod
     def open(cls, runs_dir: Path, run_id: str) -> Run:
+        """The run of that id; a folder that is not a readable run is named as broken."""
         run = cls(runs_dir / run_id)
-        if not run.info_path.is_file() or "/" in run_id or run_id.startswith("."):
+        if "/" in run_id or run_id.startswith(".") or not (run.folder.is_dir() or run.folder.is_symlink()):
             known = sorted(p.name for p in runs_dir.iterdir()) if runs_dir.is_dir() else []
             hint = f"; recent: {', '.join(known[-3:])}" if known else ""
             raise RunError(f"no run {run_id!r} under {runs_dir}{hint}")
+        reason = broken_reason(run.folder)
+        if reason is not None:
+            raise RunError(
+                f"run {run_id} is broken ({reason}); it cannot be resumed, remove it with: scaffold runs rm {run_id}",
+                [Problem(str(run.folder), reason)],
+            )
         return run
 
     def info(self) -> RunInfo:
         try:
-            return RunInfo(**json.loads(self.info_path.read_text(encoding="utf-8")))
+            data = json.loads(self.info_path.read_text(encoding="utf-8"))
+            known = {f.name for f in fields(RunInfo)}
+            if not isinstance(data, dict) or set(data) - known:
+                raise TypeError(
+                    f"not a run: unknown keys {sorted(set(data) - known) if isinstance(data, dict) else data}"
+                )
+            return RunInfo(**data)
         except (ValueError, TypeError) as exc:
             raise RunError(f"run {self.run_id} is unreadable", [Problem(str(self.info_path), str(exc))]) from None
 
@@ -121,18 +180,56 @@ class Run:
             fh.flush()
             os.fsync(fh.fileno())
 
+    def remove(self) -> None:
+        """Delete the run's folder (a broken one too)."""
+        if self.folder.is_symlink() or not self.folder.is_dir():
+            self.folder.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(self.folder)
+
 
 def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def broken_reason(folder: Path) -> str | None:
+    """Why `folder` is not a readable run, or None when it is one."""
+    if folder.is_symlink() or not folder.is_dir():
+        return "not a folder"
+    run = Run(folder)
+    if not run.info_path.is_file():
+        held = sorted(p.name for p in folder.iterdir())
+        return f"no run.json (it holds {', '.join(held[:5]) if held else 'nothing'})"
+    try:
+        run.info()
+    except RunError as exc:
+        return f"run.json is unreadable: {exc.problems[0].message if exc.problems else exc.message}"
+    except OSError as exc:
+        return f"run.json is unreadable: {exc.strerror or exc}"
+    return None
+
+
+def current(info: RunInfo) -> RunInfo:
+    """`info` as it stands now: a `running` run whose process is gone is `dead`."""
+    if info.status == "running" and not info.alive():
+        info.status = "dead"
+        info.error = info.error or f"the process running it (pid {info.pid}) is gone; finish it with scaffold resume"
+    return info
+
+
+def broken(folder: Path, reason: str) -> RunInfo:
+    """A stand-in for a folder that is not a readable run, so listings show it."""
+    return RunInfo(folder.name, "?", "?", "", "", {}, [], "", "", status="broken", error=reason)
+
+
 def list_runs(runs_dir: Path) -> list[RunInfo]:
+    """Every run folder, oldest first: readable runs as they stand now, the others as `broken`."""
     if not runs_dir.is_dir():
         return []
     out = []
     for folder in sorted(runs_dir.iterdir()):
-        try:
-            out.append(Run(folder).info())
-        except (RunError, OSError):
+        if folder.name.startswith("."):
             continue
+        reason = broken_reason(folder)
+        out.append(broken(folder, reason) if reason is not None else current(Run(folder).info()))
     return out

@@ -180,32 +180,93 @@ def resume_cmd(
     emit(output, create.summary(outcome), lambda: _text(outcome))
 
 
-@click.command("runs")
-@output_option
-def runs_cmd(output: str) -> None:
-    """List runs (newest last) with their status; failed ones can be resumed."""
+def _run_row(info: Any) -> dict[str, Any]:
     from dataclasses import asdict
 
+    return {k: v for k, v in asdict(info).items() if k != "outputs"}
+
+
+def _runs_table(runs: list[Any]) -> str:
+    return table(
+        [
+            [r.run_id, f"{r.template}@{r.version}", r.status, (r.error or "").splitlines()[0][:60] if r.error else ""]
+            for r in runs
+        ],
+        ["RUN", "GOLDEN PATH", "STATUS", "ERROR"],
+    )
+
+
+@click.group("runs", invoke_without_command=True)
+@output_option
+@click.pass_context
+def runs_cmd(ctx: click.Context, output: str) -> None:
+    """List runs (oldest first) with their status; failed, interrupted and dead ones can be resumed.
+
+    A run whose process is gone shows as `dead`; a folder that is not a readable run as `broken`
+    (remove it with `scaffold runs rm ID` or `scaffold runs prune`).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from scaffolder import config
     from scaffolder.runs import list_runs
 
     runs = list_runs(config.load().runs_dir)
+    emit(output, [_run_row(r) for r in runs], lambda: _runs_table(runs))
+
+
+def _remove(runs: list[Any], output: str) -> None:
+    from scaffolder import config
+    from scaffolder.runs import Run
+
+    runs_dir = config.load().runs_dir
+    for info in runs:
+        Run(runs_dir / info.run_id).remove()
     emit(
         output,
-        [{k: v for k, v in asdict(r).items() if k != "outputs"} for r in runs],
-        lambda: table(
-            [
-                [
-                    r.run_id,
-                    f"{r.template}@{r.version}",
-                    r.status,
-                    (r.error or "").splitlines()[0][:60] if r.error else "",
-                ]
-                for r in runs
-            ],
-            ["RUN", "GOLDEN PATH", "STATUS", "ERROR"],
-        ),
+        {"removed": [_run_row(r) for r in runs]},
+        lambda: "\n".join(f"removed run {r.run_id} ({r.status})" for r in runs) or "no run to remove",
     )
+
+
+@runs_cmd.command("rm")
+@click.argument("run_ids", nargs=-1, required=True, metavar="RUN_ID...")
+@click.option("--force", is_flag=True, help="Also remove runs that still look running.")
+@output_option
+def runs_rm_cmd(run_ids: tuple[str, ...], force: bool, output: str) -> None:
+    """Remove run folders (any status); what a run created on the forge or in the catalog stays."""
+    from scaffolder import config
+    from scaffolder.errors import Problem, RunError
+    from scaffolder.runs import list_runs
+
+    by_id = {r.run_id: r for r in list_runs(config.load().runs_dir)}
+    problems = [Problem(i, "no such run") for i in run_ids if i not in by_id]
+    problems += [
+        Problem(i, f"still running (pid {by_id[i].pid}); stop it first or use --force")
+        for i in run_ids
+        if i in by_id and by_id[i].status == "running" and not force
+    ]
+    if problems:
+        raise RunError("nothing was removed", problems)
+    _remove([by_id[i] for i in dict.fromkeys(run_ids)], output)
+
+
+@runs_cmd.command("prune")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["broken", "dead", "interrupted", "failed", "done"]),
+    default=("broken",),
+    show_default=True,
+    help="Remove the runs in this status (repeatable).",
+)
+@output_option
+def runs_prune_cmd(statuses: tuple[str, ...], output: str) -> None:
+    """Remove every run folder in the given statuses (by default the broken ones)."""
+    from scaffolder import config
+    from scaffolder.runs import list_runs
+
+    _remove([r for r in list_runs(config.load().runs_dir) if r.status in statuses], output)
 
 
 COMMANDS = [new_cmd, resume_cmd, runs_cmd]
