@@ -26,13 +26,14 @@ from scaffolder import record as records
 from scaffolder import redact
 from scaffolder.action import ActionContext, AnyAction
 from scaffolder.catalogs.base import Catalog
+from scaffolder.effects import Effects
 from scaffolder.errors import ActionError, Interrupted, Problem, RenderError, RunError, ScaffoldError
 from scaffolder.expressions import render_value, truthy
 from scaffolder.forges.base import Forge
 from scaffolder.parameters import Answers
 from scaffolder.registry import registry
 from scaffolder.render import scratch_dir
-from scaffolder.runs import JournalEntry, Run, RunInfo, list_runs, new_run_id, now_iso
+from scaffolder.runs import JournalEntry, Run, RunInfo, Status, current, list_runs, new_run_id, now_iso
 from scaffolder.template import Step, Template
 
 log = logging.getLogger("scaffolder.run")
@@ -292,10 +293,11 @@ class Runner:
             profile=profile,
             ref=ref,
         )
+        info.claim()
         if not dry_run:
-            return self._execute(Run.create(runs_dir, info), template, answers, planned, dry_run=False)
+            return self._execute(_create(runs_dir, info), template, answers, planned, dry_run=False)
         with tempfile.TemporaryDirectory(prefix="scaffold-dry-run-", dir=scratch_dir()) as tmp:
-            run = Run.create(Path(tmp), info)
+            run = _create(Path(tmp), info)
             outcome = self._execute(run, template, answers, planned, dry_run=True)
             outcome.files = _tree(run.workspace)
             outcome.workspace = None
@@ -318,7 +320,7 @@ class Runner:
                     where = f"(step {item.step.id}, {item.action_id})"
                     problems.append(Problem(problem.where, f"{problem.message} {where}"))
         if problems:
-            raise ActionError(f"{template.name} cannot be created as asked", problems)
+            raise ActionError(f"{template.name} cannot be created as asked; nothing was created", problems)
 
     def _context(
         self, workspace: Path, template: Template, answers: Answers, run_id: str, started_at: str, dry_run: bool
@@ -369,20 +371,34 @@ class Runner:
     def resume(self, run: Run, template: Template, answers: Answers) -> Outcome:
         """Finish a failed or interrupted run: journaled steps are replayed, not rerun."""
         planned = plan(template, answers, run.run_id)
-        info = run.info()
+        info = current(run.info())
+        if info.status == "running" and info.pid != os.getpid():
+            raise RunError(f"run {run.run_id} is still running (pid {info.pid} on {info.host}); wait for it to end")
         info.status, info.error = "running", None
-        run.save(info)
-        return self._execute(run, template, answers, planned, dry_run=False)
+        info.claim()
+        try:
+            run.save(info)
+        except OSError as exc:
+            raise _fs_error(f"run {run.run_id} cannot be saved", exc) from exc
+        return self._execute(run, template, answers, planned, dry_run=False, resumed=True)
 
     def _execute(
-        self, run: Run, template: Template, answers: Answers, planned: list[PlannedStep], dry_run: bool
+        self,
+        run: Run,
+        template: Template,
+        answers: Answers,
+        planned: list[PlannedStep],
+        dry_run: bool,
+        resumed: bool = False,
     ) -> Outcome:
         info = run.info()
         secrets = answers.secret_values()
         journal = run.journal()
         outputs: dict[str, dict[str, Any]] = {}
         actions = registry()
+        effects = Effects(info.created, on_change=lambda: _save_quietly(run, info, effects))
         ctx = self._context(run.workspace, template, answers, run.run_id, info.started_at, dry_run)
+        ctx.forge, ctx.catalog = effects.forge(ctx.forge), effects.catalog(ctx.catalog)
         ctx.write_record = lambda: records.write(
             run.workspace,
             records.Record(
@@ -397,10 +413,10 @@ class Runner:
             ),
         )
         total = len(planned)
-        current: PlannedStep | None = None
+        current_step: PlannedStep | None = None
         try:
-            for index, current in enumerate(planned, start=1):
-                step = current.step
+            for index, current_step in enumerate(planned, start=1):
+                step = current_step.step
                 done = journal.get(step.id)
                 if done is not None:
                     outputs[step.id] = done.output
@@ -414,45 +430,34 @@ class Runner:
                 action = actions[step.action]
                 self.on_event(Event("start", index, total, step))
                 began = time.perf_counter()
-                try:
-                    result = run_step(action, ctx, step, context, dry_run)
-                except OSError as exc:  # disk full, permissions: the cause is outside scaffold
-                    where = str(exc.filename or step.id)
-                    raise RunError(
-                        f"step {step.id} hit a file system error", [Problem(where, exc.strerror or str(exc))]
-                    ) from exc
-                result = redact.data(result, secrets)
+                result = redact.data(run_step(action, ctx, step, context, dry_run), secrets)
                 outputs[step.id] = result
                 if not dry_run:
                     run.append(JournalEntry(step.id, "done", result))
                 self.on_event(Event("done", index, total, step, time.perf_counter() - began))
         except KeyboardInterrupt:
-            info.status, info.error = "interrupted", "interrupted by the user"
-            run.save(info)
-            raise Interrupted(
-                f"interrupted; finish it with: scaffold resume {run.run_id}" if not dry_run else "interrupted"
-            ) from None
-        except ScaffoldError as exc:
-            if current is not None:
-                self.on_event(Event("failed", planned.index(current) + 1, total, current.step, detail=exc.message))
-            info.status, info.error = "failed", redact.text(exc.render(), secrets)
-            run.save(info)
-            if not dry_run:
-                exc.message = (
-                    f"{exc.message} (step {current.step.id if current else '?'}; "
-                    f"fix the cause, then: scaffold resume {run.run_id})"
-                )
-            raise
+            stop = Interrupted("interrupted")
+            self._stop(run, info, effects, stop, "interrupted", current_step, dry_run, resumed, secrets)
+            raise stop from None
+        except (ScaffoldError, OSError) as exc:
+            error = exc if isinstance(exc, ScaffoldError) else _fs_error(f"step {_step_id(current_step)}", exc)
+            if current_step is not None:
+                event = Event("failed", planned.index(current_step) + 1, total, current_step.step, detail=error.message)
+                self.on_event(event)
+            self._stop(run, info, effects, error, "failed", current_step, dry_run, resumed, secrets)
+            if error is exc:
+                raise
+            raise error from exc
         except Exception as exc:
             info.status, info.error = "failed", redact.text(f"{type(exc).__name__}: {exc}", secrets)
-            run.save(info)
+            _save_quietly(run, info, effects)
             raise
         context = expression_context(template, answers.values, outputs, run.run_id)
         links = [
             {"title": link.title, "url": str(render_value(link.url, context, f"output.links.{link.title}"))}
             for link in template.model.spec.output.links
         ]
-        info.status, info.outputs = "done", {"steps": outputs, "links": links}
+        info.status, info.outputs, info.created = "done", {"steps": outputs, "links": links}, effects.created
         run.save(info)
         return Outcome(
             run_id=run.run_id,
@@ -465,6 +470,73 @@ class Runner:
             plan=planned,
             workspace=run.workspace,
         )
+
+    def _stop(
+        self,
+        run: Run,
+        info: RunInfo,
+        effects: Effects,
+        exc: ScaffoldError,
+        status: Status,
+        step: PlannedStep | None,
+        dry_run: bool,
+        resumed: bool,
+        secrets: list[str],
+    ) -> None:
+        """End a run that failed or was interrupted: one that created nothing outside its folder
+        leaves no folder behind; any other is kept, saying what it created and how to finish."""
+        where = f"step {_step_id(step)}"
+        if dry_run:
+            exc.message = f"{exc.message} ({where}; dry run: nothing was created)"
+            return
+        if not effects.began and not resumed:
+            shutil.rmtree(run.folder, ignore_errors=True)
+            exc.message = f"{exc.message} ({where}; nothing was created)"
+            exc.details = {"run_id": None, "created": {}, "resume": None}
+            return
+        info.status, info.error = status, redact.text(exc.render(), secrets)
+        saved = _save_quietly(run, info, effects)
+        made = effects.describe()
+        created = f"created so far: {made}; " if made else ("side effects began; " if effects.began else "")
+        undo = "undo: delete what was created; " if made else ""
+        unsaved = "" if saved is None else f"its status could not be saved ({saved}); "
+        exc.message = (
+            f"{exc.message} ({where}; {created}{unsaved}{undo}or fix the cause, then: scaffold resume {run.run_id})"
+        )
+        exc.details = {
+            "run_id": run.run_id,
+            "created": dict(effects.created),
+            "resume": f"scaffold resume {run.run_id}",
+        }
+
+
+def _step_id(step: PlannedStep | None) -> str:
+    return step.step.id if step is not None else "?"
+
+
+def _fs_error(what: str, exc: OSError) -> RunError:
+    """A file system error (disk full, permissions): its cause is outside scaffold, so exit 1."""
+    where = str(exc.filename or what)
+    return RunError(f"{what} hit a file system error", [Problem(where, exc.strerror or str(exc))])
+
+
+def _create(runs_dir: Path, info: RunInfo) -> Run:
+    """The run's folder; a disk that cannot hold it is an error that leaves nothing behind."""
+    try:
+        return Run.create(runs_dir, info)
+    except OSError as exc:
+        shutil.rmtree(runs_dir / info.run_id, ignore_errors=True)
+        raise _fs_error(f"run {info.run_id} cannot be created; nothing was created:", exc) from exc
+
+
+def _save_quietly(run: Run, info: RunInfo, effects: Effects) -> str | None:
+    """Save `info` with what the run created so far; returns why it could not (a full disk)."""
+    info.created = dict(effects.created)
+    try:
+        run.save(info)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 __all__ = ["Event", "Outcome", "PlannedStep", "Runner", "list_runs", "plan"]
