@@ -1,7 +1,8 @@
 """`debug:log`: write a message (and optionally the workspace's files) to the run's output.
 
 Backstage's `debug:log`. The message goes to stderr, beside the progress lines, with secret
-answers masked; it is also the step's output, so `--output json` shows it.
+answers and any value computed from them (`${{ parameters.token | upper }}`) masked; it is also
+the step's output, so `--output json` shows it (masked too).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def _text(value: Any) -> str | None:
 def run(ctx: ActionContext, inp: Input) -> Output:
     secret = {p.id for p in ctx.template.parameters if p.secret}
     secrets = [str(v) for k, v in ctx.parameters.items() if k in secret and v not in (None, "")]
+    secrets += ctx.secrets() + redact.known()  # with the values computed from secrets
     message = _text(inp.message)
     lines = [] if message is None else [message]
     files: list[str] = []
@@ -55,7 +57,8 @@ def run(ctx: ActionContext, inp: Input) -> Output:
                 lines.extend(f"    {line}" for line in text.splitlines())
     for line in lines:
         sys.stderr.write(f"[debug:log] {redact.text(line, secrets)}\n")
-    ctx.log.info("debug:log %s", redact.text(message or "", secrets))
+    message = None if message is None else redact.text(message, secrets)
+    ctx.log.info("debug:log %s", message or "")
     return Output(message=message, files=files)
 
 

@@ -64,6 +64,8 @@ class ActionContext:
     started_at: str = ""
     # Whether the golden path is trusted to run code (scripts, hooks); given by `--trust`.
     trusted: bool = False
+    # The run's secrets and the values computed from them so far, to mask in anything shown.
+    secrets: Callable[[], list[str]] = list
 
     def resolve(self, relative: str | Path) -> Path:
         """A path inside the workspace; raises RenderError when it would escape it."""

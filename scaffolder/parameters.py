@@ -8,12 +8,14 @@ and `when` conditions can use earlier answers, and collects every problem before
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from scaffolder import redact
 from scaffolder.errors import AnswersError, Problem, RenderError
 from scaffolder.expressions import render_value, truthy
+from scaffolder.taint import Taint
 from scaffolder.template import Parameter, Template
 
 TRUE = {"true", "yes", "y", "on", "1"}
@@ -26,37 +28,78 @@ class InvalidValue(ValueError):
 
 @dataclass
 class Answers:
-    """Resolved values in parameter order; `secret` names the ones never to record or show."""
+    """Resolved values in parameter order; `secret` names the ones never to record or show.
+
+    `derived` holds values a run computed from secrets (a step input such as
+    `${{ parameters.token | upper }}`): they are masked wherever the secrets are.
+    """
 
     values: dict[str, Any] = field(default_factory=dict)
     secret: frozenset[str] = frozenset()
+    derived: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def public(self) -> dict[str, Any]:
         """The values safe to record, log and print."""
         return {k: v for k, v in self.values.items() if k not in self.secret}
 
     def secret_values(self) -> list[str]:
-        """The secret values themselves, for masking any text before it is shown."""
-        return [str(v) for k, v in self.values.items() if k in self.secret and v not in (None, "")]
+        """The secret values themselves (and values derived from them), for masking any text."""
+        own = [s for k, v in self.values.items() if k in self.secret for s in _texts(v)]
+        return own + sorted(self.derived - set(own))
+
+    def learn(self, values: Iterable[str]) -> None:
+        """Treat `values` (computed from secrets) as secret from now on; a value that is also a
+        public answer (`${{ parameters.token and parameters.name }}`) stays public."""
+        public = {s for v in self.public().values() for s in _texts(v)}
+        new = {v for v in values if v and v not in public}
+        self.derived |= new
+        redact.remember(new)
+
+
+def _texts(value: Any) -> list[str]:
+    """A secret's value as the texts that could show it (each item of a list)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in _texts(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _texts(item)]
+    return [str(value)]
 
 
 def _choice_values(param: Parameter) -> list[str | int]:
     return [c.value for c in param.choices or []]
 
 
-def _coerce_int(raw: Any) -> int:
+def shown(param: Parameter, raw: Any) -> str:
+    """How an error message names a given value: its kind only for a secret, never its text."""
+    if not param.secret:
+        text = repr(raw)
+        return text if len(text) <= 80 else text[:79] + "…"
     if isinstance(raw, bool):
-        raise InvalidValue(f"expected an integer, got {str(raw).lower()}")
+        return "a boolean"
+    if isinstance(raw, int | float):
+        return "a number"
+    if isinstance(raw, list | tuple):
+        return "a list"
+    if isinstance(raw, dict):
+        return "a mapping"
+    return "the given value (hidden)" if isinstance(raw, str) else f"a {type(raw).__name__}"
+
+
+def _coerce_int(param: Parameter, raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise InvalidValue(f"expected an integer, got {shown(param, raw) if param.secret else str(raw).lower()}")
     if isinstance(raw, int):
         return raw
     if isinstance(raw, float) and raw.is_integer():
         return int(raw)
     if isinstance(raw, str) and re.fullmatch(r"\s*[-+]?\d+\s*", raw):
         return int(raw)
-    raise InvalidValue(f"expected an integer, got {raw!r}")
+    raise InvalidValue(f"expected an integer, got {shown(param, raw)}")
 
 
-def _coerce_bool(raw: Any) -> bool:
+def _coerce_bool(param: Parameter, raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
     text = str(raw).strip().lower()
@@ -64,7 +107,7 @@ def _coerce_bool(raw: Any) -> bool:
         return True
     if text in FALSE:
         return False
-    raise InvalidValue(f"expected true or false, got {raw!r}")
+    raise InvalidValue(f"expected true or false, got {shown(param, raw)}")
 
 
 def _coerce_choice(param: Parameter, raw: Any) -> str | int:
@@ -72,39 +115,43 @@ def _coerce_choice(param: Parameter, raw: Any) -> str | int:
     for option in options:
         if raw == option or str(raw) == str(option):
             return option
-    shown = ", ".join(str(o) for o in options)
-    raise InvalidValue(f"{raw!r} is not one of: {shown}")
+    choices = ", ".join(str(o) for o in options)
+    raise InvalidValue(f"{shown(param, raw)} is not one of: {choices}")
 
 
 def coerce(param: Parameter, raw: Any) -> Any:
-    """Convert `raw` to the parameter's type and check its rules; raises InvalidValue."""
+    """Convert `raw` to the parameter's type and check its rules; raises InvalidValue.
+
+    Messages name a secret's value by its kind only (see `shown`)."""
     if param.type == "integer":
-        value: Any = _coerce_int(raw)
+        value: Any = _coerce_int(param, raw)
+        got = "" if param.secret else f", got {value}"
         if param.minimum is not None and value < param.minimum:
-            raise InvalidValue(f"must be at least {param.minimum}, got {value}")
+            raise InvalidValue(f"must be at least {param.minimum}{got}")
         if param.maximum is not None and value > param.maximum:
-            raise InvalidValue(f"must be at most {param.maximum}, got {value}")
+            raise InvalidValue(f"must be at most {param.maximum}{got}")
         return value
     if param.type == "boolean":
-        return _coerce_bool(raw)
+        return _coerce_bool(param, raw)
     if param.type == "choice":
+        if isinstance(raw, list | dict):
+            raise InvalidValue(f"expected one of the choices, got {shown(param, raw)}")
         return _coerce_choice(param, raw)
     if param.type == "multi-choice":
         items = [s.strip() for s in raw.split(",") if s.strip()] if isinstance(raw, str) else raw
         if not isinstance(items, list):
-            raise InvalidValue(f"expected a list of choices, got {raw!r}")
+            raise InvalidValue(f"expected a list of choices, got {shown(param, raw)}")
         return [_coerce_choice(param, item) for item in items]
     # string
     if isinstance(raw, bool | list | dict) or raw is None:
-        raise InvalidValue(f"expected text, got {raw!r}")
+        raise InvalidValue(f"expected text, got {shown(param, raw)}")
     value = str(raw)
     if param.min_length is not None and len(value) < param.min_length:
         raise InvalidValue(f"must be at least {param.min_length} characters")
     if param.max_length is not None and len(value) > param.max_length:
         raise InvalidValue(f"must be at most {param.max_length} characters")
     if param.pattern is not None and not re.fullmatch(param.pattern, value):
-        shown = "(hidden)" if param.secret else repr(value)
-        raise InvalidValue(f"{shown} does not match the pattern {param.pattern}")
+        raise InvalidValue(f"{shown(param, value)} does not match the pattern {param.pattern}")
     return value
 
 
@@ -136,6 +183,8 @@ def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
     """Resolve every parameter from `given` values and defaults; raise listing all problems.
 
     Values for parameters that `when` hides are dropped; values for unknown parameters are errors.
+    A parameter whose value comes from a default computed from a secret is secret too. No problem
+    shows a secret's value.
     """
     problems: list[Problem] = []
     known = {p.id for p in template.parameters}
@@ -143,6 +192,9 @@ def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
         if key not in known:
             problems.append(Problem(key, f"unknown parameter (known: {', '.join(sorted(known)) or 'none'})"))
     values: dict[str, Any] = {}
+    secret = {p.id for p in template.parameters if p.secret}
+    hidden = [s for pid in secret for s in _texts(given.get(pid))]
+    redact.remember(hidden)
     for param in template.parameters:
         try:
             if not visible(param, values, template):
@@ -150,6 +202,9 @@ def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
             raw = given.get(param.id)
             if is_missing(raw):
                 raw = default_for(param, values, template)
+                if not param.secret and Taint(frozenset(secret)).reaches(param.default):
+                    secret.add(param.id)
+                    param = param.model_copy(update={"secret": True})  # its messages hide it too
             if is_missing(raw):
                 if param.required:
                     problems.append(Problem(param.id, "is required" + (f" ({param.help})" if param.help else "")))
@@ -161,9 +216,11 @@ def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
         except RenderError as exc:
             if not problems:  # otherwise it most likely follows from an earlier bad answer
                 problems.extend(exc.problems)
+    hidden += [s for pid in secret for s in _texts(values.get(pid))]
+    redact.remember(hidden)
     if problems:
-        raise AnswersError(f"the answers for {template.name} are not valid", problems)
-    return Answers(values, frozenset(p.id for p in template.parameters if p.secret))
+        raise redact.error(AnswersError(f"the answers for {template.name} are not valid", problems), hidden)
+    return Answers(values, frozenset(secret))
 
 
 def parse_set(pairs: list[str]) -> dict[str, str]:

@@ -34,6 +34,7 @@ from scaffolder.parameters import Answers
 from scaffolder.registry import registry
 from scaffolder.render import scratch_dir
 from scaffolder.runs import JournalEntry, Run, RunInfo, Status, current, list_runs, new_run_id, now_iso
+from scaffolder.taint import Taint, strings
 from scaffolder.template import Step, Template
 
 log = logging.getLogger("scaffolder.run")
@@ -195,6 +196,7 @@ def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[Pla
     problems: list[Problem] = []
     outputs: dict[str, dict[str, Any]] = {}
     planned: list[PlannedStep] = []
+    taint = Taint(answers.secret)
     for index, step in enumerate(template.steps):
         action = actions.get(step.action)
         if action is None:
@@ -218,11 +220,13 @@ def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[Pla
                 iterations = _iterations(step, ctx, planning=True)
                 if iterations is None:
                     rendered = render_value(step.input, ctx, f"steps.{step.id}.input")
+                    taint.learn(answers, step, [rendered])
                     action.parse(rendered)
                 else:
                     inputs = []
                     for item in iterations:
                         inputs.append(render_value(step.input, {**ctx, "each": item}, f"steps.{step.id}.input"))
+                        taint.learn(answers, step, inputs[-1:])
                         action.parse(inputs[-1])
                     rendered = {"each": inputs}
             except RenderError as exc:
@@ -243,7 +247,7 @@ def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[Pla
             )
         )
     if problems:
-        raise ActionError(f"the steps of {template.name} cannot run", problems)
+        raise redact.error(ActionError(f"the steps of {template.name} cannot run", problems), answers.secret_values())
     return planned
 
 
@@ -336,6 +340,7 @@ class Runner:
             dry_run=dry_run,
             started_at=started_at,
             trusted=self.trusted,
+            secrets=answers.secret_values,
         )
 
     def render(
@@ -360,11 +365,13 @@ class Runner:
         ctx = self._context(workspace, template, answers, run_id, started_at, dry_run=True)
         actions = registry()
         outputs: dict[str, dict[str, Any]] = {}
+        taint = Taint(answers.secret)
         for item in planned:
             step = item.step
             context = expression_context(template, answers.values, outputs, run_id)
             if not truthy(step.if_, context, f"steps.{step.id}.if"):
                 continue
+            taint.learn(answers, step, _inputs(step, context))
             outputs[step.id] = run_step(actions[step.action], ctx, step, context, dry_run=True)
         return outputs
 
@@ -395,6 +402,7 @@ class Runner:
         secrets = answers.secret_values()
         journal = run.journal()
         outputs: dict[str, dict[str, Any]] = {}
+        taint = Taint(answers.secret)
         actions = registry()
         effects = Effects(info.created, on_change=lambda: _save_quietly(run, info, effects))
         ctx = self._context(run.workspace, template, answers, run.run_id, info.started_at, dry_run)
@@ -420,6 +428,7 @@ class Runner:
                 done = journal.get(step.id)
                 if done is not None:
                     outputs[step.id] = done.output
+                    taint.step(step)
                     self.on_event(Event("replayed", index, total, step))
                     continue
                 context = expression_context(template, answers.values, outputs, run.run_id)
@@ -430,6 +439,8 @@ class Runner:
                 action = actions[step.action]
                 self.on_event(Event("start", index, total, step))
                 began = time.perf_counter()
+                taint.learn(answers, step, _inputs(step, context))
+                secrets = answers.secret_values()
                 result = redact.data(run_step(action, ctx, step, context, dry_run), secrets)
                 outputs[step.id] = result
                 if not dry_run:
@@ -441,6 +452,7 @@ class Runner:
             raise stop from None
         except (ScaffoldError, OSError) as exc:
             error = exc if isinstance(exc, ScaffoldError) else _fs_error(f"step {_step_id(current_step)}", exc)
+            redact.error(error, secrets)
             if current_step is not None:
                 event = Event("failed", planned.index(current_step) + 1, total, current_step.step, detail=error.message)
                 self.on_event(event)
@@ -457,6 +469,13 @@ class Runner:
             {"title": link.title, "url": str(render_value(link.url, context, f"output.links.{link.title}"))}
             for link in template.model.spec.output.links
         ]
+        tainted = [
+            out["url"]
+            for out, link in zip(links, template.model.spec.output.links, strict=True)
+            if taint.reaches(link.url)
+        ]
+        answers.learn(s for url in tainted for s in strings(url))
+        links = redact.data(links, answers.secret_values())
         info.status, info.outputs, info.created = "done", {"steps": outputs, "links": links}, effects.created
         run.save(info)
         return Outcome(
@@ -508,6 +527,17 @@ class Runner:
             "created": dict(effects.created),
             "resume": f"scaffold resume {run.run_id}",
         }
+
+
+def _inputs(step: Step, context: Mapping[str, Any]) -> list[Any]:
+    """The step's rendered input, once per item of its `each`; none if it cannot render (running
+    the step then reports why)."""
+    try:
+        iterations = _iterations(step, context)
+        items: list[dict[str, Any] | None] = [None] if iterations is None else list(iterations)
+        return [render_value(step.input, context if i is None else {**context, "each": i}) for i in items]
+    except ScaffoldError:
+        return []
 
 
 def _step_id(step: PlannedStep | None) -> str:

@@ -360,7 +360,8 @@ def test_summary_masks_secrets_and_values_derived_from_them(tmp_path: Path) -> N
     lines = text.splitlines()
     assert lines[0].split() == ["name", "svc"]
     assert lines[1].split() == ["token", "••••••"]
-    assert lines[2].split() == ["url", "https://x:••••••@host"]
+    assert lines[2].split() == ["url", "••••••"]  # computed from the secret: secret too
+    assert "url" in answers.secret and "url" not in answers.public()
     assert lines[3].split() == ["public", "no"]
     assert lines[4].split() == ["features", "(none)"]
 
