@@ -3,21 +3,28 @@
 A template can loop for ever or build a string of many gigabytes with a few characters of Jinja.
 Every render of template content (skeleton files, `${{ }}` expressions, cookiecutter and copier
 renders) runs inside `limits(what)`: past the time budget, or when an allocation would take the
-process past the memory budget, the render stops with `BudgetExceeded` (exit 1) naming `what`.
+process past the memory budget, the render stops with `BudgetExceeded` (exit 1) naming `what`
+(the innermost `limits` when they nest; the outermost one's budget holds for the whole block).
 
 - **Time**: in the main thread, a `SIGALRM` timer (`setitimer`) interrupts the Python code that
-  renders (Jinja's compiled templates are Python). Other threads get a deadline that scaffold's
-  own sandbox checks on every call a template makes (`check()`).
+  renders (Jinja's compiled templates are Python). In other threads (a campaign's, `template
+  test`'s) a watchdog thread raises `OutOfTime` in the rendering thread at its deadline
+  (`PyThreadState_SetAsyncExc`), and scaffold's sandbox also checks the deadline on every call a
+  template makes (`check()`). Neither can stop one long C call, which is why the sandbox refuses
+  the operators that make one (`scaffolder.sandbox`).
 - **Memory**: the process's address-space limit (`RLIMIT_AS`) is lowered to what it uses now plus
   the budget for as long as the outermost render lasts, so a huge allocation fails at once with
-  `MemoryError` instead of swapping; it is put back afterwards.
+  `MemoryError` (which becomes `OutOfMemory`) instead of swapping; it is put back afterwards.
 
-The defaults (60 s, 2048 MiB) are far above what an honest template needs; `SCAFFOLD_RENDER_TIMEOUT`
-(seconds) and `SCAFFOLD_RENDER_MEMORY` (MiB) or `configure()` change them; 0 switches one off.
+The defaults (60 s, 2048 MiB) are far above what an honest template needs. They are set by the
+config file's top-level `render_timeout` (seconds) and `render_memory` (MiB) through `configure()`,
+and the environment variables `SCAFFOLD_RENDER_TIMEOUT` and `SCAFFOLD_RENDER_MEMORY` win over
+both; 0 switches one off.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import threading
@@ -30,25 +37,55 @@ from scaffolder.errors import Problem, RenderError
 
 DEFAULT_SECONDS = 60.0
 DEFAULT_MEMORY_MIB = 2048
+SUMMARY = "a render went over its budget"
 
 
 class BudgetExceeded(RenderError):
     """A render went past its time or memory budget."""
 
 
+class _State(threading.local):
+    """Per thread: the names of the nested `limits` blocks, and the outermost one's deadline."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.deadline: float | None = None
+        self.seconds = 0.0
+
+
+_state = _State()
+
+
+def _current() -> str:
+    return _state.names[-1] if _state.names else "a render"
+
+
+class OutOfTime(BudgetExceeded):
+    """A render is still running at its deadline. Built without arguments, in the thread that
+    renders (a signal handler or the watchdog raise the class), so it names that thread's file."""
+
+    def __init__(self) -> None:
+        reason = f"still rendering after {_state.seconds:g} s (the time budget)"
+        super().__init__(SUMMARY, [Problem(_current(), reason)])
+
+
+class OutOfMemory(BudgetExceeded):
+    """A render needed more memory than its budget."""
+
+    def __init__(self, what: str) -> None:
+        reason = f"needed more than {memory_mib():g} MiB of memory (the memory budget)"
+        super().__init__(SUMMARY, [Problem(what, reason)])
+
+
 _configured: dict[str, float] = {}
-_state = threading.local()
-_mem_lock = threading.Lock()
-_mem_users = 0
-_mem_saved: tuple[int, int] | None = None
 
 
 def configure(*, seconds: float | None = None, memory_mib: float | None = None) -> None:
     """Set the budgets for this process (the config file's `render_timeout`, `render_memory`)."""
     if seconds is not None:
-        _configured["seconds"] = float(seconds)
+        _configured["seconds"] = max(0.0, float(seconds))
     if memory_mib is not None:
-        _configured["memory"] = float(memory_mib)
+        _configured["memory"] = max(0.0, float(memory_mib))
 
 
 def _setting(key: str, env: str, default: float) -> float:
@@ -71,29 +108,77 @@ def memory_mib() -> float:
     return _setting("memory", "SCAFFOLD_RENDER_MEMORY", DEFAULT_MEMORY_MIB)
 
 
-def _exceeded(what: str, reason: str) -> BudgetExceeded:
-    return BudgetExceeded("a render went over its budget", [Problem(what, reason)])
-
-
 def check() -> None:
-    """Raise BudgetExceeded when this thread's render is past its deadline (called by scaffold's
-    sandbox on every call a template makes, for renders outside the main thread)."""
-    deadline = getattr(_state, "deadline", None)
-    if deadline is not None and time.monotonic() > deadline[0]:
-        raise _exceeded(deadline[1], f"still rendering after {seconds():g} s (the time budget)")
+    """Raise OutOfTime when this thread's render is past its deadline (called by scaffold's
+    sandbox on every call a template makes)."""
+    deadline = _state.deadline
+    if deadline is not None and time.monotonic() > deadline:
+        raise OutOfTime()
+
+
+class _Watchdog:
+    """One daemon thread that raises `OutOfTime` in rendering threads (not the main one, which
+    has SIGALRM) when their deadline passes."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._due: dict[int, tuple[float, int]] = {}  # token -> (deadline, thread ident)
+        self._token = 0
+        self._thread: threading.Thread | None = None
+
+    def arm(self, deadline: float) -> int:
+        with self._cond:
+            self._token += 1
+            self._due[self._token] = (deadline, threading.get_ident())
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="scaffold-render-watchdog", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+            return self._token
+
+    def disarm(self, token: int) -> None:
+        with self._cond:
+            if self._due.pop(token, None) is None:
+                # It fired: withdraw the exception if the thread has not received it yet.
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                for token, (deadline, ident) in list(self._due.items()):
+                    if deadline <= now:
+                        del self._due[token]
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(OutOfTime))
+                nearest = min((d for d, _ in self._due.values()), default=None)
+                self._cond.wait(None if nearest is None else max(0.0, nearest - now) + 0.001)
+
+
+_watchdog = _Watchdog()
+
+_mem_lock = threading.Lock()
+_mem_users = 0
+_mem_saved: tuple[int, int] | None = None
+_used_cache: tuple[float, int] | None = None  # (when, bytes): statm is read at most twice a second
 
 
 def _address_space() -> int | None:
     """Bytes of address space this process maps now (Linux), else None."""
+    global _used_cache
+    now = time.monotonic()
+    if _used_cache is not None and now - _used_cache[0] < 0.5:
+        return _used_cache[1]
     try:
         with open("/proc/self/statm", "rb") as fh:  # noqa: PTH123
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            used = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return None
+    _used_cache = (now, used)
+    return used
 
 
 def _limit_memory(budget: float) -> bool:
-    """Lower RLIMIT_AS to now + budget for the outermost render; True when this call owns it."""
+    """Lower RLIMIT_AS to now + budget while any render runs; True when this call must release."""
     global _mem_users, _mem_saved
     try:
         import resource
@@ -131,45 +216,61 @@ def _release_memory() -> None:
             _mem_saved = None
 
 
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    if _state.deadline is not None:  # not already out of the block
+        raise OutOfTime()
+
+
 @contextmanager
 def limits(what: str) -> Iterator[None]:
     """Run the block within the render budgets; `what` (a file, a template) is named on a breach.
 
-    Nested uses share the outermost budget. MemoryError inside the block becomes BudgetExceeded.
+    Nested uses share the outermost budget and name the innermost `what`. MemoryError inside the
+    block becomes OutOfMemory.
     """
-    if getattr(_state, "depth", 0) > 0:
-        _state.depth += 1
-        try:
-            yield
-        finally:
-            _state.depth -= 1
-        return
+    names = _state.names
+    names.append(what)
+    try:
+        if len(names) > 1:
+            try:
+                yield
+            except MemoryError:
+                raise OutOfMemory(what) from None
+            return
+        with _outermost():
+            try:
+                yield
+            except MemoryError:
+                raise OutOfMemory(what) from None
+    finally:
+        names.pop()
+
+
+@contextmanager
+def _outermost() -> Iterator[None]:
+    """Arm the time budget (SIGALRM in the main thread, the watchdog elsewhere) and the memory
+    budget for the outermost `limits` of this thread; disarm both however the block ends."""
     limit_s = seconds()
     owns_memory = _limit_memory(memory_mib())
     main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    previous_handler = None
-    _state.depth = 1
+    previous = None
+    token = None
+    _state.seconds = limit_s
     if limit_s > 0:
-        _state.deadline = (time.monotonic() + limit_s, what)
+        _state.deadline = time.monotonic() + limit_s
     try:
-        if main and limit_s > 0:
-
-            def on_alarm(signum: int, frame: FrameType | None) -> None:
-                raise _exceeded(what, f"still rendering after {limit_s:g} s (the time budget)")
-
-            previous_handler = signal.signal(signal.SIGALRM, on_alarm)
+        if limit_s > 0 and main:
+            previous = signal.signal(signal.SIGALRM, _on_alarm)
             signal.setitimer(signal.ITIMER_REAL, limit_s)
-        try:
-            yield
-        except MemoryError:
-            raise _exceeded(
-                what, f"needed more than {memory_mib():g} MiB of memory (the memory budget)"
-            ) from None
+        elif limit_s > 0:
+            token = _watchdog.arm(_state.deadline or 0.0)
+        yield
     finally:
-        if main and limit_s > 0:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous_handler or signal.SIG_DFL)
-        _state.depth = 0
         _state.deadline = None
+        if token is not None:
+            _watchdog.disarm(token)
+        if limit_s > 0 and main:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous or signal.SIG_DFL)
         if owns_memory:
             _release_memory()

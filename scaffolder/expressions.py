@@ -2,7 +2,8 @@
 
 A string that is exactly one expression keeps the expression's type (`${{ parameters.replicas }}`
 is an int); any other string is interpolated to text. Filters shared with skeleton rendering live
-in `scaffolder.render`.
+in `scaffolder.filters`; each evaluation runs in scaffold's sandbox within the render budgets
+(`scaffolder.budget`), so a loop or a huge value stops with one error naming the expression.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from jinja2 import StrictUndefined, TemplateError, Undefined, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from scaffolder import budget
 from scaffolder.errors import Problem, RenderError
+from scaffolder.filters import FILTERS
+from scaffolder.sandbox import Sandbox
 
 _WHOLE = re.compile(r"^\s*\$\{\{(?P<expr>.*?)\}\}\s*$", re.S)
 
@@ -24,9 +28,7 @@ _WHOLE = re.compile(r"^\s*\$\{\{(?P<expr>.*?)\}\}\s*$", re.S)
 @cache
 def environment() -> SandboxedEnvironment:
     """The sandboxed environment for `${{ }}`; block and comment syntax are switched off."""
-    from scaffolder.render import FILTERS
-
-    env = SandboxedEnvironment(
+    env = Sandbox(
         variable_start_string="${{",
         variable_end_string="}}",
         block_start_string="${%%",
@@ -61,14 +63,15 @@ def evaluate(text: str, context: Mapping[str, Any], where: str = "") -> Any:
         return text
     env = environment()
     try:
-        whole = _WHOLE.match(text)
-        if whole and "${{" not in whole.group("expr"):
-            result = env.compile_expression(whole.group("expr"), undefined_to_none=False)(**context)
-            if isinstance(result, Undefined):
-                result._fail_with_undefined_error()
-            return result
-        return env.from_string(text).render(**context)
-    except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        with budget.limits(where or "an expression"):
+            whole = _WHOLE.match(text)
+            if whole and "${{" not in whole.group("expr"):
+                result = env.compile_expression(whole.group("expr"), undefined_to_none=False)(**context)
+                if isinstance(result, Undefined):
+                    result._fail_with_undefined_error()
+                return result
+            return env.from_string(text).render(**context)
+    except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError, RecursionError) as exc:
         raise _fail(where, text, exc) from None
 
 

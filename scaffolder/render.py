@@ -13,7 +13,7 @@ import re
 import shutil
 import stat
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -25,106 +25,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
+from scaffolder import budget
 from scaffolder.errors import Problem, RenderError
-
-
-def _slug(value: Any) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
-
-
-def _snake(value: Any) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(value).lower()).strip("_")
-
-
-def _title(value: Any) -> str:
-    return " ".join(w.capitalize() for w in re.split(r"[-_\s]+", str(value)) if w)
-
-
-def _parse_entity_ref(value: Any, context: Any = None, namespace: str | None = None) -> dict[str, str]:
-    """Backstage's `parseEntityRef`: `[kind:][namespace/]name` to {kind, namespace, name}. The
-    context `{defaultKind, defaultNamespace}` fills what the ref leaves out (the namespace
-    defaults to `default`; a kind must come from one or the other). A kind and a namespace may
-    also be given as two plain arguments."""
-    if isinstance(context, Mapping):
-        default_kind, default_ns = context.get("defaultKind"), context.get("defaultNamespace")
-    else:
-        default_kind, default_ns = context, namespace
-    if isinstance(value, Mapping):
-        kind, ns, name = value.get("kind") or default_kind, value.get("namespace") or default_ns, value.get("name")
-    else:
-        text = str(value or "")
-        if not text:
-            raise ValueError("Entity reference must not be empty")
-        colon, slash = text.find(":"), text.find("/")
-        if slash != -1 and slash < colon:
-            colon = -1
-        kind = text[:colon] if colon != -1 else None
-        ns = text[colon + 1 : slash] if slash != -1 else None
-        name = text[max(colon + 1, slash + 1) :]
-        if kind == "" or ns == "" or name == "":
-            raise ValueError(f'Entity reference "{text}" was not on the form [<kind>:][<namespace>/]<name>')
-        kind, ns = kind or default_kind, ns or default_ns
-    if not kind:
-        raise ValueError(f'Entity reference {value!r} had missing or empty kind (e.g. did not start with "component:")')
-    return {"kind": str(kind), "namespace": str(ns or "default"), "name": str(name)}
-
-
-def _parse_repo_url(value: Any) -> dict[str, str | None]:
-    """Backstage's `parseRepoUrl`: `HOST?owner=O&repo=R` (RepoUrlPicker's value) to {host, owner,
-    repo, organization, workspace, project}; `repo` is required, `owner` too unless the URL names
-    a workspace, project or organization (Bitbucket, Azure, GitLab groups)."""
-    from urllib.parse import parse_qs, urlsplit
-
-    text = str(value or "")
-    parts = urlsplit(f"https://{text}")
-    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    if not parts.netloc:
-        raise ValueError(f"Invalid repo URL passed to publisher: {text}, missing host")
-    if not query.get("repo"):
-        raise ValueError(f"Invalid repo URL passed to publisher: {text}, missing repo")
-    keys = ("owner", "organization", "workspace", "project")
-    if not any(query.get(k) for k in keys):
-        raise ValueError(f"Invalid repo URL passed to publisher: {text}, missing owner")
-    return {"host": parts.netloc, "repo": query["repo"], **{k: query.get(k) for k in keys}}
-
-
-def _pick(value: Any, key: Any) -> Any:
-    """Backstage's `pick` (lodash `get`): the value at a path such as `name` or `a.b[0]`, or none."""
-    for part in re.findall(r"[^.\[\]]+", str(key)):
-        if isinstance(value, Mapping) and part in value:
-            value = value[part]
-        elif isinstance(value, list | tuple) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return None
-    return value
-
-
-def _dump(value: Any, spaces: int | None = None) -> str:
-    """Nunjucks' `dump` (JSON.stringify), which Backstage skeletons use to quote values."""
-    import json
-
-    separators = (",", ":") if spaces is None else (",", ": ")
-    return json.dumps(value, indent=spaces, separators=separators, ensure_ascii=False, default=str)
-
-
-def _project_slug(value: Any) -> str:
-    """Backstage's `projectSlug`: `owner/repo` of a RepoUrlPicker value."""
-    parsed = _parse_repo_url(value)
-    return f"{parsed['owner']}/{parsed['repo']}"
-
-
-FILTERS: dict[str, Callable[..., Any]] = {
-    "slugify": _slug,
-    "snake": _snake,
-    "title_words": _title,
-    # Backstage's filters, with Backstage's semantics
-    "parseEntityRef": _parse_entity_ref,
-    "parseRepoUrl": _parse_repo_url,
-    "pick": _pick,
-    "projectSlug": _project_slug,
-    "dump": _dump,
-}
+from scaffolder.filters import FILTERS as FILTERS  # re-exported: actions import it from here
+from scaffolder.sandbox import Sandbox
 
 
 @pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
@@ -145,7 +49,7 @@ JINJA = Delimiters()  # plain Jinja2
 
 @lru_cache(maxsize=16)
 def make_environment(delimiters: Delimiters = JINJA) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    env = Sandbox(
         variable_start_string=delimiters.variable_start,
         variable_end_string=delimiters.variable_end,
         block_start_string=delimiters.block_start,
@@ -160,7 +64,9 @@ def make_environment(delimiters: Delimiters = JINJA) -> SandboxedEnvironment:
     return env
 
 
-def _line_in(exc: BaseException, name: str) -> int | None:
+def _line_in(exc: BaseException | None, name: str) -> int | None:
+    if exc is None:
+        return None
     if isinstance(exc, TemplateSyntaxError) and exc.lineno:
         return exc.lineno
     line = None
@@ -249,11 +155,19 @@ def render_text(env: SandboxedEnvironment, source: str, context: Mapping[str, An
     if fast is not None:
         return fast
     try:
-        return _compiled(env, source, name).render(**context)
-    except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        with budget.limits(name):
+            return _compiled(env, source, name).render(**context)
+    except budget.BudgetExceeded as exc:
+        line = _line_in(exc, name) or _line_in(exc.__context__, name)
+        raise budget.BudgetExceeded(
+            exc.message, [Problem(f"{name}:{line}" if line else name, exc.problems[0].message)]
+        ) from None
+    except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError, RecursionError) as exc:
         line = _line_in(exc, name)
         where = f"{name}:{line}" if line else name
-        if isinstance(exc, UndefinedError):
+        if isinstance(exc, RecursionError):
+            reason = "recursion too deep (a macro calling itself without end?)"
+        elif isinstance(exc, UndefinedError):
             reason = f"undefined variable: {exc.message}"
         elif isinstance(exc, SecurityError):
             reason = f"refused by the sandbox: {exc}"
@@ -306,6 +220,14 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 def _safe_relpath(rendered: str, source_rel: str) -> str:
+    """The rendered path as a clean relative POSIX path; RenderError naming `source_rel` when it
+    escapes the workspace or names `.git`."""
+    from scaffolder.paths import GIT_MESSAGE, git_component
+
+    if git_component(rendered) is not None:
+        raise RenderError(
+            "a rendered path names .git", [Problem(source_rel, f"renders to {rendered!r}, which {GIT_MESSAGE}")]
+        )
     clean = "\\" not in rendered and not rendered.startswith("/") and not _DRIVE.match(rendered)
     if clean and all(p not in ("", ".", "..") for p in rendered.split("/")):
         return rendered  # already a clean relative path (what the general case below returns for it)
@@ -404,6 +326,8 @@ def render_tree(
             if template_suffix and target.endswith(template_suffix):
                 target = target[: -len(template_suffix)]
             out.append(RenderedFile(target, data, mode))
+        except budget.BudgetExceeded:
+            raise  # the budget is spent: rendering the other files would only spend more
         except RenderError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -447,11 +371,20 @@ def _lmode(path: str) -> int:
 
 def read_tree(root: Path, producer: str) -> list[RenderedFile]:
     """Every file another tool (`producer`, e.g. cookiecutter) generated under `root`, ready for
-    `write_files`; `.git` is left out and a symlink is refused, as in a skeleton."""
+    `write_files`; a `.git` (any spelling) or a symlink is refused, naming it, as in a skeleton."""
+    from scaffolder.paths import GIT_MESSAGE, git_component
+
     files, problems = [], []
+    refused: set[str] = set()
     for file in sorted(root.rglob("*")):
         rel = file.relative_to(root).as_posix()
-        if ".git" in rel.split("/"):
+        part = git_component(rel)
+        if part is not None:
+            top = rel.split("/")
+            where = "/".join(top[: top.index(part) + 1])
+            if where not in refused:
+                refused.add(where)
+                problems.append(Problem(where, f"{producer} generated a path that {GIT_MESSAGE}"))
             continue
         if file.is_symlink():
             problems.append(Problem(rel, f"{producer} generated a symlink; scaffold does not write them"))
@@ -463,13 +396,18 @@ def read_tree(root: Path, producer: str) -> list[RenderedFile]:
 
 
 def write_files(root: Path, files: Iterable[RenderedFile]) -> list[str]:
-    """Write rendered files under `root`, refusing any that a symlink would carry outside.
+    """Write rendered files under `root`, refusing any that names `.git` (before writing anything)
+    or that a symlink would carry outside.
 
     Each folder is resolved (symlinks followed) and checked once, not once per file; a file whose
     folder cannot be checked, or which is itself a symlink, takes the careful path (`inside`).
     """
-    from scaffolder.paths import inside
+    from scaffolder.paths import GIT_MESSAGE, git_component, inside
 
+    files = list(files)
+    named_git = [Problem(f.path, GIT_MESSAGE) for f in files if git_component(f.path) is not None]
+    if named_git:  # refused before anything is written
+        raise RenderError("a path names .git", named_git)
     folders: dict[str, str | None] = {}  # folder (as rendered) -> its resolved path, None: careful path
     written = []
     for f in files:
