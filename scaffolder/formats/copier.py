@@ -24,7 +24,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from scaffolder import yamlio
@@ -45,7 +44,7 @@ def read_config(folder: Path) -> tuple[Path, dict[str, Any]]:
     file = copier_file(folder)
     assert file is not None
     try:
-        docs = list(YAML(typ="safe", pure=True).load_all(file.read_text(encoding="utf-8")))
+        docs = list(yamlio.loader("safe").load_all(file.read_text(encoding="utf-8")))  # aliases bounded
     except (OSError, UnicodeDecodeError, YAMLError) as exc:
         problem = Problem(str(file), f"cannot be read: {str(exc).splitlines()[0] if str(exc) else exc}")
         raise fail(folder, file.name, "copier", [problem]) from None
