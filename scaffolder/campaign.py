@@ -25,9 +25,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from scaffolder import git
+from scaffolder import git, yamlio
 from scaffolder import record as records
-from scaffolder.errors import ConfigError, ForgeError, ScaffoldError
+from scaffolder.errors import ConfigError, ForgeError, Problem, ScaffoldError, TemplateError
 from scaffolder.forges.base import Forge, PullRequest, Repo
 from scaffolder.record import RECORD_PATH, Record
 from scaffolder.releases import semver_key
@@ -151,7 +151,13 @@ def read_record(forge: Forge, repo: Repo) -> Record | None:
     data = forge.read_file(repo, RECORD_PATH)
     if data is None:
         return None
-    return records.parse(data.decode("utf-8"), Path(RECORD_PATH))
+    try:
+        return records.parse(data.decode("utf-8"), Path(RECORD_PATH))
+    except yamlio.YamlSyntaxError as exc:
+        raise TemplateError(f"{repo.full_name}: {RECORD_PATH} is malformed", [exc.problem]) from None
+    except ValueError as exc:  # not UTF-8, or not a record
+        problem = Problem(RECORD_PATH, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        raise TemplateError(f"{repo.full_name}: {RECORD_PATH} is invalid", [problem]) from None
 
 
 def fleet(forge: Forge, name: str, repos: Iterable[str] | None = None, shard: Shard | None = None) -> list[Target]:
@@ -172,8 +178,9 @@ def fleet(forge: Forge, name: str, repos: Iterable[str] | None = None, shard: Sh
             continue
         try:
             record = read_record(forge, repo)
-        except (ScaffoldError, ValueError) as exc:
-            targets.append(Target(repo, None, f"unreadable record: {exc}"))
+        except Exception as exc:  # one repo's bad record (or a bug reading it) must not stop the fleet
+            reason = exc.render() if isinstance(exc, ScaffoldError) else f"{type(exc).__name__}: {exc}"
+            targets.append(Target(repo, None, f"unreadable record: {reason}"))
             continue
         if record is not None and record.template.name == name:
             targets.append(Target(repo, record))
@@ -418,13 +425,18 @@ class FleetEntry:
     pr_state: str | None
     pr_target: str | None
     error: str | None = None
+    state: Literal["ok", "failed"] = "ok"  # failed: its record cannot be read (`error` says why)
 
 
 def status(forge: Forge, name: str, shard: Shard | None = None) -> list[FleetEntry]:
     """Where the fleet stands: each repo's recorded version and its migration PR, if any."""
     entries = []
     for target in fleet(forge, name, shard=shard):
-        pr = forge.find_pull_request(target.repo, branch_for(name))
+        try:
+            pr = forge.find_pull_request(target.repo, branch_for(name))
+        except ScaffoldError as exc:
+            entries.append(FleetEntry(target.repo.full_name, target.version, None, None, None, exc.render(), "failed"))
+            continue
         entries.append(
             FleetEntry(
                 target.repo.full_name,
@@ -433,6 +445,7 @@ def status(forge: Forge, name: str, shard: Shard | None = None) -> list[FleetEnt
                 pr.state if pr else None,
                 metadata(pr).get("to"),
                 target.error,
+                "failed" if target.error else "ok",
             )
         )
     return entries

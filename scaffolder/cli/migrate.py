@@ -141,7 +141,8 @@ def status_cmd(name: str, shard: str | None, profile: str | None, output: str) -
     for e in entries:
         versions[e.version or "?"] = versions.get(e.version or "?", 0) + 1
         prs[e.pr_state or "none"] = prs.get(e.pr_state or "none", 0) + 1
-    data = {"repos": [asdict(e) for e in entries], "versions": versions, "pull_requests": prs}
+    failed = [e for e in entries if e.state == "failed"]
+    data = {"repos": [asdict(e) for e in entries], "versions": versions, "pull_requests": prs, "failed": len(failed)}
     emit(
         output,
         data,
@@ -152,17 +153,21 @@ def status_cmd(name: str, shard: str | None, profile: str | None, output: str) -
                         e.repo,
                         e.version or "?",
                         f"#{e.pr_number} {e.pr_state} (-> {e.pr_target})" if e.pr_number else "-",
+                        f"FAILED: {e.error}".splitlines()[0][:70] if e.error else "",
                     ]
                     for e in entries
                 ],
-                ["REPO", "VERSION", "MIGRATION PR"],
+                ["REPO", "VERSION", "MIGRATION PR", "DETAIL"],
             )
             + "\n\nversions: "
             + ", ".join(f"{k}: {v}" for k, v in sorted(versions.items()))
             + "\npull requests: "
             + ", ".join(f"{k}: {v}" for k, v in sorted(prs.items()))
+            + (f"\nfailed: {len(failed)} (their records cannot be read)" if failed else "")
         ),
     )
+    if failed:
+        click.get_current_context().exit(1)
 
 
 COMMANDS = [migrate_group]
