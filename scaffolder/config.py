@@ -8,6 +8,8 @@ defaults apply: bare git repos and SQLite under `$SCAFFOLD_HOME`.
 default_profile = "local"
 libraries = ["/srv/golden-paths"]
 trusted_sources = ["/srv/golden-paths"]   # their migration scripts may run without --trust
+render_timeout = 60          # seconds one render of template content may take (0: no limit)
+render_memory = 2048         # MiB of memory one render may add (0: no limit)
 
 [profiles.work.forge]
 kind = "github"              # local | github
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from scaffolder import budget
 from scaffolder.errors import ConfigError, Problem
 
 if TYPE_CHECKING:
@@ -98,6 +101,8 @@ class Settings:
     libraries: tuple[Path | str, ...] = ()  # folders, git repos, or git+URLs
     trusted_sources: tuple[str, ...] = ()  # golden paths from these library prefixes may run code
     source: Path | None = None  # the config file read, if any
+    render_timeout: float = budget.DEFAULT_SECONDS  # the render budgets (scaffolder.budget)
+    render_memory: float = budget.DEFAULT_MEMORY_MIB
 
     def trusts(self, source: str) -> bool:
         """Whether golden paths from `source` (a library label: path, URL or `builtin`) are trusted
@@ -132,6 +137,8 @@ class Settings:
             "home": str(self.home),
             "libraries": [str(p) for p in self.libraries],
             "trusted_sources": list(self.trusted_sources),
+            "render_timeout": self.render_timeout,
+            "render_memory": self.render_memory,
             "forge": {
                 "kind": self.forge.kind,
                 "owner": self.forge.owner,
@@ -210,8 +217,11 @@ def load(profile: str | None = None) -> Settings:
         problems.append(Problem("trusted_sources", "must be a list of library paths or URL prefixes"))
         trusted = []
     trusted = [*library_specs([p for p in env.get("SCAFFOLD_TRUSTED_SOURCES", "").split(os.pathsep) if p]), *trusted]
+    render_timeout = _budget(data, "render_timeout", budget.DEFAULT_SECONDS, problems)
+    render_memory = _budget(data, "render_memory", budget.DEFAULT_MEMORY_MIB, problems)
     if problems:
         raise ConfigError(f"the configuration in {path} is not valid", problems)
+    budget.configure(seconds=render_timeout, memory_mib=render_memory)
     try:
         settings = Settings(
             home=home(),
@@ -221,10 +231,21 @@ def load(profile: str | None = None) -> Settings:
             libraries=tuple(_library(str(p)) for p in [*library_specs(extra), *libraries]),
             source=path if path.is_file() else None,
             trusted_sources=tuple(str(_library(t)) for t in trusted),
+            render_timeout=budget.seconds(),
+            render_memory=budget.memory_mib(),
         )
     except TypeError as exc:
         raise ConfigError(f"the configuration in {path} is not valid", [Problem(name, str(exc))]) from None
     return settings
+
+
+def _budget(data: dict[str, Any], key: str, default: float, problems: list[Problem]) -> float:
+    """A render budget from the file (a number >= 0; 0 switches it off)."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        problems.append(Problem(key, f"must be a number >= 0 (0: no limit), not {value!r}"))
+        return default
+    return float(value)
 
 
 def library_specs(entries: list[str]) -> list[str]:
@@ -241,7 +262,6 @@ def library_specs(entries: list[str]) -> list[str]:
 def _library(spec: str) -> Path | str:
     """A library path (user-expanded) or, for a URL, the URL text untouched."""
     return spec if "://" in spec else Path(spec).expanduser()
-
 
 
 def open_forge(settings: Settings) -> Forge:

@@ -105,3 +105,30 @@ def test_github_without_a_token_is_a_clear_error(scaffold_home: Path) -> None:
     write(scaffold_home, PROFILES)
     with pytest.raises(ConfigError, match="needs a token: set GITHUB_TOKEN"):
         config.open_forge(config.load("work"))
+
+
+def test_render_budgets_come_from_the_file_and_the_environment(
+    scaffold_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scaffolder import budget
+
+    monkeypatch.delenv("SCAFFOLD_RENDER_TIMEOUT", raising=False)
+    monkeypatch.delenv("SCAFFOLD_RENDER_MEMORY", raising=False)
+    settings = config.load()
+    assert (settings.render_timeout, settings.render_memory) == (budget.DEFAULT_SECONDS, budget.DEFAULT_MEMORY_MIB)
+    write(scaffold_home, "render_timeout = 5\nrender_memory = 512\n")
+    settings = config.load()
+    assert (settings.render_timeout, settings.render_memory) == (5.0, 512.0)
+    assert (budget.seconds(), budget.memory_mib()) == (5.0, 512.0)
+    assert config.load().masked()["render_timeout"] == 5.0
+    monkeypatch.setenv("SCAFFOLD_RENDER_TIMEOUT", "2")
+    assert config.load().render_timeout == 2.0 and budget.seconds() == 2.0
+    write(scaffold_home, 'render_timeout = -1\nrender_memory = "lots"\n')
+    with pytest.raises(ConfigError) as info:
+        config.load()
+    text = info.value.render()
+    assert "render_timeout: must be a number >= 0" in text and "render_memory: must be a number >= 0" in text
+    write(scaffold_home, "")
+    config.load()
+    monkeypatch.delenv("SCAFFOLD_RENDER_TIMEOUT")
+    assert budget.seconds() == budget.DEFAULT_SECONDS  # a file without the keys puts the defaults back
