@@ -1,12 +1,15 @@
 """`repo:create`: commit the workspace and publish it as a new repository on the forge.
 
-The commit is dated `ctx.started_at`, so a resumed run makes the identical commit. A repo that
-already holds exactly this tree (or our own earlier commit) is reused; one that holds anything
-else is a `RepoConflict`. `created` is true when this step put the content on the forge.
+The commit is dated `ctx.started_at`, so a resumed run makes the identical commit. It is made in
+a git dir scaffold keeps beside the workspace (`ctx.git_dir`), never in a `.git` inside it, so git
+reads nothing a template wrote; a git dir left broken (a full disk, a kill) is made again. A repo
+that already holds exactly this tree (or our own earlier commit) is reused; one that holds
+anything else is a `RepoConflict`. `created` is true when this step put the content on the forge.
 """
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -15,8 +18,9 @@ from pydantic import Field
 
 from scaffolder import git
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.errors import Problem, RepoConflict
+from scaffolder.errors import ForgeError, Problem, RepoConflict
 from scaffolder.forges.base import Forge, Repo, RepoSpec
+from scaffolder.paths import lexical_problem
 
 REPO_NAME = r"^[A-Za-z0-9._-]{1,100}$"
 CATALOG_INFO = "catalog-info.yaml"
@@ -60,9 +64,21 @@ def _output(forge: Forge, repo: Repo, branch: str, sha: str, created: bool) -> O
     )
 
 
-def _same_content(forge: Forge, repo: Repo, branch: str, src: Path) -> bool:
+def _same_content(forge: Forge, repo: Repo, branch: str, git_dir: Path) -> bool:
     """Whether the forge's branch head has our HEAD's tree (same content, maybe another commit)."""
-    return forge.tree_sha(repo, branch) == git.tree_sha(src, "HEAD")
+    return forge.tree_sha(repo, branch) == git.tree_sha(git_dir, "HEAD", bare=True)
+
+
+def _commit(src: Path, git_dir: Path, branch: str, message: str, date: str) -> str:
+    """Commit `src` in scaffold's own `git_dir`; one a crash or a full disk left broken is made
+    again from scratch (the commit is deterministic, so it comes out the same)."""
+    try:
+        git.init(src, branch, git_dir=git_dir)
+        return git.commit_all(src, message, date, git_dir=git_dir)
+    except ForgeError:
+        shutil.rmtree(git_dir, ignore_errors=True)
+        git.init(src, branch, git_dir=git_dir)
+        return git.commit_all(src, message, date, git_dir=git_dir)
 
 
 def run(ctx: ActionContext, inp: Input) -> Output:
@@ -84,9 +100,9 @@ def run(ctx: ActionContext, inp: Input) -> Output:
 
     src = ctx.resolve(inp.source_path) if inp.source_path not in ("", ".") else ctx.workspace
     message = inp.commit_message or (f"Create {inp.name} from golden path {ctx.template.name} {ctx.template.version}")
-    git.init(src, branch)
+    git_dir = ctx.git_dir(inp.source_path)
     date = ctx.started_at or datetime.now(UTC).replace(microsecond=0).isoformat()
-    sha = git.commit_all(src, message, date)
+    sha = _commit(src, git_dir, branch, message, date)
     refspec = [f"HEAD:refs/heads/{branch}"]
 
     owner = inp.owner or ctx.forge.default_owner()
@@ -101,25 +117,25 @@ def run(ctx: ActionContext, inp: Input) -> Output:
             if found is None or ctx.forge.head_sha(found, found.default_branch) is not None:
                 raise
             repo = found
-        ctx.forge.push(repo, src, refspec)
+        ctx.forge.push(repo, git_dir, refspec)
         ctx.log.info("created %s at %s", repo.full_name, repo.url)
         return _output(ctx.forge, repo, branch, sha, True)
 
     remote = ctx.forge.head_sha(repo, branch)
     if remote is None and ctx.forge.head_sha(repo, repo.default_branch) is None:
-        ctx.forge.push(repo, src, refspec)  # created earlier, but the push never happened
+        ctx.forge.push(repo, git_dir, refspec)  # created earlier, but the push never happened
         ctx.log.info("pushed to the empty repo %s", repo.full_name)
         return _output(ctx.forge, repo, branch, sha, True)
-    same = remote is not None and (remote == sha or _same_content(ctx.forge, repo, branch, src))
+    same = remote is not None and (remote == sha or _same_content(ctx.forge, repo, branch, git_dir))
     if remote is not None and same:
         ctx.log.info("%s already holds this content", repo.full_name)
         return _output(ctx.forge, repo, branch, remote, False)
     if (
         remote is not None
-        and git.rev_parse(src, f"{remote}^{{commit}}") is not None
-        and (git.is_ancestor(src, remote, sha, bare=False))
+        and git.rev_parse(git_dir, f"{remote}^{{commit}}", bare=True) is not None
+        and git.is_ancestor(git_dir, remote, sha)
     ):
-        ctx.forge.push(repo, src, refspec)  # the forge holds our own earlier commit: fast-forward
+        ctx.forge.push(repo, git_dir, refspec)  # the forge holds our own earlier commit: fast-forward
         return _output(ctx.forge, repo, branch, sha, False)
     where = f"its {branch} is at {remote[:12]}" if remote else f"it has no {branch} branch"
     raise RepoConflict(
@@ -129,7 +145,10 @@ def run(ctx: ActionContext, inp: Input) -> Output:
 
 
 def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
-    """Before anything runs: a repo of that name that already holds commits is a conflict."""
+    """Before anything runs: a `source_path` outside the workspace or naming `.git` is refused, and
+    a repo of that name that already holds commits is a conflict."""
+    if inp.source_path not in ("", ".") and (bad := lexical_problem(inp.source_path)):
+        return [Problem(f"source_path {inp.source_path!r}", bad)]
     owner = inp.owner or ctx.forge.default_owner()
     repo = ctx.forge.get_repo(owner, inp.name)
     if repo is None or ctx.forge.head_sha(repo, repo.default_branch) is None:

@@ -73,6 +73,16 @@ class ActionContext:
 
         return inside(self.workspace, relative)
 
+    def git_dir(self, source_path: str = ".") -> Path:
+        """The git repository scaffold commits the workspace folder `source_path` in: beside the
+        workspace (in the run folder), never inside it, so git reads nothing a template wrote."""
+        import hashlib
+
+        name = self.workspace.name
+        if source_path not in ("", "."):
+            name += "-" + hashlib.sha256(source_path.encode()).hexdigest()[:12]
+        return self.workspace.parent / f"{name}.git"
+
     def write_files(self, target_path: str, files: Iterable[RenderedFile]) -> list[str]:
         """Write rendered files under `target_path` (a workspace folder, `.` for the top), refusing
         any that would land outside; returns the paths written, relative to the workspace."""

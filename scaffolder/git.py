@@ -5,15 +5,17 @@ Most helpers run one `git` process directly (`subprocess`), with git's messages 
 take. GitPython's object model is used where it fits and its import is paid once: reading who
 wrote which commits of a bot branch (`commits_between`, once per campaign).
 
-Every failure becomes a one-line `ForgeError`: the git subcommand and git's most telling stderr
-line (a push rejection, else the first error, else the last line), with credentials redacted.
+Every git process runs through `scaffolder.git_process`: each failure becomes a one-line
+`ForgeError` (the subcommand and git's most telling stderr line, credentials redacted), and
+everything in a repository's config that could run a command is switched off (see there).
+Besides, scaffold never runs git in a repository a template could have written: no rendered path
+may name `.git` (`scaffolder.paths`), and the workspace is committed through a git dir scaffold
+makes beside it (`init`/`commit_all` with `git_dir`, see `ActionContext.git_dir`).
 """
 
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,14 +23,11 @@ from pathlib import Path
 from typing import Literal
 
 from scaffolder.errors import ForgeError
+from scaffolder.git_process import _bare, _git, _local, _no_filters, _one_line, _wt
+from scaffolder.git_process import _redact as _redact  # re-exported: tests check the redaction here
 
 DEFAULT_NAME = "scaffold"
 DEFAULT_EMAIL = "scaffold@localhost"
-_USERINFO = re.compile(r"(://)[^/@\s]+@")
-# Never prompt for credentials and never run a pager, whatever the machine's config says.
-_BASE_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GCM_INTERACTIVE": "never"}
-# git's messages in English, whatever the user's locale, so `_one_line` finds "fatal:" and "! [".
-_LOCALE_ENV = {"LANGUAGE": "C", "LC_ALL": "C"}
 
 
 @dataclass(frozen=True)
@@ -42,87 +41,47 @@ class Identity:
         return f"{self.name} <{self.email}>"
 
 
-def _redact(text: str, secrets: Sequence[str] = ()) -> str:
-    text = _USERINFO.sub(r"\1***@", text)
-    for secret in secrets:
-        for part in (secret, *secret.split()[1:]):  # the whole value, and e.g. a header's token
-            if len(part) >= 6:
-                text = text.replace(part, "***")
-    return text
-
-
-def _one_line(stderr: str) -> str:
-    """The most telling line git wrote: a push rejection, else the first error, else the last."""
-    lines = [" ".join(ln.split()) for ln in stderr.splitlines() if ln.strip()]
-    for prefixes in (("! [",), ("fatal:", "error:")):
-        picked = [ln for ln in lines if ln.startswith(prefixes)]
-        if picked:
-            return picked[0]
-    return lines[-1] if lines else ""
-
-
-def _subcommand(args: Sequence[str]) -> str:
-    skip = False
-    for arg in args:
-        if skip or arg.startswith("-"):
-            skip = arg in ("-C", "--git-dir")
-            continue
-        return arg
-    return "command"
-
-
-def _git(
-    args: Sequence[str],
-    env: Mapping[str, str] | None = None,
-    ok: Sequence[int] = (0,),
-    binary: bool = False,
-) -> tuple[int, str | bytes]:
-    """Run `git ARGS`; returns (status, stdout). Statuses outside `ok` raise ForgeError.
-
-    stdout is text (one trailing newline stripped) or, with `binary`, bytes as git wrote them.
-    """
-    full_env = {**os.environ, **_LOCALE_ENV, **_BASE_ENV, **(env or {})}
-    try:
-        done = subprocess.run(["git", *args], env=full_env, stdin=subprocess.DEVNULL, capture_output=True, check=False)
-    except FileNotFoundError:
-        raise ForgeError("git is not installed or not on PATH") from None
-    status = done.returncode
-    if status not in ok:
-        err = done.stderr.decode("utf-8", "surrogateescape")
-        detail = _one_line(err) or f"exit status {status}"
-        secrets = list((env or {}).values())
-        raise ForgeError(f"git {_subcommand(args)} failed: {_redact(detail, secrets)}")
-    if binary:
-        return status, done.stdout
-    out = done.stdout.decode("utf-8", "surrogateescape")
-    return status, out[:-1] if out.endswith("\n") else out
-
-
-def _wt(worktree: Path) -> list[str]:
-    """Arguments that pin git to this work tree (no discovery of an enclosing repository)."""
-    if not (worktree / ".git").exists():
-        raise ForgeError(f"{worktree} is not a git work tree")
-    return ["-C", str(worktree)]
-
-
-def _bare(repo: Path) -> list[str]:
-    if not repo.is_dir():
-        raise ForgeError(f"no git repository at {repo}")
-    return ["--git-dir", str(repo)]
-
-
 def is_worktree(path: Path) -> bool:
     """True when `path` itself is the top of a git work tree."""
     return (path / ".git").exists()
 
 
-def init(worktree: Path, branch: str = "main") -> bool:
-    """Make `worktree` a git work tree on `branch` unless it is one; True when it was created."""
+def init(worktree: Path, branch: str = "main", git_dir: Path | None = None) -> bool:
+    """Make `worktree` a git work tree on `branch` unless it is one; True when it was created.
+
+    With `git_dir`, the repository is made there instead (a bare-layout folder, never inside the
+    work tree) and used with `--work-tree`; a folder that is not a whole repository (one left half
+    made by a full disk or a kill) is made again, so a resumed run can always commit.
+    """
+    if git_dir is not None:
+        worktree.mkdir(parents=True, exist_ok=True)
+        if is_repository(git_dir):
+            return False
+        if git_dir.exists():
+            import shutil
+
+            shutil.rmtree(git_dir)
+        init_bare(git_dir, branch)
+        _git(["--git-dir", str(git_dir), "config", "core.bare", "false"])
+        return True
     if is_worktree(worktree):
         return False
     worktree.mkdir(parents=True, exist_ok=True)
     _git(["-C", str(worktree), "init", "--quiet", "-b", branch])
     return True
+
+
+def is_repository(git_dir: Path) -> bool:
+    """True when `git_dir` is a whole git repository git can read (HEAD, config, objects, refs)."""
+    if not (git_dir / "HEAD").is_file():
+        return False
+    status, _ = _git(["--git-dir", str(git_dir), "rev-parse", "--git-dir"], ok=(0, 128))
+    if status != 0:
+        return False
+    status, _ = _git(
+        ["--git-dir", str(git_dir), "fsck", "--connectivity-only", "--no-dangling", "--no-progress"], ok=range(256)
+    )
+    return status == 0
 
 
 def init_bare(path: Path, branch: str = "main") -> None:
@@ -179,23 +138,28 @@ def commit_all(
     date: str,
     author: Identity | None = None,
     committer: Identity | None = None,
+    git_dir: Path | None = None,
 ) -> str:
     """Stage everything and commit on HEAD with a fixed date; returns the commit SHA.
 
     When the staged tree equals HEAD's tree nothing is committed and HEAD is returned, so a rerun
     is a no-op. The same tree, message, identities, date and parent always give the same SHA.
+    With `git_dir` (see `init`), that repository records `worktree`'s files.
     """
-    where = _wt(worktree)
+    where = _wt(worktree, git_dir)
+    # A repository scaffold made has no filter drivers of its own; any other may.
+    filters = _no_filters(where) if git_dir is None else []
     # Files above core.bigFileThreshold are streamed into one pack instead of a loose object each
     # (git's bulk check-in; a file git would convert, e.g. for line endings, still goes the usual
     # way): the same objects, far fewer files to create, and a push that reuses the pack as it is.
-    _git([*where, "-c", "core.bigFileThreshold=1", "add", "--all"])
+    _git([*where, *filters, "-c", "core.bigFileThreshold=1", "add", "--all"])
     _, tree = _git([*where, "write-tree"])
-    parent = rev_parse(worktree, "HEAD^{commit}")
-    if parent is not None and tree_sha(worktree, parent) == str(tree).strip():
+    repo, bare = (git_dir, True) if git_dir is not None else (worktree, False)
+    parent = rev_parse(repo, "HEAD^{commit}", bare=bare)
+    if parent is not None and tree_sha(repo, parent, bare=bare) == str(tree).strip():
         return parent
-    author = author or identity("author", worktree)
-    committer = committer or identity("committer", worktree)
+    author = author or identity("author", None if git_dir else worktree)
+    committer = committer or identity("committer", None if git_dir else worktree)
     stamp = git_date(date)
     env = {
         "GIT_AUTHOR_NAME": author.name,
@@ -221,7 +185,8 @@ def push(
     force: bool = False,
     lease: Mapping[str, str] | None = None,
 ) -> None:
-    """Push refspecs to `url`; `env` carries auth (see `extra_header_env`), never the URL.
+    """Push refspecs from a work tree (or a git dir scaffold made) to `url`; `env` carries auth
+    (see `extra_header_env`), never the URL.
 
     `lease` maps a ref to the commit it must still point at ("" = must not exist) for the push
     to overwrite it (`--force-with-lease`): a commit someone pushed meanwhile is never lost.
@@ -229,7 +194,7 @@ def push(
     if not refspecs:
         raise ForgeError("nothing to push: no refspecs given")
     flags = lease_flags(lease) if lease else (["--force"] if force else [])
-    _git([*_wt(worktree), "push", "--quiet", *flags, url, *refspecs], env=env)
+    _git([*_local(worktree), "push", "--quiet", *flags, url, *refspecs], env=env)
 
 
 def lease_flags(lease: Mapping[str, str]) -> list[str]:
@@ -239,7 +204,7 @@ def lease_flags(lease: Mapping[str, str]) -> list[str]:
 
 def fetch(worktree: Path, url: str, refspecs: Sequence[str], env: Mapping[str, str] | None = None) -> None:
     """Fetch refspecs from `url` into the work tree's repository."""
-    _git([*_wt(worktree), "fetch", "--quiet", "--no-tags", url, *refspecs], env=env)
+    _git([*_local(worktree), "fetch", "--quiet", "--no-tags", url, *refspecs], env=env)
 
 
 def clone(url: str, dest: Path, branch: str | None = None, env: Mapping[str, str] | None = None) -> Path:
@@ -342,7 +307,8 @@ def commits_between(repo: Path, base: str, head: str, bare: bool = True) -> list
 
 def checkout_new(worktree: Path, branch: str) -> None:
     """Create (or reset) `branch` at HEAD and check it out, keeping the work tree's changes."""
-    _git([*_wt(worktree), "checkout", "--quiet", "-B", branch])
+    where = _wt(worktree)
+    _git([*where, *_no_filters(where), "checkout", "--quiet", "-B", branch])
 
 
 def merge_file(
@@ -385,7 +351,8 @@ def list_files(worktree: Path) -> list[str]:
 
 def dirty_paths(worktree: Path) -> list[str]:
     """Paths with uncommitted changes, untracked (not ignored) files included; empty when clean."""
-    _, out = _git([*_wt(worktree), "status", "--porcelain=v1", "-z", "--untracked-files=all"])
+    where = _wt(worktree)
+    _, out = _git([*where, *_no_filters(where), "status", "--porcelain=v1", "-z", "--untracked-files=all"])
     entries = str(out).split("\0")
     paths: list[str] = []
     skip = False
@@ -433,7 +400,7 @@ def archive(repo: Path, rev: str, path: str, dest: Path, bare: bool = False) -> 
     import tarfile
 
     where = _bare(repo) if bare else _wt(repo)
-    _, out = _git([*where, "archive", "--format=tar", rev, path.rstrip("/") + "/"], binary=True)
+    _, out = _git([*where, *_no_filters(where), "archive", "--format=tar", rev, path.rstrip("/") + "/"], binary=True)
     data = out if isinstance(out, bytes) else out.encode()
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(dest, filter="data")
@@ -476,7 +443,8 @@ def changed_paths(worktree: Path, ref: str, subdir: str = ".") -> dict[str, str]
     type change). Paths are relative to the work tree's top; renames count as a deletion and an
     addition."""
     where = _wt(worktree)
-    _, out = _git([*where, "diff", "--no-renames", "--no-ext-diff", "--name-status", "-z", ref, "--", subdir])
+    diff = ["diff", "--no-renames", "--no-ext-diff", "--no-textconv", "--name-status", "-z", ref, "--", subdir]
+    _, out = _git([*where, *_no_filters(where), *diff])
     parts = [p for p in str(out).split("\0") if p]
     changed = {parts[i + 1]: parts[i][0] for i in range(0, len(parts) - 1, 2)}
     _, untracked = _git([*where, "ls-files", "-z", "--others", "--exclude-standard", "--", subdir])

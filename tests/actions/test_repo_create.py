@@ -100,8 +100,9 @@ def test_creates_the_repo_and_pushes_the_workspace(make_ctx: MakeCtx, forge: Loc
     assert repo.description == "Orders"
     [log] = commits(forge.root / "acme" / "orders-api.git")
     assert log.endswith("Create orders-api from golden path backend-service 2.1.0")
+    assert not (ctx.workspace / ".git").exists()  # committed through scaffold's own git dir, beside it
     date = subprocess.run(
-        ["git", "-C", str(ctx.workspace), "show", "-s", "--format=%aI", "HEAD"],
+        ["git", "--git-dir", str(ctx.git_dir()), "show", "-s", "--format=%aI", "HEAD"],
         capture_output=True,
         text=True,
         check=True,
@@ -236,3 +237,60 @@ def test_examples_run(make_ctx: MakeCtx, example: Any) -> None:
 def test_registered_through_the_entry_point() -> None:
     [ep] = [ep for ep in entry_points(group="scaffold.actions") if ep.name == "repo-create"]
     assert ep.load() is action
+
+
+def _plant_git(folder: Path, marker: Path) -> None:
+    """A `.git` as a hostile template would write it: config and hooks that run commands."""
+    (folder / ".git" / "hooks").mkdir(parents=True)
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (folder / ".git" / "config").write_text(
+        f'[core]\n\tfsmonitor = "touch {marker}"\n\thooksPath = hooks\n[filter "x"]\n\tclean = touch {marker}\n'
+    )
+    hook = folder / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    hook.chmod(0o755)
+    (folder / ".gitattributes").write_text("* filter=x\n")
+
+
+def test_a_git_folder_in_the_workspace_is_never_used(make_ctx: MakeCtx, forge: LocalForge, tmp_path: Path) -> None:
+    ctx = make_ctx()
+    marker = tmp_path / "MARKER"
+    _plant_git(ctx.workspace, marker)
+    out = action.run(ctx, {"name": "orders-api"})
+    assert not marker.exists()
+    repo = forge.get_repo("acme", "orders-api")
+    assert repo is not None and forge.head_sha(repo, "main") == out.commit_sha
+    assert forge.read_file(repo, "src/app.py") == b"print('hi')\n"
+    assert forge.read_file(repo, ".git/config") is None
+    assert ctx.git_dir().is_dir() and ctx.workspace not in ctx.git_dir().parents
+
+
+@pytest.mark.parametrize("damage", ["empty", "head-only", "objects-lost"])
+def test_a_broken_git_dir_of_scaffolds_is_made_again(make_ctx: MakeCtx, forge: LocalForge, damage: str) -> None:
+    """A full disk or a kill can leave scaffold's git dir half made; a resumed run still commits."""
+    first = make_ctx()
+    reference = action.run(first, {"name": "orders-api"})  # what an undisturbed run makes
+    ctx = make_ctx()
+    git_dir = ctx.git_dir()
+    if damage == "empty":
+        git_dir.mkdir()
+    elif damage == "head-only":
+        git_dir.mkdir()
+        (git_dir / "HEAD").write_text("ref: refs/heads/main\n")
+    else:
+        git.init(ctx.workspace, "main", git_dir=git_dir)
+        git.commit_all(ctx.workspace, "x", STARTED, git_dir=git_dir)
+        for obj in (git_dir / "objects").rglob("*"):
+            if obj.is_file():
+                obj.unlink()
+    out = action.run(ctx, {"name": "orders-api"})
+    assert (out.created, out.commit_sha) == (False, reference.commit_sha)
+    assert git.is_repository(git_dir)
+
+
+def test_preflight_refuses_a_source_path_that_escapes_or_names_git(make_ctx: MakeCtx) -> None:
+    assert action.preflight is not None
+    ctx = make_ctx()
+    for bad in ["../elsewhere", "/etc", ".git", "sub/.GIT"]:
+        [problem] = action.preflight(ctx, action.parse({"name": "orders-api", "source_path": bad}))
+        assert bad in problem.where
