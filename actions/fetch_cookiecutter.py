@@ -14,7 +14,6 @@ replay files are not read or written.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import tempfile
 from functools import cache
@@ -23,12 +22,35 @@ from typing import Any
 
 from pydantic import Field
 
+from scaffolder import budget
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.errors import ActionError, Problem, RenderError
+from scaffolder.budget import BudgetExceeded
+from scaffolder.errors import ActionError, Problem, RenderError, ScaffoldError
+from scaffolder.formats import COOKIECUTTER_FILE
 from scaffolder.formats import cookiecutter as cc
-from scaffolder.formats._common import stdout_to_stderr
+from scaffolder.formats._common import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
 from scaffolder.paths import inside
-from scaffolder.render import read_tree, scratch_dir
+from scaffolder.render import RenderedFile, read_tree, scratch_dir, skeleton_signature
+
+from ._cookiecutter_fence import FENCE, PathEscape, escape_problem, fenced
+
+# What `_jinja2_env_vars` may set: syntax and whitespace, nothing that names code.
+ENV_VARS = frozenset(
+    {
+        "block_start_string",
+        "block_end_string",
+        "variable_start_string",
+        "variable_end_string",
+        "comment_start_string",
+        "comment_end_string",
+        "line_statement_prefix",
+        "line_comment_prefix",
+        "trim_blocks",
+        "lstrip_blocks",
+        "newline_sequence",
+        "keep_trailing_newline",
+    }
+)
 
 
 class Input(ActionInput):
@@ -54,25 +76,47 @@ def _template(ctx: ActionContext, inp: Input) -> Path:
 
 
 def _untrusted(ctx: ActionContext, folder: Path) -> list[Problem]:
+    problems = outside_links(folder)
     if ctx.trusted:
-        return []
-    return [
+        return problems
+    return problems + [
         Problem(str(folder / file), f"{what} would run: it runs only with trust (--trust)")
         for file, what in cc.code_features(folder)
     ]
 
 
+# The preflight renders the template (without hooks) into a scratch folder; the run of the same
+# step takes that render when it would be the same one: no hook runs and nothing changed.
+_KEPT = KeptRenders()
+
+
+def _key(ctx: ActionContext, folder: Path, inp: Input) -> tuple[str, str, str, bool]:
+    return (ctx.run_id, str(folder), json.dumps(inp.values, sort_keys=True, default=str), ctx.trusted)
+
+
 def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
-    """A template that runs code (hooks, extensions) needs trust; said before anything runs."""
+    """Code needs trust, links stay inside; then the template is rendered (no hook runs), so an
+    answer that makes a path escape, a refused extension or a render error fail before any run."""
     try:
-        return _untrusted(ctx, _template(ctx, inp))
-    except RenderError as exc:
-        return list(exc.problems)
+        folder = _template(ctx, inp)
+        problems = _untrusted(ctx, folder)
+        if problems or (ctx.trusted and "hooks/pre_prompt.py" in cc.hooks(folder)):
+            return problems  # a pre_prompt hook may change the template: the run's render is checked
+        signature = skeleton_signature(folder)
+        rendered = _render(ctx, folder, inp, hooks=False)
+    except BudgetExceeded:
+        raise
+    except ScaffoldError as exc:
+        return list(exc.problems) or [Problem(inp.path, exc.message)]
+    if not cc.hooks(folder):
+        _KEPT.keep(_key(ctx, folder, inp), signature, rendered)
+    return []
 
 
 @cache
 def _sandboxed_env_factory() -> Any:
-    """cookiecutter's environment (its extensions, strict undefined) on Jinja's sandbox."""
+    """cookiecutter's environment (its extensions, strict undefined) on Jinja's sandbox. The
+    extensions it will load are checked here, when it is made: without trust only the safe ones."""
     from cookiecutter.environment import ExtensionLoaderMixin
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
@@ -81,8 +125,20 @@ def _sandboxed_env_factory() -> Any:
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(undefined=StrictUndefined, **kwargs)
 
+        def _read_extensions(self, context: dict[str, Any]) -> list[str]:
+            names: list[str] = super()._read_extensions(context)
+            fence = FENCE.get()
+            if fence is not None and not fence.trusted:
+                refused = [r for r in (cc.unsafe_extension(n, fence.folder) for n in names) if r is not None]
+                if refused:
+                    where = str(fence.folder / COOKIECUTTER_FILE)
+                    problems = [Problem(where, f"{r} would run: it runs only with trust (--trust)") for r in refused]
+                    raise ActionError(f"{fence.folder.name} runs code, which needs trust (--trust)", problems)
+            return names
+
     def create_env_with_context(context: dict[str, Any]) -> Any:
         envvars = context.get("cookiecutter", {}).get("_jinja2_env_vars", {})
+        envvars = {k: v for k, v in envvars.items() if k in ENV_VARS} if isinstance(envvars, dict) else {}
         return SandboxedCookiecutterEnvironment(context=context, keep_trailing_newline=True, **envvars)
 
     return create_env_with_context
@@ -101,9 +157,10 @@ def _sandbox() -> None:
             module.create_env_with_context = factory
 
 
-def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path) -> Path:
-    from cookiecutter.exceptions import CookiecutterException, FailedHookException
+def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path, hooks: bool) -> Path:
+    from cookiecutter.exceptions import CookiecutterException, FailedHookException, UndefinedVariableInTemplate
     from cookiecutter.main import cookiecutter
+    from jinja2 import TemplateError
 
     context = {k: v for k, v in inp.values.items() if v is not None}
     config = out.parent / "cookiecutter-config.yaml"
@@ -111,7 +168,9 @@ def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path) -> Path:
         json.dumps({"cookiecutters_dir": str(out.parent / "cc"), "replay_dir": str(out.parent / "replay")})
     )
     before = set(sys.modules)
-    with stdout_to_stderr():  # one render at a time: cookiecutter changes sys.path
+    base = cc.project_dir(folder)
+    names = ("infile", "unrendered_dir")
+    with stdout_to_stderr(), fenced(folder, out, ctx.trusted), budget.limits(str(folder)):
         _sandbox()
         try:
             result = cookiecutter(
@@ -120,21 +179,25 @@ def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path) -> Path:
                 extra_context=context,
                 output_dir=str(out),
                 config_file=str(config),
-                accept_hooks=ctx.trusted,
+                accept_hooks=hooks and ctx.trusted,
             )
         except FailedHookException as exc:
             problem = Problem(str(folder / "hooks"), f"{exc} (its output is above)")
             raise ActionError(f"a hook of {folder.name} failed; nothing was written", [problem]) from None
-        except (CookiecutterException, ValueError, OSError) as exc:
+        except PathEscape as exc:
+            message = f"{folder.name} would write outside its project; nothing was written there"
+            raise RenderError(message, [escape_problem(exc, folder, out.resolve())]) from None
+        except UndefinedVariableInTemplate as exc:  # its text holds every answer: never shown
+            problem = template_error_problem(exc.error, folder, names, base.name if base else "")
+            problem = Problem(problem.where, f"{exc.message}: {problem.message}")
+            raise RenderError(f"cookiecutter cannot render {folder.name}", [problem]) from None
+        except TemplateError as exc:  # a Jinja error cookiecutter lets through (syntax, file names)
+            problem = template_error_problem(exc, folder, names, base.name if base else "")
+            raise RenderError(f"cookiecutter cannot render {folder.name}", [problem]) from None
+        except (CookiecutterException, ValueError, TypeError, OSError) as exc:
             raise ActionError(
                 f"cookiecutter cannot render {folder.name}", [Problem(str(folder), str(exc) or type(exc).__name__)]
             ) from None
-        except Exception as exc:  # a Jinja error in a template file, a failing hook
-            from jinja2 import TemplateError
-
-            if not isinstance(exc, TemplateError):
-                raise
-            raise ActionError(f"cookiecutter cannot render {folder.name}", [Problem(str(folder), str(exc))]) from None
         finally:  # a later render (another version) must import the template's modules afresh
             for name in set(sys.modules) - before:
                 origin = getattr(sys.modules[name], "__file__", None) or ""
@@ -143,19 +206,24 @@ def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path) -> Path:
     return Path(result)
 
 
+def _render(ctx: ActionContext, folder: Path, inp: Input, hooks: bool) -> tuple[str, list[RenderedFile]]:
+    """(the folder cookiecutter generated, its files), rendered in a scratch folder scaffold owns."""
+    with tempfile.TemporaryDirectory(prefix="scaffold-cookiecutter-", dir=scratch_dir()) as tmp:
+        out = Path(tmp) / "out"
+        out.mkdir()
+        project = _generate(ctx, folder, inp, out, hooks)
+        return project.name, read_tree(project, "cookiecutter")
+
 
 def run(ctx: ActionContext, inp: Input) -> Output:
     folder = _template(ctx, inp)
     untrusted = _untrusted(ctx, folder)
     if untrusted:
-        raise ActionError(f"{folder.name} runs code, which needs trust (--trust); nothing was rendered", untrusted)
-    with tempfile.TemporaryDirectory(prefix="scaffold-cookiecutter-", dir=scratch_dir()) as tmp:
-        out = Path(tmp) / "out"
-        out.mkdir()
-        project = _generate(ctx, folder, inp, out)
-        written = ctx.write_files(inp.target_path, read_tree(project, "cookiecutter"))
-        shutil.rmtree(out, ignore_errors=True)
-    return Output(directory=project.name, files=written)
+        why = "runs code, which needs trust (--trust)" if any("would run" in p.message for p in untrusted) else ""
+        raise ActionError(f"{folder.name} {why or 'links outside itself'}; nothing was rendered", untrusted)
+    kept = _KEPT.take(_key(ctx, folder, inp), skeleton_signature(folder))
+    directory, files = kept if kept is not None else _render(ctx, folder, inp, hooks=True)
+    return Output(directory=directory, files=ctx.write_files(inp.target_path, files))
 
 
 action = define_action(

@@ -1,5 +1,6 @@
 """What the converters share: names, the steps that publish and register a generated project,
-and building the validated `Template`."""
+and building the validated `Template`; and what the actions running cookiecutter and copier share:
+one render at a time, the symlink check, Jinja errors as `file:line`, renders kept from preflight."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from pydantic import ValidationError
@@ -126,3 +127,75 @@ def stdout_to_stderr() -> Iterator[None]:
             sys.stdout.flush()
             os.dup2(saved, 1)
             os.close(saved)
+
+
+def outside_links(folder: Path) -> list[Problem]:
+    """Every symlink in a foreign template that points outside it (the renderers copy what a link
+    points to, so such a link would publish a host file); links that stay inside are fine."""
+    root = folder.resolve()
+    problems = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+        for name in sorted([*dirnames, *filenames]):
+            path = Path(dirpath, name)
+            if not path.is_symlink():
+                continue
+            try:
+                target = path.resolve(strict=False)
+            except (OSError, RuntimeError):  # a loop
+                target = Path("/")
+            if target != root and root not in target.parents:
+                rel = path.relative_to(root).as_posix()
+                problems.append(Problem(str(folder / rel), f"is a symlink to {path.readlink()}, outside the template"))
+    return problems
+
+
+def template_error_problem(exc: BaseException, folder: Path, names: tuple[str, ...], base: str = "") -> Problem:
+    """A Jinja error a foreign renderer raised, as `file:line` and Jinja's message.
+
+    The file is the last local variable called one of `names` (the renderer's own name for the file
+    it was rendering) in the traceback, the line the last frame of template code."""
+    from jinja2 import TemplateError, TemplateSyntaxError
+
+    file: str | None = None
+    line: int | None = None
+    tb = exc.__traceback__
+    while tb is not None:
+        local = tb.tb_frame.f_locals
+        for name in names:
+            value = local.get(name)
+            if isinstance(value, str | PurePath) and str(value):
+                file = str(value)
+        if not tb.tb_frame.f_code.co_filename.endswith(".py"):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    if isinstance(exc, TemplateSyntaxError):
+        file = exc.filename or exc.name or file
+        line = exc.lineno
+    where = str(folder / base / file) if file else str(folder)
+    if line is not None:
+        where = f"{where}:{line}"
+    text = exc.message if isinstance(exc, TemplateError) and exc.message else str(exc) or type(exc).__name__
+    return Problem(where, text.splitlines()[0])
+
+
+class KeptRenders:
+    """A foreign renderer's output made by an action's preflight, kept for the run of the same
+    step that follows (same run, same inputs, same template files), so it renders once."""
+
+    def __init__(self, size: int = 4) -> None:
+        self._kept: dict[Any, tuple[Any, Any]] = {}
+        self._size = size
+        self._lock = threading.Lock()
+
+    def keep(self, key: Any, signature: Any, value: Any) -> None:
+        with self._lock:
+            while len(self._kept) >= self._size:
+                del self._kept[next(iter(self._kept))]
+            self._kept[key] = (signature, value)
+
+    def take(self, key: Any, signature: Any) -> Any:
+        """The kept value (once), or None."""
+        with self._lock:
+            kept = self._kept.pop(key, None)
+        return kept[1] if kept is not None and kept[0] == signature else None

@@ -62,14 +62,37 @@ def read_context(folder: Path) -> dict[str, Any]:
     return data
 
 
+def unsafe_extension(name: str, folder: Path) -> str | None:
+    """Why the Jinja extension `name` is code only trust may run, or None when it is one of the safe
+    ones (`SAFE_EXTENSIONS`: a class of cookiecutter's, Jinja's or jinja2_time's own module) and that
+    module is installed outside the template. Looks modules up without importing anything."""
+    from importlib.util import find_spec
+
+    module, _, attr = name.replace(":", ".").rpartition(".")
+    if f"{module}." not in SAFE_EXTENSIONS or not attr.isidentifier() or attr.startswith("_"):
+        return f"the Jinja extension {name} (_extensions)"
+    top = module.split(".")[0]
+    root = folder.resolve()
+    try:
+        spec = find_spec(top)
+    except (ImportError, ValueError):
+        spec = None
+    origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
+    if origin is None or origin == root or root in origin.parents:
+        return f"the Jinja extension {name} (_extensions; {top} is not installed, the template's own would run)"
+    return None
+
+
 def code_features(folder: Path, context: dict[str, Any] | None = None) -> list[tuple[str, str]]:
     """What in this template runs code, as (file, what): hook scripts and Jinja extensions that
     come from the template (cookiecutter's and Jinja's own extensions are safe)."""
     context = read_context(folder) if context is None else context
     found = [(hook, "the hook script") for hook in hooks(folder)]
-    for ext in context.get("_extensions", []) or []:
-        if not str(ext).startswith(SAFE_EXTENSIONS):
-            found.append((COOKIECUTTER_FILE, f"the Jinja extension {ext} (_extensions)"))
+    extensions = context.get("_extensions", []) or []
+    for ext in extensions if isinstance(extensions, list) else [extensions]:
+        reason = unsafe_extension(str(ext), folder)
+        if reason is not None:
+            found.append((COOKIECUTTER_FILE, reason))
     return found
 
 

@@ -120,7 +120,7 @@ def test_a_bad_choice_is_refused_before_anything_runs(invoke: Invoke, scaffold_h
     assert not (scaffold_home / "forge").exists()
 
 
-def test_a_failing_pre_gen_hook_fails_the_run_resumably(
+def test_a_failing_pre_gen_hook_fails_the_run(
     invoke: Invoke,
     scaffold_home: Path,
     capfd: pytest.CaptureFixture[str],
@@ -128,7 +128,6 @@ def test_a_failing_pre_gen_hook_fails_the_run_resumably(
     result = invoke(*new(COOKIECUTTER, "--trust", "--set", "module_name=9lives"), code=1)
     assert "a hook of cookiecutter-pyservice failed; nothing was written" in result.stderr
     assert "ERROR: 9lives is not a valid Python module name!" in capfd.readouterr().err  # the hook's own words
-    assert "scaffold resume" in result.stderr
     assert not (scaffold_home / "forge").exists()
 
 

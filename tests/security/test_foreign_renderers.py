@@ -1,0 +1,133 @@
+"""Foreign renderers are fenced: cookiecutter and copier templates run no code without trust, write
+nothing outside their output folder (refused before anything is created, with `--dry-run` too),
+hold no symlink that leads out, and their render errors are the template's fault (exit 1, file
+and line). Symlinks are refused in native and Backstage skeletons as well."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.security.attack import (
+    Scene,
+    backstage_template,
+    cookiecutter_template,
+    copier_template,
+    native_template,
+    write,
+)
+
+DRY = [pytest.param((), id="run"), pytest.param(("--dry-run",), id="dry-run")]
+OWNER = ("--set", "owner=group:victims")
+
+
+def new(folder: Path, *extra: str) -> tuple[str, ...]:
+    return ("new", str(folder), "--no-input", *OWNER, *extra)
+
+
+def pwn(scene: Scene) -> str:
+    """Python that creates the marker file when it runs."""
+    return f"from pathlib import Path\nPath({str(scene.marker)!r}).write_text('pwned')\n"
+
+
+def hostile_extension(scene: Scene) -> str:
+    return pwn(scene) + "from jinja2.ext import Extension\n\nclass TimeExtension(Extension):\n    pass\n"
+
+
+# --- route 1: no code without trust -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dry", DRY)
+@pytest.mark.parametrize(
+    ("extension", "module"),
+    [
+        ("jinja2_time.TimeExtension", "/jinja2_time/__init__.py"),  # shadows an allowed (absent) package
+        ("local_ext.TimeExtension", "/local_ext.py"),  # the template's own
+        ("cookiecutter.extensions.os.TimeExtension", "/cookiecutter/extensions/os.py"),  # not a safe module
+    ],
+)
+def test_cookiecutter_extension_shipped_by_the_template_needs_trust(
+    scene: Scene, tmp_path: Path, extension: str, module: str, dry: tuple[str, ...]
+) -> None:
+    folder = cookiecutter_template(
+        tmp_path, {"_extensions": [extension]}, {"README.md": "hi\n", module: hostile_extension(scene)}
+    )
+    result = scene.run(*new(folder, *dry), code=1)
+    assert f"the Jinja extension {extension}" in result.stderr and "--trust" in result.stderr
+    scene.assert_harmless(result)
+
+
+@pytest.mark.parametrize("dry", DRY)
+def test_cookiecutter_template_folder_is_not_importable_even_as_the_working_folder(
+    scene: Scene, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dry: tuple[str, ...]
+) -> None:
+    folder = cookiecutter_template(
+        tmp_path,
+        {"_extensions": ["jinja2_time.TimeExtension"]},
+        {"README.md": "hi\n", "/jinja2_time/__init__.py": hostile_extension(scene)},
+    )
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr(sys, "path", ["", *sys.path])
+    result = scene.run(*new(Path("."), *dry), code=1)
+    assert "jinja2_time" in result.stderr
+    scene.assert_harmless(result)
+
+
+NESTED_STEPS = """\
+    - id: fetch
+      action: fetch:cookiecutter
+      input: {path: cc}
+"""
+
+
+@pytest.mark.parametrize("dry", DRY)
+def test_cookiecutter_extension_the_static_check_cannot_see_is_refused_when_the_renderer_loads_it(
+    scene: Scene, tmp_path: Path, dry: tuple[str, ...]
+) -> None:
+    """A nested template (cookiecutter's `templates`) brings its own `_extensions`: refused when the
+    environment that would load them is made, before anything is created."""
+    folder = native_template(tmp_path, {}, steps=NESTED_STEPS)
+    nested = {"_extensions": ["jinja2_time.TimeExtension"], "name": "x"}
+    write(
+        folder / "cc",
+        {
+            "cookiecutter.json": json.dumps({"templates": {"inner": {"path": "./inner", "title": "Inner"}}}),
+            "inner/cookiecutter.json": json.dumps(nested),
+            "inner/{{cookiecutter.name}}/README.md": "hi\n",
+            "inner/jinja2_time/__init__.py": hostile_extension(scene),
+        },
+    )
+    result = scene.run("new", str(folder), "--no-input", *dry, code=1)
+    assert "the Jinja extension jinja2_time.TimeExtension" in result.stderr
+    scene.assert_harmless(result)
+
+
+@pytest.mark.parametrize("dry", DRY)
+def test_cookiecutter_hooks_need_trust(scene: Scene, tmp_path: Path, dry: tuple[str, ...]) -> None:
+    folder = cookiecutter_template(
+        tmp_path, {}, {"README.md": "hi\n", "/hooks/pre_prompt.py": pwn(scene), "/hooks/post_gen_project.py": pwn(scene)}
+    )
+    result = scene.run(*new(folder, *dry), code=1)
+    assert "hooks/pre_prompt.py: the hook script would run" in result.stderr
+    assert "hooks/post_gen_project.py: the hook script would run" in result.stderr
+    scene.assert_harmless(result)
+
+
+def test_cookiecutter_local_extensions_work_with_trust(scene: Scene, tmp_path: Path) -> None:
+    shout = (
+        "from jinja2.ext import Extension\n\nclass Shout(Extension):\n"
+        "    def __init__(self, environment):\n        super().__init__(environment)\n"
+        "        environment.filters['shout'] = lambda s: s.upper()\n"
+    )
+    folder = cookiecutter_template(
+        tmp_path,
+        {"_extensions": ["local_ext.Shout"]},
+        {"README.md": "{{ cookiecutter.slug | shout }}\n", "/local_ext.py": shout},
+    )
+    result = scene.run(*new(folder, "--trust", "--dry-run", "-o", "json"), code=0)
+    assert "README.md" in json.loads(result.stdout)["files"]
+    assert not any(p.endswith("local_ext.py") for p in (getattr(m, "__file__", "") or "" for m in sys.modules.values()))
