@@ -15,7 +15,7 @@ from scaffolder import config, library, yamlio
 from scaffolder.errors import ActionError, AnswersError, Problem, RunError, ScaffoldError, TemplateError
 from scaffolder.parameters import Answers, resolve
 from scaffolder.runner import OnEvent, Outcome, PlannedStep, Runner, plan
-from scaffolder.runs import Run
+from scaffolder.runs import Run, current
 from scaffolder.template import Template, load_template
 
 # Asks for what `given` leaves open and confirms; returns None when the user declines.
@@ -183,9 +183,11 @@ def resume(
 ) -> Outcome:
     """Finish a failed or interrupted run; secret answers must be given again (never stored)."""
     run = Run.open(settings.runs_dir, run_id)
-    info = run.info()
+    info = current(run.info())
     if info.status == "done":
         raise RunError(f"run {run_id} already finished; nothing to resume")
+    if info.status == "running":
+        raise RunError(f"run {run_id} is still running (pid {info.pid} on {info.host}); wait for it to end")
     folder = Path(info.template_path)
     if not folder.is_dir():
         raise RunError(f"run {run_id}: its golden path is gone from {folder}")

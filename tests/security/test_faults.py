@@ -7,6 +7,7 @@ import dataclasses
 import errno
 import json
 import os
+import socket
 import subprocess
 import sys
 import textwrap
@@ -62,7 +63,7 @@ def assert_exactly_one(home: Path, tmp_path: Path) -> None:
 
 
 def run_id_from(stderr: str) -> str:
-    return stderr.split("scaffold resume ")[1].split(")")[0].split()[0].strip()
+    return stderr.split("scaffold resume ")[1].split(")")[0].split()[0].strip(" ,;")
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
@@ -86,12 +87,26 @@ def test_a_fault_at_any_step_then_resume(
         raise FAULTS[fault]()
 
     monkeypatch.setitem(registry(), action_id, dataclasses.replace(real, handler=failing))
-    failed = invoke(*NEW, code=1)
+    failed = invoke(*NEW, "-o", "json", code=1)
     assert "Traceback" not in failed.stderr and f"step {step}" in failed.stderr
     monkeypatch.setitem(registry(), action_id, real)
-    run_id = run_id_from(failed.stderr)
-    assert as_json(invoke("runs", "-o", "json"))[0]["status"] == "failed"
-    invoke("resume", run_id, "--no-input", "-q")
+    publish = [s for s, _ in STEPS].index("publish")
+    index = [s for s, _ in STEPS].index(step)
+    if index < publish or (index == publish and when == "before"):
+        # Nothing outside the run folder was touched: no folder, no resume hint, run it again.
+        assert "nothing was created" in failed.stderr and "scaffold resume" not in failed.stderr
+        assert as_json(failed)["run_id"] is None and as_json(failed)["created"] == {}
+        assert as_json(invoke("runs", "-o", "json")) == []
+        invoke(*NEW)
+    else:
+        run_id = run_id_from(failed.stderr)
+        error = as_json(failed)
+        assert error["run_id"] == run_id and error["resume"] == f"scaffold resume {run_id}"
+        assert error["created"]["repository"].endswith("orders-api.git")
+        assert "created so far: repository " in failed.stderr
+        [run] = as_json(invoke("runs", "-o", "json"))
+        assert run["status"] == "failed" and run["created"] == error["created"]
+        invoke("resume", run_id, "--no-input", "-q")
     assert_exactly_one(scaffold_home, tmp_path)
 
 
@@ -125,7 +140,8 @@ def test_sigkill_between_steps_then_resume(
     killed = subprocess.run([sys.executable, "-c", KILLER, *NEW], env=env, capture_output=True, text=True)
     assert killed.returncode == -9, killed.stderr
     [run] = as_json(invoke("runs", "-o", "json"))
-    assert run["status"] == "running"  # the process died mid-run
+    assert run["status"] == "dead" and f"pid {run['pid']}" in run["error"]  # the process died mid-run
+    assert "dead" in invoke("runs").stdout
     invoke("resume", run["run_id"], "--no-input", "-q")
     assert_exactly_one(scaffold_home, tmp_path)
 
@@ -205,3 +221,153 @@ def test_two_campaigns_at_once_open_one_pr_per_repo(invoke: Invoke, library: Pat
         assert proc.returncode == 0, stderr
         assert json.loads(stdout.splitlines()[-1])["total"] == 6
     assert pr_counts() == dict.fromkeys(names, 1)
+
+
+DISK_STEPS = """\
+    - id: skeleton
+      action: fetch:template
+      input: {path: skeleton}
+    - id: catalog
+      action: catalog:write
+      input:
+        name: ${{ parameters.name }}
+        owner: ${{ parameters.owner }}
+    - id: publish
+      action: repo:create
+      input: {name: '${{ parameters.name }}'}
+    - id: assets
+      action: fetch:plain
+      input: {url: assets, targetPath: assets}
+    - id: register
+      action: catalog:register
+      input: {target: '${{ steps.publish.output.catalog_info_url }}'}
+"""
+FSIZE_LIMIT = 256 * 1024
+LIMITED = textwrap.dedent(
+    """
+    import resource, sys
+    limit = int(sys.argv[1])
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))   # no file may grow past this: a full disk
+    from scaffolder.cli import main
+    sys.argv = ["scaffold", *sys.argv[2:]]
+    main()
+    """
+)
+
+
+def new_with_a_full_disk(template: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-c", LIMITED, str(FSIZE_LIMIT), "new", str(template), "--no-input", "-q"]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_a_disk_that_fills_after_the_repo_was_made_fails_the_run_and_resume_finishes_it(
+    invoke: Invoke, scaffold_home: Path, tmp_path: Path
+) -> None:
+    from tests.security.attack import native_template, write
+
+    template = native_template(tmp_path, {"README.md": "# {{ values.name }}\n"}, DISK_STEPS)
+    write(template, {"assets/big.bin": os.urandom(2 * FSIZE_LIMIT)})
+    full = new_with_a_full_disk(template)
+    assert full.returncode == 1, full.stderr
+    assert "Traceback" not in full.stderr and "step assets" in full.stderr
+    assert "file system error" in full.stderr and "File too large" in full.stderr
+    run_id = run_id_from(full.stderr)
+    [run] = as_json(invoke("runs", "-o", "json"))
+    assert run["run_id"] == run_id and run["status"] == "failed" and "File too large" in run["error"]
+    assert run["created"]["repository"].endswith("victim-svc.git")
+
+    invoke("resume", run_id, "--no-input", "-q")  # space is back
+    forge = config.open_forge(config.load())
+    assert [r.full_name for r in forge.list_repos()] == ["local/victim-svc"]
+    assert [e["metadata"]["name"] for e in config.open_catalog(config.load()).list()] == ["victim-svc"]
+    assert as_json(invoke("runs", "-o", "json"))[0]["status"] == "done"
+
+
+@pytest.mark.parametrize("fmt", ["native", "backstage"])
+def test_a_disk_full_before_any_side_effect_leaves_nothing(scene: Any, tmp_path: Path, fmt: str) -> None:
+    from tests.security.attack import backstage_template, native_template
+
+    skeleton: dict[str, str | bytes] = {"README.md": "hello\n", "big.bin": os.urandom(2 * FSIZE_LIMIT)}
+    writer = native_template if fmt == "native" else backstage_template
+    template = writer(tmp_path, skeleton)
+    scene.snapshot()
+    full = new_with_a_full_disk(template)
+    assert full.returncode == 1, full.stderr
+    assert "Traceback" not in full.stderr and "File too large" in full.stderr
+    assert "nothing was created" in full.stderr and "scaffold resume" not in full.stderr
+    scene.assert_harmless()
+
+
+def write_run(runs: Path, run_id: str, **fields: Any) -> Path:
+    info = {
+        "run_id": run_id,
+        "template": "mini",
+        "version": "1.0.0",
+        "template_path": "/nowhere",
+        "library": "test",
+        "answers": {},
+        "secret_parameters": [],
+        "started_at": "2026-01-01T00:00:00+00:00",
+        "profile": "local",
+        **fields,
+    }
+    (runs / run_id / "workspace").mkdir(parents=True)
+    (runs / run_id / "run.json").write_text(json.dumps(info))
+    return runs / run_id
+
+
+def test_a_run_whose_process_is_gone_is_dead_and_a_live_one_cannot_be_resumed_twice(
+    invoke: Invoke, scaffold_home: Path
+) -> None:
+    from scaffolder.runs import process_token
+
+    runs = scaffold_home / "runs"
+    sleeper = subprocess.Popen(["sleep", "60"])
+    try:
+        token = process_token(sleeper.pid)
+        write_run(runs, "live", status="running", pid=sleeper.pid, host=socket.gethostname(), process=token)
+        write_run(runs, "reused", status="running", pid=sleeper.pid, host=socket.gethostname(), process="other:1")
+        states = {r["run_id"]: r["status"] for r in as_json(invoke("runs", "-o", "json"))}
+        assert states == {"live": "running", "reused": "dead"}  # a reused pid is not mistaken for the run
+        refused = invoke("resume", "live", "--no-input", "-o", "json", code=1)
+        assert "still running" in refused.stderr and as_json(refused)["error"] == "RunError"
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert {r["status"] for r in as_json(invoke("runs", "-o", "json"))} == {"dead"}
+
+
+def test_broken_run_folders_are_listed_named_by_resume_and_removable(invoke: Invoke, scaffold_home: Path) -> None:
+    runs = scaffold_home / "runs"
+    (runs / "20260101-000000-mini-aaaaaa").mkdir(parents=True)
+    (runs / "20260101-000000-mini-aaaaaa" / "run.tmp").write_text('{"run_id": ')  # killed mid-save
+    (runs / "20260101-000001-mini-bbbbbb").mkdir()
+    (runs / "20260101-000001-mini-bbbbbb" / "run.json").write_text("{broken")
+    (runs / "20260101-000002-mini-cccccc").mkdir()
+    (runs / "20260101-000002-mini-cccccc" / "run.json").write_text('["not", "a", "run"]')
+    write_run(runs, "20260101-000003-mini-dddddd", status="failed", error="the forge was down")
+
+    listed = {r["run_id"]: r for r in as_json(invoke("runs", "-o", "json"))}
+    assert [r["status"] for r in listed.values()] == ["broken", "broken", "broken", "failed"]
+    assert "no run.json (it holds run.tmp)" in listed["20260101-000000-mini-aaaaaa"]["error"]
+    assert "unreadable" in listed["20260101-000001-mini-bbbbbb"]["error"]
+    text = invoke("runs").stdout
+    assert text.count("broken") == 3 and "20260101-000000-mini-aaaaaa" in text
+
+    refused = invoke("resume", "20260101-000000-mini-aaaaaa", "--no-input", "-o", "json", code=1)
+    assert "Traceback" not in refused.stderr
+    assert "is broken" in refused.stderr and "scaffold runs rm 20260101-000000-mini-aaaaaa" in refused.stderr
+
+    removed = as_json(invoke("runs", "rm", "20260101-000001-mini-bbbbbb", "-o", "json"))
+    assert [r["run_id"] for r in removed["removed"]] == ["20260101-000001-mini-bbbbbb"]
+    assert "no such run" in invoke("runs", "rm", "nope", code=1).stderr
+    pruned = as_json(invoke("runs", "prune", "-o", "json"))
+    assert sorted(r["run_id"] for r in pruned["removed"]) == [
+        "20260101-000000-mini-aaaaaa",
+        "20260101-000002-mini-cccccc",
+    ]
+    assert [r["run_id"] for r in as_json(invoke("runs", "-o", "json"))] == ["20260101-000003-mini-dddddd"]
+    assert "removed run 20260101-000003-mini-dddddd (failed)" in invoke("runs", "prune", "--status", "failed").stdout
+    assert as_json(invoke("runs", "-o", "json")) == []
+    for args in (("runs", "--help"), ("runs", "rm", "--help"), ("runs", "prune", "--help")):
+        assert "Usage:" in invoke(*args).stdout
