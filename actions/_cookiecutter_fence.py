@@ -149,13 +149,20 @@ def fenced(folder: Path, out: Path, trusted: bool) -> Iterator[None]:
 
     root = folder.resolve()
     out = out.resolve()
-    saved = {name: getattr(generate, name) for name in ("make_sure_path_exists", "rmtree", "shutil")}
+    saved = {
+        name: getattr(generate, name) for name in ("make_sure_path_exists", "rmtree", "shutil", "render_and_create_dir")
+    }
     saved_patch = main._patch_import_path_for_repo
     saved_path = sys.path
     saved_entries = list(saved_path)  # cookiecutter appends to the list itself, then swaps it
 
     def make_sure_path_exists(path: Any) -> None:
         utils.make_sure_path_exists(checked(out, path))
+
+    def render_and_create_dir(dirname: str, context: Any, output_dir: Any, environment: Any, *args: Any) -> Any:
+        if dirname:  # checked before cookiecutter looks whether it exists
+            checked(out, Path(output_dir, environment.from_string(dirname).render(**context)))
+        return saved["render_and_create_dir"](dirname, context, output_dir, environment, *args)
 
     def rmtree(path: Any) -> None:
         utils.rmtree(checked(out, path))
@@ -169,6 +176,7 @@ def fenced(folder: Path, out: Path, trusted: bool) -> Iterator[None]:
     try:
         generate.make_sure_path_exists = make_sure_path_exists
         generate.rmtree = rmtree
+        generate.render_and_create_dir = render_and_create_dir
         generate.shutil = _FencedShutil(out)
         generate.open = fenced_open
         if not trusted:

@@ -6,7 +6,6 @@ and line). Symlinks are refused in native and Backstage skeletons as well."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -14,9 +13,7 @@ import pytest
 
 from tests.security.attack import (
     Scene,
-    backstage_template,
     cookiecutter_template,
-    copier_template,
     native_template,
     write,
 )
@@ -72,7 +69,7 @@ def test_cookiecutter_template_folder_is_not_importable_even_as_the_working_fold
     )
     monkeypatch.chdir(folder)
     monkeypatch.setattr(sys, "path", ["", *sys.path])
-    result = scene.run(*new(Path("."), *dry), code=1)
+    result = scene.run(*new(Path(), *dry), code=1)
     assert "jinja2_time" in result.stderr
     scene.assert_harmless(result)
 
@@ -108,9 +105,8 @@ def test_cookiecutter_extension_the_static_check_cannot_see_is_refused_when_the_
 
 @pytest.mark.parametrize("dry", DRY)
 def test_cookiecutter_hooks_need_trust(scene: Scene, tmp_path: Path, dry: tuple[str, ...]) -> None:
-    folder = cookiecutter_template(
-        tmp_path, {}, {"README.md": "hi\n", "/hooks/pre_prompt.py": pwn(scene), "/hooks/post_gen_project.py": pwn(scene)}
-    )
+    hooks = {"/hooks/pre_prompt.py": pwn(scene), "/hooks/post_gen_project.py": pwn(scene)}
+    folder = cookiecutter_template(tmp_path, {}, {"README.md": "hi\n", **hooks})
     result = scene.run(*new(folder, *dry), code=1)
     assert "hooks/pre_prompt.py: the hook script would run" in result.stderr
     assert "hooks/post_gen_project.py: the hook script would run" in result.stderr
@@ -131,3 +127,65 @@ def test_cookiecutter_local_extensions_work_with_trust(scene: Scene, tmp_path: P
     result = scene.run(*new(folder, "--trust", "--dry-run", "-o", "json"), code=0)
     assert "README.md" in json.loads(result.stdout)["files"]
     assert not any(p.endswith("local_ext.py") for p in (getattr(m, "__file__", "") or "" for m in sys.modules.values()))
+
+
+# --- route 2: no file outside the workspace -----------------------------------------------------
+
+
+def climb(scene: Scene) -> str:
+    """A relative prefix that climbs from any scratch folder to `scene.outside`."""
+    return "../" * 40 + str(scene.outside).lstrip("/") + "/"
+
+
+def cookiecutter_escape(scene: Scene, tmp_path: Path, how: str) -> tuple[Path, tuple[str, ...], str]:
+    """A cookiecutter template whose names escape `how`; (folder, extra args, the file it names)."""
+    up = climb(scene)
+    context: dict[str, object] = {"where": "here-"}
+    files: dict[str, str] = {"{{cookiecutter.where}}precious.txt": "overwritten\n"}
+    project = "{{cookiecutter.slug}}"
+    args: tuple[str, ...] = ()
+    named = "{{cookiecutter.where}}precious.txt"
+    if how == "absolute project folder":
+        context = {"slug": str(scene.outside)}
+        files, named = {"precious.txt": "overwritten\n"}, project
+    elif how == "default":
+        context["where"] = up
+    elif how == "answer":
+        args = ("--set", f"where={up}")
+    elif how == "computed default":
+        context = {"base": "X", "where": "{{ cookiecutter.base | replace('X', '" + up + "') }}"}
+    elif how == "folder":
+        context["where"] = up
+        files, named = {"{{cookiecutter.where}}sub/precious.txt": "x\n"}, "{{cookiecutter.where}}sub"
+    elif how == "copied without rendering":
+        context = {"where": up, "_copy_without_render": ["*assets*"]}
+        files, named = {"{{cookiecutter.where}}assets/precious.txt": "x\n"}, "{{cookiecutter.where}}assets"
+    folder = cookiecutter_template(tmp_path, context, files, project)
+    return folder, args, named
+
+
+ESCAPES = ["absolute project folder", "default", "answer", "computed default", "folder", "copied without rendering"]
+
+
+@pytest.mark.parametrize("dry", DRY)
+@pytest.mark.parametrize("how", ESCAPES)
+def test_cookiecutter_names_that_escape_are_refused_before_anything_is_created(
+    scene: Scene, tmp_path: Path, how: str, dry: tuple[str, ...]
+) -> None:
+    folder, args, named = cookiecutter_escape(scene, tmp_path, how)
+    result = scene.run(*new(folder, *args, *dry), code=1)
+    assert "outside the project folder" in result.stderr, result.stderr
+    assert named in result.stderr
+    if how != "absolute project folder":
+        assert "(from where)" in result.stderr or "(from base, where)" in result.stderr
+    scene.assert_harmless(result)
+
+
+def test_cookiecutter_fence_holds_at_run_time_too(scene: Scene, tmp_path: Path) -> None:
+    """The render in the run is fenced as well (a trusted template with a pre_prompt hook skips the
+    preflight render): the escaping name fails the step, nothing is written outside."""
+    folder, _, _ = cookiecutter_escape(scene, tmp_path, "default")
+    write(folder, {"hooks/pre_prompt.py": "print('hello')\n"})
+    result = scene.run(*new(folder, "--trust", "--dry-run"), code=1)
+    assert "outside the project folder" in result.stderr
+    scene.assert_harmless(result)
