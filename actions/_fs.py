@@ -11,22 +11,26 @@ from pathlib import Path, PurePosixPath
 
 from scaffolder.action import ActionContext
 from scaffolder.errors import Problem, RenderError
-
-PROTECTED = ".git"
+from scaffolder.paths import GIT_MESSAGE, git_component, lexical_problem
 
 
 def workspace_path(ctx: ActionContext, relative: str, action_id: str) -> Path:
-    """The workspace path `relative` names; RenderError when it escapes, is the workspace or .git."""
+    """The workspace path `relative` names; RenderError when it escapes, is the workspace or
+    names `.git` (any spelling, at any depth)."""
     rel = PurePosixPath(relative.replace("\\", "/"))
     parts = [p for p in rel.parts if p != "."]
     if not parts or parts[-1] == "..":
         raise RenderError(f"{action_id} refuses a path", [Problem(relative or "(empty)", "names the workspace itself")])
-    if parts[0] == PROTECTED:
-        raise RenderError(f"{action_id} refuses a path", [Problem(relative, "is inside .git")])
+    if git_component(relative) is not None:
+        raise RenderError(f"{action_id} refuses a path", [Problem(relative, GIT_MESSAGE)])
     parent = ctx.resolve("/".join(parts[:-1])) if len(parts) > 1 else ctx.workspace.resolve()
-    if parent == ctx.workspace.resolve() and parts[-1] == PROTECTED:
-        raise RenderError(f"{action_id} refuses a path", [Problem(relative, "is inside .git")])
     return parent / parts[-1]
+
+
+def path_problems(paths: list[tuple[str, str]]) -> list[Problem]:
+    """Preflight: each (where, path) that leaves the workspace or names `.git`, seen from its text
+    alone, so the refusal comes before any run folder exists."""
+    return [Problem(f"{where} {path!r}", bad) for where, path in paths if (bad := lexical_problem(path))]
 
 
 def relative(ctx: ActionContext, path: Path) -> str:

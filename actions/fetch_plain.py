@@ -1,7 +1,9 @@
 """`fetch:plain`: copy a folder (or one file) of the golden path into the workspace as it is.
 
 Backstage's `fetch:plain` and `fetch:plain:file`: nothing is rendered, neither contents nor
-paths. Only paths inside the golden path can be fetched; symlinks are refused, as in skeletons.
+paths. Only paths inside the golden path can be fetched; symlinks and `.git` (a folder that would
+make git run the template's config) are refused, as in skeletons, and so is a `targetPath` that
+leaves the workspace or names `.git`, before any run.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from pydantic import Field
 
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
 from scaffolder.errors import Problem, RenderError
-from scaffolder.paths import inside
+from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name, lexical_problem
 from scaffolder.render import RenderedFile
 
 
@@ -39,7 +41,10 @@ def _files(ctx: ActionContext, inp: Input) -> tuple[list[RenderedFile], str]:
         rel = file.relative_to(source).as_posix()
         if file.is_symlink():
             problems.append(Problem(rel, "symlinks are not copied"))
-        elif file.is_file() and ".git" not in rel.split("/"):
+        elif git_component(rel) is not None:
+            if is_git_name(file.name):
+                problems.append(Problem(rel, GIT_MESSAGE))
+        elif file.is_file():
             files.append(RenderedFile(rel, file.read_bytes(), file.stat().st_mode & 0o777))
     if problems:
         raise RenderError(f"fetch:plain cannot copy {inp.path}", problems)
@@ -47,6 +52,8 @@ def _files(ctx: ActionContext, inp: Input) -> tuple[list[RenderedFile], str]:
 
 
 def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
+    if inp.target_path not in ("", ".") and (bad := lexical_problem(inp.target_path)):
+        return [Problem(f"targetPath {inp.target_path!r}", bad)]
     try:
         _files(ctx, inp)
     except RenderError as exc:

@@ -2,7 +2,8 @@
 
 Input `files: [PATH or GLOB]` (`*`, `?`, `[…]` and `**` as in pathlib's glob). A path that does
 not exist is not an error (so a rerun is a no-op); a path that leaves the workspace, the
-workspace itself and `.git` are refused (a glob never matches inside `.git`). Symlinks are
+workspace itself and `.git` (any spelling, at any depth) are refused, before the run when the
+text shows it (a glob never matches inside `.git`). Symlinks are
 deleted, not followed. Used by template migrations (`spec.migrations`) for files a template
 stopped generating.
 """
@@ -16,8 +17,9 @@ from pydantic import Field
 
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
 from scaffolder.errors import Problem, RenderError
+from scaffolder.paths import git_component
 
-from ._fs import PROTECTED, exists, relative, workspace_path
+from ._fs import exists, path_problems, relative, workspace_path
 
 ID = "fs:delete"
 GLOB_CHARS = set("*?[")
@@ -42,10 +44,15 @@ def _matches(ctx: ActionContext, pattern: str) -> list[Path]:
     found = []
     for match in root.glob(pattern):
         parts = match.relative_to(root).parts
-        if not parts or parts[0] == PROTECTED:
-            continue
+        if not parts or git_component("/".join(parts)) is not None:
+            continue  # a glob never reaches into .git (a submodule's too)
         found.append(workspace_path(ctx, "/".join(parts), ID))
     return found
+
+
+def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
+    """Before any run: a path or glob that leaves the workspace or names `.git` is refused."""
+    return path_problems([(f"{ID} files[{i}]", p) for i, p in enumerate(inp.files)])
 
 
 def run(ctx: ActionContext, inp: Input) -> Output:
@@ -74,6 +81,7 @@ action = define_action(
     output=Output,
     handler=run,
     supports_dry_run=True,
+    preflight=preflight,
     examples=(
         Example("Delete one file", {"files": ["docs/catalog-info.yaml"]}),
         Example("Delete by glob, and a folder with everything in it", {"files": ["**/*.pyc", "docs"]}),

@@ -1,7 +1,8 @@
 """`fs:rename`: rename (move) files or folders inside the workspace, as Backstage's action does.
 
 Input `files: [{from, to, overwrite: false}]`, applied in order. Both paths stay inside the
-workspace (`..`, absolute paths, `.git` and links leading out are refused). A missing source is
+workspace (`..`, absolute paths, `.git` in any spelling and links leading out are refused, before
+the run when the text shows it). A missing source is
 an error unless `missing_ok` (then it is reported in `skipped`); an existing target is an error
 unless that entry has `overwrite: true`. Every entry is checked before anything moves. Used by
 template migrations (`spec.migrations`) to follow a file the template renamed.
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
 from scaffolder.errors import ActionError, Problem
 
-from ._fs import exists, relative, workspace_path
+from ._fs import exists, path_problems, relative, workspace_path
 
 ID = "fs:rename"
 
@@ -90,6 +91,16 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
+def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
+    """Before any run: a `from` or `to` that leaves the workspace or names `.git` is refused."""
+    paths = [
+        (f"{ID} files[{i}].{key}", path)
+        for i, f in enumerate(inp.files)
+        for key, path in (("from", f.from_), ("to", f.to))
+    ]
+    return path_problems(paths)
+
+
 def run(ctx: ActionContext, inp: Input) -> Output:
     moves, skipped = _plan(ctx, inp)
     renamed = [Renamed(from_=relative(ctx, s), to=relative(ctx, t)) for s, t, _ in moves]
@@ -111,6 +122,7 @@ action = define_action(
     output=Output,
     handler=run,
     supports_dry_run=True,
+    preflight=preflight,
     examples=(
         Example(
             "Move a file into a new folder",

@@ -52,3 +52,29 @@ def test_paths_outside_and_symlinks_are_refused(golden: Path, tmp_path: Path) ->
     assert [p.message for p in action.preflight(ctx, action.parse({"path": "docs"}))] == ["symlinks are not copied"]
     with pytest.raises(RenderError, match="cannot find"):
         action.run(ctx, {"path": "missing"})
+
+
+@pytest.mark.parametrize("git_name", [".git", ".GIT", ".git."])
+def test_a_git_folder_in_the_fetched_folder_is_refused(golden: Path, tmp_path: Path, git_name: str) -> None:
+    (golden / "docs" / git_name).mkdir()
+    (golden / "docs" / git_name / "config").write_text('[core]\n\tfsmonitor = "touch MARKER"\n')
+    ctx = make_ctx(tmp_path / "ws")
+    ctx.template_dir = golden
+    action = get_action("fetch:plain")
+    assert action.preflight is not None
+    [problem] = action.preflight(ctx, action.parse({"url": "./docs"}))
+    assert problem.where == git_name and ".git" in problem.message
+    with pytest.raises(RenderError):
+        action.run(ctx, {"url": "./docs"})
+    assert not list((tmp_path / "ws").iterdir())
+
+
+@pytest.mark.parametrize("target", [".git", "sub/.git", ".GIT/hooks", "../x", "/tmp/x"])
+def test_preflight_refuses_a_target_path_that_escapes_or_names_git(golden: Path, tmp_path: Path, target: str) -> None:
+    ctx = make_ctx(tmp_path / "ws")
+    ctx.template_dir = golden
+    action = get_action("fetch:plain")
+    assert action.preflight is not None
+    for url in ("./docs", "LICENSE"):
+        [problem] = action.preflight(ctx, action.parse({"url": url, "targetPath": target}))
+        assert problem.where == f"targetPath {target!r}"

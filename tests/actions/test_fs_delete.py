@@ -71,3 +71,21 @@ def test_paths_outside_the_workspace_are_refused(ws: Path, tmp_path: Path, path:
         action.run(make_ctx(ws), {"files": [path]})
     assert (tmp_path / "outside.txt").exists() and (tmp_path / "outside" / "keep.txt").exists()
     assert tree(ws) == sorted([*FILES, "link"])
+
+
+@pytest.mark.parametrize("path", ["../outside.txt", "/etc/hostname", ".git", "sub/.git/HEAD", ".GIT", "**/.git/*"])
+def test_preflight_refuses_escapes_and_git_before_the_run(ws: Path, path: str) -> None:
+    assert action.preflight is not None
+    [problem] = action.preflight(make_ctx(ws), action.parse({"files": ["app.py", path]}))
+    assert problem.where == f"fs:delete files[1] {path!r}"
+
+
+def test_a_glob_never_reaches_into_a_nested_git(ws: Path) -> None:
+    (ws / "sub" / ".git").mkdir(parents=True)
+    (ws / "sub" / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (ws / "sub" / ".Git").write_text("gitdir: elsewhere\n")
+    out = action.run(make_ctx(ws), {"files": ["**/HEAD", "sub/*"]})
+    assert out.deleted == []
+    assert (
+        (ws / ".git" / "HEAD").exists() and (ws / "sub" / ".git" / "HEAD").exists() and (ws / "sub" / ".Git").exists()
+    )

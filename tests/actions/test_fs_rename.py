@@ -142,3 +142,32 @@ def test_input_shape_follows_backstage() -> None:
     assert item["required"] == ["from", "to"]
     with pytest.raises(ValueError):
         action.parse({"files": []})
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"from": "app.py", "to": "../outside.py"},
+        {"from": "app.py", "to": "/tmp/x.py"},
+        {"from": "app.py", "to": "docs/../../x.py"},
+        {"from": "app.py", "to": ".git/config"},
+        {"from": "app.py", "to": "sub/.GIT/config"},
+        {"from": "app.py", "to": ".Git."},
+        {"from": "app.py", "to": "GIT~1/config"},
+        {"from": "sub/.git", "to": "x"},
+    ],
+)
+def test_preflight_refuses_escapes_and_git_before_the_run(ws: Path, entry: dict[str, str]) -> None:
+    assert action.preflight is not None
+    ctx = make_ctx(ws)
+    [problem] = action.preflight(ctx, action.parse({"files": [{"from": "setup.cfg", "to": "ok.cfg"}, entry]}))
+    assert problem.where.startswith("fs:rename files[1].")
+    with pytest.raises(RenderError):  # and at run time, should a step get past the preflight
+        action.run(ctx, {"files": [entry]})
+    assert (ws / "app.py").exists() and not (ws / ".git").exists() and not (ws / "sub").exists()
+
+
+def test_preflight_passes_honest_renames(ws: Path) -> None:
+    assert action.preflight is not None
+    entry = {"from": ".github/ci.yml", "to": "docs/../.gitlab-ci.yml"}
+    assert action.preflight(make_ctx(ws), action.parse({"files": [entry]})) == []
