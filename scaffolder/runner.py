@@ -220,13 +220,13 @@ def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[Pla
                 iterations = _iterations(step, ctx, planning=True)
                 if iterations is None:
                     rendered = render_value(step.input, ctx, f"steps.{step.id}.input")
-                    taint.learn(answers, step, [rendered])
+                    taint.learn(answers, step, [ctx])
                     action.parse(rendered)
                 else:
                     inputs = []
                     for item in iterations:
                         inputs.append(render_value(step.input, {**ctx, "each": item}, f"steps.{step.id}.input"))
-                        taint.learn(answers, step, inputs[-1:])
+                        taint.learn(answers, step, [{**ctx, "each": item}])
                         action.parse(inputs[-1])
                     rendered = {"each": inputs}
             except RenderError as exc:
@@ -371,7 +371,7 @@ class Runner:
             context = expression_context(template, answers.values, outputs, run_id)
             if not truthy(step.if_, context, f"steps.{step.id}.if"):
                 continue
-            taint.learn(answers, step, _inputs(step, context))
+            taint.learn(answers, step, _contexts(step, context))
             outputs[step.id] = run_step(actions[step.action], ctx, step, context, dry_run=True)
         return outputs
 
@@ -439,7 +439,7 @@ class Runner:
                 action = actions[step.action]
                 self.on_event(Event("start", index, total, step))
                 began = time.perf_counter()
-                taint.learn(answers, step, _inputs(step, context))
+                taint.learn(answers, step, _contexts(step, context))
                 secrets = answers.secret_values()
                 result = redact.data(run_step(action, ctx, step, context, dry_run), secrets)
                 outputs[step.id] = result
@@ -529,15 +529,14 @@ class Runner:
         }
 
 
-def _inputs(step: Step, context: Mapping[str, Any]) -> list[Any]:
-    """The step's rendered input, once per item of its `each`; none if it cannot render (running
-    the step then reports why)."""
+def _contexts(step: Step, context: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The contexts the step's input renders in, one per item of its `each`; none if `each`
+    cannot render (running the step then reports why)."""
     try:
         iterations = _iterations(step, context)
-        items: list[dict[str, Any] | None] = [None] if iterations is None else list(iterations)
-        return [render_value(step.input, context if i is None else {**context, "each": i}) for i in items]
     except ScaffoldError:
         return []
+    return [context] if iterations is None else [{**context, "each": item} for item in iterations]
 
 
 def _step_id(step: PlannedStep | None) -> str:

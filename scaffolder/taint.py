@@ -10,13 +10,16 @@ from one).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+import re
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from scaffolder.expressions import environment, has_expression
+from scaffolder.errors import ScaffoldError
+from scaffolder.expressions import environment, evaluate, has_expression
 
 if TYPE_CHECKING:
     from scaffolder.parameters import Answers
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 # A derived value shorter than this cannot carry a secret worth the name, and masking it would
 # hide unrelated text everywhere ("yes", "80").
 MIN_DERIVED = 4
+_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 
 
 @dataclass
@@ -43,11 +47,29 @@ class Taint:
             self.steps.add(step.id)
         return step.id in self.steps
 
-    def learn(self, answers: Answers, step: Step, rendered: list[Any]) -> None:
-        """Give `answers` the values `step`'s input computed from secrets: `rendered` holds its
-        input once per item of its `each` (once without one)."""
-        if self.step(step):
-            answers.learn(s for one in rendered for s in derived(step.input, one, self))
+    def learn(self, answers: Answers, step: Step, contexts: list[Mapping[str, Any]]) -> None:
+        """Give `answers` the values `step`'s input computes from secrets, rendered in each of
+        `contexts` (one per item of its `each`, one without): each tainted string as a whole and
+        each tainted `${{ }}` inside it on its own."""
+        if not self.step(step):
+            return
+        for context in contexts:
+            answers.learn(self._values(step.input, context))
+
+    def _values(self, value: Any, context: Mapping[str, Any]) -> list[str]:
+        if isinstance(value, dict):
+            return [s for item in value.values() for s in self._values(item, context)]
+        if isinstance(value, list):
+            return [s for item in value for s in self._values(item, context)]
+        if not (has_expression(value) and self.reaches(value)):
+            return []
+        parts = [value, *(f"${{{{{expr}}}}}" for expr in _EXPRESSION.findall(value))]
+        out: list[str] = []
+        for part in parts:
+            if part is value or self.reaches(part):
+                with suppress(ScaffoldError):  # rendering the step reports it
+                    out += strings(evaluate(part, context))
+        return out
 
     def reaches(self, value: Any) -> bool:
         """Whether any expression inside `value` (nested dicts and lists) reads something tainted."""
@@ -95,23 +117,6 @@ def _expressions(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _expressions(item)
-
-
-def derived(template_value: Any, rendered: Any, taint: Taint) -> list[str]:
-    """The rendered strings of every expression in `template_value` that reads something tainted.
-
-    `rendered` is `template_value` rendered (same shape: keys are never rendered).
-    """
-    if isinstance(template_value, str):
-        return strings(rendered) if has_expression(template_value) and taint.reaches(template_value) else []
-    out: list[str] = []
-    if isinstance(template_value, dict) and isinstance(rendered, dict):
-        for key, item in template_value.items():
-            out += derived(item, rendered.get(key), taint)
-    elif isinstance(template_value, list) and isinstance(rendered, list):
-        for item, done in zip(template_value, rendered, strict=False):
-            out += derived(item, done, taint)
-    return out
 
 
 def strings(value: Any) -> list[str]:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
+from scaffolder import redact
 from scaffolder.catalogs.base import Registration, entity_ref, parse_ref
 from scaffolder.errors import CatalogError, Problem
 
@@ -165,6 +166,9 @@ class BackstageCatalog:
             decoded: Any = json.loads(raw) if raw else None
         except ValueError:
             decoded = None
+        # An answer that echoes the request (its Authorization header) must not carry the token
+        # into an error message.
+        decoded = redact.data(decoded, [self._token] if self._token else [])
         answer = _Response(status, decoded)
         if status in ok or status in expected:
             return answer

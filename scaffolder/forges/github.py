@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededException
 from github.GithubException import BadCredentialsException, RateLimitExceededExceedsMaxWait
 
+from scaffolder import redact
 from scaffolder.errors import ForgeError, Problem, RepoConflict
 from scaffolder.forges.base import PullRequest, PullState, Repo, RepoSpec
 from scaffolder.git import lease_flags
@@ -156,8 +157,9 @@ class GitHubForge:
         return text
 
     def _fail(self, what: str, exc: Exception) -> NoReturn:
-        """Raise one clear ForgeError for a failed GitHub call (`what`: "create repo acme/x")."""
-        raise self._error(what, exc) from exc
+        """Raise one clear ForgeError for a failed GitHub call (`what`: "create repo acme/x"); its
+        message and problems, which quote GitHub's answer, never hold the token."""
+        raise redact.error(self._error(what, exc), [self._token, _basic(self._token)]) from None
 
     def _error(self, what: str, exc: Exception) -> ForgeError:
         if isinstance(exc, RateLimitExceededExceedsMaxWait):

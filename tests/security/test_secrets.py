@@ -33,13 +33,14 @@ def golden(tmp_path: Path) -> Path:
     return write_template(tmp_path / "tpl", text)
 
 
-def sweep(home: Path, *texts: str) -> None:
-    """The marker is in none of the texts, no file under home, and no commit of any forge repo."""
-    for text in texts:
-        assert MARKER not in text
-    for path in home.rglob("*"):
-        if path.is_file():
-            assert MARKER.encode() not in path.read_bytes(), path
+def sweep(home: Path, *texts: str, markers: tuple[str, ...] = (MARKER,)) -> None:
+    """No marker is in any of the texts, any file under home, or any commit of any forge repo."""
+    for marker in markers:
+        for text in texts:
+            assert marker not in text
+        for path in home.rglob("*"):
+            if path.is_file():
+                assert marker.encode() not in path.read_bytes(), path
     forge = config.open_forge(config.load())
     for repo in forge.list_repos():
         history = subprocess.run(
@@ -48,7 +49,8 @@ def sweep(home: Path, *texts: str) -> None:
             text=True,
             check=True,
         )
-        assert MARKER not in history.stdout, repo.full_name
+        for marker in markers:
+            assert marker not in history.stdout, repo.full_name
 
 
 ARGS = ["--no-input", "--set", "name=orders-api", "--set", "owner=group:payments"]
