@@ -16,22 +16,31 @@ naming each task. copier's user settings (its own trust list) are not read.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field
 
+from scaffolder import budget
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.errors import ActionError, Problem, RenderError
+from scaffolder.budget import BudgetExceeded
+from scaffolder.errors import ActionError, Problem, RenderError, ScaffoldError
 from scaffolder.formats import copier as cp
 from scaffolder.formats import copier_file
-from scaffolder.formats._common import stdout_to_stderr
+from scaffolder.formats._common import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
 from scaffolder.paths import inside
-from scaffolder.render import read_tree, scratch_dir
+from scaffolder.render import RenderedFile, read_tree, scratch_dir, skeleton_signature
+
+# The transports git may use to fetch a template (`ext::` would run a command).
+GIT_PROTOCOLS = "file:git:http:https:ssh"
 
 
 class Input(ActionInput):
@@ -56,21 +65,53 @@ def _template(ctx: ActionContext, inp: Input) -> Path:
 
 
 def _untrusted(ctx: ActionContext, inp: Input) -> list[Problem]:
-    if ctx.trusted or inp.url is not None:
-        return []  # copier checks a URL's template itself (unsafe=False)
+    if inp.url is not None:
+        return []  # copier checks a URL's template itself (unsafe=False) and its links
     folder = _template(ctx, inp)
-    return [
+    problems = outside_links(folder)
+    if ctx.trusted:
+        return problems
+    return problems + [
         Problem(str(folder / file), f"{what} would run: it runs only with trust (--trust)")
         for file, what in cp.code_features(folder)
     ]
 
 
+# The preflight renders the template (no task runs) into a scratch folder; the run of the same step
+# takes that render when it would be the same one: no task runs and nothing changed.
+_KEPT = KeptRenders()
+
+
+def _key(ctx: ActionContext, inp: Input) -> tuple[Any, ...]:
+    values = json.dumps(inp.values, sort_keys=True, default=str)
+    return (ctx.run_id, str(ctx.template_dir), inp.path, inp.url, inp.vcs_ref, values, ctx.trusted)
+
+
+def _signature(ctx: ActionContext, inp: Input) -> Any:
+    return skeleton_signature(_template(ctx, inp)) if inp.url is None else None
+
+
+def _same_in_the_run(ctx: ActionContext, inp: Input) -> bool:
+    """Whether the run would render what the preflight did: no task can run in either."""
+    return not ctx.trusted or (inp.url is None and not cp.tasks(cp.read_config(_template(ctx, inp))[1]))
+
+
 def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
-    """A template that runs code (tasks, extensions) needs trust; said before anything runs."""
+    """Code needs trust, links stay inside; then copier renders (no task runs) into a scratch
+    folder, so a path that escapes or a render error fails before any run."""
     try:
-        return _untrusted(ctx, inp)
-    except RenderError as exc:
-        return list(exc.problems)
+        problems = _untrusted(ctx, inp)
+        if problems:
+            return problems
+        signature = _signature(ctx, inp)
+        files = _render_files(ctx, inp, tasks=not ctx.trusted)  # untrusted: copier refuses tasks
+    except BudgetExceeded:
+        raise
+    except ScaffoldError as exc:
+        return list(exc.problems) or [Problem(inp.path, exc.message)]
+    if _same_in_the_run(ctx, inp):
+        _KEPT.keep(_key(ctx, inp), signature, files)
+    return []
 
 
 def _copy_source(folder: Path, dest: Path) -> Path:
@@ -86,24 +127,43 @@ def _copy_source(folder: Path, dest: Path) -> Path:
     return dest
 
 
-def _render(ctx: ActionContext, inp: Input, tmp: Path) -> Path:
+@contextmanager
+def _git_fenced() -> Iterator[None]:
+    """git, as copier runs it to fetch a template: no `ext::` transport (it runs a command), no
+    hooks, no fsmonitor, whatever the user's or a repository's configuration says."""
+    from plumbum import local
+
+    config = [("protocol.ext.allow", "never"), ("core.hooksPath", os.devnull), ("core.fsmonitor", "false")]
+    count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
+    env = {"GIT_ALLOW_PROTOCOL": GIT_PROTOCOLS, "GIT_CONFIG_COUNT": str(count + len(config))}
+    for i, (key, value) in enumerate(config, start=count):
+        env[f"GIT_CONFIG_KEY_{i}"], env[f"GIT_CONFIG_VALUE_{i}"] = key, value
+    with local.env(**env):
+        yield
+
+
+def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Path:
     from copier import Settings, run_copy
-    from copier.errors import CopierError, UnsafeTemplateError
+    from copier.errors import CopierError, ForbiddenPathError, UnsafeTemplateError
+    from jinja2 import TemplateError
 
     data = {k: v for k, v in inp.values.items() if v is not None}
     dst = tmp / "out"
     if inp.url is not None:
-        src, label = inp.url, None
+        src, label, folder = inp.url, None, Path(inp.url)
     else:
-        src, label = str(_copy_source(_template(ctx, inp), tmp / ctx.template.name)), ctx.template.name
+        folder = _template(ctx, inp)
+        src, label = str(_copy_source(folder, tmp / ctx.template.name)), ctx.template.name
     try:
-        with stdout_to_stderr():  # one render at a time: copier's tasks change the working folder
+        # one render at a time: copier's tasks change the working folder
+        with stdout_to_stderr(), _git_fenced(), budget.limits(str(folder)):
             run_copy(
                 src,
                 dst,
                 data=data,
                 defaults=True,
                 unsafe=ctx.trusted,
+                skip_tasks=not tasks,
                 vcs_ref=inp.vcs_ref,
                 quiet=True,
                 overwrite=True,
@@ -111,14 +171,47 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path) -> Path:
             )
     except UnsafeTemplateError as exc:
         raise ActionError(f"the copier template runs code, which needs trust (--trust): {exc}") from None
+    except TemplateError as exc:  # the template's own mistake: a missing variable, a syntax error
+        problem = template_error_problem(exc, folder, ("src_relpath",))
+        raise RenderError("copier cannot render the template", [problem]) from None
+    except ForbiddenPathError as exc:
+        raise RenderError("copier would write or read outside the project", [_forbidden(exc, folder)]) from None
     except (CopierError, ValueError, TypeError, OSError, subprocess.CalledProcessError) as exc:
-        text = str(exc).strip() or type(exc).__name__
+        text = (str(exc).strip() or type(exc).__name__).replace(src, str(folder))
         raise ActionError(
             "copier cannot render the template", [Problem(src, line) for line in text.splitlines()[:10]]
         ) from None
     if label is not None:
         _relabel(dst, src, label)
     return dst
+
+
+def _forbidden(exc: BaseException, folder: Path) -> Problem:
+    """copier's ForbiddenPathError as the template file (or setting) and the answers it took."""
+    source, answers = "", dict[str, Any]()
+    tb = exc.__traceback__
+    while tb is not None:
+        local = tb.tb_frame.f_locals
+        if isinstance(local.get("src_relpath"), Path):
+            source = str(local["src_relpath"])
+        combined = getattr(local.get("self"), "answers", None)
+        if type(combined).__name__ == "AnswersMap":
+            answers = dict(combined.combined)  # type: ignore[union-attr]
+        tb = tb.tb_next
+    names = sorted(
+        k
+        for k, v in answers.items()
+        if not k.startswith("_") and isinstance(v, str) and ("/" in v or "\\" in v or ".." in v)
+    )
+    whence = f" (from {', '.join(names)})" if names else ""
+    path = str(exc).split("\n")[0].replace(" is forbidden", "")
+    where = str(folder / source) if source else str(folder)
+    return Problem(where, f"renders to {path}, outside the project folder{whence}")
+
+
+def _render_files(ctx: ActionContext, inp: Input, tasks: bool = True) -> list[RenderedFile]:
+    with tempfile.TemporaryDirectory(prefix="scaffold-copier-", dir=scratch_dir()) as tmp:
+        return read_tree(_render(ctx, inp, Path(tmp), tasks), "copier")
 
 
 def _relabel(dst: Path, src: str, label: str) -> None:
@@ -131,13 +224,13 @@ def _relabel(dst: Path, src: str, label: str) -> None:
         )
 
 
-
 def run(ctx: ActionContext, inp: Input) -> Output:
     untrusted = _untrusted(ctx, inp)
     if untrusted:
-        raise ActionError("the copier template runs code, which needs trust (--trust); nothing was rendered", untrusted)
-    with tempfile.TemporaryDirectory(prefix="scaffold-copier-", dir=scratch_dir()) as tmp:
-        files = read_tree(_render(ctx, inp, Path(tmp)), "copier")
+        why = "runs code, which needs trust (--trust)" if any("would run" in p.message for p in untrusted) else ""
+        raise ActionError(f"the copier template {why or 'links outside itself'}; nothing was rendered", untrusted)
+    kept = _KEPT.take(_key(ctx, inp), _signature(ctx, inp))
+    files = kept if kept is not None else _render_files(ctx, inp)
     return Output(files=ctx.write_files(inp.target_path, files))
 
 

@@ -13,13 +13,16 @@ import pytest
 
 from tests.security.attack import (
     Scene,
+    backstage_template,
     cookiecutter_template,
+    copier_template,
     native_template,
     write,
 )
 
 DRY = [pytest.param((), id="run"), pytest.param(("--dry-run",), id="dry-run")]
 OWNER = ("--set", "owner=group:victims")
+REPO = ("--set", "repo_name=victim-svc")  # copier templates without a name question get this one
 
 
 def new(folder: Path, *extra: str) -> tuple[str, ...]:
@@ -188,4 +191,98 @@ def test_cookiecutter_fence_holds_at_run_time_too(scene: Scene, tmp_path: Path) 
     write(folder, {"hooks/pre_prompt.py": "print('hello')\n"})
     result = scene.run(*new(folder, "--trust", "--dry-run"), code=1)
     assert "outside the project folder" in result.stderr
+    scene.assert_harmless(result)
+
+
+def copier_escape(scene: Scene, tmp_path: Path, how: str) -> tuple[Path, tuple[str, ...]]:
+    up = climb(scene)
+    questions = "where:\n  type: str\n  default: here-\n"
+    files = {"{{ where }}precious.txt.jinja": "overwritten\n"}
+    args: tuple[str, ...] = ()
+    if how == "absolute project folder":
+        questions = f"where:\n  type: str\n  default: {scene.outside}/\n"
+    elif how == "default":
+        questions = f"where:\n  type: str\n  default: {up}\n"
+    elif how == "answer":
+        args = ("--set", f"where={up}")
+    elif how == "computed default":
+        questions = f"base: X\nwhere:\n  type: str\n  default: \"{{{{ base | replace('X', '{up}') }}}}\"\n"
+    elif how == "folder":
+        questions = f"where:\n  type: str\n  default: {up}\n"
+        files = {"{{ where }}sub/precious.txt": "x\n"}
+    elif how == "copied without rendering":
+        questions = f"_templates_suffix: .tmpl\nwhere:\n  type: str\n  default: {up}\n"
+        files = {"{{ where }}precious.txt": "x\n"}
+    return copier_template(tmp_path, questions, files), args
+
+
+@pytest.mark.parametrize("dry", DRY)
+@pytest.mark.parametrize("how", ESCAPES)
+def test_copier_names_that_escape_are_refused_before_anything_is_created(
+    scene: Scene, tmp_path: Path, how: str, dry: tuple[str, ...]
+) -> None:
+    folder, args = copier_escape(scene, tmp_path, how)
+    result = scene.run(*new(folder, *REPO, *args, *dry), code=1)
+    assert "outside the project folder (from where)" in result.stderr
+    assert str(folder / "{{ where }}") in result.stderr  # the template's file or folder
+    scene.assert_harmless(result)
+
+
+# --- route 3: symlinks --------------------------------------------------------------------------
+
+FORMATS = ("native", "backstage", "cookiecutter", "copier")
+
+
+def template_with_link(scene: Scene, tmp_path: Path, fmt: str, name: str, target: str) -> tuple[Path, Path]:
+    """A template of `fmt` whose files include the symlink `name` -> `target`; (folder, the link)."""
+    files = {"README.md": "hi\n"}
+    if fmt == "native":
+        folder = native_template(tmp_path, files)
+        files_dir = folder / "skeleton"
+    elif fmt == "backstage":
+        folder = backstage_template(tmp_path, files)
+        files_dir = folder / "skeleton"
+    elif fmt == "cookiecutter":
+        folder = cookiecutter_template(tmp_path, {}, files)
+        files_dir = folder / "{{cookiecutter.slug}}"
+    else:
+        folder = copier_template(tmp_path, "name:\n  type: str\n  default: victim-svc\n", files)
+        files_dir = folder
+    link = files_dir / name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target)
+    return folder, link
+
+
+def args_for(fmt: str, folder: Path, *extra: str) -> tuple[str, ...]:
+    if fmt == "copier":
+        return new(folder, *REPO, *extra)
+    if fmt == "cookiecutter":
+        return new(folder, *extra)
+    return ("new", str(folder), "--no-input", *extra)
+
+
+@pytest.mark.parametrize("dry", DRY)
+@pytest.mark.parametrize("kind", ["absolute file", "relative climb", "folder"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_symlink_out_of_the_template_is_refused_naming_it(
+    scene: Scene, tmp_path: Path, fmt: str, kind: str, dry: tuple[str, ...]
+) -> None:
+    target = {
+        "absolute file": str(scene.outside / "precious.txt"),
+        "relative climb": "../" * 30 + str(scene.outside / "precious.txt").lstrip("/"),
+        "folder": str(scene.outside),
+    }[kind]
+    folder, _ = template_with_link(scene, tmp_path, fmt, "docs/leak.txt", target)
+    result = scene.run(*args_for(fmt, folder, *dry), code=1)
+    assert "leak.txt" in result.stderr and "symlink" in result.stderr
+    assert "the user's file" not in result.stdout + result.stderr
+    scene.assert_harmless(result)
+
+
+@pytest.mark.parametrize("fmt", ["cookiecutter", "copier"])
+def test_a_symlink_inside_a_foreign_template_stays_allowed(scene: Scene, tmp_path: Path, fmt: str) -> None:
+    folder, _ = template_with_link(scene, tmp_path, fmt, "alias.md", "README.md")
+    result = scene.run(*args_for(fmt, folder, "--dry-run", "-o", "json"), code=0)
+    assert "alias.md" in json.loads(result.stdout)["files"]
     scene.assert_harmless(result)
