@@ -7,14 +7,14 @@ open); every service of a batch is validated, answers and steps alike, before th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from scaffolder import config, library, yamlio
 from scaffolder.errors import ActionError, AnswersError, Problem, RunError, ScaffoldError, TemplateError
 from scaffolder.parameters import Answers, resolve
-from scaffolder.runner import OnEvent, Outcome, PlannedStep, Runner, plan
+from scaffolder.runner import OnEvent, Outcome, Runner, plan
 from scaffolder.runs import Run, current
 from scaffolder.template import Template, load_template
 
@@ -53,7 +53,6 @@ class Prepared:
     library: str
     answers: Answers
     ref: str | None = None
-    planned: list[PlannedStep] = field(default_factory=list)
 
 
 def prepare(
@@ -73,7 +72,8 @@ def prepare(
             answers = ask(template, values) if ask else resolve(template, values)
             if answers is None:
                 raise AnswersError("cancelled; nothing was created")
-            prepared.append(Prepared(template, label, answers, found.ref, plan(template, answers)))
+            plan(template, answers)
+            prepared.append(Prepared(template, label, answers, found.ref))
         except (AnswersError, TemplateError) as exc:
             if ask and exc.message.startswith("cancelled"):
                 raise
@@ -84,43 +84,9 @@ def prepare(
             problems.extend(
                 Problem(f"{prefix}{p.where}", p.message) for p in exc.problems or [Problem("", exc.message)]
             )
-    if not problems:
-        problems = _shared_names(prepared)
     if problems:
         raise AnswersError(f"cannot create from {template.name}@{template.version}; nothing was created", problems)
     return prepared
-
-
-def claims(planned: list[PlannedStep]) -> list[str]:
-    """The names a run would take on the forge and in the catalog, as far as its plan tells."""
-    out = []
-    for item in planned:
-        given = item.input
-        if not item.runs or "<steps." in repr(given):
-            continue
-        if item.action_id == "repo:create":
-            out.append(f"repository {given.get('owner') or '(default owner)'}/{given.get('name')}")
-        elif item.action_id == "publish:github":
-            out.append(f"repository {given.get('repoUrl')}")
-        elif item.action_id == "catalog:write":
-            out.append(f"catalog entry {given.get('name')}")
-    return out
-
-
-def _shared_names(prepared: list[Prepared]) -> list[Problem]:
-    """Services of one batch must not take the same repo or catalog name."""
-    first: dict[str, int] = {}
-    problems = []
-    for index, item in enumerate(prepared):
-        for claim in dict.fromkeys(claims(item.planned)):
-            if claim in first:
-                where = f"service {index + 1}"
-                problems.append(
-                    Problem(where, f"{claim} is also what service {first[claim] + 1} makes; names must differ")
-                )
-            else:
-                first[claim] = index
-    return problems
 
 
 def run_prepared(
@@ -134,7 +100,9 @@ def run_prepared(
     golden path run code (cookiecutter hooks, copier tasks), as do `trusted_sources`."""
     runner = Runner(config.open_forge(settings), config.open_catalog(settings), on_event or (lambda e: None))
     if len(items) > 1:
-        preflight_all(runner, items, settings, dry_run, trusted)
+        rehearsal = rehearse(runner, items, settings, trusted)
+        if dry_run:
+            return list(rehearsal)
     results: list[Outcome | ScaffoldError] = []
     for item in items:
         runner.trusted = trusted or settings.trusts(item.library)
@@ -151,26 +119,56 @@ def run_prepared(
     return results
 
 
-def preflight_all(
-    runner: Runner, items: list[Prepared], settings: config.Settings, dry_run: bool, trusted: bool
-) -> None:
-    """Every service's read-only checks (names taken on the forge, skeletons that cannot render)
-    before the first one runs, so a batch with one bad service creates nothing."""
+def rehearse(runner: Runner, items: list[Prepared], settings: config.Settings, trusted: bool) -> list[Outcome]:
+    """Dry-run every service of a batch before the first one runs: each one's read-only checks
+    (names taken on the forge, skeletons that cannot render, foreign templates' repo names once
+    rendered) and names no two services may share. One error lists every problem; nothing is created."""
     problems: list[Problem] = []
-    for index, item in enumerate(items):
-        runner.trusted = trusted or settings.trusts(item.library)
-        planned = item.planned or plan(item.template, item.answers)
-        try:
-            runner.preflight(item.template, item.answers, planned, settings.runs_dir / "preflight", dry_run)
-        except ScaffoldError as exc:
-            problems.extend(
-                Problem(f"service {index + 1}: {p.where}", p.message)
-                for p in exc.problems or [Problem("", exc.message)]
-            )
+    outcomes: list[Outcome] = []
+    on_event, runner.on_event = runner.on_event, lambda event: None
+    try:
+        for index, item in enumerate(items):
+            runner.trusted = trusted or settings.trusts(item.library)
+            try:
+                outcomes.append(
+                    runner.start(
+                        item.template, item.library, item.answers, settings.runs_dir, settings.profile, True, item.ref
+                    )
+                )
+            except ScaffoldError as exc:
+                problems.extend(
+                    Problem(f"service {index + 1}: {p.where}", p.message)
+                    for p in exc.problems or [Problem("", exc.message)]
+                )
+    finally:
+        runner.on_event = on_event
+    if not problems:
+        problems = _shared(outcomes)
     if problems:
-        raise ActionError(
-            f"{items[0].template.name}: {len(items)} services cannot be created as asked; nothing was created", problems
-        )
+        name = items[0].template.name
+        raise ActionError(f"{name}: {len(items)} services cannot be created as asked; nothing was created", problems)
+    return outcomes
+
+
+def _shared(outcomes: list[Outcome]) -> list[Problem]:
+    """Repos and catalog entries that two services of a batch would both make."""
+    first: dict[str, int] = {}
+    problems = []
+    for index, outcome in enumerate(outcomes):
+        made = [
+            f"repository {outcome.steps[p.step.id].get('full_name')}"
+            if p.action_id in ("repo:create", "publish:github")
+            else f"catalog entry {outcome.steps[p.step.id].get('entity_ref')}"
+            for p in outcome.plan
+            if p.step.id in outcome.steps and p.action_id in ("repo:create", "publish:github", "catalog:write")
+        ]
+        for claim in dict.fromkeys(made):
+            if claim in first:
+                message = f"{claim} is also what service {first[claim] + 1} makes; names must differ"
+                problems.append(Problem(f"service {index + 1}", message))
+            else:
+                first[claim] = index
+    return problems
 
 
 def resume(

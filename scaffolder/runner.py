@@ -441,6 +441,8 @@ class Runner:
                 began = time.perf_counter()
                 taint.learn(answers, step, _contexts(step, context))
                 secrets = answers.secret_values()
+                if dry_run and action.preflight is not None and "<steps." in repr(current_step.input):
+                    _late_preflight(action, ctx, step, context)  # its input needed earlier outputs
                 result = redact.data(run_step(action, ctx, step, context, dry_run), secrets)
                 outputs[step.id] = result
                 if not dry_run:
@@ -537,6 +539,24 @@ def _contexts(step: Step, context: Mapping[str, Any]) -> list[Mapping[str, Any]]
     except ScaffoldError:
         return []
     return [context] if iterations is None else [{**context, "each": item} for item in iterations]
+
+
+def _late_preflight(action: AnyAction, ctx: ActionContext, step: Step, context: Mapping[str, Any]) -> None:
+    """A dry run's preflight of a step whose input an earlier step's output gives (a foreign
+    template's repo name), once that input is known."""
+    check = action.preflight
+    assert check is not None
+    iterations = _iterations(step, context)
+    problems: list[Problem] = []
+    for item in [None] if iterations is None else iterations:
+        raw = render_value(step.input, context if item is None else {**context, "each": item}, f"steps.{step.id}.input")
+        try:
+            parsed = action.parse(raw)
+        except ValidationError:
+            continue  # running the step reports it
+        problems += [Problem(p.where, f"{p.message} (step {step.id}, {step.action})") for p in check(ctx, parsed)]
+    if problems:
+        raise ActionError(f"{ctx.template.name} cannot be created as asked", problems)
 
 
 def _step_id(step: PlannedStep | None) -> str:
