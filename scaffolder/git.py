@@ -147,12 +147,10 @@ def commit_all(
     With `git_dir` (see `init`), that repository records `worktree`'s files.
     """
     where = _wt(worktree, git_dir)
-    # A repository scaffold made has no filter drivers of its own; any other may.
-    filters = _no_filters(where) if git_dir is None else []
     # Files above core.bigFileThreshold are streamed into one pack instead of a loose object each
     # (git's bulk check-in; a file git would convert, e.g. for line endings, still goes the usual
     # way): the same objects, far fewer files to create, and a push that reuses the pack as it is.
-    _git([*where, *filters, "-c", "core.bigFileThreshold=1", "add", "--all"])
+    _git([*where, "-c", "core.bigFileThreshold=1", "add", "--all"])
     _, tree = _git([*where, "write-tree"])
     repo, bare = (git_dir, True) if git_dir is not None else (worktree, False)
     parent = rev_parse(repo, "HEAD^{commit}", bare=bare)
@@ -307,8 +305,7 @@ def commits_between(repo: Path, base: str, head: str, bare: bool = True) -> list
 
 def checkout_new(worktree: Path, branch: str) -> None:
     """Create (or reset) `branch` at HEAD and check it out, keeping the work tree's changes."""
-    where = _wt(worktree)
-    _git([*where, *_no_filters(where), "checkout", "--quiet", "-B", branch])
+    _git([*_wt(worktree), "checkout", "--quiet", "-B", branch])
 
 
 def merge_file(
@@ -351,8 +348,7 @@ def list_files(worktree: Path) -> list[str]:
 
 def dirty_paths(worktree: Path) -> list[str]:
     """Paths with uncommitted changes, untracked (not ignored) files included; empty when clean."""
-    where = _wt(worktree)
-    _, out = _git([*where, *_no_filters(where), "status", "--porcelain=v1", "-z", "--untracked-files=all"])
+    _, out = _git([*_wt(worktree), "status", "--porcelain=v1", "-z", "--untracked-files=all"])
     entries = str(out).split("\0")
     paths: list[str] = []
     skip = False
@@ -399,8 +395,8 @@ def archive(repo: Path, rev: str, path: str, dest: Path, bare: bool = False) -> 
     import io
     import tarfile
 
-    where = _bare(repo) if bare else _wt(repo)
-    _, out = _git([*where, *_no_filters(where), "archive", "--format=tar", rev, path.rstrip("/") + "/"], binary=True)
+    where = [*_bare(repo), *_no_filters(_bare(repo), repo / "config")] if bare else _wt(repo)
+    _, out = _git([*where, "archive", "--format=tar", rev, path.rstrip("/") + "/"], binary=True)
     data = out if isinstance(out, bytes) else out.encode()
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(dest, filter="data")
@@ -444,7 +440,7 @@ def changed_paths(worktree: Path, ref: str, subdir: str = ".") -> dict[str, str]
     addition."""
     where = _wt(worktree)
     diff = ["diff", "--no-renames", "--no-ext-diff", "--no-textconv", "--name-status", "-z", ref, "--", subdir]
-    _, out = _git([*where, *_no_filters(where), *diff])
+    _, out = _git([*where, *diff])
     parts = [p for p in str(out).split("\0") if p]
     changed = {parts[i + 1]: parts[i][0] for i in range(0, len(parts) - 1, 2)}
     _, untracked = _git([*where, "ls-files", "-z", "--others", "--exclude-standard", "--", subdir])

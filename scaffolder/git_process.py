@@ -14,8 +14,8 @@ config file), the switches that turn those off:
 - `core.alternateRefsCommand=true`: no command from a repository that borrows another's objects;
 - `diff.external` and diff drivers: every diff runs with `--no-ext-diff --no-textconv`;
 - filter drivers (`filter.X.clean`/`smudge`/`process`, named by a template's `.gitattributes`):
-  the helpers that let git read work-tree files (`add`, `status`, `diff`, `checkout`, `archive`)
-  first switch off every driver the repository's own config (`--local`) defines (`_no_filters`);
+  every command on a work tree (and `archive`) switches off each driver the repository's own
+  config (`--local`) defines (`_no_filters`, asked once per repository and config change);
   drivers from the user's global config (e.g. git-lfs) stay, as does `core.sshCommand`;
 - `GIT_DIR`, `GIT_WORK_TREE` and the like are dropped from the environment, so a repository is
   always the one the helper names, never one inherited from a calling hook.
@@ -118,15 +118,17 @@ def _git(
 
 
 def _wt(worktree: Path, git_dir: Path | None = None) -> list[str]:
-    """Arguments that pin git to this work tree (no discovery of an enclosing repository); with
-    `git_dir`, to that repository (one scaffold made) and this work tree, whatever it holds."""
+    """Arguments that pin git to this work tree (no discovery of an enclosing repository), with
+    the repository's own filter drivers off (`_no_filters`); with `git_dir`, to that repository
+    (one scaffold made, so it has none) and this work tree, whatever it holds."""
     if git_dir is not None:
         if not (git_dir / "HEAD").is_file():
             raise ForgeError(f"no git repository at {git_dir}")
         return ["--git-dir", str(git_dir), "--work-tree", str(worktree)]
     if not (worktree / ".git").exists():
         raise ForgeError(f"{worktree} is not a git work tree")
-    return ["-C", str(worktree)]
+    where = ["-C", str(worktree)]
+    return [*where, *_no_filters(where, worktree / ".git" / "config")]
 
 
 def _local(path: Path) -> list[str]:
@@ -137,13 +139,30 @@ def _local(path: Path) -> list[str]:
     return _wt(path)
 
 
-def _no_filters(where: Sequence[str]) -> list[str]:
-    """`-c` switches turning off every filter driver the repository's own config defines, for a
-    command that reads work-tree files: a `.gitattributes` names a driver, the config runs it."""
+# _no_filters' answers by repository, while its config file is unchanged (inode, size, mtime).
+_FILTERS_SEEN: dict[tuple[object, ...], list[str]] = {}
+
+
+def _no_filters(where: Sequence[str], config: Path) -> list[str]:
+    """`-c` switches turning off every filter driver the repository's own config (`config`)
+    defines: a `.gitattributes` names a driver, the config runs it whenever git reads or writes a
+    work-tree file (add, status, diff, write-tree, checkout, archive)."""
+    try:
+        st = config.stat()
+        key: tuple[object, ...] | None = (*where, st.st_ino, st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = None  # a `.git` file pointing elsewhere: asked every time
+    if key is not None and key in _FILTERS_SEEN:
+        return _FILTERS_SEEN[key]
     _, out = _git([*where, "config", "--local", "--name-only", "--get-regexp", r"^filter\."], ok=(0, 1))
     drivers = sorted({key.removeprefix("filter.").rpartition(".")[0] for key in str(out).splitlines()} - {""})
     keys = ("clean=", "smudge=", "process=", "required=false")
-    return [arg for name in drivers for key in keys for arg in ("-c", f"filter.{name}.{key}")]
+    switches = [arg for name in drivers for k in keys for arg in ("-c", f"filter.{name}.{k}")]
+    if key is not None:
+        if len(_FILTERS_SEEN) >= 256:
+            _FILTERS_SEEN.clear()
+        _FILTERS_SEEN[key] = switches
+    return switches
 
 
 def _bare(repo: Path) -> list[str]:
