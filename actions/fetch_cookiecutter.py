@@ -189,7 +189,8 @@ def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path, hooks: bo
             raise RenderError(message, [escape_problem(exc, folder, out.resolve())]) from None
         except UndefinedVariableInTemplate as exc:  # its text holds every answer: never shown
             problem = template_error_problem(exc.error, folder, names, base.name if base else "")
-            problem = Problem(problem.where, f"{exc.message}: {problem.message}")
+            where = problem.where if problem.where != str(folder) else str(folder / COOKIECUTTER_FILE)
+            problem = Problem(where, f"{exc.message}: {problem.message}")
             raise RenderError(f"cookiecutter cannot render {folder.name}", [problem]) from None
         except TemplateError as exc:  # a Jinja error cookiecutter lets through (syntax, file names)
             problem = template_error_problem(exc, folder, names, base.name if base else "")

@@ -138,7 +138,7 @@ def _git_fenced() -> Iterator[None]:
     env = {"GIT_ALLOW_PROTOCOL": GIT_PROTOCOLS, "GIT_CONFIG_COUNT": str(count + len(config))}
     for i, (key, value) in enumerate(config, start=count):
         env[f"GIT_CONFIG_KEY_{i}"], env[f"GIT_CONFIG_VALUE_{i}"] = key, value
-    with local.env(**env):
+    with local.env(**{**os.environ, **env}):  # plumbum's copy of the environment dates from its import
         yield
 
 
@@ -171,15 +171,18 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
             )
     except UnsafeTemplateError as exc:
         raise ActionError(f"the copier template runs code, which needs trust (--trust): {exc}") from None
-    except TemplateError as exc:  # the template's own mistake: a missing variable, a syntax error
-        problem = template_error_problem(exc, folder, ("src_relpath",))
-        raise RenderError("copier cannot render the template", [problem]) from None
     except ForbiddenPathError as exc:
         raise RenderError("copier would write or read outside the project", [_forbidden(exc, folder)]) from None
-    except (CopierError, ValueError, TypeError, OSError, subprocess.CalledProcessError) as exc:
+    except (TemplateError, CopierError, ValueError, TypeError, OSError, subprocess.CalledProcessError) as exc:
+        if isinstance(exc, TemplateError) or isinstance(exc.__cause__, TemplateError):  # the template's mistake
+            problem = template_error_problem(exc, folder, ("src_relpath",))
+            where = problem.where.replace(src, str(folder))
+            if where == str(folder) and inp.url is None:  # a question's default or `when`
+                where = str(copier_file(folder) or folder)
+            raise RenderError("copier cannot render the template", [Problem(where, problem.message)]) from None
         text = (str(exc).strip() or type(exc).__name__).replace(src, str(folder))
         raise ActionError(
-            "copier cannot render the template", [Problem(src, line) for line in text.splitlines()[:10]]
+            "copier cannot render the template", [Problem(str(folder), line) for line in text.splitlines()[:10]]
         ) from None
     if label is not None:
         _relabel(dst, src, label)

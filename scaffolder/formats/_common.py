@@ -151,32 +151,36 @@ def outside_links(folder: Path) -> list[Problem]:
 
 
 def template_error_problem(exc: BaseException, folder: Path, names: tuple[str, ...], base: str = "") -> Problem:
-    """A Jinja error a foreign renderer raised, as `file:line` and Jinja's message.
+    """A Jinja error a foreign renderer raised (itself, or the cause of the renderer's own error),
+    as `file:line` and Jinja's message.
 
     The file is the last local variable called one of `names` (the renderer's own name for the file
-    it was rendering) in the traceback, the line the last frame of template code."""
+    it was rendering) in the traceback, the line the last frame of a template file's code."""
     from jinja2 import TemplateError, TemplateSyntaxError
 
+    error = exc if isinstance(exc, TemplateError) else exc.__cause__
     file: str | None = None
     line: int | None = None
-    tb = exc.__traceback__
-    while tb is not None:
-        local = tb.tb_frame.f_locals
-        for name in names:
-            value = local.get(name)
-            if isinstance(value, str | PurePath) and str(value):
-                file = str(value)
-        if not tb.tb_frame.f_code.co_filename.endswith(".py"):
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    if isinstance(exc, TemplateSyntaxError):
-        file = exc.filename or exc.name or file
-        line = exc.lineno
+    for raised in dict.fromkeys([exc, error]):
+        tb = raised.__traceback__ if raised is not None else None
+        while tb is not None:
+            local = tb.tb_frame.f_locals
+            for name in names:
+                value = local.get(name)
+                if isinstance(value, str | PurePath) and str(value):
+                    file = str(value)
+            code_file = tb.tb_frame.f_code.co_filename
+            if not code_file.endswith(".py") and code_file != "<template>":
+                line = tb.tb_lineno
+            tb = tb.tb_next
+    if isinstance(error, TemplateSyntaxError) and (error.filename or error.name):
+        file, line = error.filename or error.name, error.lineno
     where = str(folder / base / file) if file else str(folder)
-    if line is not None:
+    if line is not None and file:
         where = f"{where}:{line}"
-    text = exc.message if isinstance(exc, TemplateError) and exc.message else str(exc) or type(exc).__name__
-    return Problem(where, text.splitlines()[0])
+    source = error if error is not None else exc
+    text = source.message if isinstance(source, TemplateError) and source.message else str(source)
+    return Problem(where, (text or type(source).__name__).splitlines()[0])
 
 
 class KeptRenders:

@@ -286,3 +286,113 @@ def test_a_symlink_inside_a_foreign_template_stays_allowed(scene: Scene, tmp_pat
     result = scene.run(*args_for(fmt, folder, "--dry-run", "-o", "json"), code=0)
     assert "alias.md" in json.loads(result.stdout)["files"]
     scene.assert_harmless(result)
+
+
+# --- route 1 (copier): code needs trust, copier's own fences hold -------------------------------
+
+
+def copier_code(scene: Scene, tmp_path: Path, how: str) -> Path:
+    ext = pwn(scene) + "from jinja2.ext import Extension\n\nclass Ext(Extension):\n    pass\n"
+    task = f"python3 -c \"open('{scene.marker}', 'w').write('x')\""
+    questions, files = "name:\n  type: str\n  default: victim-svc\n", {"README.md.jinja": "{{ name }}\n"}
+    if how == "extension":
+        questions += "_jinja_extensions: [evil_ext.Ext]\n"
+        files["evil_ext.py"] = ext
+    elif how == "shadowed extension":  # a module named like copier's own default extension
+        files["jinja2_ansible_filters/__init__.py"] = ext
+    elif how == "task":
+        questions += f"_tasks: [{json.dumps(task)}]\n"
+    elif how == "included extension":
+        questions = f"---\n!include more.yml\n---\n{questions}"
+        files.update({"more.yml": "_jinja_extensions: [evil_ext.Ext]\n", "evil_ext.py": ext})
+    elif how == "subdirectory":
+        questions += "sub:\n  type: str\n  default: ../../..\n_subdirectory: '{{ sub }}'\n"
+    elif how == "external data":
+        questions += f"_external_data:\n  leak: {scene.outside / 'precious.txt'}\n"
+        files["README.md.jinja"] = "{{ _external_data.leak }}\n"
+    return copier_template(tmp_path, questions, files)
+
+
+@pytest.mark.parametrize("dry", DRY)
+@pytest.mark.parametrize(
+    "how", ["extension", "task", "included extension", "subdirectory", "external data", "shadowed extension"]
+)
+def test_copier_code_and_reads_outside_need_trust(scene: Scene, tmp_path: Path, how: str, dry: tuple[str, ...]) -> None:
+    folder = copier_code(scene, tmp_path, how)
+    code = 0 if how == "shadowed extension" else 1  # copier's installed extension renders
+    result = scene.run(*new(folder, *REPO, *dry), code=code)
+    if how == "extension":
+        assert "the Jinja extension evil_ext.Ext (_jinja_extensions) would run" in result.stderr
+    if how == "task":
+        assert "the task `python3 -c" in result.stderr
+    assert "the user's file" not in result.stdout + result.stderr
+    if code == 1 or dry:
+        scene.assert_harmless(result)
+    assert not scene.marker.exists()
+
+
+COPIER_URL_STEPS = """\
+    - id: fetch
+      action: fetch:copier
+      input: {{url: '{url}'}}
+"""
+
+
+@pytest.mark.parametrize("dry", DRY)
+def test_copier_url_cannot_use_the_ext_transport(scene: Scene, tmp_path: Path, dry: tuple[str, ...]) -> None:
+    """Even when the user's git configuration allows `ext::` (which runs a command)."""
+    with (scene.home / "gitconfig").open("a") as config:
+        config.write('[protocol "ext"]\n\tallow = always\n')
+    url = f"git+ext::sh -c touch% {scene.marker}"
+    folder = native_template(tmp_path, {}, steps=COPIER_URL_STEPS.format(url=url))
+    result = scene.run("new", str(folder), "--no-input", *dry, code=1)
+    assert "transport 'ext' not allowed" in result.stderr
+    scene.assert_harmless(result)
+
+
+# --- route 4: a render error is the template's fault --------------------------------------------
+
+CC_ERRORS = {
+    "missing variable": ({}, {"README.md": "line one\n{{ cookiecutter.missing }}\n"}, "README.md:2"),
+    "syntax error": ({}, {"README.md": "one\ntwo\n{% if %}\n"}, "README.md:3"),
+    "syntax error in a file name": ({}, {"{{ cookiecutter.slug | }}.txt": "x\n"}, "{{ cookiecutter.slug | }}.txt"),
+    "missing variable in a file name": ({}, {"{{ cookiecutter.nope }}.txt": "x\n"}, "{{ cookiecutter.nope }}.txt"),
+    "missing variable in a computed default": ({"other": "{{ cookiecutter.nope }}"}, {}, "cookiecutter.json: "),
+}
+
+
+@pytest.mark.parametrize("dry", DRY)
+@pytest.mark.parametrize("case", list(CC_ERRORS))
+def test_cookiecutter_render_error_is_exit_1_naming_file_and_line(
+    scene: Scene, tmp_path: Path, case: str, dry: tuple[str, ...]
+) -> None:
+    context, files, where = CC_ERRORS[case]
+    folder = cookiecutter_template(tmp_path, context, {"ok.txt": "fine\n", **files})
+    result = scene.run(*new(folder, *dry), code=1)
+    base = "" if where.startswith("cookiecutter.json") else "{{cookiecutter.slug}}/"
+    assert f"{folder}/{base}{where}" in result.stderr
+    assert "bug in scaffold" not in result.stderr and "Context:" not in result.stderr  # no dump of every answer
+    scene.assert_harmless(result)
+
+
+COPIER_ERRORS = {
+    "missing variable": ("", {"README.md.jinja": "line one\n{{ missing }}\n"}, "README.md.jinja:2"),
+    "syntax error": ("", {"README.md.jinja": "one\ntwo\n{% if %}\n"}, "README.md.jinja:3"),
+    "syntax error in a file name": ("", {"{{ name | }}.txt": "x\n"}, "{{ name | }}.txt"),
+    "missing variable in a file name": ("", {"{{ nope }}.txt": "x\n"}, "{{ nope }}.txt"),
+    "missing variable in a computed default": ("other:\n  type: str\n  default: '{{ nope }}'\n", {}, "copier.yml: "),
+}
+
+
+@pytest.mark.parametrize("dry", DRY)
+@pytest.mark.parametrize("case", list(COPIER_ERRORS))
+def test_copier_render_error_is_exit_1_naming_file_and_line(
+    scene: Scene, tmp_path: Path, case: str, dry: tuple[str, ...]
+) -> None:
+    questions, files, where = COPIER_ERRORS[case]
+    questions = "_envops: {undefined: jinja2.StrictUndefined}\nname:\n  type: str\n  default: victim-svc\n" + questions
+    folder = copier_template(tmp_path, questions, {"ok.txt": "fine\n", **files})
+    result = scene.run(*new(folder, *REPO, *dry), code=1)
+    assert f"{folder}/{where}" in result.stderr
+    assert "bug in scaffold" not in result.stderr
+    scene.assert_harmless(result)
