@@ -215,7 +215,7 @@ def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
             problems.append(Problem(param.id, str(exc)))
         except RenderError as exc:
             if not problems:  # otherwise it most likely follows from an earlier bad answer
-                problems.extend(exc.problems)
+                problems.extend(Taint(frozenset(secret)).hide(exc, param.default, param.when).problems)
     hidden += [s for pid in secret for s in _texts(values.get(pid))]
     redact.remember(hidden)
     if problems:

@@ -211,7 +211,8 @@ def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[Pla
         try:
             runs = truthy(step.if_, ctx, f"steps.{step.id}.if")
         except RenderError as exc:
-            problems.extend(Problem(template.where("spec", "steps", index, "if"), str(p)) for p in exc.problems)
+            hidden = taint.hide(exc, step.if_).problems
+            problems.extend(Problem(template.where("spec", "steps", index, "if"), str(p)) for p in hidden)
             continue
         rendered: dict[str, Any] = {}
         inputs: list[dict[str, Any]] | None = None
@@ -231,7 +232,8 @@ def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[Pla
                     rendered = {"each": inputs}
             except RenderError as exc:
                 key = "each" if step.each is not None and inputs is None else "input"
-                problems.extend(Problem(template.where("spec", "steps", index, key), str(p)) for p in exc.problems)
+                hidden = taint.hide(exc, step.input, step.each).problems
+                problems.extend(Problem(template.where("spec", "steps", index, key), str(p)) for p in hidden)
             except ValidationError as exc:
                 problems.extend(_input_problems(template, index, exc))
             placeholder = placeholder_output(action, step.id)
@@ -455,6 +457,8 @@ class Runner:
         except (ScaffoldError, OSError) as exc:
             error = exc if isinstance(exc, ScaffoldError) else _fs_error(f"step {_step_id(current_step)}", exc)
             redact.error(error, secrets)
+            if current_step is not None:
+                taint.hide(error, current_step.step.input, current_step.step.each, current_step.step.if_)
             if current_step is not None:
                 event = Event("failed", planned.index(current_step) + 1, total, current_step.step, detail=error.message)
                 self.on_event(event)

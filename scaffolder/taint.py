@@ -14,11 +14,11 @@ import re
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from scaffolder.errors import ScaffoldError
+from scaffolder.errors import Problem, RenderError, ScaffoldError
 from scaffolder.expressions import environment, evaluate, has_expression
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 # A derived value shorter than this cannot carry a secret worth the name, and masking it would
 # hide unrelated text everywhere ("yes", "80").
 MIN_DERIVED = 4
+HIDDEN = "cannot be evaluated (the reason is not shown: the expression reads a secret)"
+E = TypeVar("E", bound=ScaffoldError)
 _EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 
 
@@ -70,6 +72,14 @@ class Taint:
                 with suppress(ScaffoldError):  # rendering the step reports it
                     out += strings(evaluate(part, context))
         return out
+
+    def hide(self, exc: E, *sources: Any) -> E:
+        """`exc` (a render error of `sources`) without its reasons when a source reads something
+        tainted: the reason may quote a value computed from a secret (`no element 'TOK…'`)."""
+        if isinstance(exc, RenderError) and any(self.reaches(source) for source in sources):
+            exc.problems = tuple(Problem(p.where, HIDDEN) for p in exc.problems)
+            exc.args = (exc.render(),)
+        return exc
 
     def reaches(self, value: Any) -> bool:
         """Whether any expression inside `value` (nested dicts and lists) reads something tainted."""

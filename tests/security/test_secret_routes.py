@@ -242,18 +242,47 @@ def test_a_parameter_computed_from_a_secret_is_secret(invoke: Invoke, scaffold_h
         assert "header" not in yaml.safe_load(record.read_text())["answers"]
 
 
-def test_a_derived_secret_that_breaks_a_step_input_is_not_echoed(scene: Scene, tmp_path: Path) -> None:
-    steps = """\
+@pytest.mark.parametrize(
+    "where",
+    [
+        "input: {message: '${{ {}[parameters.token | upper] }}'}",  # Jinja quotes the missing key
+        "input: {message: '${{ ({}) }}'}\n      if: '${{ {}[parameters.token | upper] }}'",
+        "each: '${{ {}[parameters.token | upper] }}'\n      input: {message: x}",
+    ],
+    ids=["input", "if", "each"],
+)
+def test_an_expression_error_that_quotes_a_derived_value_is_not_echoed(
+    scene: Scene, tmp_path: Path, where: str
+) -> None:
+    steps = f"""\
     - id: shout
       action: debug:log
-      input: {listWorkspace: '${{ parameters.token | upper }}'}
+      {where}
 """
     folder = native_template(tmp_path / "tpl", {"README.md": "x\n"}, steps=steps)
     text = (folder / "template.yaml").read_text()
     (folder / "template.yaml").write_text(text.replace("  steps:\n", NATIVE_SECRETS + "  steps:\n", 1))
     for extra in ([], ["-o", "json"]):
         result = scene.run("new", str(folder), "--no-input", "--set", f"token={MARKER}", *extra, code=1)
-        assert "listWorkspace" in result.stderr
+        assert "the expression reads a secret" in result.stderr
+        scene.assert_harmless(result, secrets=DERIVED)
+
+
+def test_a_default_computed_from_a_secret_that_fails_is_not_echoed(scene: Scene, tmp_path: Path) -> None:
+    folder = native_template(tmp_path / "tpl", {"README.md": "x\n"})
+    params = """\
+    - id: token
+      type: string
+      secret: true
+    - id: header
+      type: string
+      default: ${{ {}[parameters.token | upper] }}
+"""
+    text = (folder / "template.yaml").read_text()
+    (folder / "template.yaml").write_text(text.replace("  steps:\n", params + "  steps:\n", 1))
+    for extra in ([], ["-o", "json"]):
+        result = scene.run("new", str(folder), "--no-input", "--set", f"token={MARKER}", *extra, code=1)
+        assert "header" in result.stderr and "the expression reads a secret" in result.stderr
         scene.assert_harmless(result, secrets=DERIVED)
 
 
@@ -261,7 +290,10 @@ def test_a_derived_secret_that_breaks_a_step_input_is_not_echoed(scene: Scene, t
 
 
 def test_a_github_error_echoing_the_authorization_header_is_masked(
-    invoke: Invoke, github_profile: GitHubServer, scaffold_home: Path, tmp_path: Path
+    invoke: Invoke,
+    github_profile: GitHubServer,  # noqa: F811
+    scaffold_home: Path,
+    tmp_path: Path,
 ) -> None:
     token = github_profile.token
     echo = f"Authorization: token {token}"
