@@ -189,5 +189,5 @@ def fenced(folder: Path, out: Path, trusted: bool) -> Iterator[None]:
         main._patch_import_path_for_repo = saved_patch
         for name, value in saved.items():
             setattr(generate, name, value)
-        del generate.open
+        generate.__dict__.pop("open", None)
         FENCE.reset(token)

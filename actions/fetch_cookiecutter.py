@@ -9,6 +9,15 @@ a sandboxed one). Hook scripts and Jinja `_extensions` from the template are cod
 when the golden path is trusted (`scaffold new --trust`, or `trusted_sources`); without trust
 the step refuses, before anything runs, naming each one. cookiecutter's own user config and
 replay files are not read or written.
+
+Untrusted, the template folder is never importable, and the extensions cookiecutter will load are
+checked again when it makes its environment (a nested template, an override), not only as
+cookiecutter.json declares them; only cookiecutter's, Jinja's and jinja2_time's own, installed
+outside the template, pass. Every folder, file and copy cookiecutter makes must stay in its output
+folder (`_cookiecutter_fence`). A symlink leading out of the template is refused. The preflight
+renders the template (no hook runs) within the render budget, so an escaping name (naming the file
+and the answers), a refused extension or a render error (file:line) stops before any run; the run
+takes that render when no hook would change it.
 """
 
 from __future__ import annotations

@@ -12,6 +12,13 @@ records the golden path's name as `_src_path`. A git URL (`url`) is rendered at 
 copier itself. `_tasks` and `_jinja_extensions` are code: they run only when the golden path is
 trusted (`--trust`, `trusted_sources`); without trust the step refuses, before anything runs,
 naming each task. copier's user settings (its own trust list) are not read.
+
+A symlink leading out of the template is refused. The preflight renders the template (no task
+runs) within the render budget, so a name that copier forbids (an answer or default that climbs out
+or is absolute, named with the file and the answers) or a render error (file:line) stops before any
+run; the run takes that render when no task would change it. git, when copier fetches a URL, may
+use only the file, git, http(s) and ssh transports (`ext::` runs a command), with no hooks or
+fsmonitor.
 """
 
 from __future__ import annotations
