@@ -176,13 +176,14 @@ Make = Callable[..., Path]
 
 @pytest.fixture
 def make_repo(tmp_path: Path, forge: LocalForge) -> Make:
-    """Create a repo with the runner (as `scaffold new` does) and return its work tree."""
+    """Create a repo with the runner (as `scaffold new` does) and return a clone of it (the run's
+    workspace is no work tree: scaffold commits it through its own git dir beside it)."""
 
     def make(template: Template, given: Mapping[str, Any] = GIVEN) -> Path:
         catalog = SqliteCatalog(tmp_path / "catalog.db")
         outcome = Runner(forge, catalog).start(template, "test", resolve(template, given), tmp_path / "runs", "local")
         assert outcome.workspace is not None
-        return outcome.workspace
+        return git.clone(outcome.steps["publish"]["clone_url"], tmp_path / "clones" / outcome.run_id)
 
     return make
 
