@@ -126,3 +126,54 @@ def test_malformed_set_pairs() -> None:
     with pytest.raises(AnswersError) as info:
         parse_set(["name=ok", "novalue", "=x"])
     assert [p.where for p in info.value.problems] == ["novalue", "=x"]
+
+
+SECRET_RULES = [
+    (Parameter(id="pin", type="integer", secret=True), "tok_HIDDEN1"),
+    (Parameter(id="pin", type="integer", secret=True, minimum=10), 9),
+    (Parameter(id="pin", type="integer", secret=True), ["tok_HIDDEN1"]),
+    (Parameter(id="flag", type="boolean", secret=True), "tok_HIDDEN1"),
+    (Parameter(id="vault", type="choice", secret=True, choices=["a", "b"]), "tok_HIDDEN1"),
+    (Parameter(id="vault", type="choice", secret=True, choices=["a", "b"]), {"k": "tok_HIDDEN1"}),
+    (Parameter(id="scopes", type="multi-choice", secret=True, choices=["a", "b"]), "a,tok_HIDDEN1"),
+    (Parameter(id="scopes", type="multi-choice", secret=True, choices=["a", "b"]), {"k": "tok_HIDDEN1"}),
+    (Parameter(id="token", type="string", secret=True), ["tok_HIDDEN1"]),
+    (Parameter(id="token", type="string", secret=True), {"k": "tok_HIDDEN1"}),
+]
+
+
+@pytest.mark.parametrize(("param", "raw"), SECRET_RULES)
+def test_no_rule_echoes_a_secret_value(param: Parameter, raw: object) -> None:
+    with pytest.raises(InvalidValue) as info:
+        coerce(param, raw)
+    message = str(info.value)
+    assert "HIDDEN1" not in message and "9" not in message
+    assert message  # still says what is wrong
+
+
+def test_a_bad_choice_that_is_not_secret_is_still_named() -> None:
+    with pytest.raises(InvalidValue, match="'gold' is not one of: a, b"):
+        coerce(Parameter(id="tier", type="choice", choices=["a", "b"]), "gold")
+
+
+def test_a_default_computed_from_a_secret_is_secret(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "    - id: api_token\n      type: string\n      secret: true\n      required: false\n",
+        "    - id: api_token\n      type: string\n      secret: true\n      required: false\n"
+        "    - id: header\n      type: string\n      default: Bearer ${{ parameters.api_token | upper }}\n"
+        "    - id: label\n      type: string\n      default: ${{ parameters.name }}-label\n",
+    )
+    template = load_template(write_template(tmp_path, text))
+    answers = resolve(template, {"name": "svc", "owner": "group:x", "api_token": "tok-abc"})
+    assert answers.secret == {"api_token", "header"}
+    assert "header" not in answers.public() and answers.public()["label"] == "svc-label"
+    assert "Bearer TOK-ABC" in answers.secret_values()
+    given = resolve(template, {"name": "svc", "owner": "group:x", "api_token": "tok-abc", "header": "x-given"})
+    assert "header" not in given.secret  # given, not computed from the secret
+
+
+def test_learned_values_are_masked_but_public_answers_stay_public(template) -> None:  # type: ignore[no-untyped-def]
+    answers = resolve(template, {"name": "orders-api", "owner": "group:payments", "api_token": "tok-abc"})
+    answers.learn(["TOK-ABC", "orders-api", "ab"])
+    assert "TOK-ABC" in answers.secret_values()
+    assert "orders-api" not in answers.secret_values()  # also a public answer: not hidden
