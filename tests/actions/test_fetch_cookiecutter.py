@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,49 @@ def test_a_bad_answer_is_an_action_error(tmp_path: Path) -> None:
     ctx.template_dir, ctx.trusted = COOKIECUTTER, True
     with pytest.raises(ActionError, match="cookiecutter cannot render"):
         get_action("fetch:cookiecutter").run(ctx, {"values": {"license": "GPL"}})
+
+
+def _plain_template(tmp_path: Path) -> Path:
+    folder = tmp_path / "plain"
+    (folder / "{{cookiecutter.name}}").mkdir(parents=True)
+    (folder / "cookiecutter.json").write_text(json.dumps({"name": "plain"}))
+    (folder / "{{cookiecutter.name}}" / "README.md").write_text("# {{ cookiecutter.name }}\n")
+    return folder
+
+
+def test_the_run_takes_the_render_its_preflight_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scaffolder.actions.fetch_cookiecutter as module
+
+    ctx = make_ctx(tmp_path / "ws")
+    ctx.template_dir = _plain_template(tmp_path)
+    action = get_action("fetch:cookiecutter")
+    assert action.preflight is not None
+    inp = action.parse({"values": {"name": "ledger"}})
+    assert action.preflight(ctx, inp) == []
+    monkeypatch.setattr(module, "_generate", lambda *a: pytest.fail("rendered again"))
+    assert action.run(ctx, inp).files == ["README.md"]
+    assert (ctx.workspace / "README.md").read_text() == "# ledger\n"
+
+
+def test_a_changed_template_is_rendered_again(tmp_path: Path) -> None:
+    ctx = make_ctx(tmp_path / "ws")
+    ctx.template_dir = _plain_template(tmp_path)
+    action = get_action("fetch:cookiecutter")
+    assert action.preflight is not None
+    inp = action.parse({"values": {"name": "ledger"}})
+    assert action.preflight(ctx, inp) == []
+    (ctx.template_dir / "{{cookiecutter.name}}" / "README.md").write_text("# {{ cookiecutter.name }} v2\n")
+    action.run(ctx, inp)
+    assert (ctx.workspace / "README.md").read_text() == "# ledger v2\n"
+
+
+def test_a_trusted_render_leaves_sys_path_as_it_was(tmp_path: Path) -> None:
+    before = list(sys.path)
+    folder = tmp_path / "tpl"
+    (folder / "{{cookiecutter.name}}").mkdir(parents=True)
+    (folder / "cookiecutter.json").write_text(json.dumps({"name": "x", "_extensions": ["local_ext.Shout"]}))
+    (folder / "local_ext.py").write_text("from jinja2.ext import Extension\n\nclass Shout(Extension):\n    pass\n")
+    ctx = make_ctx(tmp_path / "ws")
+    ctx.template_dir, ctx.trusted = folder, True
+    get_action("fetch:cookiecutter").run(ctx, {})
+    assert sys.path == before and "local_ext" not in sys.modules

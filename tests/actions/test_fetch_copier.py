@@ -47,3 +47,21 @@ def test_a_git_url_at_a_ref(tmp_path: Path) -> None:
     out = get_action("fetch:copier").run(ctx, {"url": str(repo), "vcs_ref": "v1.0.0"})
     answers = (ctx.workspace / ".copier-answers.yml").read_text()
     assert "_commit: v1.0.0" in answers and "README.md" in out.files
+
+
+def test_the_run_takes_the_render_its_preflight_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scaffolder.actions.fetch_copier as module
+
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "copier.yml").write_text("name:\n  type: str\n  default: plain\n")
+    (folder / "README.md.jinja").write_text("# {{ name }}\n")
+    ctx = make_ctx(tmp_path / "ws")
+    ctx.template_dir = folder
+    action = get_action("fetch:copier")
+    assert action.preflight is not None
+    inp = action.parse({"values": {"name": "ledger"}})
+    assert action.preflight(ctx, inp) == []
+    monkeypatch.setattr(module, "_render", lambda *a: pytest.fail("rendered again"))
+    action.run(ctx, inp)
+    assert (ctx.workspace / "README.md").read_text() == "# ledger\n"

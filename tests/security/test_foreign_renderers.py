@@ -130,6 +130,7 @@ def test_cookiecutter_local_extensions_work_with_trust(scene: Scene, tmp_path: P
     result = scene.run(*new(folder, "--trust", "--dry-run", "-o", "json"), code=0)
     assert "README.md" in json.loads(result.stdout)["files"]
     assert not any(p.endswith("local_ext.py") for p in (getattr(m, "__file__", "") or "" for m in sys.modules.values()))
+    assert str(folder) not in sys.path
 
 
 # --- route 2: no file outside the workspace -----------------------------------------------------
