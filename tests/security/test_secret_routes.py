@@ -14,6 +14,7 @@ are grepped (`sweep`).
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -418,3 +419,49 @@ def test_a_crash_log_holds_no_token_and_no_derived_secret(
     logs = list((scaffold_home / "logs").glob("crash-*.log"))
     assert logs and all("bug while holding" in log.read_text() for log in logs)
     sweep(scaffold_home, *outputs, markers=(token, *DERIVED))
+
+
+def test_upgrade_and_migrate_re_render_with_the_taint(
+    invoke: Invoke, scaffold_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scaffolder import config
+    from scaffolder.releases import cut_release
+
+    debug = "    - id: shout\n      action: debug:log\n      input: {message: '${{ parameters.api_token | upper }}'}\n"
+    lib = tmp_path / "lib"
+    folder = write_template(tmp_path / "tpl", MINIMAL.replace("  steps:\n", "  steps:\n" + debug, 1))
+    shutil.copytree(folder, lib / "mini")
+    (lib / "mini" / "CHANGELOG.md").write_text("# Changelog\n\n## [1.0.0]\n\n- First.\n")
+    cut_release(lib / "mini")
+    v2 = (lib / "mini" / "template.yaml").read_text().replace("version: 1.0.0", "version: 2.0.0")
+    (lib / "mini" / "template.yaml").write_text(v2)
+    (lib / "mini" / "skeleton" / "NEW.md").write_text("new in 2.0.0\n")
+    (lib / "mini" / "CHANGELOG.md").write_text("# Changelog\n\n## [2.0.0]\n\n- NEW.md.\n\n## [1.0.0]\n\n- First.\n")
+    monkeypatch.setenv("SCAFFOLD_LIBRARY", str(lib))
+    outputs: list[str] = []
+    for name in ("alpha", "beta"):
+        made = invoke(
+            "new",
+            "mini@1.0.0",
+            "--no-input",
+            "--set",
+            f"name={name}",
+            "--set",
+            "owner=group:pay",
+            "--set",
+            f"api_token={MARKER}",
+        )
+        outputs += [made.stdout, made.stderr]
+    forge = config.open_forge(config.load())
+    repo = forge.get_repo("local", "alpha")
+    assert repo is not None
+    clone = forge.clone(repo, tmp_path / "alpha")
+    up = invoke("upgrade", str(clone), "--no-input", "--set", f"api_token={MARKER}", "-o", "json")
+    migrated = invoke("migrate", "mini", "--repo", "beta", "--set", f"api_token={MARKER}", "-o", "json")
+    assert '"state": "opened"' in migrated.stdout
+    assert "[debug:log] ********" in up.stderr  # the re-render logs it again, masked
+    outputs += [up.stdout, up.stderr, migrated.stdout, migrated.stderr]
+    for path in clone.rglob("*"):
+        if path.is_file():
+            assert UPPER.encode() not in path.read_bytes(), path
+    sweep(scaffold_home, *outputs, markers=DERIVED)
