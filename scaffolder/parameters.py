@@ -183,8 +183,8 @@ def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
     """Resolve every parameter from `given` values and defaults; raise listing all problems.
 
     Values for parameters that `when` hides are dropped; values for unknown parameters are errors.
-    A parameter whose value comes from a default computed from a secret is secret too. No problem
-    shows a secret's value.
+    A parameter whose default is computed from a secret is secret too. No problem shows a
+    secret's value.
     """
     problems: list[Problem] = []
     known = {p.id for p in template.parameters}
@@ -199,12 +199,12 @@ def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
         try:
             if not visible(param, values, template):
                 continue
+            if not param.secret and Taint(frozenset(secret)).reaches(param.default):
+                secret.add(param.id)  # its default is computed from a secret (the wizard asks it as one)
+                param = param.model_copy(update={"secret": True})  # its messages hide it too
             raw = given.get(param.id)
             if is_missing(raw):
                 raw = default_for(param, values, template)
-                if not param.secret and Taint(frozenset(secret)).reaches(param.default):
-                    secret.add(param.id)
-                    param = param.model_copy(update={"secret": True})  # its messages hide it too
             if is_missing(raw):
                 if param.required:
                     problems.append(Problem(param.id, "is required" + (f" ({param.help})" if param.help else "")))

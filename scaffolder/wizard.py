@@ -31,6 +31,7 @@ from scaffolder.parameters import (
     resolve,
     visible,
 )
+from scaffolder.taint import Taint
 from scaffolder.template import Parameter, Template
 
 MASK = "••••••"
@@ -71,9 +72,14 @@ def ask(
         )
     io = _IO(input, output)
     values: dict[str, Any] = {}
+    secret = {p.id for p in template.parameters if p.secret}
     for param in template.parameters:
         if not visible(param, values, template):
             continue
+        if not param.secret and Taint(frozenset(secret)).reaches(param.default):
+            # its default is computed from a secret: prefill and ask it as one (as `resolve` treats it)
+            secret.add(param.id)
+            param = param.model_copy(update={"secret": True})
         raw = given.get(param.id)
         if not is_missing(raw):
             try:

@@ -437,3 +437,14 @@ def test_questionary_is_imported_only_by_the_wizard() -> None:
         if "import questionary" in path.read_text() or "from questionary" in path.read_text()
     )
     assert importers == ["wizard.py"]
+
+
+def test_a_default_computed_from_a_secret_is_asked_as_a_secret(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(
+        tmp_path, SECRET + "    - id: header\n      type: string\n      default: x-${{ parameters.token }}\n"
+    )
+    buffer = io.StringIO()
+    pipe.send_text("svc" + ENTER + "tok-s3cr3t" + ENTER + ENTER)
+    answers = wizard.ask(template, input=pipe, output=PlainTextOutput(buffer))
+    assert answers.values["header"] == "x-tok-s3cr3t" and "header" in answers.secret
+    assert "tok-s3cr3t" not in buffer.getvalue()  # not prefilled in the clear
