@@ -43,7 +43,7 @@ from scaffolder.render import RenderedFile, read_tree, scratch_dir, skeleton_sig
 
 from ._cookiecutter_fence import FENCE, PathEscape, escape_problem, fenced
 
-# What `_jinja2_env_vars` may set: syntax and whitespace, nothing that names code.
+# What `_jinja2_env_vars` may set: syntax, whitespace and escaping; nothing that names code or a loader.
 ENV_VARS = frozenset(
     {
         "block_start_string",
@@ -58,6 +58,8 @@ ENV_VARS = frozenset(
         "lstrip_blocks",
         "newline_sequence",
         "keep_trailing_newline",
+        "autoescape",
+        "optimized",
     }
 )
 
@@ -124,13 +126,14 @@ def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
 
 @cache
 def _sandboxed_env_factory() -> Any:
-    """cookiecutter's environment (its extensions, strict undefined) on Jinja's sandbox. The
+    """cookiecutter's environment (its extensions, strict undefined) on scaffold's sandbox. The
     extensions it will load are checked here, when it is made: without trust only the safe ones."""
     from cookiecutter.environment import ExtensionLoaderMixin
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    class SandboxedCookiecutterEnvironment(ExtensionLoaderMixin, SandboxedEnvironment):  # type: ignore[misc]
+    from scaffolder.sandbox import Sandbox
+
+    class SandboxedCookiecutterEnvironment(ExtensionLoaderMixin, Sandbox):  # type: ignore[misc]
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(undefined=StrictUndefined, **kwargs)
 
@@ -179,17 +182,21 @@ def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path, hooks: bo
     before = set(sys.modules)
     base = cc.project_dir(folder)
     names = ("infile", "unrendered_dir")
-    with stdout_to_stderr(), fenced(folder, out, ctx.trusted), budget.limits(str(folder)):
+    with stdout_to_stderr(), fenced(folder, out, ctx.trusted):
         _sandbox()
         try:
-            result = cookiecutter(
-                str(folder),
-                no_input=True,
-                extra_context=context,
-                output_dir=str(out),
-                config_file=str(config),
-                accept_hooks=hooks and ctx.trusted,
-            )
+            with budget.limits(str(folder)):
+                result = cookiecutter(
+                    str(folder),
+                    no_input=True,
+                    extra_context=context,
+                    output_dir=str(out),
+                    config_file=str(config),
+                    accept_hooks=hooks and ctx.trusted,
+                )
+        except BudgetExceeded as exc:  # the same error, naming the file and line it stopped in
+            where = template_error_problem(exc, folder, names, base.name if base else "").where
+            raise BudgetExceeded(exc.message, [Problem(where, p.message) for p in exc.problems[:1]]) from None
         except FailedHookException as exc:
             problem = Problem(str(folder / "hooks"), f"{exc} (its output is above)")
             raise ActionError(f"a hook of {folder.name} failed; nothing was written", [problem]) from None

@@ -31,6 +31,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,30 @@ def _copy_source(folder: Path, dest: Path) -> Path:
     return dest
 
 
+@cache
+def _sandbox_class() -> type:
+    """copier's sandbox (which keeps paths' parsers and pydantic internals away) on scaffold's
+    (huge `*`, `**`, `%` refused before they compute, the deadline checked on every call)."""
+    from copier._jinja_ext import SandboxedEnvironment
+
+    from scaffolder.sandbox import Sandbox
+
+    return type("CopierSandbox", (Sandbox, SandboxedEnvironment), {})
+
+
+@contextmanager
+def _sandboxed() -> Iterator[None]:
+    """copier renders in `_sandbox_class()` while the block lasts."""
+    import copier._main
+
+    saved = copier._main.__dict__["SandboxedEnvironment"]
+    setattr(copier._main, "SandboxedEnvironment", _sandbox_class())  # noqa: B010 (not a public name of copier's)
+    try:
+        yield
+    finally:
+        setattr(copier._main, "SandboxedEnvironment", saved)  # noqa: B010
+
+
 @contextmanager
 def _git_fenced() -> Iterator[None]:
     """git, as copier runs it to fetch a template: no `ext::` transport (it runs a command), no
@@ -163,7 +188,7 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
         src, label = str(_copy_source(folder, tmp / ctx.template.name)), ctx.template.name
     try:
         # one render at a time: copier's tasks change the working folder
-        with stdout_to_stderr(), _git_fenced(), budget.limits(str(folder)):
+        with stdout_to_stderr(), _sandboxed(), _git_fenced(), budget.limits(str(folder)):
             run_copy(
                 src,
                 dst,
@@ -176,6 +201,9 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
                 overwrite=True,
                 settings=Settings(),
             )
+    except BudgetExceeded as exc:  # the same error, naming the file and line it stopped in
+        where = template_error_problem(exc, folder, ("src_relpath",)).where.replace(src, str(folder))
+        raise BudgetExceeded(exc.message, [Problem(where, p.message) for p in exc.problems[:1]]) from None
     except UnsafeTemplateError as exc:
         raise ActionError(f"the copier template runs code, which needs trust (--trust): {exc}") from None
     except ForbiddenPathError as exc:

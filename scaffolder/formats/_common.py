@@ -161,7 +161,7 @@ def template_error_problem(exc: BaseException, folder: Path, names: tuple[str, .
     error = exc if isinstance(exc, TemplateError) else exc.__cause__
     file: str | None = None
     line: int | None = None
-    for raised in dict.fromkeys([exc, error]):
+    for raised in dict.fromkeys([exc, error, exc.__context__]):  # context: a MemoryError the budget replaced
         tb = raised.__traceback__ if raised is not None else None
         while tb is not None:
             local = tb.tb_frame.f_locals
