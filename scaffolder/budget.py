@@ -51,6 +51,7 @@ class _State(threading.local):
         self.names: list[str] = []
         self.deadline: float | None = None
         self.seconds = 0.0
+        self.watch: int | None = None  # the watchdog's token for this thread's render
 
 
 _state = _State()
@@ -113,6 +114,11 @@ def check() -> None:
     sandbox on every call a template makes)."""
     deadline = _state.deadline
     if deadline is not None and time.monotonic() > deadline:
+        # One OutOfTime is enough: the timer's or the watchdog's would land while this one is handled.
+        _state.deadline = None  # a SIGALRM already on its way is ignored (_on_alarm)
+        if _state.watch is not None:
+            _watchdog.disarm(_state.watch)
+            _state.watch = None
         raise OutOfTime()
 
 
@@ -263,12 +269,13 @@ def _outermost() -> Iterator[None]:
             previous = signal.signal(signal.SIGALRM, _on_alarm)
             signal.setitimer(signal.ITIMER_REAL, limit_s)
         elif limit_s > 0:
-            token = _watchdog.arm(_state.deadline or 0.0)
+            token = _state.watch = _watchdog.arm(_state.deadline or 0.0)
         yield
     finally:
         _state.deadline = None
-        if token is not None:
+        if token is not None and _state.watch is not None:
             _watchdog.disarm(token)
+        _state.watch = None
         if limit_s > 0 and main:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous or signal.SIG_DFL)
