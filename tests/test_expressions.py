@@ -49,3 +49,19 @@ def test_conditions() -> None:
     assert truthy("${{ parameters.k8s }}", CTX) is False
     assert truthy("${{ parameters.replicas > 2 }}", CTX) is True
     assert truthy("false", CTX) is False
+
+
+def test_expressions_run_within_the_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scaffolder.budget import BudgetExceeded
+
+    monkeypatch.setenv("SCAFFOLD_RENDER_TIMEOUT", "0.5")
+    with pytest.raises(BudgetExceeded) as info:
+        evaluate("${{ lipsum(10 ** 9) }}", CTX, "steps.x.input.name")
+    assert "steps.x.input.name: still rendering after 0.5 s (the time budget)" in info.value.render()
+    with pytest.raises(BudgetExceeded) as info:
+        evaluate("${{ 'a'|center(10 ** 11) }}", CTX, "steps.x.input.big")
+    assert "steps.x.input.big: needed more than" in info.value.render()
+    with pytest.raises(RenderError) as refused:
+        evaluate("${{ 10 ** (10 ** 10) }}", CTX, "steps.x.input.power")
+    assert "`**` would make an integer" in refused.value.render()
+    assert evaluate("${{ 2 ** 8 * 2 }}-${{ '%03d' % 7 }}", CTX) == "512-007"

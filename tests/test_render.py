@@ -97,3 +97,34 @@ def test_the_sandbox_holds_in_skeleton_files(tmp_path: Path) -> None:
     with pytest.raises(RenderError) as info:
         render_tree(src, {"values": {}})
     assert "a.txt" in info.value.render()
+
+
+def test_a_file_over_the_budget_stops_the_skeleton_naming_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scaffolder.budget import BudgetExceeded
+
+    monkeypatch.setenv("SCAFFOLD_RENDER_TIMEOUT", "0.5")
+    loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    src = tmp_path / "src"
+    for name in ("a.txt", "b.txt"):  # the second never renders: the budget is spent
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(f"one\n{loop}\n")
+    (src / "big.txt").write_text("{{ 'x'|indent(10 ** 11, first=True) }}")
+    with pytest.raises(BudgetExceeded) as info:
+        render_tree(src, {})
+    assert [p.where for p in info.value.problems] == ["a.txt:2"]
+    (src / "a.txt").unlink()
+    (src / "b.txt").unlink()
+    with pytest.raises(BudgetExceeded) as info:
+        render_tree(src, {})
+    assert "big.txt:1: needed more than" in info.value.render()
+
+
+def test_a_macro_calling_itself_is_a_render_error(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "r.txt").write_text("{% macro f() %}{{ f() }}{% endmacro %}\n{{ f() }}")
+    with pytest.raises(RenderError) as info:
+        render_tree(src, {})
+    assert "r.txt" in info.value.render() and "recursion too deep" in info.value.render()
