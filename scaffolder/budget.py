@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import Any
 
 from scaffolder.errors import Problem, RenderError
 
@@ -222,9 +223,22 @@ def _release_memory() -> None:
             _mem_saved = None
 
 
+_alarm_before: Any = None  # the SIGALRM handler there was before scaffold's
+
+
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
-    if _state.deadline is not None:  # not already out of the block
+    if _state.deadline is not None:  # inside a render, not already out of time
         raise OutOfTime()
+    if callable(_alarm_before):
+        _alarm_before(signum, frame)
+
+
+def _install_alarm() -> None:
+    """Install `_on_alarm` unless it is the handler already (installing and restoring it per
+    render costs more than most renders); it hands alarms outside renders to the one it replaced."""
+    global _alarm_before
+    if signal.getsignal(signal.SIGALRM) is not _on_alarm:
+        _alarm_before = signal.signal(signal.SIGALRM, _on_alarm)
 
 
 @contextmanager
@@ -259,14 +273,13 @@ def _outermost() -> Iterator[None]:
     limit_s = seconds()
     owns_memory = _limit_memory(memory_mib())
     main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    previous = None
     token = None
     _state.seconds = limit_s
     if limit_s > 0:
         _state.deadline = time.monotonic() + limit_s
     try:
         if limit_s > 0 and main:
-            previous = signal.signal(signal.SIGALRM, _on_alarm)
+            _install_alarm()
             signal.setitimer(signal.ITIMER_REAL, limit_s)
         elif limit_s > 0:
             token = _state.watch = _watchdog.arm(_state.deadline or 0.0)
@@ -278,6 +291,5 @@ def _outermost() -> Iterator[None]:
         _state.watch = None
         if limit_s > 0 and main:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous or signal.SIG_DFL)
         if owns_memory:
             _release_memory()
