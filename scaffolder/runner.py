@@ -294,7 +294,7 @@ class Runner:
             template_path=str(template.path),
             library=library,
             answers=answers.public(),
-            secret_parameters=sorted(answers.secret),
+            secret_parameters=_given_again(template),
             started_at=now_iso(),
             profile=profile,
             ref=ref,
@@ -416,7 +416,7 @@ class Runner:
                     name=template.name, version=template.version, source=info.library, ref=info.ref
                 ),
                 answers=answers.public(),
-                secret_parameters=sorted(answers.secret),
+                secret_parameters=_given_again(template),
                 run_id=run.run_id,
                 created_at=info.started_at,
                 files=records.manifest(run.workspace),
@@ -561,6 +561,12 @@ def _late_preflight(action: AnyAction, ctx: ActionContext, step: Step, context: 
         problems += [Problem(p.where, f"{p.message} (step {step.id}, {step.action})") for p in check(ctx, parsed)]
     if problems:
         raise ActionError(f"{ctx.template.name} cannot be created as asked", problems)
+
+
+def _given_again(template: Template) -> list[str]:
+    """The secrets a resume or upgrade needs given again: the declared ones (a parameter whose
+    default is computed from them is not stored either, but is computed again)."""
+    return sorted(p.id for p in template.parameters if p.secret)
 
 
 def _step_id(step: PlannedStep | None) -> str:

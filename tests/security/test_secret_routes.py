@@ -238,9 +238,9 @@ def test_a_parameter_computed_from_a_secret_is_secret(invoke: Invoke, scaffold_h
     (folder / "template.yaml").write_text(text.replace("  steps:\n", derived + "  steps:\n", 1))
     result = invoke("new", str(folder), "--no-input", "--set", f"token={MARKER}", "-o", "json")
     sweep(scaffold_home, result.stdout, result.stderr, markers=DERIVED)
-    record = next(scaffold_home.rglob("record.yaml"), None)
-    if record is not None:
-        assert "header" not in yaml.safe_load(record.read_text())["answers"]
+    [info] = [json.loads(p.read_text()) for p in (scaffold_home / "runs").glob("*/run.json")]
+    assert "header" not in info["answers"]
+    assert info["secret_parameters"] == ["token"]  # computed again on resume, never asked for
 
 
 @pytest.mark.parametrize(
