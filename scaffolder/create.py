@@ -14,7 +14,8 @@ from typing import Any
 from scaffolder import config, library, yamlio
 from scaffolder.errors import ActionError, AnswersError, Problem, RunError, ScaffoldError, TemplateError
 from scaffolder.parameters import Answers, resolve
-from scaffolder.runner import OnEvent, Outcome, Runner, plan
+from scaffolder.plan import plan
+from scaffolder.runner import OnEvent, Outcome, Runner
 from scaffolder.runs import Run, current
 from scaffolder.template import Template, load_template
 

@@ -1,7 +1,7 @@
 """`scaffold template lint`: everything a guild can check about a golden path without running it.
 
 Each problem is a `Finding` (file, line, rule, one sentence). The checks reuse the engine rather
-than re-implementing it: the loader's line-numbered problems, `runner.plan` with the answers of
+than re-implementing it: the loader's line-numbered problems, `plan.plan` with the answers of
 every example, `parameters.resolve`, `releases.verify_snapshot`. On top, Jinja's AST gives a static
 analysis of every skeleton file and every `${{ }}` expression: syntax, unknown filters, and names
 nothing defines. With a base git ref, the version rules of docs/template-format.md are checked
@@ -24,10 +24,10 @@ from scaffolder.errors import ActionError, AnswersError, Problem, RenderError, S
 from scaffolder.expressions import environment as expression_environment
 from scaffolder.expressions import has_expression, render_value
 from scaffolder.parameters import Answers, InvalidValue, coerce, default_for, is_missing, resolve, visible
+from scaffolder.plan import expression_context, placeholder_output, plan
 from scaffolder.registry import registry
 from scaffolder.releases import CHANGELOG, RELEASES_DIR, parse_changelog, semver_key, verify_snapshot
 from scaffolder.render import Delimiters, make_environment, renders_content
-from scaffolder.runner import expression_context, placeholder_output, plan
 from scaffolder.template import TEMPLATE_FILE, Parameter, Template, TemplateModel, load_template
 
 RULES: dict[str, str] = {
@@ -52,10 +52,10 @@ RULES: dict[str, str] = {
 
 OWNER = re.compile(r"^(group|user):([a-z0-9][a-z0-9_.-]*/)?[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _WHERE = re.compile(r"^(?P<file>.*?):(?P<line>\d+)$")
-# A problem `runner.plan` found while rendering: `steps.ID.input.a[0].b: 'text': reason`.
+# A problem `plan.plan` found while rendering: `steps.ID.input.a[0].b: 'text': reason`.
 _RENDERED = re.compile(r"^steps\.(?P<step>\w+)\.(?P<key>input|if)(?P<rest>[^:\s]*): ", re.S)
 _KEY = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
-# The top-level names an expression sees, by where it is (see runner.expression_context,
+# The top-level names an expression sees, by where it is (see plan.expression_context,
 # parameters.context and upgrade's migrations).
 _SEES = {
     "parameter": ("parameters", "template"),

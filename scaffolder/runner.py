@@ -13,24 +13,23 @@ import os
 import shutil
 import tempfile
 import time
-import types
-import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from scaffolder import record as records
 from scaffolder import redact
 from scaffolder.action import ActionContext, AnyAction
 from scaffolder.catalogs.base import Catalog
 from scaffolder.effects import Effects
-from scaffolder.errors import ActionError, Interrupted, Problem, RenderError, RunError, ScaffoldError
+from scaffolder.errors import ActionError, Interrupted, Problem, RunError, ScaffoldError
 from scaffolder.expressions import render_value, truthy
 from scaffolder.forges.base import Forge
 from scaffolder.parameters import Answers
+from scaffolder.plan import PlannedStep, each_items, expression_context, placeholder_output, plan
 from scaffolder.registry import registry
 from scaffolder.render import scratch_dir
 from scaffolder.runs import JournalEntry, Run, RunInfo, Status, current, list_runs, new_run_id, now_iso
@@ -58,15 +57,6 @@ OnEvent = Callable[[Event], None]
 
 
 @dataclass
-class PlannedStep:
-    step: Step
-    action_id: str
-    runs: bool  # False when its `if` is false
-    input: dict[str, Any]  # rendered with placeholders for later outputs (for display)
-    inputs: list[dict[str, Any]] | None = None  # a step with `each`: one input per item
-
-
-@dataclass
 class Outcome:
     """What a finished (or dry) run produced."""
 
@@ -91,81 +81,12 @@ class Outcome:
         return None
 
 
-def expression_context(
-    template: Template, answers: Mapping[str, Any], steps: Mapping[str, Mapping[str, Any]], run_id: str
-) -> dict[str, Any]:
-    return {
-        "parameters": dict(answers),
-        "steps": {sid: {"output": dict(out)} for sid, out in steps.items()},
-        "template": {"name": template.name, "version": template.version},
-        "run": {"id": run_id},
-    }
-
-
-def _placeholder(annotation: Any, label: str) -> Any:
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _placeholder(args[0], label) if args else None
-    if annotation is bool:
-        return False
-    if annotation is int:
-        return 0
-    if annotation is float:
-        return 0.0
-    if origin is list or annotation is list:
-        return []
-    if origin is dict or annotation is dict:
-        return {}
-    return f"<{label}>"
-
-
-def placeholder_output(action: AnyAction, step_id: str) -> dict[str, Any]:
-    """Typed stand-ins for a step's outputs, used to validate later steps before anything runs."""
-    model: type[BaseModel] = action.output
-    return {
-        name: _placeholder(info.annotation, f"steps.{step_id}.output.{name}")
-        for name, info in model.model_fields.items()
-    }
-
-
-def _input_problems(template: Template, index: int, exc: ValidationError) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        if isinstance(err.get("input"), str) and "<steps." in err["input"]:
-            continue  # a value an earlier step's output gives: checked when the step runs
-        loc = tuple(err["loc"])
-        key = ".".join(str(p) for p in loc)
-        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        where = template.where("spec", "steps", index, "input", *loc)
-        step = template.steps[index]
-        problems.append(Problem(where, f"step {step.id} ({step.action}): input {key}: {msg}"))
-    return problems
-
-
-def _iterations(step: Step, context: Mapping[str, Any], planning: bool = False) -> list[dict[str, Any]] | None:
-    """Backstage's `each`: one `{key, value}` per item of the rendered list (keys "0", "1", ...,
-    as Backstage's) or mapping; None for a step without `each`. While planning, an `each` that
-    an earlier step's output gives has no items yet."""
-    if step.each is None:
-        return None
-    items = render_value(step.each, context, f"steps.{step.id}.each")
-    if isinstance(items, Mapping):
-        return [{"key": str(k), "value": v} for k, v in items.items()]
-    if isinstance(items, list | tuple):
-        return [{"key": str(i), "value": v} for i, v in enumerate(items)]
-    if planning and isinstance(items, str) and "<steps." in items:
-        return []
-    problem = Problem(f"steps.{step.id}.each", f"needs a list or a mapping, not {items!r}")
-    raise RenderError("`each` needs a list or a mapping", [problem])
-
-
 def run_step(
     action: AnyAction, ctx: ActionContext, step: Step, context: Mapping[str, Any], dry_run: bool
 ) -> dict[str, Any]:
     """Run one step, once per item of its `each` (each output then a list), its input rendered
     in `context`; a dry run of an action without dry-run support gives placeholder outputs."""
-    iterations = _iterations(step, context)
+    iterations = each_items(step, context)
     if dry_run and not action.supports_dry_run:
         placeholder = placeholder_output(action, step.id)
         return placeholder if iterations is None else {name: [] for name in placeholder}
@@ -188,69 +109,6 @@ def run_step(
         for name, value in result.items():
             merged.setdefault(name, []).append(value)
     return merged
-
-
-def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[PlannedStep]:
-    """Render and validate every step's input; raise one error listing every problem."""
-    actions = registry()
-    problems: list[Problem] = []
-    outputs: dict[str, dict[str, Any]] = {}
-    planned: list[PlannedStep] = []
-    taint = Taint(answers.secret)
-    for index, step in enumerate(template.steps):
-        action = actions.get(step.action)
-        if action is None:
-            problems.append(
-                Problem(
-                    template.where("spec", "steps", index, "action"),
-                    f"step {step.id}: unknown action {step.action!r} (installed: {', '.join(sorted(actions))})",
-                )
-            )
-            continue
-        ctx = expression_context(template, answers.values, outputs, run_id)
-        try:
-            runs = truthy(step.if_, ctx, f"steps.{step.id}.if")
-        except RenderError as exc:
-            hidden = taint.hide(exc, step.if_).problems
-            problems.extend(Problem(template.where("spec", "steps", index, "if"), str(p)) for p in hidden)
-            continue
-        rendered: dict[str, Any] = {}
-        inputs: list[dict[str, Any]] | None = None
-        if runs:
-            try:
-                iterations = _iterations(step, ctx, planning=True)
-                if iterations is None:
-                    rendered = render_value(step.input, ctx, f"steps.{step.id}.input")
-                    taint.learn(answers, step, [ctx])
-                    action.parse(rendered)
-                else:
-                    inputs = []
-                    for item in iterations:
-                        inputs.append(render_value(step.input, {**ctx, "each": item}, f"steps.{step.id}.input"))
-                        taint.learn(answers, step, [{**ctx, "each": item}])
-                        action.parse(inputs[-1])
-                    rendered = {"each": inputs}
-            except RenderError as exc:
-                key = "each" if step.each is not None and inputs is None else "input"
-                hidden = taint.hide(exc, step.input, step.each).problems
-                problems.extend(Problem(template.where("spec", "steps", index, key), str(p)) for p in hidden)
-            except ValidationError as exc:
-                problems.extend(_input_problems(template, index, exc))
-            placeholder = placeholder_output(action, step.id)
-            outputs[step.id] = placeholder if step.each is None else {name: [] for name in placeholder}
-        secrets = answers.secret_values()
-        planned.append(
-            PlannedStep(
-                step,
-                step.action,
-                runs,
-                redact.data(rendered, secrets),
-                None if inputs is None else redact.data(inputs, secrets),
-            )
-        )
-    if problems:
-        raise redact.error(ActionError(f"the steps of {template.name} cannot run", problems), answers.secret_values())
-    return planned
 
 
 def _tree(root: Path) -> list[str]:
@@ -539,7 +397,7 @@ def _contexts(step: Step, context: Mapping[str, Any]) -> list[Mapping[str, Any]]
     """The contexts the step's input renders in, one per item of its `each`; none if `each`
     cannot render (running the step then reports why)."""
     try:
-        iterations = _iterations(step, context)
+        iterations = each_items(step, context)
     except ScaffoldError:
         return []
     return [context] if iterations is None else [{**context, "each": item} for item in iterations]
@@ -550,7 +408,7 @@ def _late_preflight(action: AnyAction, ctx: ActionContext, step: Step, context: 
     template's repo name), once that input is known."""
     check = action.preflight
     assert check is not None
-    iterations = _iterations(step, context)
+    iterations = each_items(step, context)
     problems: list[Problem] = []
     for item in [None] if iterations is None else iterations:
         raw = render_value(step.input, context if item is None else {**context, "each": item}, f"steps.{step.id}.input")
@@ -598,4 +456,4 @@ def _save_quietly(run: Run, info: RunInfo, effects: Effects) -> str | None:
     return None
 
 
-__all__ = ["Event", "Outcome", "PlannedStep", "Runner", "list_runs", "plan"]
+__all__ = ["Event", "Outcome", "Runner", "list_runs"]

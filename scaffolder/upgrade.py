@@ -40,10 +40,11 @@ from scaffolder.expressions import render_value
 from scaffolder.forges.base import Forge
 from scaffolder.merge import OTHER, Decision, FileState, Labels, Other, Ours, decide
 from scaffolder.parameters import Answers, resolve
+from scaffolder.plan import expression_context
 from scaffolder.registry import registry
 from scaffolder.releases import SemverKey, semver_key
 from scaffolder.render import SHM, scratch_dir
-from scaffolder.runner import Runner, expression_context
+from scaffolder.runner import Runner
 from scaffolder.template import MigrationStep, Template
 
 Ask = Callable[[Template, Mapping[str, Any]], Answers]

@@ -13,7 +13,8 @@ from scaffolder.catalogs.sqlite import SqliteCatalog
 from scaffolder.errors import ActionError, CatalogError, Interrupted
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import resolve
-from scaffolder.runner import Runner, plan
+from scaffolder.plan import plan
+from scaffolder.runner import Runner
 from scaffolder.runs import Run
 from scaffolder.template import load_template
 from tests.helpers import MINIMAL, write_template

@@ -20,7 +20,7 @@ from typing import Any
 from scaffolder.errors import ScaffoldError
 from scaffolder.expressions import render_value, truthy
 from scaffolder.parameters import Answers
-from scaffolder.runner import expression_context
+from scaffolder.plan import expression_context
 from scaffolder.template import Check, Template
 
 TAIL_LINES = 25

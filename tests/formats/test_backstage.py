@@ -314,7 +314,7 @@ def test_dry_run_renders_without_publishing(invoke: Invoke, scaffold_home: Path)
 def test_outputs_of_each_and_conditions_are_json(tmp_path: Path) -> None:
     """The plan of a Backstage template shows each item's input (for `--dry-run -o json`)."""
     from scaffolder.parameters import resolve
-    from scaffolder.runner import plan
+    from scaffolder.plan import plan
 
     template = load_template(BACKSTAGE)
     answers = resolve(template, {"name": "a-b", "owner": "group:x", "repoUrl": REPO_URL, "features": ["tracing"]})

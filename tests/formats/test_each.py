@@ -11,7 +11,8 @@ from scaffolder.catalogs.null import NullCatalog
 from scaffolder.errors import ActionError, RenderError
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import resolve
-from scaffolder.runner import Runner, plan
+from scaffolder.plan import plan
+from scaffolder.runner import Runner
 from scaffolder.template import load_template
 
 TEMPLATE = """\

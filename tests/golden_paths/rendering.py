@@ -19,9 +19,9 @@ from scaffolder.catalogs.sqlite import SqliteCatalog
 from scaffolder.expressions import render_value, truthy
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import Answers, resolve
+from scaffolder.plan import expression_context
 from scaffolder.record import manifest
 from scaffolder.registry import get_action
-from scaffolder.runner import expression_context
 from scaffolder.template import Template
 
 FILE_STEPS = ("fetch:template", "catalog:write", "ci:github-actions", "kubernetes:manifests")

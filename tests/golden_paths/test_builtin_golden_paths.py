@@ -21,9 +21,10 @@ from scaffolder.errors import AnswersError
 from scaffolder.expressions import render_value, truthy
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import Answers, resolve
+from scaffolder.plan import expression_context, plan
 from scaffolder.registry import get_action
 from scaffolder.render import render_tree, write_files
-from scaffolder.runner import Runner, expression_context, plan
+from scaffolder.runner import Runner
 from scaffolder.template import Template, load_template
 
 LIBRARY = Path(__file__).resolve().parents[2] / "golden_paths"

@@ -13,9 +13,9 @@ from scaffolder import library, releases
 from scaffolder.action import ActionContext
 from scaffolder.expressions import render_value
 from scaffolder.parameters import Answers, resolve
+from scaffolder.plan import expression_context
 from scaffolder.record import manifest, sha256
 from scaffolder.registry import get_action
-from scaffolder.runner import expression_context
 from scaffolder.template import Template
 from tests.golden_paths.rendering import RENDERINGS, example_answers, render_project, rendering
 from tests.golden_paths.test_builtin_golden_paths import PATHS, run_project_tests
