@@ -161,3 +161,46 @@ def test_commits_between_names_authors_and_committers(tmp_path: Path, monkeypatc
     assert git.commits_between(work, "HEAD", "HEAD", bare=False) == []
     with pytest.raises(ForgeError, match="git log failed"):
         git.commits_between(work, "nope", "HEAD", bare=False)
+
+
+def test_a_git_dir_beside_the_work_tree_gives_the_same_commit(tmp_path: Path) -> None:
+    """repo:create's way: the repository lives outside the folder it records; nothing is written in it."""
+    plain = make_tree(tmp_path / "plain", {"README.md": "# hi\n", "src/app.py": "print(1)\n"})
+    git.init(plain)
+    expected = git.commit_all(plain, "Create app", DATE)
+    work = make_tree(tmp_path / "ws", {"README.md": "# hi\n", "src/app.py": "print(1)\n"})
+    git_dir = tmp_path / "ws.git"
+    assert git.init(work, git_dir=git_dir) is True and git.is_repository(git_dir)
+    assert git.commit_all(work, "Create app", DATE, git_dir=git_dir) == expected
+    assert git.init(work, git_dir=git_dir) is False  # kept when whole
+    assert sorted(p.name for p in work.iterdir()) == ["README.md", "src"]
+    bare = tmp_path / "remote.git"
+    git.init_bare(bare)
+    git.push(git_dir, bare.as_uri(), ["HEAD:refs/heads/main"])
+    assert git.rev_parse(bare, "refs/heads/main", bare=True) == expected
+
+
+def test_an_inherited_git_dir_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from a git hook, scaffold still works on the repository each helper names."""
+    other = make_tree(tmp_path / "other", {"x": "x\n"})
+    git.init(other)
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other))
+    work = make_tree(tmp_path / "work", {"f.txt": "f\n"})
+    git.init(work)
+    sha = git.commit_all(work, "m", DATE)
+    assert git.rev_parse(work, "HEAD") == sha and git.rev_parse(other, "HEAD") is None
+
+
+def test_a_repository_whose_config_runs_commands_runs_none(tmp_path: Path) -> None:
+    marker = tmp_path / "MARKER"
+    work = make_tree(tmp_path / "work", {"f.txt": "f\n", ".gitattributes": "* filter=evil\n"})
+    git.init(work)
+    with (work / ".git" / "config").open("a") as config:
+        config.write(f'[core]\n\tfsmonitor = "touch {marker}"\n[filter "evil"]\n\tclean = "touch {marker}; cat"\n')
+        config.write(f'\trequired = true\n[url "ext::sh -c touch% {marker}% #"]\n\tinsteadOf = file://\n')
+    sha = git.commit_all(work, "m", DATE)
+    assert git.dirty_paths(work) == [] and git.changed_paths(work, sha) == {}
+    with pytest.raises(ForgeError):  # the push URL is rewritten to ext::, which is refused
+        git.push(work, (tmp_path / "r.git").as_uri(), ["HEAD:refs/heads/main"])
+    assert not marker.exists()
