@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from scaffolder.errors import ForgeError
-from scaffolder.git_process import _bare, _git, _local, _no_filters, _one_line, _wt
+from scaffolder.git_process import _bare, _git, _no_filters, _one_line, _wt, repo_args
 from scaffolder.git_process import _redact as _redact  # re-exported: tests check the redaction here
 
 DEFAULT_NAME = "scaffold"
@@ -192,7 +192,7 @@ def push(
     if not refspecs:
         raise ForgeError("nothing to push: no refspecs given")
     flags = lease_flags(lease) if lease else (["--force"] if force else [])
-    _git([*_local(worktree), "push", "--quiet", *flags, url, *refspecs], env=env)
+    _git([*repo_args(worktree), "push", "--quiet", *flags, url, *refspecs], env=env)
 
 
 def lease_flags(lease: Mapping[str, str]) -> list[str]:
@@ -202,7 +202,7 @@ def lease_flags(lease: Mapping[str, str]) -> list[str]:
 
 def fetch(worktree: Path, url: str, refspecs: Sequence[str], env: Mapping[str, str] | None = None) -> None:
     """Fetch refspecs from `url` into the work tree's repository."""
-    _git([*_local(worktree), "fetch", "--quiet", "--no-tags", url, *refspecs], env=env)
+    _git([*repo_args(worktree), "fetch", "--quiet", "--no-tags", url, *refspecs], env=env)
 
 
 def clone(url: str, dest: Path, branch: str | None = None, env: Mapping[str, str] | None = None) -> Path:

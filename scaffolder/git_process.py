@@ -131,7 +131,7 @@ def _wt(worktree: Path, git_dir: Path | None = None) -> list[str]:
     return [*where, *_no_filters(where, worktree / ".git" / "config")]
 
 
-def _local(path: Path) -> list[str]:
+def repo_args(path: Path) -> list[str]:
     """Arguments for a repository given either as a work tree (holding `.git`) or as a git dir
     scaffold made (`ActionContext.git_dir`, named `*.git`), e.g. to push from."""
     if not (path / ".git").exists() and path.suffix == ".git" and (path / "HEAD").is_file():

@@ -43,6 +43,7 @@ from scaffolder import redact
 from scaffolder.errors import ForgeError, Problem, RepoConflict
 from scaffolder.forges.base import PullRequest, PullState, Repo, RepoSpec
 from scaffolder.git import lease_flags
+from scaffolder.git_process import SAFE_ARGS, repo_args
 
 if TYPE_CHECKING:
     from github.ContentFile import ContentFile
@@ -449,7 +450,7 @@ class GitHubForge:
         if any(r.startswith("-") for r in refspecs):
             raise ForgeError(f"cannot push to {repo.full_name}: invalid refspec in {refspecs!r}")
         flags = lease_flags(lease) if lease else (["--force"] if force else [])
-        args = ["git", "push", "--porcelain", *flags, url, *refspecs]
+        args = ["git", *SAFE_ARGS, *repo_args(worktree), "push", "--porcelain", *flags, url, *refspecs]
         log.info("pushing %s to %s", " ".join(refspecs), url)
         try:
             proc = subprocess.run(
@@ -478,7 +479,7 @@ class GitHubForge:
         scheme = urllib.parse.urlsplit(url).scheme
         if scheme != "https" and not (scheme == "http" and self.base_url.startswith("http://")):
             raise ForgeError(f"cannot clone {repo.full_name}: refusing to send the token to {url!r} (not https)")
-        args = ["git", "clone", "--quiet", *(["--branch", branch] if branch else []), "--", url, str(dest)]
+        args = ["git", *SAFE_ARGS, "clone", "--quiet", *(["--branch", branch] if branch else []), "--", url, str(dest)]
         try:
             proc = subprocess.run(
                 args, env=self._git_env(), capture_output=True, text=True, timeout=self.git_timeout, check=False
