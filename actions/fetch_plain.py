@@ -12,7 +12,7 @@ from pydantic import Field
 
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
 from scaffolder.errors import Problem, RenderError
-from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name, lexical_problem
+from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name
 from scaffolder.render import RenderedFile
 
 
@@ -52,8 +52,6 @@ def _files(ctx: ActionContext, inp: Input) -> tuple[list[RenderedFile], str]:
 
 
 def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
-    if inp.target_path not in ("", ".") and (bad := lexical_problem(inp.target_path)):
-        return [Problem(f"targetPath {inp.target_path!r}", bad)]
     try:
         _files(ctx, inp)
     except RenderError as exc:

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
 from scaffolder.errors import Problem, RenderError
-from scaffolder.paths import inside, lexical_problem
+from scaffolder.paths import inside
 from scaffolder.render import Delimiters, RenderedFile, render_tree, skeleton_signature
 
 
@@ -94,10 +94,8 @@ def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[Rendered
 
 
 def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
-    """Render in memory first, so an undefined variable or an escaping path fails before any run;
-    a `targetPath` that leaves the workspace or names `.git` is refused before any run too."""
-    if inp.target_path not in ("", ".") and (bad := lexical_problem(inp.target_path)):
-        return [Problem(f"targetPath {inp.target_path!r}", bad)]
+    """Render in memory first, so an undefined variable or an escaping path fails before any run
+    (`define_action` adds the check of `targetPath`)."""
     try:
         _render(ctx, inp, keep=True)
     except RenderError as exc:

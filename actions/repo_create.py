@@ -20,7 +20,6 @@ from scaffolder import git
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
 from scaffolder.errors import ForgeError, Problem, RepoConflict
 from scaffolder.forges.base import Forge, Repo, RepoSpec
-from scaffolder.paths import lexical_problem
 
 REPO_NAME = r"^[A-Za-z0-9._-]{1,100}$"
 CATALOG_INFO = "catalog-info.yaml"
@@ -145,10 +144,8 @@ def run(ctx: ActionContext, inp: Input) -> Output:
 
 
 def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
-    """Before anything runs: a `source_path` outside the workspace or naming `.git` is refused, and
-    a repo of that name that already holds commits is a conflict."""
-    if inp.source_path not in ("", ".") and (bad := lexical_problem(inp.source_path)):
-        return [Problem(f"source_path {inp.source_path!r}", bad)]
+    """Before anything runs: a repo of that name that already holds commits is a conflict
+    (`define_action` adds the check of `source_path`)."""
     owner = inp.owner or ctx.forge.default_owner()
     repo = ctx.forge.get_repo(owner, inp.name)
     if repo is None or ctx.forge.head_sha(repo, repo.default_branch) is None:

@@ -94,6 +94,25 @@ class ActionContext:
         return [p if prefix == "." else f"{prefix}/{p}" for p in write_files(target, files)]
 
 
+# Input fields that name a folder or file in the workspace (`targetPath` and the like): every
+# action's preflight refuses one that leaves the workspace or names `.git`, before any run.
+WORKSPACE_PATHS = ("target_path", "source_path", "file_path")
+
+
+def workspace_path_problems(inp: BaseModel) -> list[Problem]:
+    """Problems with `inp`'s workspace paths (`WORKSPACE_PATHS`), seen from their text alone."""
+    from scaffolder.paths import lexical_problem
+
+    problems = []
+    for name in WORKSPACE_PATHS:
+        value = getattr(inp, name, None)
+        if isinstance(value, str) and value not in ("", ".") and (bad := lexical_problem(value)):
+            field = type(inp).model_fields.get(name)
+            label = field.alias if field is not None and field.alias else name
+            problems.append(Problem(f"{label} {value!r}", bad))
+    return problems
+
+
 InT = TypeVar("InT", bound=ActionInput)
 OutT = TypeVar("OutT", bound=ActionOutput)
 
@@ -118,7 +137,8 @@ class Action(Generic[InT, OutT]):
     supports_dry_run: bool = True
     examples: tuple[Example, ...] = ()
     # Read-only checks run before the first step of a new run (e.g. "that repo name is taken"),
-    # so input that cannot succeed fails with no side effect.
+    # so input that cannot succeed fails with no side effect; `define_action` adds the check of
+    # workspace paths (`WORKSPACE_PATHS`) to every action's.
     preflight: Callable[[ActionContext, InT], list[Problem]] | None = None
 
     def parse(self, raw: Mapping[str, Any]) -> InT:
@@ -143,7 +163,13 @@ def define_action(
     """Build an Action, checking its id follows Backstage's `provider:entity:verb` style."""
     if not ACTION_ID.match(id):
         raise ValueError(f"action id {id!r} must look like 'provider:verb' or 'provider:entity:verb'")
-    return Action(id, description, input, output, handler, supports_dry_run, examples, preflight)
+    own = preflight
+
+    def checked(ctx: ActionContext, inp: InT) -> list[Problem]:
+        """The workspace paths first (a bad one makes the rest moot), then the action's own checks."""
+        return workspace_path_problems(inp) or (own(ctx, inp) if own is not None else [])
+
+    return Action(id, description, input, output, handler, supports_dry_run, examples, checked)
 
 
 AnyAction = Action[Any, Any]

@@ -272,3 +272,30 @@ def test_ext_urls_are_refused(scene: Scene, tmp_path: Path) -> None:
     with pytest.raises(ForgeError):
         git.clone(f"ext::sh -c touch% {scene.marker}", tmp_path / "c")
     assert not scene.marker.exists()
+
+
+COOKIECUTTER_STEP = """\
+    - id: fetch
+      action: {action}
+      input: {{path: {path}, targetPath: '{target}'}}
+"""
+
+
+@pytest.mark.parametrize("dry", DRY)
+@pytest.mark.parametrize("target", [".git", "sub/.GIT", "../x"])
+@pytest.mark.parametrize("action", ["fetch:cookiecutter", "fetch:copier"])
+def test_foreign_fetch_actions_target_path(
+    scene: Scene, tmp_path: Path, action: str, target: str, dry: tuple[str, ...]
+) -> None:
+    """Every action's `targetPath` is checked before the run, the foreign renderers' too."""
+    if action == "fetch:cookiecutter":
+        cookiecutter_template(tmp_path / "hostile", {}, {"README.md": "hi\n"})
+        path = "cookiecutter-hostile"
+    else:
+        copier_template(tmp_path / "hostile", COPIER, {"README.md": "hi\n"})
+        path = "copier-hostile"
+    folder = backstage_template(tmp_path, {}, COOKIECUTTER_STEP.format(action=action, path=path, target=target))
+    result = scene.run(*new(folder, *dry), code=1)
+    refused(scene, result.stderr)
+    assert f"targetPath {target!r}" in result.stderr
+    scene.assert_harmless(result)
