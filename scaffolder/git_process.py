@@ -26,7 +26,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from scaffolder.errors import ForgeError
@@ -45,6 +46,30 @@ _SAFE_CONFIG = (
     "core.alternateRefsCommand=true",
 )
 SAFE_ARGS = tuple(arg for setting in _SAFE_CONFIG for arg in ("-c", setting))
+# Where git processes start while a foreign render runs (see `pinned_cwd`); None: the process's.
+_pinned: str | None = None
+
+
+@contextmanager
+def pinned_cwd() -> Iterator[None]:
+    """While the block lasts, git processes start in the working folder the block began in.
+
+    cookiecutter's hooks and copier's tasks change the whole process's working folder to a
+    temporary one that is deleted afterwards; a git started meanwhile by another thread (a
+    campaign's) would inherit it and fail with "Unable to read current working directory".
+    """
+    global _pinned
+    saved = _pinned
+    try:
+        _pinned = str(Path.cwd())
+    except FileNotFoundError:
+        _pinned = "/"
+    try:
+        yield
+    finally:
+        _pinned = saved
+
+
 # Variables that would point git at another repository than the one a helper names.
 _REPO_ENV = (
     "GIT_DIR",
@@ -101,7 +126,12 @@ def _git(
     full_env = {**inherited, **_LOCALE_ENV, **_BASE_ENV, **(env or {})}
     try:
         done = subprocess.run(
-            ["git", *SAFE_ARGS, *args], env=full_env, stdin=subprocess.DEVNULL, capture_output=True, check=False
+            ["git", *SAFE_ARGS, *args],
+            env=full_env,
+            cwd=_pinned,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
         )
     except FileNotFoundError:
         raise ForgeError("git is not installed or not on PATH") from None

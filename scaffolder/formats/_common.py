@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from scaffolder.errors import Problem, TemplateError
+from scaffolder.git_process import pinned_cwd
 from scaffolder.template import Template, TemplateModel, problems_from_validation
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -116,8 +117,9 @@ RENDER_LOCK = threading.RLock()
 @contextmanager
 def stdout_to_stderr() -> Iterator[None]:
     """One render at a time (`RENDER_LOCK`), and while it lasts what child processes (hooks,
-    tasks) print goes to stderr, so scaffold's stdout stays parseable (`--output json`)."""
-    with RENDER_LOCK:
+    tasks) print goes to stderr, so scaffold's stdout stays parseable (`--output json`), and git
+    processes other threads start keep the working folder the render began in (`pinned_cwd`)."""
+    with RENDER_LOCK, pinned_cwd():
         sys.stdout.flush()
         saved = os.dup(1)
         try:
