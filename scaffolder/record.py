@@ -11,12 +11,16 @@ import os
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scaffolder import yamlio
 from scaffolder.errors import Problem, TemplateError
+
+if TYPE_CHECKING:
+    from scaffolder.parameters import Answers
+    from scaffolder.template import Template
 
 RECORD_PATH = ".scaffold/record.yaml"
 IGNORED = {".git"}
@@ -40,6 +44,29 @@ class Record(BaseModel):
     run_id: str
     created_at: str
     files: dict[str, str] = Field(description="generated file -> sha256 of its content")
+
+
+def build(
+    template: Template,
+    answers: Answers,
+    *,
+    source: str,
+    ref: str | None,
+    run_id: str,
+    created_at: str,
+    files: dict[str, str],
+) -> Record:
+    """The record of a repo made (or upgraded) from `template` with `answers`: the one place a record is
+    built, so `new`, `upgrade` and a guild's upgrade test write the same thing. Secrets never go in: only
+    the ids of the declared ones, which a resume or an upgrade needs given again."""
+    return Record(
+        template=RecordTemplate(name=template.name, version=template.version, source=source, ref=ref),
+        answers=answers.public(),
+        secret_parameters=sorted(p.id for p in template.parameters if p.secret),
+        run_id=run_id,
+        created_at=created_at,
+        files=files,
+    )
 
 
 def sha256(data: bytes) -> str:

@@ -269,12 +269,11 @@ class Runner:
         ctx.forge, ctx.catalog = effects.forge(ctx.forge), effects.catalog(ctx.catalog)
         ctx.write_record = lambda: records.write(
             run.workspace,
-            records.Record(
-                template=records.RecordTemplate(
-                    name=template.name, version=template.version, source=info.library, ref=info.ref
-                ),
-                answers=answers.public(),
-                secret_parameters=_given_again(template),
+            records.build(
+                template,
+                answers,
+                source=info.library,
+                ref=info.ref,
                 run_id=run.run_id,
                 created_at=info.started_at,
                 files=records.manifest(run.workspace),

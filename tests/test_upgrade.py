@@ -151,9 +151,9 @@ TEST_ACTIONS = {
 @pytest.fixture(autouse=True)
 def test_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Migration actions for these tests, as a plugin would register them."""
-    import scaffolder.upgrade
+    import scaffolder.upgrade.migrations
 
-    monkeypatch.setattr(scaffolder.upgrade, "registry", lambda: {**registry(), **TEST_ACTIONS})
+    monkeypatch.setattr(scaffolder.upgrade.migrations, "registry", lambda: {**registry(), **TEST_ACTIONS})
 
 
 @pytest.fixture
@@ -646,7 +646,7 @@ def test_a_second_upgrade_to_the_same_version_changes_nothing(
 
 
 def test_renders_go_to_memory_when_there_is_room_and_tmpdir_wins(monkeypatch: pytest.MonkeyPatch) -> None:
-    from scaffolder.upgrade import SHM, scratch_dir
+    from scaffolder.render import SHM, scratch_dir
 
     monkeypatch.delenv("TMPDIR", raising=False)
     assert scratch_dir() in (None, str(SHM))

@@ -9,15 +9,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from scaffolder.cli._common import emit, output_option, profile_option, trust_option
-from scaffolder.cli._errors import SECRETS_KEY
 
 if TYPE_CHECKING:
-    from scaffolder.config import Settings
-    from scaffolder.library import Found
-    from scaffolder.record import Record
     from scaffolder.upgrade import UpgradeResult
-
-DIRTY_SHOWN = 10
 
 
 def _section(title: str, items: list[str]) -> list[str]:
@@ -25,6 +19,8 @@ def _section(title: str, items: list[str]) -> list[str]:
 
 
 def _text(result: UpgradeResult, path: Path) -> str:
+    if result.already_current:
+        return f"{path} is already at {result.template} {result.to_version}."
     verb = "Would upgrade" if result.dry_run else "Upgraded"
     lines = [f"{verb} {path} from {result.template} {result.from_version} to {result.to_version}."]
     lines += _section("Added", result.added)
@@ -43,45 +39,6 @@ def _text(result: UpgradeResult, path: Path) -> str:
     if result.dry_run and result.diff:
         lines += ["", result.diff.rstrip("\n")]
     return "\n".join(lines)
-
-
-def _check_clean(path: Path, allow_dirty: bool) -> None:
-    from scaffolder import git
-    from scaffolder.errors import Problem, ScaffoldError
-
-    if allow_dirty:
-        return
-    if not git.is_worktree(path):
-        raise ScaffoldError(
-            f"{path} is not the top of a git work tree; an upgrade could not be undone",
-            [Problem(str(path), "commit it to git first, or pass --allow-dirty")],
-        )
-    dirty = git.dirty_paths(path)
-    if dirty:
-        shown = [Problem(p, "uncommitted") for p in dirty[:DIRTY_SHOWN]]
-        if len(dirty) > DIRTY_SHOWN:
-            shown.append(Problem("", f"... and {len(dirty) - DIRTY_SHOWN} more"))
-        raise ScaffoldError(
-            f"{path} has uncommitted changes: commit or stash them first (or pass --allow-dirty), "
-            "so the upgrade can be reviewed and undone with git",
-            shown,
-        )
-
-
-def _locate(rec: Record, ref: str, settings: Settings) -> Found:
-    """The golden path for `ref` in the configured libraries; a repo made from a template folder
-    or repository (its record's source is that path or URL) finds its versions there too."""
-    from scaffolder import library
-    from scaffolder.errors import TemplateNotFound
-
-    try:
-        return library.locate(ref, settings.libraries)
-    except TemplateNotFound:
-        _, version = library.split_ref(ref)
-        found = library.locate_recorded(rec.template.source, rec.template.name, version)
-        if found is not None:
-            return found
-        raise
 
 
 def _ask(template: Any, given: Any) -> Any:
@@ -121,42 +78,25 @@ def upgrade_cmd(
     Exit codes: 0 upgraded (or already at that version), 4 conflicts remain
     (files with <<<<<<< markers, or kept as yours), 1 bad input.
     """
-    from scaffolder import config, record
+    from scaffolder import config
     from scaffolder.errors import EXIT_CONFLICTS
     from scaffolder.parameters import parse_set
-    from scaffolder.upgrade import UpgradeResult, upgrade_tree
+    from scaffolder.upgrade import upgrade_repo
 
-    ctx = click.get_current_context()
     path = path.resolve()
-    given = parse_set(list(sets))
-    rec = record.read(path)
-    settings = config.load(profile)
-    name, version = rec.template.name, rec.template.version
-    target = _locate(rec, f"{name}@{to_version}" if to_version else name, settings)
-    secret = {p.id for p in target.template.parameters if p.secret} | set(rec.secret_parameters)
-    ctx.meta.setdefault(SECRETS_KEY, []).extend(str(v) for k, v in given.items() if k in secret)
-    if target.template.version == version and not given:
-        result = UpgradeResult(name, version, version, answers=dict(rec.answers), dry_run=dry_run)
-        emit(output, result.to_json(include_diff=dry_run), lambda: f"{path} is already at {name} {version}.")
-        return
-    _check_clean(path, allow_dirty or dry_run)
-    old = _locate(rec, f"{name}@{version}", settings)
-    interactive = not no_input and sys.stdin.isatty()
-    result = upgrade_tree(
+    result = upgrade_repo(
         path,
-        old.template,
-        target.template,
-        forge=config.open_forge(settings),
-        answers=given,
-        ask=_ask if interactive else None,
+        config.load(profile),
+        to=to_version,
+        answers=parse_set(list(sets)),
+        ask=_ask if not no_input and sys.stdin.isatty() else None,
         dry_run=dry_run,
-        trusted=trust or settings.trusts(target.library),
-        source=target.library,
-        ref=target.ref,
+        trust=trust,
+        allow_dirty=allow_dirty,
     )
     emit(output, result.to_json(include_diff=dry_run), lambda: _text(result, path))
     if result.conflicts:
-        ctx.exit(EXIT_CONFLICTS)
+        click.get_current_context().exit(EXIT_CONFLICTS)
 
 
 COMMANDS = [upgrade_cmd]

@@ -206,12 +206,11 @@ def upgrade_impact(
     repo = workdir / "repo"
     try:
         Runner(forge, NullCatalog()).render(old, old_answers, repo, run_id=RUN_ID, started_at=STARTED_AT)
-        rec = records.Record(
-            template=records.RecordTemplate(
-                name=old.name, version=old.version, source=library, ref=previous.record_ref
-            ),
-            answers=old_answers.public(),
-            secret_parameters=sorted(old_answers.secret),
+        rec = records.build(
+            old,
+            old_answers,
+            source=library,
+            ref=previous.record_ref,
             run_id=RUN_ID,
             created_at=STARTED_AT,
             files=records.manifest(repo),

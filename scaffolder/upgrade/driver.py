@@ -1,0 +1,151 @@
+"""The merge driver: one work tree moved from template version A to B, path by path, before anything is written."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from scaffolder import record as records
+from scaffolder import redact
+from scaffolder.errors import TemplateError
+from scaffolder.forges.base import Forge
+from scaffolder.merge import Decision, FileState, Labels, Ours, decide
+from scaffolder.template import Template
+from scaffolder.upgrade.answers import Ask, upgrade_answers
+from scaffolder.upgrade.diff import report
+from scaffolder.upgrade.migrations import plan_migrations, version_key
+from scaffolder.upgrade.result import UpgradeResult
+from scaffolder.upgrade.trees import RECORD, Disk, Trees, build_trees
+
+
+def _required(template: Template, rel: str) -> bool:
+    globs = template.model.spec.required_files
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(rel, g) or ("/" not in g and fnmatch.fnmatchcase(name, g)) for g in globs)
+
+
+def _write(root: Path, rel: str, state: FileState, before: Ours) -> None:
+    """Write one file: an existing file keeps its mode bits, but for the executable bit."""
+    from scaffolder.paths import inside
+
+    target = inside(root, rel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(before, FileState):
+        mode = target.stat().st_mode & 0o777
+        if not mode & 0o200:
+            target.chmod(mode | 0o200)
+    else:
+        mode = 0o644
+    mode = mode | ((mode & 0o444) >> 2) if state.executable else mode & ~0o111
+    target.write_bytes(state.data)
+    target.chmod(mode)
+
+
+def _remove(root: Path, rel: str) -> None:
+    path = root / rel
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    parent = path.parent
+    while parent != root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def _merge(
+    trees: Trees, disk: Disk, new: Template, labels: Labels, result: UpgradeResult
+) -> dict[str, FileState | None]:
+    """The repo's new state where it differs from disk (None: delete), path by path."""
+    final: dict[str, FileState | None] = dict(trees.ours)
+    result.conflicts += trees.kept
+    for rel in sorted(set(trees.base) | set(trees.theirs)):
+        b, t = trees.base.get(rel), trees.theirs.get(rel)
+        required = t is not None and _required(new, rel)
+        if b == t and not required:
+            continue  # the template did not change it: the repo's file is not even read
+        o: Ours = trees.ours[rel] if rel in trees.ours else disk.get(rel)
+        decision: Decision = decide(b, o, t, required=required, labels=labels)
+        if decision.conflict:
+            result.conflicts.append(rel)
+        if decision.kept_deleted:
+            result.kept_deleted.append(rel)
+        if decision.action == "write":
+            final[rel] = decision.result
+        elif decision.action == "delete":
+            final[rel] = None
+    result.conflicts.sort()
+    return final
+
+
+def _check_versions(worktree: Path, rec: records.Record, old: Template, new: Template) -> None:
+    """The repo was made from `old`, and `new` is a later (or the same) version of the same golden path."""
+    if rec.template.name != old.name or rec.template.version != old.version:
+        raise TemplateError(
+            f"{worktree} was made from {rec.template.name}@{rec.template.version}, not from {old.name}@{old.version}"
+        )
+    if new.name != old.name:
+        raise TemplateError(f"cannot upgrade {old.name} to another golden path ({new.name})")
+    if version_key(new.version) < version_key(old.version):
+        raise TemplateError(
+            f"{worktree} is at {old.name}@{old.version}; {new.version} is older (downgrades are not supported)"
+        )
+
+
+def _apply(worktree: Path, changes: Mapping[str, FileState | None], disk: Disk) -> None:
+    """Write the changes: deletions first (deepest paths first), then every new or changed file."""
+    for rel in sorted((r for r, state in changes.items() if state is None), reverse=True):
+        _remove(worktree, rel)
+    for rel, state in sorted(changes.items()):
+        if state is not None:
+            _write(worktree, rel, state, disk.get(rel))
+
+
+def upgrade_tree(
+    worktree: Path,
+    old: Template,
+    new: Template,
+    *,
+    forge: Forge,
+    answers: Mapping[str, Any] | None = None,
+    ask: Ask | None = None,
+    dry_run: bool = False,
+    trusted: bool = False,
+    source: str | None = None,
+    ref: str | None = None,
+) -> UpgradeResult:
+    """Upgrade the generated repo at `worktree` from `old` (its recorded version) to `new`.
+
+    `answers` overrides recorded answers and gives secrets and new parameters; `ask` is called
+    when parameters are still open (None: defaults, and an error for a required one without).
+    `trusted` lets migration `script` steps run. `source` and `ref` go to the new record (default:
+    the recorded source, no ref). With `dry_run` nothing is written; either way the result's
+    `diff` shows the change. Conflicts do not raise: they are listed in the result.
+    """
+    worktree = worktree.resolve()
+    rec = records.read(worktree)
+    _check_versions(worktree, rec, old, new)
+    old_answers, new_answers = upgrade_answers(rec, old, new, dict(answers or {}), ask)
+    migrations = plan_migrations(old, new, new_answers, rec.run_id, trusted)
+    result = UpgradeResult(old.name, old.version, new.version, answers=new_answers.public(), dry_run=dry_run)
+    disk = Disk(worktree)
+    trees = build_trees(worktree, old, new, (old_answers, new_answers), migrations, forge, rec, trusted, disk)
+    labels = Labels("yours", f"{old.name} {old.version}", f"{new.name} {new.version}")
+    final = _merge(trees, disk, new, labels, result)
+    files = {rel: records.sha256(state.data) for rel, state in sorted(trees.theirs.items())}
+    new_record = records.build(
+        new,
+        new_answers,
+        source=source or rec.template.source,
+        ref=ref,
+        run_id=rec.run_id,
+        created_at=rec.created_at,
+        files=files,
+    )
+    final[RECORD] = FileState(records.dumps(new_record).encode("utf-8"))
+    changes = {rel: state for rel, state in final.items() if disk.get(rel) != state}
+    diff = report(changes, disk, trees.renamed, result)
+    result.diff = redact.text(diff, new_answers.secret_values() + old_answers.secret_values())
+    if not dry_run:
+        _apply(worktree, changes, disk)
+    return result
