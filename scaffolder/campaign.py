@@ -13,26 +13,37 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from scaffolder import git, yamlio
-from scaffolder import record as records
-from scaffolder.errors import ConfigError, ForgeError, Problem, ScaffoldError, TemplateError
-from scaffolder.forges.base import Forge, PullRequest, Repo
-from scaffolder.record import RECORD_PATH, Record
+from scaffolder import git
+from scaffolder.errors import ForgeError, ScaffoldError
+from scaffolder.fleet import (
+    FleetEntry,
+    FleetStatus,
+    Shard,
+    Target,
+    branch_for,
+    fleet,
+    fleet_status,
+    metadata,
+    read_record,
+    status,
+)
+from scaffolder.forges.base import Forge, Repo
 from scaffolder.releases import semver_key
 from scaffolder.render import scratch_dir
 from scaffolder.template import Template
+
+if TYPE_CHECKING:
+    from scaffolder.config import Settings
 
 State = Literal[
     "no-change",
@@ -45,7 +56,6 @@ State = Literal[
     "merged",
     "failed",
 ]
-META = re.compile(r"<!-- scaffold-metadata (\{.*?\}) -->", re.S)
 LABEL = "scaffold-upgrade"
 CONFLICT_LABEL = "scaffold-conflicts"
 
@@ -56,41 +66,6 @@ def bot_identity() -> git.Identity:
         os.environ.get("SCAFFOLD_BOT_NAME", "scaffold-bot"),
         os.environ.get("SCAFFOLD_BOT_EMAIL", "scaffold-bot@users.noreply.scaffold.dev"),
     )
-
-
-def branch_for(name: str) -> str:
-    return f"scaffold/{name}"
-
-
-@dataclass(frozen=True)
-class Shard:
-    """`--shard I/N`: this run takes the repos whose name hashes to I (1-based) of N."""
-
-    index: int
-    count: int
-
-    @classmethod
-    def parse(cls, text: str) -> Shard:
-        match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
-        if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
-            raise ConfigError(f"--shard must look like I/N with 1 <= I <= N, got {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
-
-    def takes(self, full_name: str) -> bool:
-        return zlib.crc32(full_name.lower().encode()) % self.count == self.index - 1
-
-
-@dataclass
-class Target:
-    """One repo of the fleet and what its record says."""
-
-    repo: Repo
-    record: Record | None
-    error: str | None = None
-
-    @property
-    def version(self) -> str | None:
-        return self.record.template.version if self.record else None
 
 
 @dataclass
@@ -144,59 +119,6 @@ class WriteQueue:
                 return action()
             finally:
                 self._last = time.monotonic()
-
-
-def read_record(forge: Forge, repo: Repo) -> Record | None:
-    """The record on the repo's default branch, or None when the repo was not made by scaffold."""
-    data = forge.read_file(repo, RECORD_PATH)
-    if data is None:
-        return None
-    try:
-        return records.parse(data.decode("utf-8"), Path(RECORD_PATH))
-    except yamlio.YamlSyntaxError as exc:
-        raise TemplateError(f"{repo.full_name}: {RECORD_PATH} is malformed", [exc.problem]) from None
-    except ValueError as exc:  # not UTF-8, or not a record
-        problem = Problem(RECORD_PATH, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        raise TemplateError(f"{repo.full_name}: {RECORD_PATH} is invalid", [problem]) from None
-
-
-def fleet(forge: Forge, name: str, repos: Iterable[str] | None = None, shard: Shard | None = None) -> list[Target]:
-    """Repos whose record names the golden path (or the explicit list), in a stable order."""
-    if repos:
-        found = []
-        for ref in repos:
-            owner, _, repo_name = ref.rpartition("/")
-            repo = forge.get_repo(owner or forge.default_owner(), repo_name)
-            if repo is None:
-                raise ForgeError(f"no repo {ref!r} on the forge")
-            found.append(repo)
-    else:
-        found = forge.list_repos()
-    targets = []
-    for repo in sorted(found, key=lambda r: r.full_name.lower()):
-        if shard and not shard.takes(repo.full_name):
-            continue
-        try:
-            record = read_record(forge, repo)
-        except Exception as exc:  # one repo's bad record (or a bug reading it) must not stop the fleet
-            reason = exc.render() if isinstance(exc, ScaffoldError) else f"{type(exc).__name__}: {exc}"
-            targets.append(Target(repo, None, f"unreadable record: {reason}"))
-            continue
-        if record is not None and record.template.name == name:
-            targets.append(Target(repo, record))
-        elif repos:
-            targets.append(Target(repo, None, f"its record does not name {name}"))
-    return targets
-
-
-def metadata(pr: PullRequest | None) -> dict[str, Any]:
-    if pr is None:
-        return {}
-    match = META.search(pr.body)
-    try:
-        return dict(json.loads(match.group(1))) if match else {}
-    except ValueError:
-        return {}
 
 
 def pr_body(name: str, old: str, new: str, result: Any, changelog: str) -> str:
@@ -418,34 +340,91 @@ def summary(outcomes: list[Outcome]) -> dict[str, int]:
 
 
 @dataclass
-class FleetEntry:
-    repo: str
-    version: str | None
-    pr_number: int | None
-    pr_state: str | None
-    pr_target: str | None
-    error: str | None = None
-    state: Literal["ok", "failed"] = "ok"  # failed: its record cannot be read (`error` says why)
+class CampaignResult:
+    """A campaign's outcomes, in fleet order, and the version it brought the fleet to."""
+
+    to_version: str
+    outcomes: list[Outcome]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summary(self.outcomes)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.summary.get("failed"))
+
+    def to_json(self) -> dict[str, Any]:
+        """The closing line of `scaffold migrate --output json` (docs/cli.md)."""
+        return {"summary": self.summary, "total": len(self.outcomes), "to_version": self.to_version}
 
 
-def status(forge: Forge, name: str, shard: Shard | None = None) -> list[FleetEntry]:
-    """Where the fleet stands: each repo's recorded version and its migration PR, if any."""
-    entries = []
-    for target in fleet(forge, name, shard=shard):
-        try:
-            pr = forge.find_pull_request(target.repo, branch_for(name))
-        except ScaffoldError as exc:
-            entries.append(FleetEntry(target.repo.full_name, target.version, None, None, None, exc.render(), "failed"))
-            continue
-        entries.append(
-            FleetEntry(
-                target.repo.full_name,
-                target.version,
-                pr.number if pr else None,
-                pr.state if pr else None,
-                metadata(pr).get("to"),
-                target.error,
-                "failed" if target.error else "ok",
-            )
-        )
-    return entries
+def _options(name: str, to: str | None, settings: Settings, **given: Any) -> Options:
+    """The campaign's golden path resolved once: the target version, where it came from, and a lookup
+    of the older releases and the changelog (each done once per version by `run`)."""
+    from scaffolder import library, releases
+
+    found = library.locate(f"{name}@{to}" if to else name, settings.libraries)
+    trusted = bool(given.pop("trust", False)) or settings.trusts(found.library)
+    return Options(
+        name=name,
+        new=found.template,
+        resolve_old=lambda version: library.find(f"{name}@{version}", settings.libraries)[0],
+        changelog=lambda old, new: releases.changelog_between(name, old, new, settings.libraries),
+        trusted=trusted,
+        source=found.library,
+        ref=found.ref,
+        **given,
+    )
+
+
+def run_campaign(
+    settings: Settings,
+    name: str,
+    *,
+    to: str | None = None,
+    repos: Iterable[str] | None = None,
+    shard: Shard | None = None,
+    answers: Mapping[str, Any] | None = None,
+    dry_run: bool = False,
+    trust: bool = False,
+    concurrency: int = 2,
+    write_interval: float = 0.0,
+    on_outcome: Callable[[Outcome, int, int], None] | None = None,
+    forge: Forge | None = None,
+) -> CampaignResult:
+    """`scaffold migrate NAME` as one call: upgrade every repo made from golden path `name` to version `to`
+    (default: the newest), one pull request per repo. `forge` defaults to the configured one."""
+    options = _options(
+        name,
+        to,
+        settings,
+        answers=dict(answers or {}),
+        dry_run=dry_run,
+        trust=trust,
+        concurrency=concurrency,
+        write_interval=write_interval,
+    )
+    if forge is None:
+        from scaffolder import config
+
+        forge = config.open_forge(settings)
+    targets = fleet(forge, name, list(repos) if repos else None, shard)
+    return CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
+
+
+__all__ = [
+    "CampaignResult",
+    "FleetEntry",
+    "FleetStatus",
+    "Options",
+    "Outcome",
+    "Shard",
+    "Target",
+    "fleet",
+    "fleet_status",
+    "read_record",
+    "run",
+    "run_campaign",
+    "status",
+]

@@ -75,52 +75,40 @@ def run_cmd(
     output: str,
 ) -> None:
     """Run a migration campaign for golden path NAME."""
-    from scaffolder import campaign, config, library
+    from scaffolder import campaign, config
     from scaffolder.parameters import parse_set
 
-    settings = config.load(profile)
-    found = library.locate(f"{name}@{to_version}" if to_version else name, settings.libraries)
-    new = found.template
-    forge = config.open_forge(settings)
-    targets = campaign.fleet(forge, name, repos or None, campaign.Shard.parse(shard) if shard else None)
-    options = campaign.Options(
-        name=name,
-        new=new,
-        resolve_old=lambda version: library.find(f"{name}@{version}", settings.libraries)[0],
-        changelog=lambda old, to: _changelog(name, old, to, settings.libraries),
+    result = campaign.run_campaign(
+        config.load(profile),
+        name,
+        to=to_version,
+        repos=repos,
+        shard=campaign.Shard.parse(shard) if shard else None,
         answers=parse_set(list(sets)),
         dry_run=dry_run,
-        trusted=trust or settings.trusts(found.library),
+        trust=trust,
         concurrency=concurrency,
         write_interval=write_interval,
-        source=found.library,
-        ref=found.ref,
+        on_outcome=_progress(output),
     )
-    outcomes = campaign.run(forge, targets, options, _progress(output))
-    counts = campaign.summary(outcomes)
     if output == "json":
-        click.echo(json.dumps({"summary": counts, "total": len(outcomes), "to_version": new.version}, sort_keys=True))
+        click.echo(json.dumps(result.to_json(), sort_keys=True))
     else:
-        rows = [
-            [
-                o.repo,
-                f"{o.from_version or '-'} -> {o.to_version}",
-                o.state,
-                f"#{o.pr_number}" if o.pr_number else "",
-                (o.reason or ", ".join(o.conflicts) or "").splitlines()[0][:70] if (o.reason or o.conflicts) else "",
-            ]
-            for o in outcomes
-        ]
-        click.echo(table(rows, ["REPO", "VERSION", "STATE", "PR", "DETAIL"]))
-        click.echo(f"\n{len(outcomes)} repos: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    if counts.get("failed"):
+        click.echo(table([_row(o) for o in result.outcomes], ["REPO", "VERSION", "STATE", "PR", "DETAIL"]))
+        click.echo(f"\n{len(result.outcomes)} repos: " + ", ".join(f"{k} {v}" for k, v in result.summary.items()))
+    if result.failed:
         click.get_current_context().exit(1)
 
 
-def _changelog(name: str, old: str, to: str, libraries: Any) -> str:
-    from scaffolder import releases
-
-    return releases.changelog_between(name, old, to, libraries)
+def _row(o: Any) -> list[str]:
+    detail = (o.reason or ", ".join(o.conflicts) or "").splitlines()[0][:70] if (o.reason or o.conflicts) else ""
+    return [
+        o.repo,
+        f"{o.from_version or '-'} -> {o.to_version}",
+        o.state,
+        f"#{o.pr_number}" if o.pr_number else "",
+        detail,
+    ]
 
 
 @migrate_group.command("status")
@@ -130,44 +118,33 @@ def _changelog(name: str, old: str, to: str, libraries: Any) -> str:
 @output_option
 def status_cmd(name: str, shard: str | None, profile: str | None, output: str) -> None:
     """Where the fleet of golden path NAME stands: versions and migration PR states."""
-    from dataclasses import asdict
-
     from scaffolder import campaign, config
 
-    settings = config.load(profile)
-    entries = campaign.status(config.open_forge(settings), name, campaign.Shard.parse(shard) if shard else None)
-    versions: dict[str, int] = {}
-    prs: dict[str, int] = {}
-    for e in entries:
-        versions[e.version or "?"] = versions.get(e.version or "?", 0) + 1
-        prs[e.pr_state or "none"] = prs.get(e.pr_state or "none", 0) + 1
-    failed = [e for e in entries if e.state == "failed"]
-    data = {"repos": [asdict(e) for e in entries], "versions": versions, "pull_requests": prs, "failed": len(failed)}
-    emit(
-        output,
-        data,
-        lambda: (
-            table(
-                [
-                    [
-                        e.repo,
-                        e.version or "?",
-                        f"#{e.pr_number} {e.pr_state} (-> {e.pr_target})" if e.pr_number else "-",
-                        f"FAILED: {e.error}".splitlines()[0][:70] if e.error else "",
-                    ]
-                    for e in entries
-                ],
-                ["REPO", "VERSION", "MIGRATION PR", "DETAIL"],
-            )
-            + "\n\nversions: "
-            + ", ".join(f"{k}: {v}" for k, v in sorted(versions.items()))
-            + "\npull requests: "
-            + ", ".join(f"{k}: {v}" for k, v in sorted(prs.items()))
-            + (f"\nfailed: {len(failed)} (their records cannot be read)" if failed else "")
-        ),
-    )
-    if failed:
+    fleet = campaign.fleet_status(config.load(profile), name, shard=campaign.Shard.parse(shard) if shard else None)
+    emit(output, fleet.to_json(), lambda: _status_text(fleet))
+    if fleet.failed:
         click.get_current_context().exit(1)
+
+
+def _status_text(fleet: Any) -> str:
+    rows = [
+        [
+            e.repo,
+            e.version or "?",
+            f"#{e.pr_number} {e.pr_state} (-> {e.pr_target})" if e.pr_number else "-",
+            f"FAILED: {e.error}".splitlines()[0][:70] if e.error else "",
+        ]
+        for e in fleet.entries
+    ]
+    failed = len(fleet.failed)
+    return (
+        table(rows, ["REPO", "VERSION", "MIGRATION PR", "DETAIL"])
+        + "\n\nversions: "
+        + ", ".join(f"{k}: {v}" for k, v in sorted(fleet.versions.items()))
+        + "\npull requests: "
+        + ", ".join(f"{k}: {v}" for k, v in sorted(fleet.pull_requests.items()))
+        + (f"\nfailed: {failed} (their records cannot be read)" if failed else "")
+    )
 
 
 COMMANDS = [migrate_group]
