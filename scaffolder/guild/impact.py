@@ -37,6 +37,7 @@ from scaffolder.paths import inside
 from scaffolder.releases import Release
 from scaffolder.runner import Runner
 from scaffolder.template import Template, problems_from_validation
+from scaffolder.upgrade import UpgradeResult, upgrade_tree
 
 EDITS_DIR = "edits"  # examples/edits/EXAMPLE.yaml
 RUN_ID = "template-test"
@@ -124,16 +125,12 @@ def apply_edits(root: Path, edits: list[Edit], source: Path) -> None:
 
 @dataclass
 class Impact:
-    """What upgrading one example's repo from the previous release does."""
+    """What upgrading one example's repo from the previous release does: the upgrade's own result, the
+    team edits made before it, and the checks run after it."""
 
     from_version: str
     to_version: str
-    added: list[str] = field(default_factory=list)
-    modified: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    renamed: list[tuple[str, str]] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    kept_deleted: list[str] = field(default_factory=list)
+    result: UpgradeResult | None = None  # the upgrade (None when skipped or failed)
     edits: int = 0  # how many edits were applied before the upgrade
     excerpts: dict[str, str] = field(default_factory=dict)  # conflicted file -> lines around the markers
     skipped: str | None = None  # why the example could not be made with the previous release
@@ -145,22 +142,30 @@ class Impact:
         return self.error is None and all(c.ok for c in self.checks) and not (strict and self.conflicts)
 
     @property
-    def files_changed(self) -> list[str]:
-        from scaffolder.upgrade import files_changed
+    def changes(self) -> UpgradeResult:
+        """The upgrade's result, or an empty one when it did not run (skipped or failed)."""
+        return self.result or UpgradeResult("", self.from_version, self.to_version)
 
-        return files_changed(self.added, self.modified, self.deleted, self.renamed)
+    @property
+    def conflicts(self) -> list[str]:
+        return self.changes.conflicts
+
+    @property
+    def files_changed(self) -> list[str]:
+        return self.changes.files_changed
 
     def to_json(self) -> dict[str, Any]:
+        result = self.changes
         return {
             "from": self.from_version,
             "to": self.to_version,
             "files_changed": self.files_changed,
-            "added": self.added,
-            "modified": self.modified,
-            "deleted": self.deleted,
-            "renamed": [list(pair) for pair in self.renamed],
-            "conflicts": self.conflicts,
-            "kept_deleted": self.kept_deleted,
+            "added": result.added,
+            "modified": result.modified,
+            "deleted": result.deleted,
+            "renamed": [list(pair) for pair in result.renamed],
+            "conflicts": result.conflicts,
+            "kept_deleted": result.kept_deleted,
             "edits": self.edits,
             "checks": [c.to_json() for c in self.checks],
             "skipped": self.skipped,
@@ -222,8 +227,6 @@ def upgrade_impact(
             apply_edits(repo, edits, edits_source)
             git.commit_all(repo, "The team's edits", STARTED_AT)
             impact.edits = len(edits)
-        from scaffolder.upgrade import upgrade_tree
-
         new_given = {k: v for k, v in given.items() if template.parameter(k) is not None}
         result = upgrade_tree(
             repo,
@@ -238,8 +241,7 @@ def upgrade_impact(
     except ScaffoldError as exc:
         impact.error = exc.render()
         return impact
-    impact.added, impact.modified, impact.deleted = result.added, result.modified, result.deleted
-    impact.renamed, impact.conflicts, impact.kept_deleted = result.renamed, result.conflicts, result.kept_deleted
+    impact.result = result
     impact.excerpts = {rel: text for rel in result.conflicts if (text := _excerpt(repo / rel))}
     impact.repo = repo
     return impact

@@ -73,11 +73,11 @@ def _example_text(example: ExampleReport, strict: bool) -> list[str]:
         if up.error:
             lines += _indent(up.error, "              ")
         for title, items in (
-            ("added", up.added),
-            ("modified", up.modified),
-            ("deleted", up.deleted),
-            ("renamed", [f"{a} -> {b}" for a, b in up.renamed]),
-            ("kept deleted", up.kept_deleted),
+            ("added", up.changes.added),
+            ("modified", up.changes.modified),
+            ("deleted", up.changes.deleted),
+            ("renamed", [f"{a} -> {b}" for a, b in up.changes.renamed]),
+            ("kept deleted", up.changes.kept_deleted),
         ):
             if items:
                 lines.append(f"              {title}: {_listed(items)}")
@@ -189,11 +189,11 @@ def _md_example_details(example: ExampleReport, previous: str | None) -> list[st
         for rel, excerpt in up.excerpts.items():
             out += [f"<details><summary><code>{rel}</code></summary>", "", *_fence(excerpt), "", "</details>", ""]
     items = [
-        *(f"- added `{p}`" for p in up.added),
-        *(f"- modified `{p}`" for p in up.modified),
-        *(f"- deleted `{p}`" for p in up.deleted),
-        *(f"- renamed `{a}` → `{b}`" for a, b in up.renamed),
-        *(f"- kept deleted `{p}`" for p in up.kept_deleted),
+        *(f"- added `{p}`" for p in up.changes.added),
+        *(f"- modified `{p}`" for p in up.changes.modified),
+        *(f"- deleted `{p}`" for p in up.changes.deleted),
+        *(f"- renamed `{a}` → `{b}`" for a, b in up.changes.renamed),
+        *(f"- kept deleted `{p}`" for p in up.changes.kept_deleted),
     ]
     if items:
         summary = f"<details><summary>{_count(len(up.files_changed), 'file')} changed</summary>"
