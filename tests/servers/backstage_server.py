@@ -135,9 +135,7 @@ def ensure_installed(*, quiet: bool = True) -> Path:
                     f"`npm ci` for the Backstage test backend failed (exit {proc.returncode}) "
                     f"in {staging}.\n{tail}\n{INSTALL_HINT}"
                 )
-            (staging / ".installed").write_text(
-                json.dumps({"seconds": round(time.monotonic() - started, 1)}) + "\n"
-            )
+            (staging / ".installed").write_text(json.dumps({"seconds": round(time.monotonic() - started, 1)}) + "\n")
             if target.exists():  # a stale, unfinished install: replace it
                 shutil.rmtree(target)
             staging.rename(target)
@@ -236,8 +234,7 @@ def _wait_ready(server: BackstageServer, timeout: float) -> None:
         code = server.process.poll()
         if code is not None:
             raise BackstageUnavailableError(
-                f"the Backstage test backend exited with {code} before it was ready:\n"
-                f"{server.log_tail()}"
+                f"the Backstage test backend exited with {code} before it was ready:\n{server.log_tail()}"
             )
         try:
             with urllib.request.urlopen(request, timeout=2) as response:
@@ -247,8 +244,7 @@ def _wait_ready(server: BackstageServer, timeout: float) -> None:
             pass
         if time.monotonic() > deadline:
             raise BackstageUnavailableError(
-                f"the Backstage test backend was not ready after {timeout:.0f} s:\n"
-                f"{server.log_tail()}"
+                f"the Backstage test backend was not ready after {timeout:.0f} s:\n{server.log_tail()}"
             )
         time.sleep(0.1)
 
@@ -301,8 +297,7 @@ def run_backstage(
             }
             with log_path.open("wb") as log:
                 process = subprocess.Popen(
-                    [node, "index.js", "--config", "app-config.yaml",
-                     "--config", "app-config.token.yaml"],
+                    [node, "index.js", "--config", "app-config.yaml", "--config", "app-config.token.yaml"],
                     cwd=run_dir,
                     env=env,
                     stdin=subprocess.DEVNULL,

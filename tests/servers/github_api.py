@@ -40,6 +40,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -49,6 +50,7 @@ import pytest
 
 from . import openapi_spec
 from .git_http import Denial, GitHttpServer, hermetic_git_env, token_from_authorization
+from .openapi_responses import ResponseChecker
 
 DEFAULT_LOGIN = "scaffold-bot"
 API_VERSION = "2022-11-28"
@@ -287,6 +289,7 @@ class GitHubServer:
         self.api_prefix = api_prefix.rstrip("/")
         self.spec = openapi_spec.openapi(plan)
         self._spec_dict = openapi_spec.spec_dict(plan)
+        self._answers = _checker(plan)
         self._spec_host = "http://HOSTNAME" if plan.startswith("ghes") else "https://api.github.com"
         self._spec_prefix = "/api/v3" if plan.startswith("ghes") else ""
         self._lock = threading.RLock()
@@ -701,6 +704,7 @@ class GitHubServer:
             disk_usage=0,
             collaborators=0,
             two_factor_authentication=True,
+            user_view_type="private",
             plan={"name": account.plan, "space": 976562499, "private_repos": 10000, "collaborators": 0},
         )
         return data
@@ -849,6 +853,7 @@ class GitHubServer:
             "has_downloads": True,
             "has_discussions": False,
             "archived": repo.archived,
+            "license": None,
             "disabled": False,
             "visibility": repo.visibility,
             "pushed_at": _iso(repo.pushed_at or repo.created_at),
@@ -878,7 +883,7 @@ class GitHubServer:
             "name": label["name"],
             "color": label["color"],
             "default": False,
-            "description": None,
+            "description": "",  # a string: pull-request-simple's labels may not hold null
         }
 
     def _pull_json(self, repo: RepoState, pr: PullState, login: str | None, full: bool = True) -> dict[str, Any]:
@@ -1107,6 +1112,9 @@ class GitHubServer:
             status, payload, extra = err.status, err.payload, err.headers
             if route_template := self._template_of(method, path):
                 self._check_documented(method, path, route_template, status)
+        if (template := self._template_of(method, path)) is not None and isinstance(payload, dict | list):
+            for problem in self._answers.problems(template, method, status, payload):
+                self._violation(method, path, problem)
         out_headers = self._rate_headers(token, login)
         out_headers.update(extra)
         out_headers.setdefault("X-GitHub-Api-Version-Selected", API_VERSION)
@@ -1294,7 +1302,13 @@ class GitHubServer:
             "repos_count": len(team.repos),
             "created_at": _iso(org.created_at),
             "updated_at": _iso(org.created_at),
-            "organization": self._org_json(org, None),
+            # team-organization: company, email (an e-mail address) and location are strings, never null
+            "organization": {
+                **self._org_json(org, None),
+                "company": "",
+                "email": f"{org.login}@users.noreply.github.com",
+                "location": "",
+            },
         }
 
     @_route("PUT", "/orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}")
@@ -1922,6 +1936,12 @@ class GitHubServer:
             "resources": {"core": core, "search": other, "graphql": dict(core, used=0, remaining=limit)},
             "rate": core,
         }
+
+
+@cache
+def _checker(plan: str) -> ResponseChecker:
+    """One answer checker per description, shared by every server of the session."""
+    return ResponseChecker(openapi_spec.spec_dict(plan))
 
 
 def _describe_validation_error(err: BaseException) -> str:

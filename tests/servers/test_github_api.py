@@ -27,6 +27,7 @@ from tests.servers.github_api import (  # noqa: F401 (fixtures)
     github_server_session,
     new_token,
 )
+from tests.servers.openapi_responses import ResponseChecker
 
 _DEFAULT = object()
 
@@ -170,6 +171,41 @@ def test_undocumented_status_codes_are_flagged(github_server: GitHubServer) -> N
     github_server._check_documented("GET", "/user", "/user", 502)  # any endpoint may fail
     assert [v.problem for v in github_server.violations] == ["server answered 201, which GitHub does not document here"]
     github_server.violations.clear()
+
+
+def test_answers_that_drift_from_the_description_are_flagged(
+    github_server: GitHubServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    github_server.add_org("acme")
+    github_server.add_repo("acme", "svc")
+    assert call(github_server, "GET", "/repos/acme/svc")[0] == 200
+    assert github_server.violations == []  # the stand-in's answer fits GitHub's schema
+    real = github_server._repo_json
+
+    def drifted(repo: Any, login: str | None) -> dict[str, Any]:
+        data = real(repo, login)
+        del data["license"]  # a required field PyGithub reads
+        return {**data, "id": str(data["id"]), "description": 7, "archived": None}
+
+    monkeypatch.setattr(github_server, "_repo_json", drifted)
+    assert call(github_server, "GET", "/repos/acme/svc")[0] == 200
+    problems = sorted(v.problem for v in github_server.violations)
+    assert any("at id: " in p and "is not of type 'integer'" in p for p in problems), problems
+    assert any("at description: 7 is not of type 'string'" in p for p in problems), problems
+    assert any("at archived: None for not nullable" in p for p in problems), problems
+    assert any("'license' is a required property" in p for p in problems), problems
+    assert all(p.startswith("answer 200 at ") for p in problems)
+    github_server.violations.clear()
+
+
+def test_the_answer_checker_passes_githubs_example_and_names_a_drift() -> None:
+    checker = ResponseChecker(openapi_spec.spec_dict())
+    template, method = "/repos/{owner}/{repo}/pulls/{pull_number}", "GET"
+    spec = openapi_spec.spec_dict()["components"]["examples"]["pull-request"]["value"]
+    assert checker.problems(template, method, 200, spec) == []
+    wrong = {**spec, "number": "1347"}
+    assert checker.problems(template, method, 200, wrong) == ["answer 200 at number: '1347' is not of type 'integer'"]
+    assert checker.problems("/no/such/path", method, 200, wrong) == []  # nothing to check against
 
 
 def test_valid_requests_pass_and_carry_githubs_headers(github_server: GitHubServer) -> None:
