@@ -1,9 +1,8 @@
-"""Thin helpers over git for work trees and bare repos; the only module that uses GitPython.
+"""Thin helpers over git for work trees and bare repos: scaffold's one git layer (the forges push
+and clone through it too).
 
-Most helpers run one `git` process directly (`subprocess`), with git's messages in English
-(`LC_ALL=C`, as GitPython runs it): importing GitPython costs more than most of those commands
-take. GitPython's object model is used where it fits and its import is paid once: reading who
-wrote which commits of a bot branch (`commits_between`, once per campaign).
+Each helper runs one `git` process directly (`subprocess`), with git's messages in English
+(`LC_ALL=C`); see docs/architecture.md for why scaffold does not use GitPython.
 
 Every git process runs through `scaffolder.git_process`: each failure becomes a one-line
 `ForgeError` (the subcommand and git's most telling stderr line, credentials redacted), and
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from scaffolder.errors import ForgeError
-from scaffolder.git_process import _bare, _git, _no_filters, _one_line, _wt, repo_args
+from scaffolder.git_process import _bare, _git, _no_filters, _wt, repo_args
 from scaffolder.git_process import _redact as _redact  # re-exported: tests check the redaction here
 
 DEFAULT_NAME = "scaffold"
@@ -288,19 +287,10 @@ def merge_into(repo: Path, base: str, head_sha: str, message: str, who: Identity
 
 
 def commits_between(repo: Path, base: str, head: str, bare: bool = True) -> list[tuple[str, str, str]]:
-    """(sha, author email, committer email) of each commit in `head` not in `base`, oldest first.
-
-    Read through GitPython's commit objects: the campaign's check of who wrote a bot branch is
-    where its object model fits, and a campaign pays its import (~50 ms) once, not per command.
-    """
-    import git as gitpython
-
-    _bare(repo) if bare else _wt(repo)  # raises a clear error for a missing repo
-    try:
-        commits = list(gitpython.Repo(repo).iter_commits(f"{base}..{head}"))
-    except (gitpython.GitCommandError, gitpython.BadName, ValueError) as exc:
-        raise ForgeError(f"git log failed: {_one_line(str(exc))}") from None
-    return [(c.hexsha, str(c.author.email), str(c.committer.email)) for c in reversed(commits)]
+    """(sha, author email, committer email) of each commit in `head` not in `base`, oldest first."""
+    where = _bare(repo) if bare else _wt(repo)
+    _, out = _git([*where, "log", "--no-show-signature", "--reverse", "--format=%H%x00%ae%x00%ce", f"{base}..{head}", "--"])
+    return [(sha, author, committer) for sha, author, committer in (line.split("\0") for line in str(out).splitlines())]
 
 
 def checkout_new(worktree: Path, branch: str) -> None:

@@ -9,7 +9,6 @@ protection are accepted and ignored.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -19,6 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from filelock import FileLock
 
 from scaffolder import git
 from scaffolder.errors import ForgeError, Problem, RepoConflict
@@ -223,8 +224,7 @@ class LocalForge:
         file lock, so two processes cannot open two."""
         folder = self._pulls(repo)
         folder.mkdir(exist_ok=True)
-        with (folder / ".lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with FileLock(folder / ".lock"):
             for pr in self.pull_requests(repo):
                 if pr.head == head and pr.base == base and pr.state == "open":
                     return self.update_pull_request(repo, pr.number, title, body, labels)
