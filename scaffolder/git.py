@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Literal
 
 from scaffolder.errors import ForgeError
-from scaffolder.git_process import _bare, _git, _no_filters, _wt, repo_args
+from scaffolder.git_process import GitFailed, _bare, _git, _no_filters, _wt, repo_args
 from scaffolder.git_process import _redact as _redact  # re-exported: tests check the redaction here
+
+__all__ = ["GitFailed"]
 
 DEFAULT_NAME = "scaffold"
 DEFAULT_EMAIL = "scaffold@localhost"
@@ -181,17 +183,20 @@ def push(
     env: Mapping[str, str] | None = None,
     force: bool = False,
     lease: Mapping[str, str] | None = None,
+    timeout: float | None = None,
 ) -> None:
     """Push refspecs from a work tree (or a git dir scaffold made) to `url`; `env` carries auth
-    (see `extra_header_env`), never the URL.
+    (see `extra_header_env`), never the URL. A failed push raises `GitFailed` (with git's output).
 
     `lease` maps a ref to the commit it must still point at ("" = must not exist) for the push
     to overwrite it (`--force-with-lease`): a commit someone pushed meanwhile is never lost.
     """
     if not refspecs:
         raise ForgeError("nothing to push: no refspecs given")
+    if any(r.startswith("-") for r in refspecs):
+        raise ForgeError(f"invalid refspec in {list(refspecs)!r}")
     flags = lease_flags(lease) if lease else (["--force"] if force else [])
-    _git([*repo_args(worktree), "push", "--quiet", *flags, url, *refspecs], env=env)
+    _git([*repo_args(worktree), "push", "--quiet", *flags, url, *refspecs], env=env, timeout=timeout)
 
 
 def lease_flags(lease: Mapping[str, str]) -> list[str]:
@@ -204,10 +209,16 @@ def fetch(worktree: Path, url: str, refspecs: Sequence[str], env: Mapping[str, s
     _git([*repo_args(worktree), "fetch", "--quiet", "--no-tags", url, *refspecs], env=env)
 
 
-def clone(url: str, dest: Path, branch: str | None = None, env: Mapping[str, str] | None = None) -> Path:
+def clone(
+    url: str,
+    dest: Path,
+    branch: str | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> Path:
     """Clone `url` into `dest` (which must not exist or be empty); returns `dest`."""
     args = ["clone", "--quiet", *(["--branch", branch] if branch else []), "--", url, str(dest)]
-    _git(args, env=env)
+    _git(args, env=env, timeout=timeout)
     return dest
 
 
@@ -289,7 +300,9 @@ def merge_into(repo: Path, base: str, head_sha: str, message: str, who: Identity
 def commits_between(repo: Path, base: str, head: str, bare: bool = True) -> list[tuple[str, str, str]]:
     """(sha, author email, committer email) of each commit in `head` not in `base`, oldest first."""
     where = _bare(repo) if bare else _wt(repo)
-    _, out = _git([*where, "log", "--no-show-signature", "--reverse", "--format=%H%x00%ae%x00%ce", f"{base}..{head}", "--"])
+    _, out = _git(
+        [*where, "log", "--no-show-signature", "--reverse", "--format=%H%x00%ae%x00%ce", f"{base}..{head}", "--"]
+    )
     return [(sha, author, committer) for sha, author, committer in (line.split("\0") for line in str(out).splitlines())]
 
 

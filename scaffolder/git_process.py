@@ -112,35 +112,51 @@ def _subcommand(args: Sequence[str]) -> str:
     return "command"
 
 
+class GitFailed(ForgeError):
+    """A git process that ran and failed; `output` is everything it wrote (credentials redacted),
+    for callers that tell failures apart (a rejected push, a refused token)."""
+
+    def __init__(self, message: str, output: str) -> None:
+        super().__init__(message)
+        self.output = output
+
+
 def _git(
     args: Sequence[str],
     env: Mapping[str, str] | None = None,
     ok: Sequence[int] = (0,),
     binary: bool = False,
+    timeout: float | None = None,
 ) -> tuple[int, str | bytes]:
-    """Run `git ARGS`; returns (status, stdout). Statuses outside `ok` raise ForgeError.
+    """Run `git ARGS`; returns (status, stdout). Statuses outside `ok` raise GitFailed, and a
+    process still running after `timeout` seconds is stopped with a ForgeError.
 
     stdout is text (one trailing newline stripped) or, with `binary`, bytes as git wrote them.
     """
     inherited = {k: v for k, v in os.environ.items() if k not in _REPO_ENV}
     full_env = {**inherited, **_LOCALE_ENV, **_BASE_ENV, **(env or {})}
+    command = ["git", *SAFE_ARGS, *args]
     try:
         done = subprocess.run(
-            ["git", *SAFE_ARGS, *args],
+            command,
             env=full_env,
             cwd=_pinned,
             stdin=subprocess.DEVNULL,
             capture_output=True,
             check=False,
+            timeout=timeout,
         )
     except FileNotFoundError:
         raise ForgeError("git is not installed or not on PATH") from None
+    except subprocess.TimeoutExpired:
+        raise ForgeError(f"git {_subcommand(args)} took more than {timeout:.0f}s") from None
     status = done.returncode
     if status not in ok:
         err = done.stderr.decode("utf-8", "surrogateescape")
         detail = _one_line(err) or f"exit status {status}"
         secrets = list((env or {}).values())
-        raise ForgeError(f"git {_subcommand(args)} failed: {_redact(detail, secrets)}")
+        output = done.stdout.decode("utf-8", "surrogateescape") + "\n" + err if not binary else err
+        raise GitFailed(f"git {_subcommand(args)} failed: {_redact(detail, secrets)}", _redact(output, secrets))
     if binary:
         return status, done.stdout
     out = done.stdout.decode("utf-8", "surrogateescape")

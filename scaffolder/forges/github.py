@@ -28,33 +28,25 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import re
-import subprocess
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING
 
-from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededException
-from github.GithubException import BadCredentialsException, RateLimitExceededExceedsMaxWait
+from github import Auth, Github, GithubException, GithubRetry
 
-from scaffolder import redact
-from scaffolder.errors import ForgeError, Problem, RepoConflict
-from scaffolder.forges.base import PullRequest, PullState, Repo, RepoSpec
-from scaffolder.git import lease_flags
-from scaffolder.git_process import SAFE_ARGS, repo_args
+from scaffolder import git
+from scaffolder.errors import ForgeError, RepoConflict
+from scaffolder.forges.base import PullRequest, Repo, RepoSpec
+from scaffolder.forges.github_errors import GitHubErrors, basic_auth, check_name, describe, errors, message, short
+from scaffolder.forges.github_pulls import GitHubPulls
 
 if TYPE_CHECKING:
     from github.ContentFile import ContentFile
-    from github.PullRequest import PullRequest as GhPullRequest
     from github.Repository import Repository as GhRepository
 
 log = logging.getLogger(__name__)
-
-_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
-_T = TypeVar("_T")
-_MASK = "********"
 
 
 @dataclass(frozen=True)
@@ -116,7 +108,7 @@ class GitHubForge:
     ) -> None:
         if not token:
             raise ForgeError("the GitHub forge needs a token")
-        if owner is not None and not _NAME.match(owner):
+        if owner is not None and not _valid(owner):
             raise ForgeError(f"invalid GitHub owner name {owner!r}")
         self._token = token
         self._owner = owner
@@ -135,6 +127,8 @@ class GitHubForge:
         self._login: str | None = None
         self._web_base: str | None = None
         self._after_push: dict[tuple[str, str], _AfterPush] = {}
+        self._errors = GitHubErrors(token, self.base_url, self.retry.attempts, self.retry.max_rate_limit_wait)
+        self._pulls = GitHubPulls(self._repo, lambda: self._gh.requester, self._errors)
 
     def close(self) -> None:
         """Close PyGithub's HTTP connections."""
@@ -149,86 +143,13 @@ class GitHubForge:
     def __repr__(self) -> str:
         return f"GitHubForge(base_url={self.base_url!r}, owner={self._owner!r})"
 
-    # -- errors --------------------------------------------------------------------------------
-
-    def _scrub(self, text: str) -> str:
-        secrets = {self._token, _basic(self._token)}
-        for secret in sorted(secrets, key=len, reverse=True):
-            text = text.replace(secret, _MASK)
-        return text
-
-    def _fail(self, what: str, exc: Exception) -> NoReturn:
-        """Raise one clear ForgeError for a failed GitHub call (`what`: "create repo acme/x"); its
-        message and problems, which quote GitHub's answer, never hold the token."""
-        raise redact.error(self._error(what, exc), [self._token, _basic(self._token)]) from None
-
-    def _error(self, what: str, exc: Exception) -> ForgeError:
-        if isinstance(exc, RateLimitExceededExceedsMaxWait):
-            return ForgeError(
-                self._scrub(
-                    f"cannot {what}: GitHub's rate limit would need a wait of about "
-                    f"{exc.wait:.0f}s (more than {self.retry.max_rate_limit_wait:.0f}s); "
-                    "try again later"
-                )
-            )
-        if isinstance(exc, RateLimitExceededException):
-            return ForgeError(
-                self._scrub(
-                    f"cannot {what}: GitHub's rate limit was still exceeded after "
-                    f"{self.retry.attempts} retries ({_message(exc)}); try again later"
-                )
-            )
-        if isinstance(exc, BadCredentialsException) or (isinstance(exc, GithubException) and exc.status == 401):
-            return ForgeError(
-                f"cannot {what}: GitHub at {self.base_url} rejected the token (401 "
-                f"{_message(exc) or 'Bad credentials'}); check that it is valid, not expired, "
-                "and meant for this server"
-            )
-        if isinstance(exc, GithubException):
-            problems = [Problem(str(e.get("field") or e.get("resource") or ""), _describe(e)) for e in _errors(exc)]
-            message = _message(exc)
-            if exc.status >= 500:
-                return ForgeError(
-                    self._scrub(
-                        f"cannot {what}: GitHub kept failing ({exc.status} {message}) "
-                        f"after {self.retry.attempts} retries"
-                    )
-                )
-            return ForgeError(self._scrub(f"cannot {what}: GitHub answered {exc.status} {message}"), problems)
-        if isinstance(exc, OSError):  # requests' ConnectionError, Timeout and RetryError
-            text = str(exc)
-            status = re.search(r"too many (\d{3}) error responses", text)
-            if status and status.group(1) in ("403", "429"):
-                return ForgeError(
-                    self._scrub(
-                        f"cannot {what}: GitHub's rate limit was still exceeded after "
-                        f"{self.retry.attempts} retries; try again later"
-                    )
-                )
-            if status:
-                return ForgeError(
-                    self._scrub(
-                        f"cannot {what}: GitHub kept failing ({status.group(1)}) after {self.retry.attempts} retries"
-                    )
-                )
-            return ForgeError(
-                self._scrub(f"cannot {what}: GitHub at {self.base_url} cannot be reached ({_short(text)})")
-            )
-        return ForgeError(self._scrub(f"cannot {what}: {type(exc).__name__}: {exc}"))
-
-    def _call(self, what: str, func: Callable[[], _T]) -> _T:
-        try:
-            return func()
-        except (GithubException, OSError) as exc:
-            self._fail(what, exc)
-
     # -- accounts ------------------------------------------------------------------------------
 
     def _me(self) -> str:
         """The token's user (one `GET /user`, cached); also learns the web host's URL."""
         if self._login is None:
             user = self._gh.get_user()
-            login, html_url = self._call(
+            login, html_url = self._errors.call(
                 f"read the token's user from {self.base_url}", lambda: (user.login, user.html_url)
             )
             self._login = login
@@ -252,7 +173,7 @@ class GitHubForge:
 
     def _repo(self, owner: str, name: str) -> GhRepository:
         """A lazy PyGithub repository: no request until an attribute it lacks is read."""
-        return self._gh.get_repo(f"{_check(owner, 'owner')}/{_check(name, 'repo')}")
+        return self._gh.get_repo(f"{check_name(owner, 'owner')}/{check_name(name, 'repo')}")
 
     @staticmethod
     def _to_repo(gh: GhRepository) -> Repo:
@@ -268,24 +189,18 @@ class GitHubForge:
 
     def get_repo(self, owner: str, name: str) -> Repo | None:
         gh = self._repo(owner, name)
-        try:
-            return self._to_repo(gh) if gh.full_name else None  # reading full_name fetches it
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            self._fail(f"read repo {owner}/{name}", exc)
-        except OSError as exc:
-            self._fail(f"read repo {owner}/{name}", exc)
+        # reading full_name fetches it
+        return self._errors.find(f"read repo {owner}/{name}", lambda: self._to_repo(gh) if gh.full_name else None)
 
     def planned_repo(self, spec: RepoSpec) -> Repo:
-        owner = _check(spec.owner or self.default_owner(), "owner")
-        name = _check(spec.name, "repo")
+        owner = check_name(spec.owner or self.default_owner(), "owner")
+        name = check_name(spec.name, "repo")
         url = f"{self._web()}/{owner}/{name}"
         return Repo(owner, name, url, f"{url}.git", spec.default_branch, spec.description)
 
     def create_repo(self, spec: RepoSpec) -> Repo:
-        owner = _check(spec.owner or self.default_owner(), "owner")
-        name = _check(spec.name, "repo")
+        owner = check_name(spec.owner or self.default_owner(), "owner")
+        name = check_name(spec.name, "repo")
         full = f"{owner}/{name}"
         user_repo = self._is_me(owner)
         if user_repo and spec.visibility == "internal":
@@ -296,37 +211,19 @@ class GitHubForge:
         if user_repo and spec.teams:
             raise ForgeError(f"cannot create {full}: team access needs an organization, and {owner} is a user")
         log.info("creating GitHub repository %s (%s)", full, spec.visibility)
-        try:
+
+        def create() -> GhRepository:
             if user_repo:
-                gh = self._gh.get_user().create_repo(
+                return self._gh.get_user().create_repo(
                     name, description=spec.description, private=spec.visibility != "public", auto_init=False
                 )
-            else:
-                gh = self._gh.get_organization(owner).create_repo(
-                    name, description=spec.description, visibility=spec.visibility, auto_init=False
-                )
-        except GithubException as exc:
-            if exc.status == 422 and any("already exists" in _describe(e) for e in _errors(exc)):
-                raise RepoConflict(f"repo {full} already exists on GitHub ({self._web()}/{full})") from exc
-            if not user_repo and exc.status == 404:
-                raise ForgeError(
-                    f"cannot create {full}: organization {owner} does not exist on "
-                    f"{self._web()} or the token's user ({self._me()}) is not a member"
-                ) from exc
-            if not user_repo and exc.status == 403:
-                raise ForgeError(
-                    self._scrub(
-                        f"cannot create {full}: the token's user ({self._me()}) may not create "
-                        f"repositories in organization {owner} ({_message(exc)}); ask an owner of "
-                        "the organization for that permission, or for a token that has it"
-                    )
-                ) from exc
-            self._fail(f"create repo {full}", exc)
-        except OSError as exc:
-            self._fail(f"create repo {full}", exc)
+            return self._gh.get_organization(owner).create_repo(
+                name, description=spec.description, visibility=spec.visibility, auto_init=False
+            )
 
+        gh = self._errors.call(f"create repo {full}", create, lambda exc: self._explain_create(exc, owner, full))
         if spec.topics:
-            self._call(f"set the topics of {full}", lambda: gh.replace_topics(list(spec.topics)))
+            self._errors.call(f"set the topics of {full}", lambda: gh.replace_topics(list(spec.topics)))
         for slug, permission in spec.teams:
             self._grant_team(owner, slug, gh, permission)
         repo = self._to_repo(gh)
@@ -336,20 +233,35 @@ class GitHubForge:
             )
         return Repo(repo.owner, repo.name, repo.url, repo.clone_url, spec.default_branch, spec.description)
 
+    def _explain_create(self, exc: GithubException, owner: str, full: str) -> ForgeError | None:
+        """Words the answers of creating a repo: a taken name, no such organization, no permission."""
+        if exc.status == 422 and any("already exists" in describe(e) for e in errors(exc)):
+            return RepoConflict(f"repo {full} already exists on GitHub ({self._web()}/{full})")
+        if self._is_me(owner):
+            return None
+        if exc.status == 404:
+            return ForgeError(
+                f"cannot create {full}: organization {owner} does not exist on "
+                f"{self._web()} or the token's user ({self._me()}) is not a member"
+            )
+        if exc.status == 403:
+            return ForgeError(
+                f"cannot create {full}: the token's user ({self._me()}) may not create "
+                f"repositories in organization {owner} ({message(exc)}); ask an owner of "
+                "the organization for that permission, or for a token that has it"
+            )
+        return None
+
     def _grant_team(self, org: str, slug: str, gh: GhRepository, permission: str) -> None:
         what = f"give team {org}/{slug} {permission} access to {org}/{gh.name}"
         log.info("%s", what)
         team = self._gh.get_organization(org).get_team_by_slug(slug)
-        try:
-            team.update_team_repository(gh, permission)
-        except GithubException as exc:
-            if exc.status == 404:
-                raise ForgeError(
-                    f"cannot {what}: no team {slug!r} in organization {org} (or the token cannot see it)"
-                ) from exc
-            self._fail(what, exc)
-        except OSError as exc:
-            self._fail(what, exc)
+        no_team = ForgeError(f"cannot {what}: no team {slug!r} in organization {org} (or the token cannot see it)")
+        self._errors.call(
+            what,
+            lambda: team.update_team_repository(gh, permission),
+            lambda exc: no_team if exc.status == 404 else None,
+        )
 
     def protect_branch(self, repo: Repo, branch: str, required_approvals: int = 1) -> None:
         """Protect a branch that exists on GitHub: changes go through pull requests with
@@ -358,8 +270,10 @@ class GitHubForge:
         what = f"protect branch {branch} of {repo.full_name}"
         log.info("%s", what)
         gh = self._repo(repo.owner, repo.name)
-        try:
-            gh.get_branch(branch).edit_protection(
+        unborn = ForgeError(f"cannot {what}: the branch does not exist on GitHub yet (push it first)")
+        self._errors.call(
+            what,
+            lambda: gh.get_branch(branch).edit_protection(
                 required_approving_review_count=required_approvals,
                 dismiss_stale_reviews=True,
                 enforce_admins=False,
@@ -371,65 +285,65 @@ class GitHubForge:
                 block_creations=False,
                 lock_branch=False,
                 allow_fork_syncing=False,
-            )
-        except GithubException as exc:
-            if exc.status == 404 and "branch" in (_message(exc) or "").lower():
-                raise ForgeError(f"cannot {what}: the branch does not exist on GitHub yet (push it first)") from exc
-            self._fail(what, exc)
-        except OSError as exc:
-            self._fail(what, exc)
+            ),
+            lambda exc: unborn if exc.status == 404 and "branch" in (message(exc) or "").lower() else None,
+        )
 
     def set_default_branch(self, repo: Repo, branch: str) -> None:
         """Make an existing branch the repository's default branch."""
         gh = self._repo(repo.owner, repo.name)
-        self._call(f"set the default branch of {repo.full_name} to {branch}", lambda: gh.edit(default_branch=branch))
+        self._errors.call(
+            f"set the default branch of {repo.full_name} to {branch}", lambda: gh.edit(default_branch=branch)
+        )
 
     def list_repos(self, owner: str | None = None) -> list[Repo]:
         """Every repo of `owner` the token can see: an organization's (private ones too for its
         members), the token user's own, or another user's public ones."""
-        who = _check(owner or self.default_owner(), "owner")
+        who = check_name(owner or self.default_owner(), "owner")
         what = f"list the repositories of {who}"
-        try:
+
+        def listing() -> list[Repo]:
             if self._is_me(who):
-                listing = self._gh.get_user().get_repos(affiliation="owner")
-                return [self._to_repo(r) for r in listing]
+                return [self._to_repo(r) for r in self._gh.get_user().get_repos(affiliation="owner")]
             try:
                 return [self._to_repo(r) for r in self._gh.get_organization(who).get_repos(type="all")]
             except GithubException as exc:
                 if exc.status != 404:
                     raise
             return [self._to_repo(r) for r in self._gh.get_user(who).get_repos()]
-        except GithubException as exc:
-            if exc.status == 404:
-                raise ForgeError(f"cannot {what}: no user or organization {who} on {self._web()}") from exc
-            self._fail(what, exc)
-        except OSError as exc:
-            self._fail(what, exc)
+
+        nobody = ForgeError(f"cannot {what}: no user or organization {who} on {self._web()}")
+        return self._errors.call(what, listing, lambda exc: nobody if exc.status == 404 else None)
 
     # -- git -----------------------------------------------------------------------------------
 
     def _git_env(self) -> dict[str, str]:
-        """The environment for `git push`: the token as an extra HTTP header, no prompts, no
-        credential helpers (so nothing is stored or asked for)."""
-        env = dict(os.environ)
-        for var in ("GIT_ASKPASS", "SSH_ASKPASS"):
-            env.pop(var, None)
-        env["GIT_TERMINAL_PROMPT"] = "0"
+        """What `git push` and `git clone` add to the environment: the token as an extra HTTP
+        header, no prompts, no askpass programs, no credential helpers (nothing stored or asked)."""
+        env = {"GIT_ASKPASS": "", "SSH_ASKPASS": "", "GIT_TERMINAL_PROMPT": "0"}  # empty: none runs
         try:
-            start = int(env.get("GIT_CONFIG_COUNT") or 0)
+            start = int(os.environ.get("GIT_CONFIG_COUNT") or 0)
         except ValueError:
             start = 0
         entries = [
             ("credential.helper", ""),
             ("core.askPass", ""),
             ("http.extraHeader", ""),  # an empty value drops headers configured elsewhere
-            ("http.extraHeader", f"Authorization: Basic {_basic(self._token)}"),
+            ("http.extraHeader", f"Authorization: Basic {basic_auth(self._token)}"),
         ]
         for index, (key, value) in enumerate(entries, start):
             env[f"GIT_CONFIG_KEY_{index}"] = key
             env[f"GIT_CONFIG_VALUE_{index}"] = value
         env["GIT_CONFIG_COUNT"] = str(start + len(entries))
         return env
+
+    def _checked_url(self, repo: Repo, doing: str) -> str:
+        """The repo's clone URL, unless sending the token there would leave HTTPS."""
+        url = repo.clone_url
+        scheme = urllib.parse.urlsplit(url).scheme
+        if scheme != "https" and not (scheme == "http" and self.base_url.startswith("http://")):
+            raise ForgeError(f"cannot {doing} {repo.full_name}: refusing to send the token to {url!r} (not https)")
+        return url
 
     def push(
         self,
@@ -439,63 +353,34 @@ class GitHubForge:
         force: bool = False,
         lease: Mapping[str, str] | None = None,
     ) -> None:
+        """Push through `scaffolder.git` with the token in a header from the environment."""
         if repo.archived:
             raise ForgeError(f"cannot push to {repo.full_name}: the repository is archived (read-only) on GitHub")
-        url = repo.clone_url
-        scheme = urllib.parse.urlsplit(url).scheme
-        if scheme != "https" and not (scheme == "http" and self.base_url.startswith("http://")):
-            raise ForgeError(f"cannot push to {repo.full_name}: refusing to send the token to {url!r} (not https)")
+        url = self._checked_url(repo, "push to")
         if not refspecs:
             raise ForgeError(f"cannot push to {repo.full_name}: no refspecs given")
-        if any(r.startswith("-") for r in refspecs):
-            raise ForgeError(f"cannot push to {repo.full_name}: invalid refspec in {refspecs!r}")
-        flags = lease_flags(lease) if lease else (["--force"] if force else [])
-        args = ["git", *SAFE_ARGS, *repo_args(worktree), "push", "--porcelain", *flags, url, *refspecs]
         log.info("pushing %s to %s", " ".join(refspecs), url)
         try:
-            proc = subprocess.run(
-                args,
-                cwd=worktree,
-                env=self._git_env(),
-                capture_output=True,
-                text=True,
-                timeout=self.git_timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            raise ForgeError(
-                f"cannot push to {repo.full_name}: git push took more than {self.git_timeout:.0f}s"
-            ) from None
-        except OSError as exc:
-            raise ForgeError(f"cannot push to {repo.full_name}: cannot run git ({exc})") from None
-        if proc.returncode != 0:
-            raise self._push_error(repo, self._scrub(f"{proc.stdout}\n{proc.stderr}"))
+            git.push(worktree, url, refspecs, env=self._git_env(), force=force, lease=lease, timeout=self.git_timeout)
+        except git.GitFailed as err:
+            raise self._push_error(repo, self._errors.scrub(err.output)) from None
+        except ForgeError as err:
+            raise ForgeError(f"cannot push to {repo.full_name}: {self._errors.scrub(err.message)}") from None
         log.debug("push to %s done", repo.full_name)
         self._settle_after_push(repo)
 
     def clone(self, repo: Repo, dest: Path, branch: str | None = None) -> Path:
         """Clone over HTTPS with the token in a header from the environment, never in the URL."""
-        url = repo.clone_url
-        scheme = urllib.parse.urlsplit(url).scheme
-        if scheme != "https" and not (scheme == "http" and self.base_url.startswith("http://")):
-            raise ForgeError(f"cannot clone {repo.full_name}: refusing to send the token to {url!r} (not https)")
-        args = ["git", *SAFE_ARGS, "clone", "--quiet", *(["--branch", branch] if branch else []), "--", url, str(dest)]
+        url = self._checked_url(repo, "clone")
         try:
-            proc = subprocess.run(
-                args, env=self._git_env(), capture_output=True, text=True, timeout=self.git_timeout, check=False
-            )
-        except subprocess.TimeoutExpired:
-            raise ForgeError(
-                f"cannot clone {repo.full_name}: git clone took more than {self.git_timeout:.0f}s"
-            ) from None
-        if proc.returncode != 0:
-            raise ForgeError(f"cannot clone {repo.full_name}: {self._scrub(_short(proc.stderr.strip()))}")
-        return dest
+            return git.clone(url, dest, branch, env=self._git_env(), timeout=self.git_timeout)
+        except ForgeError as err:
+            raise ForgeError(f"cannot clone {repo.full_name}: {self._errors.scrub(err.message)}") from None
 
     def _push_error(self, repo: Repo, output: str) -> ForgeError:
         lines = [ln.strip() for ln in output.splitlines() if ln.strip()]
         remote = [ln.removeprefix("remote:").strip() for ln in lines if ln.startswith("remote:")]
-        detail = "; ".join(remote) or _short(" ".join(ln for ln in lines if "fatal:" in ln or "error:" in ln) or output)
+        detail = "; ".join(remote) or short(" ".join(ln for ln in lines if "fatal:" in ln or "error:" in ln) or output)
         where = f"cannot push to {repo.full_name}"
         if "returned error: 401" in output or "Authentication failed" in output or "could not read Username" in output:
             return ForgeError(f"{where}: GitHub rejected the token for git (401); check that it is valid and may push")
@@ -522,7 +407,7 @@ class GitHubForge:
         if pending is None or self.head_sha(repo, pending.default_branch) is None:
             return
         current = self._repo(repo.owner, repo.name)
-        default = self._call(f"read repo {repo.full_name}", lambda: current.default_branch)
+        default = self._errors.call(f"read repo {repo.full_name}", lambda: current.default_branch)
         if default != pending.default_branch:
             self.set_default_branch(repo, pending.default_branch)
         if pending.protect:
@@ -531,34 +416,26 @@ class GitHubForge:
 
     def head_sha(self, repo: Repo, branch: str) -> str | None:
         ref = self._repo(repo.owner, repo.name).get_git_ref(f"heads/{branch}")
-        try:
-            sha: str = ref.object.sha
-        except GithubException as exc:
-            if exc.status in (404, 409):  # no such branch; 409: the repository is empty
-                return None
-            self._fail(f"read branch {branch} of {repo.full_name}", exc)
-        except OSError as exc:
-            self._fail(f"read branch {branch} of {repo.full_name}", exc)
+        # 404: no such branch; 409: the repository is empty
+        sha: str | None = self._errors.find(
+            f"read branch {branch} of {repo.full_name}", lambda: ref.object.sha, (404, 409)
+        )
         return sha
 
     def tree_sha(self, repo: Repo, branch: str) -> str | None:
         """The tree of a branch's head, or None when the branch does not exist."""
         gh = self._repo(repo.owner, repo.name)
-        try:
-            sha: str = gh.get_branch(branch).commit.commit.tree.sha
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            self._fail(f"read branch {branch} of {repo.full_name}", exc)
-        except OSError as exc:
-            self._fail(f"read branch {branch} of {repo.full_name}", exc)
+        sha: str | None = self._errors.find(
+            f"read branch {branch} of {repo.full_name}", lambda: gh.get_branch(branch).commit.commit.tree.sha
+        )
         return sha
 
     def read_file(self, repo: Repo, path: str, ref: str | None = None) -> bytes | None:
         gh = self._repo(repo.owner, repo.name)
         path = path.strip("/")
         at = f"{repo.full_name}:{path}" + (f" at {ref}" if ref else "")
-        try:
+
+        def read() -> bytes:
             found = gh.get_contents(path, ref=ref) if ref else gh.get_contents(path)
             if isinstance(found, list):
                 raise ForgeError(f"cannot read {at}: it is a directory")
@@ -566,14 +443,9 @@ class GitHubForge:
             if content.encoding == "base64":
                 return content.decoded_content
             # files over 1 MB come without content: read the blob through the git data API
-            blob = gh.get_git_blob(content.sha)
-            return base64.b64decode(blob.content)
-        except GithubException as exc:
-            if exc.status == 404:  # no such file, ref, or the repository is empty
-                return None
-            self._fail(f"read {at}", exc)
-        except OSError as exc:
-            self._fail(f"read {at}", exc)
+            return base64.b64decode(gh.get_git_blob(content.sha).content)
+
+        return self._errors.find(f"read {at}", read)  # 404: no such file, ref, or the repository is empty
 
     def blob_url(self, repo: Repo, path: str, ref: str | None = None) -> str:
         quoted_ref = urllib.parse.quote(ref or repo.default_branch, safe="/")
@@ -581,148 +453,36 @@ class GitHubForge:
 
     # -- pull requests -------------------------------------------------------------------------
 
-    @staticmethod
-    def _to_pull(pr: GhPullRequest) -> PullRequest:
-        state: PullState
-        if pr.merged_at is not None:
-            state = "merged"
-        elif pr.state == "closed":
-            state = "closed"
-        else:
-            state = "open"
-        return PullRequest(
-            number=pr.number,
-            url=pr.html_url,
-            head=pr.head.ref,
-            base=pr.base.ref,
-            title=pr.title,
-            body=pr.body or "",
-            state=state,
-            head_sha=pr.head.sha,
-            labels=tuple(label.name for label in pr.labels),
-        )
-
     def find_pull_request(self, repo: Repo, head: str) -> PullRequest | None:
-        gh = self._repo(repo.owner, repo.name)
-        what = f"find pull requests from {head} in {repo.full_name}"
-        try:
-            pulls = gh.get_pulls(state="all", head=f"{repo.owner}:{head}", sort="created", direction="desc")
-            for pr in pulls:
-                return self._to_pull(pr)
-        except GithubException as exc:
-            if exc.status == 404:
-                raise ForgeError(f"cannot {what}: the repository does not exist or the token cannot see it") from exc
-            self._fail(what, exc)
-        except OSError as exc:
-            self._fail(what, exc)
-        return None
+        return self._pulls.find(repo, head)
 
     def open_pull_request(
         self, repo: Repo, head: str, base: str, title: str, body: str, labels: list[str]
     ) -> PullRequest:
-        gh = self._repo(repo.owner, repo.name)
-        what = f"open a pull request from {head} into {base} in {repo.full_name}"
-        log.info("%s", what)
-        try:
-            pr = gh.create_pull(base=base, head=head, title=title, body=body)
-        except GithubException as exc:
-            details = " ".join(_describe(e) for e in _errors(exc))
-            if exc.status == 422 and "already exists" in details:
-                # e.g. our earlier POST went through but its answer was lost and PyGithub retried
-                existing = self.find_pull_request(repo, head)
-                if existing is not None and existing.state == "open" and existing.base == base:
-                    log.info("pull request #%d from %s is already open", existing.number, head)
-                    return self.update_pull_request(repo, existing.number, title, body, labels)
-            if exc.status == 422:
-                fields = {str(e.get("field")) for e in _errors(exc)}
-                if fields & {"head", "base"}:
-                    missing = " and ".join(b for f, b in (("head", head), ("base", base)) if f in fields)
-                    raise ForgeError(f"cannot {what}: no branch {missing} on GitHub") from exc
-                if "No commits between" in details:
-                    raise ForgeError(f"cannot {what}: {base} already contains every commit of {head}") from exc
-            self._fail(what, exc)
-        except OSError as exc:
-            self._fail(what, exc)
-        if labels:
-            self._call(f"label pull request #{pr.number} of {repo.full_name}", lambda: self._set_labels(pr, labels))
-            return _with_labels(self._to_pull(pr), labels)
-        return self._to_pull(pr)
-
-    def _set_labels(self, pr: GhPullRequest, labels: list[str]) -> None:
-        """Replace a pull request's labels with the body GitHub's description documents
-        (`{"labels": [...]}`; PyGithub's `set_labels` sends a bare list, which it does not)."""
-        url = f"{pr.issue_url}/labels"
-        if labels:
-            self._gh.requester.requestJsonAndCheck("PUT", url, input={"labels": list(labels)})
-        else:  # the PUT body needs at least one label: remove them all instead
-            self._gh.requester.requestJsonAndCheck("DELETE", url)
+        return self._pulls.open(repo, head, base, title, body, labels)
 
     def get_pull_request(self, repo: Repo, number: int) -> PullRequest:
         """One pull request by number."""
-        gh = self._repo(repo.owner, repo.name)
-        return self._call(
-            f"read pull request #{number} of {repo.full_name}", lambda: self._to_pull(_fetched(gh.get_pull(number)))
-        )
+        return self._pulls.get(repo, number)
 
     def update_pull_request(self, repo: Repo, number: int, title: str, body: str, labels: list[str]) -> PullRequest:
-        gh = self._repo(repo.owner, repo.name)
-        what = f"update pull request #{number} of {repo.full_name}"
-        log.info("%s", what)
-        try:
-            pr = _fetched(gh.get_pull(number))
-            if pr.title != title or (pr.body or "") != body:
-                pr.edit(title=title, body=body)
-            current = [label.name for label in pr.labels]
-            if sorted(current) != sorted(labels):
-                self._set_labels(pr, labels)
-                return _with_labels(self._to_pull(pr), labels)
-            return self._to_pull(pr)
-        except GithubException as exc:
-            if exc.status == 404:
-                raise ForgeError(f"cannot {what}: no such pull request (or the token cannot see it)") from exc
-            self._fail(what, exc)
-        except OSError as exc:
-            self._fail(what, exc)
+        return self._pulls.update(repo, number, title, body, labels)
 
     def close_pull_request(self, repo: Repo, number: int) -> PullRequest:
         """Close (decline) an open pull request; a merged or closed one is returned unchanged."""
-        gh = self._repo(repo.owner, repo.name)
-        what = f"close pull request #{number} of {repo.full_name}"
-        try:
-            pr = _fetched(gh.get_pull(number))
-            if pr.state == "open":
-                log.info("%s", what)
-                pr.edit(state="closed")
-            return self._to_pull(pr)
-        except (GithubException, OSError) as exc:
-            self._fail(what, exc)
+        return self._pulls.close(repo, number)
 
 
 # ---------------------------------------------------------------------------------------------
 # helpers
 
 
-def _fetched(pr: GhPullRequest) -> GhPullRequest:
-    """Make a lazy pull request fetch itself now (so a 404 surfaces here)."""
-    _ = pr.title
-    return pr
-
-
-def _with_labels(pr: PullRequest, labels: list[str]) -> PullRequest:
-    return PullRequest(pr.number, pr.url, pr.head, pr.base, pr.title, pr.body, pr.state, pr.head_sha, tuple(labels))
-
-
-def _basic(token: str) -> str:
-    return base64.b64encode(f"x-access-token:{token}".encode()).decode()
-
-
-def _check(value: str, what: str) -> str:
-    if not _NAME.match(value) or value in (".", ".."):
-        raise ForgeError(
-            f"invalid {what} name {value!r}",
-            [Problem(what, "use 1-100 of A-Z a-z 0-9 . _ -, not '.' or '..'")],
-        )
-    return value
+def _valid(owner: str) -> bool:
+    try:
+        check_name(owner, "owner")
+    except ForgeError:
+        return False
+    return True
 
 
 def _web_from_api(base_url: str) -> str:
@@ -732,28 +492,3 @@ def _web_from_api(base_url: str) -> str:
         return "https://github.com"
     path = parts.path.removesuffix("/api/v3").rstrip("/")
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-
-
-def _message(exc: GithubException) -> str:
-    data = exc.data
-    if isinstance(data, dict) and isinstance(data.get("message"), str):
-        return str(data["message"]).splitlines()[0]
-    return exc.message or ""
-
-
-def _errors(exc: GithubException) -> list[dict[str, Any]]:
-    data = exc.data
-    errors = data.get("errors") if isinstance(data, dict) else None
-    return [e if isinstance(e, dict) else {"message": str(e)} for e in errors or []]
-
-
-def _describe(error: dict[str, Any]) -> str:
-    if error.get("message"):
-        return str(error["message"])
-    parts = [str(error.get(k)) for k in ("resource", "field", "code") if error.get(k)]
-    return " ".join(parts) or "invalid"
-
-
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

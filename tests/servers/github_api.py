@@ -1,4 +1,4 @@
-"""A GitHub REST API test server that checks every request against GitHub's OpenAPI description.
+"""A GitHub REST API test server that checks every request and answer against GitHub's OpenAPI description.
 
 It implements only the endpoints scaffold's GitHub forge uses, the way GitHub documents them, and
 serves real git behind them: each repository is a bare git repository served over smart HTTP by
@@ -9,7 +9,9 @@ Every request is validated with openapi-core against the official description (`
 A request the description rejects gets GitHub's 404/400/422 answer AND is recorded in
 `violations`; the `github_server` fixture fails the test at teardown when any were recorded.
 Status codes returned by handlers are checked against the operation's documented responses too
-(plus 401/403/404/429/5xx, which GitHub documents for every endpoint).
+(plus 401/403/404/429/5xx, which GitHub documents for every endpoint), and every JSON answer against
+the schema the description gives for it (`openapi_responses`; an injected fault's body is the
+test's own): a drift between this stand-in and GitHub is a violation like a bad request.
 
 Fixtures (re-export them from a conftest: ``from tests.servers.github_api import github_server``):
 
@@ -1064,6 +1066,7 @@ class GitHubServer:
         payload: Any = None
         extra: dict[str, str] = {}
         parsed_body: Any = None
+        fault: Fault | None = None
         try:
             if self.api_prefix:
                 if not path.startswith(self.api_prefix + "/"):
@@ -1112,7 +1115,8 @@ class GitHubServer:
             status, payload, extra = err.status, err.payload, err.headers
             if route_template := self._template_of(method, path):
                 self._check_documented(method, path, route_template, status)
-        if (template := self._template_of(method, path)) is not None and isinstance(payload, dict | list):
+        answer_is_ours = fault is None  # an injected fault's body is the test's to choose
+        if answer_is_ours and (template := self._template_of(method, path)) and isinstance(payload, dict | list):
             for problem in self._answers.problems(template, method, status, payload):
                 self._violation(method, path, problem)
         out_headers = self._rate_headers(token, login)
