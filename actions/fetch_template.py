@@ -69,9 +69,9 @@ def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[Rendered
     delimiters = inp.delimiters or Delimiters()
     globs = list(inp.copy_without_render)
     if inp.copy_without_templating:
-        from scaffolder.formats.globs import fnmatch_escape, matching_files
+        from scaffolder.globs import escape, matching_files
 
-        globs += [fnmatch_escape(rel) for rel in sorted(matching_files(source, inp.copy_without_templating))]
+        globs += [escape(rel) for rel in sorted(matching_files(source, inp.copy_without_templating))]
     key = (ctx.run_id, str(ctx.template_dir), str(source), tuple(globs), delimiters, inp.template_suffix)
     with _lock:
         kept = _KEPT.pop(key, None)

@@ -7,7 +7,6 @@ rendered path that leaves the destination, or a symlink in the skeleton, is refu
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 import shutil
@@ -27,6 +26,7 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from scaffolder import budget
 from scaffolder.errors import Problem, RenderError
+from scaffolder.globs import matches
 from scaffolder.filters import FILTERS as FILTERS  # re-exported: actions import it from here
 from scaffolder.sandbox import Sandbox
 
@@ -196,22 +196,12 @@ class RenderedFile:
     mode: int
 
 
-def _matches(rel: str, globs: Iterable[str]) -> bool:
-    """A glob matches the path or the file name; one starting with `/` only the whole path."""
-    return any(
-        fnmatch.fnmatchcase(f"/{rel}", g)
-        if g.startswith("/")
-        else fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(PurePosixPath(rel).name, g)
-        for g in globs
-    )
-
-
 def renders_content(
     rel: str, data: bytes, copy_without_render: Iterable[str] = (), template_suffix: str | None = None
 ) -> bool:
     """Whether `render_tree` renders this skeleton file's content through Jinja (else it is copied
     byte for byte: binary, matching a copy-without-render glob, or lacking the template suffix)."""
-    if _matches(rel, copy_without_render) or (template_suffix is not None and not rel.endswith(template_suffix)):
+    if matches(rel, copy_without_render) or (template_suffix is not None and not rel.endswith(template_suffix)):
         return False
     return not is_binary(data)
 
@@ -319,7 +309,7 @@ def render_tree(
             with open(path, "rb") as fh:  # noqa: PTH123 (a Path per file costs more than reading it)
                 data = fh.read()
                 mode = os.fstat(fh.fileno()).st_mode & 0o777
-            templated = not _matches(rel, globs) and (template_suffix is None or rel.endswith(template_suffix))
+            templated = not matches(rel, globs) and (template_suffix is None or rel.endswith(template_suffix))
             text = _text(data) if templated else None
             if text is not None:
                 data = render_text(env, text, context, rel).encode("utf-8")

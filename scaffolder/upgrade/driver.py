@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from scaffolder import record as records
 from scaffolder import redact
 from scaffolder.errors import TemplateError
 from scaffolder.forges.base import Forge
+from scaffolder.globs import matches
 from scaffolder.merge import Decision, FileState, Labels, Ours, decide
 from scaffolder.template import Template
 from scaffolder.upgrade.answers import Ask, upgrade_answers
@@ -21,9 +21,8 @@ from scaffolder.upgrade.trees import RECORD, Disk, Trees, build_trees
 
 
 def _required(template: Template, rel: str) -> bool:
-    globs = template.model.spec.required_files
-    name = rel.rsplit("/", 1)[-1]
-    return any(fnmatch.fnmatchcase(rel, g) or ("/" not in g and fnmatch.fnmatchcase(name, g)) for g in globs)
+    """Whether the template requires `rel`: a `required_files` glob matches it (scaffold's globs)."""
+    return matches(rel, template.model.spec.required_files)
 
 
 def _write(root: Path, rel: str, state: FileState, before: Ours) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from scaffolder.errors import RenderError
 from scaffolder.expressions import evaluate
-from scaffolder.render import FILTERS, _matches, make_environment, render_text
+from scaffolder.render import FILTERS, make_environment, render_text
 
 
 def ev(expr: str, **params: Any) -> Any:
@@ -70,8 +70,3 @@ def test_dump_is_json_stringify() -> None:
     assert FILTERS["dump"]("x", 2) == '"x"'
     env = make_environment()
     assert render_text(env, "name: {{ values.name | dump }}\n", {"values": {"name": "a: b"}}, "f") == 'name: "a: b"\n'
-
-
-def test_a_glob_starting_with_a_slash_matches_only_that_path() -> None:
-    assert _matches("logo.png", ["/logo.png"]) and not _matches("img/logo.png", ["/logo.png"])
-    assert _matches("img/logo.png", ["logo.png"])  # without the slash: the file name anywhere
