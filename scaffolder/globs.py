@@ -54,6 +54,6 @@ def matching_files(root: Path, patterns: Iterable[str]) -> set[str]:
         for pattern in bracex.expand(text) if text else []:
             if pattern and (root / pattern).is_dir() and not re.search(r"[*?\[{]", pattern):
                 pattern += "/**"
-            hits = set(glob.globfilter(files, pattern, flags=flags))
+            hits = {f for f in files if glob.globmatch(f, pattern, flags=flags)}
             chosen = chosen - hits if negate else chosen | hits
     return chosen

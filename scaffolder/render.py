@@ -26,8 +26,8 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from scaffolder import budget
 from scaffolder.errors import Problem, RenderError
-from scaffolder.globs import matches
 from scaffolder.filters import FILTERS as FILTERS  # re-exported: actions import it from here
+from scaffolder.globs import matches
 from scaffolder.sandbox import Sandbox
 
 

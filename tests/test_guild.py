@@ -15,11 +15,11 @@ from scaffolder import releases
 from scaffolder.errors import TemplateError
 from scaffolder.guild import report as reports
 from scaffolder.guild import snapshots
+from scaffolder.guild.lint import lint_path
 from scaffolder.guild.new import create_golden_path
 from scaffolder.guild.release import release_golden_path
 from scaffolder.guild.testing import expand, previous_release, run_template_test, snapshot_file
 from scaffolder.library import open_library
-from scaffolder.lint import lint_path
 from scaffolder.template import load_template
 from tests.helpers import MINIMAL
 

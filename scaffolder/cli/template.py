@@ -26,7 +26,7 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], base: str | None, outp
     in it). Prints FILE:LINE: PROBLEM [RULE] for every problem (rules: docs/guilds.md) and exits 1
     when there is any.
     """
-    from scaffolder.lint import lint
+    from scaffolder.guild.lint import lint
 
     results = lint(paths, base=base)
     findings = [finding for found in results.values() for finding in found]

@@ -52,7 +52,7 @@ def tag_name(name: str, version: str) -> str:
 
 def run_lint(folder: Path) -> list[str]:
     """`scaffold template lint` of one golden path: its findings, one line each."""
-    from scaffolder.lint import lint_path
+    from scaffolder.guild.lint import lint_path
 
     return [str(finding) for finding in lint_path(folder)]
 

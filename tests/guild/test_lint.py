@@ -1,4 +1,4 @@
-"""`scaffolder.lint`: one test per kind of bad golden path, each naming the file and line, and the
+"""`scaffolder.guild.lint`: one test per kind of bad golden path, each naming the file and line, and the
 built-in golden paths lint clean."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder.lint import RULES, Finding, lint, lint_path
+from scaffolder.guild.lint import RULES, Finding, lint, lint_path
 from scaffolder.releases import cut_release
 from tests.helpers import MINIMAL, write_template
 
-LIBRARY = Path(__file__).resolve().parents[1] / "golden_paths"
+LIBRARY = Path(__file__).resolve().parents[2] / "golden_paths"
 CHANGELOG = "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n\n- First release.\n"
 EXAMPLE = "name: orders-api\nowner: group:payments\n"
 
@@ -76,7 +76,7 @@ def test_a_path_to_template_yaml_is_the_same_as_its_folder(tmp_path: Path) -> No
 
 
 def test_every_rule_is_documented() -> None:
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "guilds.md").read_text()
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "guilds.md").read_text()
     assert [rule for rule in RULES if f"`{rule}`" not in doc] == []
 
 
