@@ -1,5 +1,5 @@
-"""Render a golden path the way a run does, minus the forge and catalog: the skeleton and every
-file-writing step, with an example's answers. Used to pin releases byte for byte.
+"""Render a golden path the way a run does, minus the forge and catalog: the runner's dry run
+(`Runner.render`, as upgrades render), with an example's answers. Used to pin releases byte for byte.
 
 `python -m tests.golden_paths.rendering NAME VERSION` prints the JSON stored in
 `tests/golden_paths/renderings/NAME-VERSION.json` (made before the release was snapshotted).
@@ -14,17 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder import yamlio
-from scaffolder.action import ActionContext
-from scaffolder.catalogs.sqlite import SqliteCatalog
-from scaffolder.expressions import render_value, truthy
+from scaffolder.catalogs.null import NullCatalog
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import Answers, resolve
-from scaffolder.plan import expression_context
 from scaffolder.record import manifest
-from scaffolder.registry import get_action
+from scaffolder.runner import Runner
 from scaffolder.template import Template
 
-FILE_STEPS = ("fetch:template", "catalog:write", "ci:github-actions", "kubernetes:manifests")
 RENDERINGS = Path(__file__).resolve().parent / "renderings"
 # A fixed forge location (nothing is written there): catalog-info.yaml names the repo's URL.
 FORGE = Path("/srv/scaffold/forge")
@@ -35,25 +31,10 @@ def example_answers(template: Template, example: str) -> Answers:
     return resolve(template, given)
 
 
-def render_project(template: Template, answers: Answers, workspace: Path) -> dict[str, Any]:
-    """Run the file-writing steps into `workspace`; returns their outputs by step id."""
-    workspace.mkdir(parents=True, exist_ok=True)
-    ctx = ActionContext(
-        workspace=workspace,
-        template_dir=template.path,
-        template=template,
-        parameters=answers.values,
-        forge=LocalForge(FORGE),
-        catalog=SqliteCatalog(workspace.parent / "catalog.db"),
-        run_id="rendering",
-    )
-    outputs: dict[str, Any] = {}
-    for step in template.steps:
-        context = expression_context(template, answers.values, outputs, "rendering")
-        if step.action not in FILE_STEPS or not truthy(step.if_, context):
-            continue
-        outputs[step.id] = get_action(step.action).run(ctx, render_value(step.input, context)).model_dump(mode="json")
-    return outputs
+def render_project(template: Template, answers: Answers, workspace: Path) -> dict[str, dict[str, Any]]:
+    """Generate the project into `workspace` as a run would, touching no forge or catalog; returns
+    the steps' outputs by step id."""
+    return Runner(LocalForge(FORGE), NullCatalog()).render(template, answers, workspace, run_id="rendering")
 
 
 def rendering(template: Template) -> dict[str, dict[str, str]]:

@@ -8,24 +8,21 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import kubernetes_validate
 import pytest
 from ruamel.yaml import YAML
 
 from scaffolder import yamlio
-from scaffolder.action import ActionContext
 from scaffolder.catalogs.sqlite import SqliteCatalog
 from scaffolder.errors import AnswersError
-from scaffolder.expressions import render_value, truthy
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import Answers, resolve
-from scaffolder.plan import expression_context, plan
-from scaffolder.registry import get_action
+from scaffolder.plan import plan
 from scaffolder.render import render_tree, write_files
 from scaffolder.runner import Runner
 from scaffolder.template import Template, load_template
+from tests.golden_paths.rendering import render_project
 
 LIBRARY = Path(__file__).resolve().parents[2] / "golden_paths"
 # name -> (owning guild, catalog type, how the generated project runs its tests)
@@ -36,7 +33,6 @@ PATHS = {
 }
 # The current version of each (earlier releases: tests/golden_paths/test_builtin_releases.py).
 CURRENT = {"backend-service": "2.0.0", "website": "1.0.0", "data-pipeline": "1.1.0"}
-FILE_STEPS = ("catalog:write", "ci:github-actions", "kubernetes:manifests")
 EXAMPLES = [(name, f.name) for name in PATHS for f in sorted((LIBRARY / name / "examples").glob("*.yaml"))]
 
 
@@ -170,26 +166,10 @@ def test_rendering_is_deterministic(name: str, example: str) -> None:
 
 @pytest.mark.parametrize(("name", "example"), EXAMPLES)
 def test_files_added_by_the_steps_are_valid(name: str, example: str, tmp_path: Path) -> None:
-    """Run the file-writing steps as the runner would and validate what they write."""
+    """Run the steps as the runner renders them and validate the files they add."""
     template, answers = answers_of(name, example)
     workspace = tmp_path / "ws"
-    render(template, answers, workspace)
-    ctx = ActionContext(
-        workspace=workspace,
-        template_dir=template.path,
-        template=template,
-        parameters=answers.values,
-        forge=LocalForge(tmp_path / "forge"),
-        catalog=SqliteCatalog(tmp_path / "catalog.db"),
-        run_id="test",
-    )
-    outputs: dict[str, dict[str, Any]] = {}
-    for step in template.steps:
-        context = expression_context(template, answers.values, outputs, "test")
-        if step.action not in FILE_STEPS or not truthy(step.if_, context):
-            continue
-        out = get_action(step.action).run(ctx, render_value(step.input, context))
-        outputs[step.id] = out.model_dump()
+    outputs = render_project(template, answers, workspace)
 
     info = YAML(typ="safe").load((workspace / "catalog-info.yaml").read_text())
     assert info["metadata"]["name"] == answers.values["name"]
