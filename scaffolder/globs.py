@@ -7,29 +7,41 @@
   only the top folder's PNGs), `{a,b}` expands, a leading `!` excludes the files matched so far, and
   a glob naming a folder means everything in it.
 
-wcmatch is imported on first use, so loading a template costs nothing.
+wcmatch is imported on first use (and each set of globs compiled once), so loading a template
+costs nothing.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+
+@functools.lru_cache(maxsize=64)
+def _matchers(globs: tuple[str, ...]) -> tuple[Callable[[str], bool], Callable[[str], bool]]:
+    """Matchers for the globs starting with `/` (the whole path) and the others (path or name)."""
+    from wcmatch import fnmatch
+
+    def matcher(patterns: list[str]) -> Callable[[str], bool]:
+        if not patterns:
+            return lambda _: False
+        regexes, _ = fnmatch.translate(patterns, flags=fnmatch.CASE | fnmatch.DOTMATCH | fnmatch.FORCEUNIX)
+        regex = re.compile("|".join(regexes))
+        return lambda text: regex.match(text) is not None
+
+    return matcher([g for g in globs if g.startswith("/")]), matcher([g for g in globs if not g.startswith("/")])
 
 
 def matches(rel: str, globs: Iterable[str]) -> bool:
     """Whether a scaffold glob matches `rel` (a POSIX path): its path or its file name; a glob
     starting with `/` only the whole path."""
-    from wcmatch import fnmatch
-
-    flags = fnmatch.CASE | fnmatch.DOTMATCH | fnmatch.FORCEUNIX
-    name = rel.rsplit("/", 1)[-1]
-    return any(
-        fnmatch.fnmatch(f"/{rel}", g, flags=flags)
-        if g.startswith("/")
-        else fnmatch.fnmatch(rel, g, flags=flags) or fnmatch.fnmatch(name, g, flags=flags)
-        for g in globs
-    )
+    key = tuple(globs)
+    if not key:
+        return False
+    anchored, loose = _matchers(key)
+    return anchored(f"/{rel}") or loose(rel) or loose(rel.rsplit("/", 1)[-1])
 
 
 def escape(rel: str) -> str:
