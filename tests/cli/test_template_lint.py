@@ -6,8 +6,8 @@ from pathlib import Path
 
 from scaffolder.registry import registry
 from tests.cli.conftest import Invoke, as_json
+from tests.guild.test_lint import LIBRARY, committed, golden, line_of
 from tests.helpers import MINIMAL
-from tests.test_lint import LIBRARY, committed, golden, line_of
 
 
 def test_builtin_golden_paths_are_ok(invoke: Invoke) -> None:
