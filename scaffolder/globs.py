@@ -66,6 +66,7 @@ def matching_files(root: Path, patterns: Iterable[str]) -> set[str]:
         for pattern in bracex.expand(text) if text else []:
             if pattern and (root / pattern).is_dir() and not re.search(r"[*?\[{]", pattern):
                 pattern += "/**"
-            hits = {f for f in files if glob.globmatch(f, pattern, flags=flags)}
+            regex = re.compile("|".join(glob.translate(pattern, flags=flags)[0]))
+            hits = {f for f in files if regex.match(f)}
             chosen = chosen - hits if negate else chosen | hits
     return chosen
