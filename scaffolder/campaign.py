@@ -38,9 +38,9 @@ from scaffolder.fleet import (
     status,
 )
 from scaffolder.forges.base import Forge, Repo
-from scaffolder.releases import semver_key
 from scaffolder.render import scratch_dir
 from scaffolder.template import Template
+from scaffolder.versions import key as semver_key
 
 if TYPE_CHECKING:
     from scaffolder.config import Settings
@@ -362,15 +362,15 @@ class CampaignResult:
 def _options(name: str, to: str | None, settings: Settings, **given: Any) -> Options:
     """The campaign's golden path resolved once: the target version, where it came from, and a lookup
     of the older releases and the changelog (each done once per version by `run`)."""
-    from scaffolder import library, releases
+    from scaffolder import sources
 
-    found = library.locate(f"{name}@{to}" if to else name, settings.libraries)
+    found = sources.resolve(f"{name}@{to}" if to else name, settings)
     trusted = bool(given.pop("trust", False)) or settings.trusts(found.library)
     return Options(
         name=name,
         new=found.template,
-        resolve_old=lambda version: library.find(f"{name}@{version}", settings.libraries)[0],
-        changelog=lambda old, new: releases.changelog_between(name, old, new, settings.libraries),
+        resolve_old=found.release,
+        changelog=found.changelog,
         trusted=trusted,
         source=found.library,
         ref=found.ref,

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scaffolder import config, library, yamlio
+from scaffolder import config, sources, yamlio
 from scaffolder.errors import ActionError, AnswersError, Problem, RunError, ScaffoldError, TemplateError
 from scaffolder.parameters import Answers, resolve
 from scaffolder.plan import plan
 from scaffolder.runner import OnEvent, Outcome, Runner
 from scaffolder.runs import Run, current
-from scaffolder.template import Template, load_template
+from scaffolder.sources import GoldenPathSource, load_template
+from scaffolder.template import Template
 
 # Asks for what `given` leaves open and confirms; returns None when the user declines.
 Ask = Callable[[Template, Mapping[str, Any]], Answers | None]
@@ -57,13 +58,15 @@ class Prepared:
 
 
 def prepare(
-    ref: str,
+    ref: str | GoldenPathSource,
     given: list[dict[str, Any]],
     settings: config.Settings,
     ask: Ask | None = None,
 ) -> list[Prepared]:
-    """Resolve and validate every service's answers and steps; one error lists every problem."""
-    found = library.locate(ref, settings.libraries)
+    """Resolve and validate every service's answers and steps; one error lists every problem.
+
+    `ref` is a golden path already resolved, or its ref (`NAME[@VERSION]`, a path or URL)."""
+    found = sources.resolve(ref, settings) if isinstance(ref, str) else ref
     template, label = found.template, found.library
     prepared: list[Prepared] = []
     problems: list[Problem] = []

@@ -366,7 +366,7 @@ def dirty_paths(worktree: Path) -> list[str]:
     return paths
 
 
-# --- template libraries: release tags, archives, mirrors (scaffolder.library, scaffolder.releases)
+# --- template libraries: release tags, archives, mirrors (scaffolder.sources)
 
 MIRROR_HEAD = "refs/scaffold/head"  # where `mirror` keeps the remote's HEAD
 

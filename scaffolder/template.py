@@ -1,7 +1,8 @@
 """The golden-path format v1 (`template.yaml`), defined once as typed models.
 
-`scaffold template schema` prints the JSON Schema generated from these models. Loading a template
-reports every problem at once, each with the file and line it comes from.
+`scaffold template schema` prints the JSON Schema generated from these models. Validating a template
+reports every problem at once, each with the file and line it comes from. This module is the model
+only: finding and loading a golden path of any format is `scaffolder.sources`.
 """
 
 from __future__ import annotations
@@ -23,16 +24,11 @@ from pydantic import (
     model_validator,
 )
 
-from scaffolder import yamlio
+from scaffolder import versions, yamlio
 from scaffolder.errors import Problem, TemplateError
 
 TEMPLATE_FILE = "template.yaml"
 API_VERSION = "scaffold/v1"
-SEMVER = re.compile(
-    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
-)
 NAME = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
 IDENT = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -181,7 +177,7 @@ class Migration(_Model):
     @field_validator("to")
     @classmethod
     def _semver(cls, v: str) -> str:
-        if not SEMVER.match(v):
+        if not versions.is_valid(v):
             raise ValueError(f"{v!r} is not a semantic version like 1.2.3")
         return v
 
@@ -228,7 +224,7 @@ class Spec(_Model):
     @field_validator("version")
     @classmethod
     def _semver(cls, v: str) -> str:
-        if not SEMVER.match(v):
+        if not versions.is_valid(v):
             raise ValueError(f"{v!r} is not a semantic version like 1.2.3")
         return v
 
@@ -311,34 +307,25 @@ def problems_from_validation(exc: ValidationError, doc: Any, file: Path) -> list
     return problems
 
 
-def load_template(folder: Path, *, name: str | None = None, version: str | None = None) -> Template:
-    """Load and validate `folder/template.yaml`; raises TemplateError listing every problem.
-
-    A Backstage, cookiecutter or copier template in `folder` is converted (`scaffolder.formats`);
-    `name` and `version` are hints for those formats, which declare none (a release's name and
-    version); a golden path's own are never overridden.
-    """
+def read_document(folder: Path) -> Any:
+    """The YAML of `folder/template.yaml` with line numbers, checked to be a mapping (any format's)."""
     file = folder / TEMPLATE_FILE
-    if not file.is_file():
-        from scaffolder.formats import load_foreign
-
-        foreign = load_foreign(folder, name=name, version=version)
-        if foreign is not None:
-            return foreign
-        raise TemplateError(f"no {TEMPLATE_FILE} in {folder}")
     try:
         doc = yamlio.load(file)
     except yamlio.YamlSyntaxError as exc:
         raise TemplateError(f"cannot load golden path {folder.name}", [exc.problem]) from None
     if not isinstance(doc, dict):
         raise TemplateError(f"cannot load golden path {folder.name}", [Problem(str(file), "must be a mapping")])
-    if str(doc.get("apiVersion", "")).startswith("scaffolder.backstage.io/"):
-        from scaffolder.formats import backstage
+    return doc
 
-        return backstage.convert(folder, doc, version=version)
+
+def from_document(folder: Path, doc: Any) -> Template:
+    """A golden path in scaffold's own format from its loaded `template.yaml`; raises TemplateError
+    listing every problem, each at its line. Other formats load in `scaffolder.sources.foreign`."""
     try:
         model = TemplateModel.model_validate(yamlio.plain(doc))
     except ValidationError as exc:
+        file = folder / TEMPLATE_FILE
         raise TemplateError(f"golden path {folder.name} is invalid", problems_from_validation(exc, doc, file)) from None
     return Template(model=model, path=folder.resolve(), doc=doc)
 

@@ -14,9 +14,9 @@ from scaffolder.cli._common import emit, output_option, table
 @output_option
 def list_cmd(output: str) -> None:
     """List the golden paths of every library."""
-    from scaffolder import config, library
+    from scaffolder import config, sources
 
-    entries = library.list_entries(config.load().libraries)
+    entries = sources.list_entries(config.load().libraries)
     data: list[dict[str, Any]] = [
         {
             "name": e.name,
@@ -71,9 +71,10 @@ def _param(p: Any) -> dict[str, Any]:
 @output_option
 def show_cmd(template_ref: str, output: str) -> None:
     """Show a golden path: metadata, parameters and steps."""
-    from scaffolder import config, library
+    from scaffolder import config, sources
 
-    template, label = library.find(template_ref, config.load().libraries)
+    found = sources.resolve(template_ref, config.load())
+    template, label = found.template, found.library
     meta = template.model.metadata
     params: list[dict[str, Any]] = [_param(p) for p in template.parameters]
     steps: list[dict[str, Any]] = [{"id": s.id, "action": s.action, "if": s.if_} for s in template.steps]
@@ -128,9 +129,9 @@ def versions_cmd(name: str, output: str) -> None:
 
     `scaffold new NAME@VERSION` creates from one of them.
     """
-    from scaffolder import config, releases
+    from scaffolder import config, sources
 
-    found = list(reversed(releases.list_releases(name, config.load().libraries)))
+    found = list(reversed(sources.resolve(name, config.load()).versions()))
     data: list[dict[str, Any]] = [
         {
             "version": r.version,

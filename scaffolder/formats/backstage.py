@@ -35,12 +35,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scaffolder import yamlio
+from scaffolder import versions, yamlio
 from scaffolder.errors import Problem
 from scaffolder.formats._common import build, fail, ident, template_name
 from scaffolder.formats.backstage_parameters import Converted, convert_parameters
 from scaffolder.formats.versions import version_for
-from scaffolder.template import SEMVER, TEMPLATE_FILE, Template
+from scaffolder.template import TEMPLATE_FILE, Template
 
 VERSION_ANNOTATION = "scaffold.dev/version"
 # `${{` itself, written as an expression: step inputs are rendered before the action sees them
@@ -313,7 +313,7 @@ def convert(folder: Path, doc: Any, *, version: str | None = None) -> Template:
     annotations = metadata.get("annotations") if isinstance(metadata.get("annotations"), dict) else {}
     assert isinstance(annotations, dict)
     declared = annotations.get(VERSION_ANNOTATION)
-    if declared is not None and not SEMVER.match(str(declared)):
+    if declared is not None and not versions.is_valid(str(declared)):
         problems.append(
             Problem(file.as_posix(), f"annotation {VERSION_ANNOTATION}: {declared!r} is not a semantic version")
         )

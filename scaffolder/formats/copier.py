@@ -26,13 +26,13 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
-from scaffolder import yamlio
+from scaffolder import versions, yamlio
 from scaffolder.errors import Problem
 from scaffolder.formats import copier_file
 from scaffolder.formats._common import IDENT, build, fail, owner_parameter, publish_steps, template_name
 from scaffolder.formats._jinja import translate
 from scaffolder.formats.versions import version_for
-from scaffolder.template import SEMVER, Template
+from scaffolder.template import Template
 
 NAME_KEYS = ("repo_name", "project_slug", "slug", "project_name", "package_name", "name")
 DESCRIPTION_KEYS = ("project_description", "description", "short_description")
@@ -203,7 +203,7 @@ def migrations(config: dict[str, Any], problems: list[Problem], where: str) -> l
         if not isinstance(item, dict) or "version" not in item:
             continue
         version = str(item["version"]).removeprefix("v")
-        if not SEMVER.match(version):
+        if not versions.is_valid(version):
             problems.append(Problem(where, f"_migrations: version {item['version']!r} is not a semantic version"))
             continue
         commands = [item["command"]] if "command" in item else [*(item.get("before") or []), *(item.get("after") or [])]

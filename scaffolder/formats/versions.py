@@ -21,7 +21,7 @@ import os
 import re
 from pathlib import Path
 
-from scaffolder.template import SEMVER
+from scaffolder import versions
 
 SKIPPED_DIRS = {".git", "__pycache__", ".pytest_cache"}
 _PLAIN_TAG = re.compile(r"^v?(?P<version>\d+\.\d+\.\d+(?:[-+].*)?)$")
@@ -58,12 +58,6 @@ def content_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _semver_key(version: str) -> tuple[int, int, int, int, str]:
-    match = SEMVER.match(version)
-    assert match is not None
-    return (int(match[1]), int(match[2]), int(match[3]), 0 if match[4] else 1, match[4] or "")
-
-
 def tag_version(tag: str, prefix: str) -> str | None:
     """The semantic version a tag names (`prefix` stripped), or None. With an empty prefix both
     `v1.2.3` and `1.2.3` count, as copier and most template repositories tag them."""
@@ -71,9 +65,9 @@ def tag_version(tag: str, prefix: str) -> str | None:
         if not tag.startswith(prefix):
             return None
         version = tag[len(prefix) :]
-        return version if SEMVER.match(version) else None
+        return version if versions.is_valid(version) else None
     match = _PLAIN_TAG.match(tag)
-    if match is None or not SEMVER.match(match["version"]):
+    if match is None or not versions.is_valid(match["version"]):
         return None
     return match["version"]
 
@@ -88,7 +82,7 @@ def release_tags(repo: Path, prefix: str, bare: bool = False) -> list[tuple[str,
         version = tag_version(tag, prefix)
         if version is not None and version not in found:
             found[version] = (version, tag, commit)
-    return sorted(found.values(), key=lambda item: _semver_key(item[0]), reverse=True)
+    return sorted(found.values(), key=lambda item: versions.key(item[0]), reverse=True)
 
 
 def location(folder: Path) -> tuple[Path, str, str] | None:
@@ -130,10 +124,9 @@ def development_version(folder: Path, hash_hex: str | None = None) -> str:
     newest = release_tags(where[0], where[2]) if where is not None else []
     if not newest:
         return f"0.0.0+{digest}"
-    match = SEMVER.match(newest[0][0])
-    assert match is not None
-    major, minor, patch = int(match[1]), int(match[2]), int(match[3])
-    if match[4]:  # the newest is a pre-release: its release comes next
+    latest = versions.parse(newest[0][0])
+    major, minor, patch = latest.major, latest.minor, latest.patch
+    if latest.prerelease:  # the newest is a pre-release: its release comes next
         return f"{major}.{minor}.{patch}-dev+{digest}"
     return f"{major}.{minor}.{patch + 1}-dev+{digest}"
 
@@ -163,7 +156,6 @@ def version_in_repo(repo: Path, commit: str, path: str, folder: Path, bare: bool
     for version, _tag, tagged in tags:
         if tree is not None and git.rev_parse(repo, f"{tagged}:{path}", bare=bare) == tree:
             return version
-    match = SEMVER.match(tags[0][0])
-    assert match is not None
-    bump = 0 if match[4] else 1
-    return f"{match[1]}.{match[2]}.{int(match[3]) + bump}-dev+{content_hash(folder)[:12]}"
+    latest = versions.parse(tags[0][0])
+    bump = 0 if latest.prerelease else 1
+    return f"{latest.major}.{latest.minor}.{latest.patch + bump}-dev+{content_hash(folder)[:12]}"

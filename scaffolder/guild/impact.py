@@ -34,8 +34,8 @@ from scaffolder.forges.base import Forge
 from scaffolder.guild.checks import CheckResult
 from scaffolder.parameters import resolve
 from scaffolder.paths import inside
-from scaffolder.releases import Release
 from scaffolder.runner import Runner
+from scaffolder.sources import Release
 from scaffolder.template import Template, problems_from_validation
 from scaffolder.upgrade import UpgradeResult, upgrade_tree
 

@@ -24,8 +24,8 @@ from scaffolder.guild.lint_skeletons import check_skeletons
 from scaffolder.guild.lint_steps import check_steps
 from scaffolder.guild.lint_versions import check_base
 from scaffolder.parameters import Answers, InvalidValue, coerce, default_for, is_missing, resolve, visible
-from scaffolder.releases import CHANGELOG, RELEASES_DIR, parse_changelog, verify_snapshot
-from scaffolder.template import TEMPLATE_FILE, Parameter, Template, load_template
+from scaffolder.sources import CHANGELOG, RELEASES_DIR, load_template, parse_changelog, verify_snapshot
+from scaffolder.template import TEMPLATE_FILE, Parameter, Template
 
 RULES: dict[str, str] = {
     "template-format": "template.yaml loads and validates against the format",

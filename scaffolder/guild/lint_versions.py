@@ -12,8 +12,9 @@ from scaffolder import yamlio
 from scaffolder.errors import ScaffoldError, TemplateError
 from scaffolder.expressions import has_expression
 from scaffolder.guild.findings import Report, line_of
-from scaffolder.releases import RELEASES_DIR, semver_key
+from scaffolder.sources import RELEASES_DIR
 from scaffolder.template import TEMPLATE_FILE, Parameter, Template, TemplateModel
+from scaffolder.versions import key as semver_key
 
 # Folders of a golden path whose changes need no version bump: its releases, and its tests (the
 # example answers, and the expected renders `scaffold template test` compares with).
@@ -46,7 +47,7 @@ def _breaking(old: TemplateModel, new: TemplateModel, changed: dict[str, str]) -
 
 def _major(old: str, new: str) -> tuple[bool, str]:
     """Whether `new` is a major step up from `old` (in 0.x, a minor one is), and the least that is."""
-    (o_major, o_minor, *_), (n_major, n_minor, *_) = semver_key(old), semver_key(new)
+    (o_major, o_minor), (n_major, n_minor) = ((v.major, v.minor) for v in (semver_key(old), semver_key(new)))
     if o_major == 0:
         return n_major > 0 or n_minor > o_minor, f"0.{o_minor + 1}.0"
     return n_major > o_major, f"{o_major + 1}.0.0"

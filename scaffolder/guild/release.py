@@ -1,7 +1,7 @@
 """`scaffold template release` as a library function: lint, test, then cut the immutable release.
 
-Where the release goes is decided by the library, as `scaffolder.releases` reads it: a folder
-library gets the snapshot `NAME/releases/VERSION/` (`releases.cut_release`); a git library (the
+Where the release goes is decided by the library, as `scaffolder.sources` reads it: a folder
+library gets the snapshot `NAME/releases/VERSION/` (`sources.cut_release`); a git library (the
 golden path's library folder is the top of a git work tree) gets the tag `NAME/vVERSION` on HEAD,
 which must hold the golden path as it is on disk.
 """
@@ -15,9 +15,7 @@ from typing import Any
 from scaffolder import git
 from scaffolder.errors import Problem, TemplateError
 from scaffolder.guild.testing import GoldenPathReport, Progress, golden_path_folder, run_template_test
-from scaffolder.library import Library, open_library
-from scaffolder.releases import CHANGELOG, RELEASES_DIR, cut_release, parse_changelog, releases_in
-from scaffolder.template import Template, load_template
+from scaffolder.sources import CHANGELOG, RELEASES_DIR, GoldenPathSource, cut_release, parse_changelog, resolve_folder
 
 
 @dataclass
@@ -57,31 +55,38 @@ def run_lint(folder: Path) -> list[str]:
     return [str(finding) for finding in lint_path(folder)]
 
 
-def _already_released(template: Template, lib: Library) -> list[Problem]:
+def _already_released(source: GoldenPathSource) -> list[Problem]:
+    template, repo = source.template, _repo(source)
     found = [
         Problem(r.ref, f"{template.name}@{template.version} is already released there")
-        for r in releases_in(lib, template.name)
+        for r in source.versions()
         if r.version == template.version and r.kind != "current"
     ]
     snapshot = template.path / RELEASES_DIR / template.version
     if snapshot.exists() and not found:
         found.append(Problem(str(snapshot), "a release folder for this version exists"))
-    if lib.repo is not None and git.rev_parse(lib.repo, f"refs/tags/{tag_name(template.name, template.version)}"):
+    if repo is not None and git.rev_parse(repo, f"refs/tags/{tag_name(template.name, template.version)}"):
         found.append(Problem(tag_name(template.name, template.version), "the release tag exists"))
     return found
 
 
-def _preconditions(template: Template, lib: Library) -> list[Problem]:
+def _repo(source: GoldenPathSource) -> Path | None:
+    """The git work tree of the golden path's library, where its release tags go (None: a folder)."""
+    return source.owner.repo if source.owner is not None else None
+
+
+def _preconditions(source: GoldenPathSource) -> list[Problem]:
+    template, repo = source.template, _repo(source)
     problems = []
     changelog = template.path / CHANGELOG
     entries = parse_changelog(changelog.read_text(encoding="utf-8")) if changelog.is_file() else {}
     if template.version not in entries:
         heading = f"## [{template.version}] - DATE"
         problems.append(Problem(str(changelog), f"has no entry for {template.version} ({heading})"))
-    if lib.repo is not None:
+    if repo is not None:
         if template.path.name != template.name:
             problems.append(Problem(str(template.path), f"must be named {template.name} to be tagged in a git library"))
-        dirty = [p for p in git.dirty_paths(lib.repo) if p.startswith(f"{template.path.name}/")]
+        dirty = [p for p in git.dirty_paths(repo) if p.startswith(f"{template.path.name}/")]
         problems += [Problem(p, "uncommitted: the release tag would not hold it (commit first)") for p in dirty[:10]]
     return problems
 
@@ -115,13 +120,13 @@ def release_golden_path(
     """Lint and test the golden path at `path`, then cut its release. Raises TemplateError, with
     nothing released, when the version is released already or a check fails."""
     folder = golden_path_folder(path)
-    template = load_template(folder)
-    lib = open_library(template.path.parent)
+    source = resolve_folder(folder)
+    template, repo = source.template, _repo(source)
     who = f"{template.name}@{template.version}"
-    released = _already_released(template, lib)
+    released = _already_released(source)
     if released:
         raise TemplateError(f"{who} is already released; released versions are immutable (bump spec.version)", released)
-    problems = _preconditions(template, lib)
+    problems = _preconditions(source)
     if problems:
         raise TemplateError(f"{who} cannot be released yet", problems)
     findings = run_lint(template.path)
@@ -136,10 +141,10 @@ def release_golden_path(
             f"{who} does not pass scaffold template test (see: scaffold template test {path}); nothing was released",
             _failures(report),
         )
-    if lib.repo is None:
+    if repo is None:
         dest = cut_release(template.path)
         ref = f"{RELEASES_DIR}/{template.version}"
         return Released(template.name, template.version, "snapshot", ref, dest, None, findings, report)
     tag = tag_name(template.name, template.version)
-    commit = git.tag(lib.repo, tag, "HEAD", f"{template.name} {template.version}")
-    return Released(template.name, template.version, "tag", tag, lib.repo, commit, findings, report)
+    commit = git.tag(repo, tag, "HEAD", f"{template.name} {template.version}")
+    return Released(template.name, template.version, "tag", tag, repo, commit, findings, report)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scaffolder import versions
 from scaffolder.catalogs.null import NullCatalog
 from scaffolder.errors import Problem, ScaffoldError, TemplateError
 from scaffolder.forges.base import Forge
@@ -28,10 +29,9 @@ from scaffolder.forges.local import LocalForge
 from scaffolder.guild import snapshots
 from scaffolder.guild.checks import CheckResult, run_checks
 from scaffolder.guild.impact import Impact, edits_file, load_edits, upgrade_impact
-from scaffolder.library import Library, open_library
-from scaffolder.releases import Release, load_release, releases_in, semver_key
 from scaffolder.runner import Runner
-from scaffolder.template import TEMPLATE_FILE, Template, load_template
+from scaffolder.sources import GoldenPathSource, Release, load_release, resolve_folder
+from scaffolder.template import TEMPLATE_FILE, Template
 
 # Generated files name the repo's URL: renders use an embedded forge at this fixed path (never
 # created), so snapshots are the same on every machine.
@@ -134,10 +134,10 @@ def expand(paths: list[Path]) -> list[Path]:
     return out
 
 
-def previous_release(template: Template, lib: Library) -> Release | None:
-    """The newest release of the golden path older than its current version, if any."""
-    key = semver_key(template.version)
-    older = [r for r in releases_in(lib, template.name) if semver_key(r.version) < key]
+def previous_release(source: GoldenPathSource) -> Release | None:
+    """The newest release of the golden path older than the version it was resolved at, if any."""
+    key = versions.key(source.version)
+    older = [r for r in source.versions() if versions.key(r.version) < key]
     return older[-1] if older else None
 
 
@@ -178,7 +178,7 @@ def _check_snapshot(template: Template, example: Path, render: Path, update: boo
 @dataclass
 class _Context:
     template: Template
-    library: Library
+    source: GoldenPathSource
     forge: Forge
     previous: Release | None
     old: Template | None
@@ -223,7 +223,7 @@ def _example(ctx: _Context, example: Path) -> ExampleReport:
             template,
             ctx.old,
             ctx.previous,
-            ctx.library.label,
+            ctx.source.library,
             given,
             edits,
             source,
@@ -252,10 +252,10 @@ def run_template_test(
     (`report.ok`); a golden path that does not load raises TemplateError. Examples are tested
     `jobs` at a time (default: up to 4, by CPUs): their checks run in separate processes."""
     folder = golden_path_folder(path)
-    template = load_template(folder)
+    source = resolve_folder(folder)
+    template = source.template
     report = GoldenPathReport(template.name, template.path, template.version, strict=strict, checks_run=checks)
-    library = open_library(template.path.parent)
-    previous = previous_release(template, library) if upgrade else None
+    previous = previous_release(source) if upgrade else None
     old: Template | None = None
     if previous is not None:
         report.previous = previous.version
@@ -271,7 +271,7 @@ def run_template_test(
     with tempfile.TemporaryDirectory(prefix="scaffold-template-test-") as tmp:
         ctx = _Context(
             template,
-            library,
+            source,
             LocalForge(SNAPSHOT_FORGE),
             previous,
             old,

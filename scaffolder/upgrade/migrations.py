@@ -19,8 +19,9 @@ from scaffolder.forges.base import Forge
 from scaffolder.parameters import Answers
 from scaffolder.plan import expression_context
 from scaffolder.registry import registry
-from scaffolder.releases import SemverKey, semver_key
 from scaffolder.template import MigrationStep, Template
+from scaffolder.versions import Key as SemverKey
+from scaffolder.versions import key as semver_key
 
 TREES = {"old-render": "the render of the old version", "repo": "a copy of the repo"}
 

@@ -17,7 +17,7 @@ from scaffolder.upgrade.result import UpgradeResult
 if TYPE_CHECKING:
     from scaffolder.config import Settings
     from scaffolder.forges.base import Forge
-    from scaffolder.library import Found
+    from scaffolder.sources import GoldenPathSource
 
 DIRTY_SHOWN = 10
 
@@ -42,17 +42,17 @@ def check_clean(path: Path) -> None:
         )
 
 
-def locate(rec: records.Record, version: str | None, settings: Settings) -> Found:
+def locate(rec: records.Record, version: str | None, settings: Settings) -> GoldenPathSource:
     """The golden path the record names at `version` (None: its current one) in the configured libraries;
     a repo made from a template folder or repository (its record's source is that path or URL) finds its
     versions there too."""
-    from scaffolder import library
+    from scaffolder import sources
 
     name = rec.template.name
     try:
-        return library.locate(f"{name}@{version}" if version else name, settings.libraries)
+        return sources.resolve(f"{name}@{version}" if version else name, settings)
     except TemplateNotFound:
-        found = library.locate_recorded(rec.template.source, name, version)
+        found = sources.resolve_recorded(rec.template.source, name, version)
         if found is not None:
             return found
         raise

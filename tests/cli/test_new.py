@@ -267,12 +267,12 @@ def test_catalog_down_mid_run_then_resume(invoke: Invoke, scaffold_home: Path, m
 def test_a_bug_exits_3_with_a_traceback_log(
     invoke: Invoke, scaffold_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scaffolder import library
+    from scaffolder import sources
 
     def boom(*args: object, **kwargs: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(library, "locate", boom)
+    monkeypatch.setattr(sources, "resolve", boom)
     result = invoke(*NEW, code=3)
     assert "unexpected error (a bug in scaffold): RuntimeError: boom" in result.stderr
     log = next((scaffold_home / "logs").glob("crash-*.log"))

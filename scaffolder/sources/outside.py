@@ -2,10 +2,8 @@
 
 - a path: a folder holding `template.yaml` (scaffold's or Backstage's), `cookiecutter.json` or
   `copier.yml`, or a `template.yaml` file;
-- a git URL, as cookiecutter takes them: `https://…`, `http://…`, `ssh://…`, `git://…`,
-  `file://…`, `git@HOST:PATH`, and the abbreviations `gh:OWNER/REPO` (GitHub), `gl:` (GitLab),
-  `bb:` (Bitbucket). The repository is mirrored into `$SCAFFOLD_HOME/cache/templates/` (tags are
-  kept) and the template read from its HEAD;
+- a git URL (see `scaffolder.sources.refs`): the repository is mirrored into
+  `$SCAFFOLD_HOME/cache/templates/` (tags are kept) and the template read from its HEAD;
 - `@VERSION` after either (`./svc@1.2.0`, `gh:acme/svc@v1.2.0`): the release tagged `vVERSION` or
   `VERSION` in the template's repository (`NAME/vVERSION` for the folder NAME of a git library).
 
@@ -16,43 +14,19 @@ record of a repo made this way names the path or URL as its source and the tag a
 
 from __future__ import annotations
 
-import hashlib
 import re
-import threading
 from pathlib import Path
 
+from scaffolder import git
 from scaffolder.errors import TemplateNotFound
-from scaffolder.formats import is_template_dir
-from scaffolder.formats.versions import content_hash, location, release_tags, tagged_version
-from scaffolder.template import TEMPLATE_FILE, Template, load_template
+from scaffolder.formats.versions import content_hash, location, release_tags
+from scaffolder.sources.cache import cache_dir, extract, mirror_once, slug
+from scaffolder.sources.foreign import is_template_dir, load_template
+from scaffolder.sources.refs import expand, split_version
+from scaffolder.template import TEMPLATE_FILE, Template
 
-ABBREVIATIONS = {
-    "gh": "https://github.com/{}.git",
-    "gl": "https://gitlab.com/{}.git",
-    "bb": "https://bitbucket.org/{}",
-}
-_URL = re.compile(r"^(?:git\+)?(?:[A-Za-z][A-Za-z0-9+.-]*://|[\w.-]+@[\w.-]+:)")
-_VERSION = re.compile(r"^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$")
-_lock = threading.Lock()
-_fetched: set[tuple[str, str]] = set()  # (cache, url): fetched once per process
-
-
-def split_version(ref: str) -> tuple[str, str | None]:
-    """`gh:acme/svc@v1.2.0` -> ("gh:acme/svc", "1.2.0"); an `@` that names no version stays."""
-    base, sep, version = ref.rpartition("@")
-    if sep and base and _VERSION.match(version):
-        return base, version.removeprefix("v")
-    return ref, None
-
-
-def expand(ref: str) -> str | None:
-    """The git URL `ref` names (abbreviations expanded, `git+` dropped), or None for other refs."""
-    prefix, sep, rest = ref.partition(":")
-    if sep and prefix in ABBREVIATIONS and rest and not rest.startswith("//"):
-        return ABBREVIATIONS[prefix].format(rest.strip("/"))
-    if _URL.match(ref):
-        return ref.removeprefix("git+")
-    return None
+# (template, source label, record ref): what a path or URL resolves to
+Located = tuple[Template, str, str]
 
 
 def as_folder(ref: str) -> Path | None:
@@ -70,11 +44,8 @@ def as_folder(ref: str) -> Path | None:
     return None
 
 
-def _cache(kind: str, key: str) -> Path:
-    from scaffolder import config
-
-    tail = re.sub(r"[^A-Za-z0-9._-]+", "-", key.rstrip("/").rsplit("/", 1)[-1]).strip("-.")[:40] or "template"
-    return config.home() / "cache" / kind / f"{tail}-{hashlib.sha256(key.encode()).hexdigest()[:12]}"
+def _cache(key: str) -> Path:
+    return cache_dir("templates") / slug(key, "template")
 
 
 def _unknown(ref: str, version: str, known: list[str], current: str | None) -> TemplateNotFound:
@@ -83,10 +54,7 @@ def _unknown(ref: str, version: str, known: list[str], current: str | None) -> T
     return TemplateNotFound(f"{ref}@{version} is not a release; available: {', '.join(listed) or 'none'}")
 
 
-def _from_folder(ref: str, folder: Path, version: str | None) -> tuple[Template, str, str]:
-    from scaffolder import git
-    from scaffolder.library import extract
-
+def _from_folder(ref: str, folder: Path, version: str | None) -> Located:
     label = str(folder.resolve())
     current = load_template(folder)
     where = location(folder) if current.format != "scaffold" or version is not None else None
@@ -101,20 +69,13 @@ def _from_folder(ref: str, folder: Path, version: str | None) -> tuple[Template,
     top, rel = where[0], where[1]
     if git.rev_parse(top, f"{commit}:{'' if rel == '.' else rel}") is None:
         raise _unknown(ref, version, [v for v, _, _ in tags], current.version)
-    dest = extract(top, commit, rel, _cache("templates", label) / commit / folder.resolve().name, bare=False)
+    dest = extract(top, commit, rel, _cache(label) / commit / folder.resolve().name, bare=False)
     return load_template(dest, name=current.name, version=version), label, tag
 
 
-def _from_url(url: str, version: str | None) -> tuple[Template, str, str]:
-    from scaffolder import git
-    from scaffolder.library import extract
-
-    cache = _cache("templates", url)
-    mirror = cache / "repo.git"
-    with _lock:
-        if (str(cache), url) not in _fetched:
-            git.mirror(url, mirror)
-            _fetched.add((str(cache), url))
+def _from_url(url: str, version: str | None) -> Located:
+    cache = _cache(url)
+    mirror = mirror_once(url, cache)
     name = re.sub(r"\.git$", "", url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]) or "template"
     tags = release_tags(mirror, "", bare=True)
     if version is not None:
@@ -145,7 +106,7 @@ def _next_dev(newest: str, digest: str) -> str:
     return f"{major}.{minor}.{int(patch[0]) + 1}-dev+{digest[:12]}"
 
 
-def locate(ref: str) -> tuple[Template, str, str] | None:
+def locate(ref: str) -> Located | None:
     """(template, source label, record ref) for a path or URL ref; None for a name."""
     base, version = split_version(ref)
     url = expand(base)
@@ -157,15 +118,6 @@ def locate(ref: str) -> tuple[Template, str, str] | None:
     return _from_folder(ref, folder, version)
 
 
-def locate_recorded(source: str, name: str, version: str | None) -> tuple[Template, str, str] | None:
-    """The template a record's source names (a path or URL, not a library) at `version` (None:
-    its current one); None when the source is not one, or holds another template."""
-    if expand(source) is None and not (Path(source).is_absolute() and is_template_dir(Path(source))):
-        return None  # a library (its versions were looked up by name), or gone
-    found = locate(f"{source}@{version}" if version else source)
-    if found is None or found[0].name != name:
-        return None
-    return found
-
-
-__all__ = ["expand", "locate", "locate_recorded", "split_version", "tagged_version"]
+def is_outside(source: str) -> bool:
+    """Whether a record's source names a path or URL (a template outside any library)."""
+    return expand(source) is not None or (Path(source).is_absolute() and is_template_dir(Path(source)))

@@ -1,0 +1,157 @@
+"""Template libraries: folders or git repositories of golden paths. `golden_paths/` ships inside
+the package.
+
+A library is one of:
+
+- a folder (the built-in one, or any configured path): `NAME/` is the current version of each
+  golden path, `NAME/releases/VERSION/` its earlier releases;
+- a git work tree (a configured path whose top holds `.git`): the same folders, plus releases
+  tagged `NAME/vVERSION`;
+- a bare git repository, or a `git+file://…`, `git+https://…` or `git+ssh://…` URL: the current
+  versions are those at the repository's HEAD, extracted into the cache under
+  `$SCAFFOLD_HOME/cache/libraries/` (by commit, so an extracted tree never changes), and releases
+  are tags `NAME/vVERSION` (`scaffolder.sources.releases`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from scaffolder import git
+from scaffolder.errors import TemplateError
+from scaffolder.formats import COOKIECUTTER_FILE, COPIER_FILES
+from scaffolder.formats.versions import version_in_repo
+from scaffolder.sources.cache import cache_dir, extract, mirror_once, slug
+from scaffolder.sources.foreign import detect, is_template_dir, load_template
+from scaffolder.sources.refs import LibrarySpec, git_url, library_specs
+from scaffolder.template import TEMPLATE_FILE, Template
+
+BUILTIN = "builtin"
+
+
+def builtin_library() -> Path:
+    """The folder of the built-in golden paths (inside the installed package)."""
+    return Path(str(files("scaffolder.golden_paths")))
+
+
+@dataclass(frozen=True)
+class Library:
+    """One template library, ready to read.
+
+    `label` is what a record stores as its source ("builtin", a folder path or a `git+` URL);
+    `folder` holds the current version of each golden path; `repo` is the git repository whose
+    `NAME/vVERSION` tags are releases (None for a plain folder), `bare` says how to address it,
+    and `cache` is where releases taken from git are extracted.
+    """
+
+    label: str
+    folder: Path
+    repo: Path | None = None
+    bare: bool = False
+    cache: Path | None = None
+
+    @property
+    def is_git(self) -> bool:
+        return self.repo is not None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One golden path found in a library; `error` is set when it does not load."""
+
+    name: str
+    folder: Path
+    library: str
+    template: Template | None
+    error: TemplateError | None
+
+
+def cache_root() -> Path:
+    """`$SCAFFOLD_HOME/cache/libraries`: mirrors of git libraries and trees extracted from them."""
+    return cache_dir("libraries")
+
+
+def _is_bare_repo(path: Path) -> bool:
+    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
+
+
+def _head_tree(label: str, repo: Path, cache: Path, head_ref: str) -> Path:
+    """The golden paths at `head_ref` of a bare repo, extracted into `cache/COMMIT/` (reused)."""
+    head = git.rev_parse(repo, f"{head_ref}^{{commit}}", bare=True)
+    if head is None:
+        raise TemplateError(f"template library {label} has no commits")
+    folder = cache / head
+    for name in git.tree_dirs(repo, head, bare=True):
+        if any(
+            git.rev_parse(repo, f"{head}:{name}/{file}", bare=True) is not None
+            for file in (TEMPLATE_FILE, COOKIECUTTER_FILE, *COPIER_FILES)
+        ):
+            extract(repo, head, name, folder / name, bare=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def current_hint(lib: Library, name: str) -> str | None:
+    """The version of NAME at the HEAD of a bare or URL git library, from its release tags, for
+    a template that declares none (a cookiecutter, copier or Backstage template); else None."""
+    folder = lib.folder / name
+    if not (lib.bare and lib.repo is not None) or detect(folder) in (None, "scaffold"):
+        return None
+    return version_in_repo(lib.repo, lib.folder.name, name, folder, bare=True)
+
+
+def open_library(spec: LibrarySpec) -> Library:
+    """A configured library, ready to read; a git URL is fetched (once per process) into the cache."""
+    text = str(spec)
+    url = git_url(text)
+    if url is not None:
+        label = f"git+{url}"
+        cache = cache_root() / slug(label, "library")
+        mirror = mirror_once(url, cache)
+        return Library(label, _head_tree(label, mirror, cache, git.MIRROR_HEAD), mirror, True, cache)
+    path = Path(text).expanduser()
+    if (path / ".git").exists():
+        return Library(text, path, path, False, cache_root() / slug(str(path.resolve()), "library"))
+    if _is_bare_repo(path):
+        cache = cache_root() / slug(str(path.resolve()), "library")
+        return Library(text, _head_tree(text, path, cache, "HEAD"), path, True, cache)
+    return Library(text, path)
+
+
+def open_libraries(extra: Iterable[LibrarySpec] = ()) -> list[Library]:
+    """Every library, configured ones first, the built-in one last."""
+    return [*(open_library(s) for s in library_specs(extra)), Library(BUILTIN, builtin_library())]
+
+
+def libraries(extra: Iterable[LibrarySpec] = ()) -> list[tuple[str, Path]]:
+    """(label, folder) of each library, configured ones first, the built-in one last."""
+    return [(lib.label, lib.folder) for lib in open_libraries(extra)]
+
+
+def _folders(library: Path) -> list[Path]:
+    """The golden paths of a library folder: folders holding a template of any format."""
+    if not library.is_dir():
+        return []
+    return sorted(p for p in library.iterdir() if p.is_dir() and is_template_dir(p))
+
+
+def list_entries(extra: Iterable[LibrarySpec] = ()) -> list[Entry]:
+    """Every golden path of every library; one that shadows an earlier name is left out."""
+    seen: set[str] = set()
+    out = []
+    for label, lib in libraries(extra):
+        for folder in _folders(lib):
+            try:
+                template: Template | None = load_template(folder)
+                error = None
+            except TemplateError as exc:
+                template, error = None, exc
+            name = template.name if template else folder.name
+            if name in seen:
+                continue
+            seen.add(name)
+            out.append(Entry(name, folder, label, template, error))
+    return out
