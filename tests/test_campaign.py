@@ -11,7 +11,8 @@ from scaffolder.catalogs.sqlite import SqliteCatalog
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import resolve
 from scaffolder.runner import Runner
-from scaffolder.template import Template, load_template
+from scaffolder.sources import load_template
+from scaffolder.template import Template
 from tests.helpers import MINIMAL, V1_FILES, V2_FILES, write_template
 
 

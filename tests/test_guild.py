@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder import releases
+from scaffolder import sources
 from scaffolder.errors import TemplateError
 from scaffolder.guild import report as reports
 from scaffolder.guild import snapshots
@@ -19,8 +19,7 @@ from scaffolder.guild.lint import lint_path
 from scaffolder.guild.new import create_golden_path
 from scaffolder.guild.release import release_golden_path
 from scaffolder.guild.testing import expand, previous_release, run_template_test, snapshot_file
-from scaffolder.library import open_library
-from scaffolder.template import load_template
+from scaffolder.sources import load_template, open_library
 from tests.helpers import MINIMAL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -304,7 +303,7 @@ def test_a_missing_program_is_a_failed_check(tmp_path: Path) -> None:
 def library_v2(tmp_path: Path) -> Path:
     """A folder library: mini 1.0.0 released, 2.0.0 current (README and main module changed)."""
     lib = tmp_path / "lib"
-    releases.cut_release(write_golden_path(lib, "1.0.0", checks=PYTEST_CHECK))
+    sources.cut_release(write_golden_path(lib, "1.0.0", checks=PYTEST_CHECK))
     folder = write_golden_path(lib, "2.0.0", checks=PYTEST_CHECK, versions=("1.0.0",))
     (folder / "skeleton" / "README.md").write_text("# {{ values.name }}\n\nOwned by {{ values.owner }}.\n\nv2.\n")
     main = folder / "skeleton" / "src" / "{{ values.name | snake }}" / "__init__.py"
@@ -317,11 +316,11 @@ def library_v2(tmp_path: Path) -> Path:
 def test_previous_release_is_the_newest_older_one(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     for version in ("1.0.0", "1.1.0", "2.0.0-rc.1"):
-        releases.cut_release(write_golden_path(lib, version))
+        sources.cut_release(write_golden_path(lib, version))
     folder = write_golden_path(lib, "2.0.0")
-    previous = previous_release(load_template(folder), open_library(lib))
+    previous = previous_release(sources.resolve_folder(folder))
     assert previous is not None and previous.version == "2.0.0-rc.1"
-    assert previous_release(load_template(lib / "mini" / "releases" / "1.0.0"), open_library(lib)) is None
+    assert previous_release(sources.resolve("mini@1.0.0", [lib])) is None
 
 
 def test_each_example_is_upgraded_from_the_previous_release(library_v2: Path) -> None:
@@ -438,8 +437,8 @@ def test_release_cuts_a_snapshot_in_a_folder_library(library_v2: Path) -> None:
     done = release_golden_path(library_v2)
     assert done.kind == "snapshot" and done.ref == "releases/2.0.0"
     assert done.path == library_v2 / "releases" / "2.0.0"
-    assert releases.verify_snapshot(done.path) == []
-    assert [r.version for r in releases.releases_in(open_library(library_v2.parent), "mini")] == ["1.0.0", "2.0.0"]
+    assert sources.verify_snapshot(done.path) == []
+    assert [r.version for r in sources.releases_in(open_library(library_v2.parent), "mini")] == ["1.0.0", "2.0.0"]
     assert done.to_json()["test"]["ok"] is True
     with pytest.raises(TemplateError, match="already released"):
         release_golden_path(library_v2)
@@ -500,7 +499,7 @@ def test_release_tags_a_git_library(tmp_path: Path) -> None:
     assert "uncommitted" in err.value.render()
     git(lib, "commit", "-q", "-am", "mini 1.1.0")
     assert release_golden_path(folder).ref == "mini/v1.1.0"
-    versions = [r.version for r in releases.releases_in(open_library(lib), "mini")]
+    versions = [r.version for r in sources.releases_in(open_library(lib), "mini")]
     assert versions == ["1.0.0", "1.1.0"]
 
 

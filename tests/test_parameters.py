@@ -8,7 +8,8 @@ import pytest
 
 from scaffolder.errors import AnswersError
 from scaffolder.parameters import InvalidValue, coerce, parse_set, resolve
-from scaffolder.template import Parameter, load_template
+from scaffolder.sources import load_template
+from scaffolder.template import Parameter
 from tests.helpers import MINIMAL, write_template
 
 RICH = MINIMAL.replace(

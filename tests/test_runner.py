@@ -16,7 +16,7 @@ from scaffolder.parameters import resolve
 from scaffolder.plan import plan
 from scaffolder.runner import Runner
 from scaffolder.runs import Run
-from scaffolder.template import load_template
+from scaffolder.sources import load_template
 from tests.helpers import MINIMAL, write_template
 
 GIVEN = {"name": "orders-api", "owner": "group:payments", "api_token": "tok-SECRET-4242"}

@@ -10,8 +10,8 @@ import pytest
 
 from scaffolder import yamlio
 from scaffolder.errors import TemplateError
-from scaffolder.library import builtin_library
-from scaffolder.template import json_schema, load_template
+from scaffolder.sources import builtin_library, load_template
+from scaffolder.template import json_schema
 from tests.helpers import MINIMAL, write_template
 
 

@@ -21,7 +21,8 @@ from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import Answers, resolve
 from scaffolder.registry import registry
 from scaffolder.runner import Runner
-from scaffolder.template import Template, load_template
+from scaffolder.sources import load_template
+from scaffolder.template import Template
 from scaffolder.upgrade import crossed_migrations, upgrade_tree, version_key
 
 GIVEN = {"name": "orders-api", "owner": "group:payments"}

@@ -16,7 +16,8 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from scaffolder import wizard
 from scaffolder.errors import AnswersError, Interrupted
 from scaffolder.parameters import Answers, resolve
-from scaffolder.template import Template, load_template
+from scaffolder.sources import load_template
+from scaffolder.template import Template
 
 DOWN = "\x1b[B"
 ENTER = "\r"

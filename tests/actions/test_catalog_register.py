@@ -15,7 +15,7 @@ from scaffolder.actions.repo_create import action as repo_create
 from scaffolder.catalogs.sqlite import SqliteCatalog
 from scaffolder.errors import CatalogError, RenderError
 from scaffolder.forges.local import LocalForge, parse_blob_url
-from scaffolder.template import load_template
+from scaffolder.sources import load_template
 
 TARGET = "file:///srv/forge/acme/orders-api.git#main:catalog-info.yaml"
 ENTITY = """\

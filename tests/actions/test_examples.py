@@ -12,7 +12,7 @@ from scaffolder.catalogs.sqlite import SqliteCatalog
 from scaffolder.forges.base import RepoSpec
 from scaffolder.forges.local import LocalForge
 from scaffolder.registry import registry
-from scaffolder.template import load_template
+from scaffolder.sources import load_template
 from tests.helpers import write_template
 
 CATALOG_INFO = """\

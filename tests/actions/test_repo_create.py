@@ -18,7 +18,7 @@ from scaffolder.catalogs.sqlite import SqliteCatalog
 from scaffolder.errors import RepoConflict
 from scaffolder.forges.base import RepoSpec
 from scaffolder.forges.local import LocalForge
-from scaffolder.template import load_template
+from scaffolder.sources import load_template
 
 STARTED = "2026-01-01T00:00:00+00:00"
 TEMPLATE = """\

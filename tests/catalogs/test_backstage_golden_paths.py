@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from scaffolder import config, create, library
+from scaffolder import config, create, sources
 from scaffolder.catalogs.backstage import BackstageCatalog
 from scaffolder.catalogs.sqlite import SqliteCatalog
 from scaffolder.forges.local import LocalForge
@@ -16,7 +16,7 @@ from scaffolder.runner import Runner
 
 EXAMPLES = sorted(
     (folder.name, example)
-    for folder in library.builtin_library().iterdir()
+    for folder in sources.builtin_library().iterdir()
     if (folder / "template.yaml").is_file()
     for example in sorted((folder / "examples").glob("*.yaml"))
 )

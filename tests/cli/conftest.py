@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from scaffolder.cli import cli
-from scaffolder.releases import cut_release
+from scaffolder.sources import cut_release
 from tests.helpers import MINIMAL, V1_FILES, V2_FILES, write_template
 from tests.servers.github_api import GitHubServer
 

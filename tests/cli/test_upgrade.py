@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder import git, record
-from scaffolder.releases import cut_release
+from scaffolder.sources import cut_release
 from tests.cli.conftest import Invoke, as_json
 from tests.test_upgrade import V1, V2, golden
 

@@ -695,7 +695,7 @@ def test_repo_create_action_on_github(
     from scaffolder.action import ActionContext
     from scaffolder.actions.repo_create import action
     from scaffolder.catalogs.sqlite import SqliteCatalog
-    from scaffolder.template import load_template
+    from scaffolder.sources import load_template
 
     github_server.add_team(acme, "payments")
     golden = tmp_path / "golden"

@@ -11,7 +11,7 @@ import pytest
 
 from scaffolder import config, git, record
 from scaffolder.errors import TemplateError
-from scaffolder.template import load_template
+from scaffolder.sources import load_template
 from tests.cli.conftest import Invoke, as_json
 from tests.formats.conftest import BACKSTAGE, CLEAR, DOWN, ENTER, SPACE, commit_and_tag, copy, edit, run_wizard
 from tests.servers.github_api import GitHubServer

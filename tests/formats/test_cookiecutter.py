@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder import git, record
-from scaffolder.template import load_template
+from scaffolder.sources import load_template
 from tests.cli.conftest import Invoke, as_json
 from tests.formats.conftest import COOKIECUTTER, DOWN, ENTER, commit_and_tag, copy, edit, run_wizard
 

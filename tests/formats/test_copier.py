@@ -10,9 +10,8 @@ import pytest
 
 from scaffolder import git, record
 from scaffolder.errors import TemplateError
-from scaffolder.formats import sources
 from scaffolder.parameters import resolve
-from scaffolder.template import load_template
+from scaffolder.sources import cache, load_template
 from tests.cli.conftest import Invoke, as_json
 from tests.formats.conftest import CLEAR, COPIER, DOWN, ENTER, commit_and_tag, copy, edit, run_wizard
 
@@ -156,7 +155,7 @@ def test_a_repo_is_upgraded_to_a_new_release_keeping_a_human_edit(invoke: Invoke
     git.commit_all(repo, "1.1.0", "2026-03-05T00:00:00+00:00")
     git.tag(repo, "v1.1.0")
 
-    sources._fetched.clear()  # each command is a process of its own: it fetches the URL again
+    cache._fetched.clear()  # each command is a process of its own: it fetches the URL again
     result = as_json(invoke("upgrade", str(clone), "--trust", "-o", "json"))
     assert (result["from_version"], result["to_version"]) == ("1.0.0", "1.1.0")
     assert result["added"] == ["CONTRIBUTING.md"] and not result["conflicts"]

@@ -13,7 +13,7 @@ from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import resolve
 from scaffolder.plan import plan
 from scaffolder.runner import Runner
-from scaffolder.template import load_template
+from scaffolder.sources import load_template
 
 TEMPLATE = """\
 apiVersion: scaffold/v1

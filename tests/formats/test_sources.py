@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder import git, library
+from scaffolder import git, sources
 from scaffolder.errors import TemplateNotFound
-from scaffolder.formats import detect, is_template_dir
-from scaffolder.formats.sources import expand, split_version
 from scaffolder.formats.versions import content_hash, version_for
-from scaffolder.template import load_template
+from scaffolder.sources import detect, is_template_dir, load_template
+from scaffolder.sources.refs import expand, split_version
 from tests.formats.conftest import BACKSTAGE, COOKIECUTTER, COPIER, commit_and_tag, copy, edit
 
 BUILTIN = Path(__file__).parents[2] / "golden_paths" / "backend-service"
@@ -55,7 +54,7 @@ def test_a_version_after_the_at() -> None:
 
 def test_a_path_without_a_template_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(TemplateNotFound, match=r"no template\.yaml, cookiecutter\.json or copier\.yml there"):
-        library.locate(str(tmp_path))
+        sources.resolve(str(tmp_path))
 
 
 def test_versions_come_from_release_tags(tmp_path: Path) -> None:
@@ -69,11 +68,11 @@ def test_versions_come_from_release_tags(tmp_path: Path) -> None:
     git.commit_all(repo, "next", "2026-03-09T00:00:00+00:00")
     git.tag(repo, "2.0.0")  # a tag without the v counts too
     assert load_template(repo).version == "2.0.0"
-    found = library.locate(f"{repo}@1.4.0")
+    found = sources.resolve(f"{repo}@1.4.0")
     assert (found.template.version, found.ref) == ("1.4.0", "v1.4.0")
     assert found.template.parameters[0].default == "Jane Doe"
     with pytest.raises(TemplateNotFound, match=r"@9\.9\.9 is not a release; available: 2\.0\.0 \(current\), 1\.4\.0"):
-        library.locate(f"{repo}@9.9.9")
+        sources.resolve(f"{repo}@9.9.9")
 
 
 def test_a_git_library_tags_its_folders(tmp_path: Path) -> None:
@@ -83,11 +82,11 @@ def test_a_git_library_tags_its_folders(tmp_path: Path) -> None:
     commit_and_tag(lib, "copier-pyservice/v0.3.0")
     assert version_for(lib / "copier-pyservice") == "0.3.0"
     assert version_for(lib / "python-service").startswith("0.0.0+")  # no tag of its own
-    names = {e.name: e.template.version for e in library.list_entries([lib]) if e.template}
+    names = {e.name: e.template.version for e in sources.list_entries([lib]) if e.template}
     assert names["copier-pyservice"] == "0.3.0"
     bare = tmp_path / "lib.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(lib), str(bare)], check=True)
-    assert library.locate("copier-pyservice", [bare]).template.version == "0.3.0"
+    assert sources.resolve("copier-pyservice", [bare]).template.version == "0.3.0"
 
 
 def test_only_rendering_imports_cookiecutter_and_copier() -> None:
@@ -95,7 +94,7 @@ def test_only_rendering_imports_cookiecutter_and_copier() -> None:
     code = (
         "import sys\nfrom pathlib import Path\nfrom scaffolder.cli import cli\n"
         "try: cli.main(['--help'], standalone_mode=False)\nexcept SystemExit: pass\n"
-        "from scaffolder.registry import registry\nfrom scaffolder.template import load_template\nregistry()\n"
+        "from scaffolder.registry import registry\nfrom scaffolder.sources import load_template\nregistry()\n"
         f"load_template(Path({str(COOKIECUTTER)!r})); load_template(Path({str(COPIER)!r}))\n"
         "print([m for m in sys.modules if m.split('.')[0] in ('cookiecutter', 'copier', 'plumbum')])"
     )

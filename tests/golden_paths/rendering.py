@@ -49,7 +49,7 @@ def rendering(template: Template) -> dict[str, dict[str, str]]:
 
 
 if __name__ == "__main__":
-    from scaffolder import library
+    from scaffolder import sources
 
     name, version = sys.argv[1:3]
-    print(json.dumps(rendering(library.find(f"{name}@{version}")[0]), indent=1, sort_keys=True))
+    print(json.dumps(rendering(sources.resolve(f"{name}@{version}").template), indent=1, sort_keys=True))

@@ -21,7 +21,8 @@ from scaffolder.parameters import Answers, resolve
 from scaffolder.plan import plan
 from scaffolder.render import render_tree, write_files
 from scaffolder.runner import Runner
-from scaffolder.template import Template, load_template
+from scaffolder.sources import load_template
+from scaffolder.template import Template
 from tests.golden_paths.rendering import render_project
 
 LIBRARY = Path(__file__).resolve().parents[2] / "golden_paths"

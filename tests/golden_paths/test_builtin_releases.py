@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder import library, releases
+from scaffolder import sources, versions
 from scaffolder.action import ActionContext
 from scaffolder.expressions import render_value
 from scaffolder.parameters import Answers, resolve
 from scaffolder.plan import expression_context
 from scaffolder.record import manifest, sha256
 from scaffolder.registry import get_action
+from scaffolder.sources import snapshots
 from scaffolder.template import Template
 from tests.golden_paths.rendering import RENDERINGS, example_answers, render_project, rendering
 from tests.golden_paths.test_builtin_golden_paths import PATHS, run_project_tests
@@ -25,13 +26,13 @@ LIBRARY = Path(__file__).resolve().parents[2] / "golden_paths"
 RELEASED = [
     (name, folder.name)
     for name in PATHS
-    for folder in sorted((LIBRARY / name / releases.RELEASES_DIR).glob("*"))
+    for folder in sorted((LIBRARY / name / sources.RELEASES_DIR).glob("*"))
     if (folder / "template.yaml").is_file()
 ]
 RELEASED_EXAMPLES = [
     (name, version, example.name)
     for name, version in RELEASED
-    for example in sorted((LIBRARY / name / releases.RELEASES_DIR / version / "examples").glob("*.yaml"))
+    for example in sorted((LIBRARY / name / sources.RELEASES_DIR / version / "examples").glob("*.yaml"))
 ]
 
 
@@ -43,26 +44,26 @@ def test_backend_service_and_data_pipeline_have_releases() -> None:
 @pytest.mark.parametrize(("name", "version"), RELEASED)
 def test_a_snapshot_is_exactly_its_manifest(name: str, version: str) -> None:
     """Recompute every hash: a released snapshot is never edited after it is cut."""
-    snapshot = LIBRARY / name / releases.RELEASES_DIR / version
+    snapshot = LIBRARY / name / sources.RELEASES_DIR / version
     listed = {}
-    for line in (snapshot / releases.MANIFEST).read_text(encoding="utf-8").splitlines():
+    for line in (snapshot / snapshots.MANIFEST).read_text(encoding="utf-8").splitlines():
         digest, rel = line.split("  ", 1)
         listed[rel] = digest
     on_disk = {
         p.relative_to(snapshot).as_posix(): sha256(p.read_bytes())
         for p in snapshot.rglob("*")
-        if p.is_file() and p.name != releases.MANIFEST and "__pycache__" not in p.parts
+        if p.is_file() and p.name != snapshots.MANIFEST and "__pycache__" not in p.parts
     }
     assert on_disk == listed
-    assert releases.verify_snapshot(snapshot) == []
+    assert sources.verify_snapshot(snapshot) == []
 
 
 @pytest.mark.parametrize(("name", "version"), RELEASED)
 def test_a_release_is_found_by_name_at_version(name: str, version: str) -> None:
-    found = library.locate(f"{name}@{version}")
-    assert (found.template.version, found.library, found.ref) == (version, library.BUILTIN, version)
-    assert found.template.path == LIBRARY / name / releases.RELEASES_DIR / version
-    listed = {r.version: r for r in releases.list_releases(name)}
+    found = sources.resolve(f"{name}@{version}")
+    assert (found.template.version, found.library, found.ref) == (version, sources.BUILTIN, version)
+    assert found.template.path == LIBRARY / name / sources.RELEASES_DIR / version
+    listed = {r.version: r for r in sources.resolve(name).versions()}
     assert listed[version].ref == f"releases/{version}" and listed[version].changelog
     assert listed[version].date
 
@@ -73,13 +74,13 @@ def test_a_release_is_found_by_name_at_version(name: str, version: str) -> None:
 def test_a_release_renders_as_it_did_before_it_was_snapshotted(path: Path) -> None:
     """`renderings/NAME-VERSION.json` was made from the top folder before it moved on."""
     name, version = path.stem.rsplit("-", 1)
-    template = releases.find_release(name, version)
+    template = sources.resolve(name).release(version)
     assert rendering(template) == json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(("name", "version", "example"), RELEASED_EXAMPLES)
 def test_a_released_project_passes_its_own_tests(name: str, version: str, example: str, tmp_path: Path) -> None:
-    template = releases.find_release(name, version)
+    template = sources.resolve(name).release(version)
     answers = example_answers(template, example)
     project = tmp_path / answers.values["name"]
     render_project(template, answers, project)
@@ -101,12 +102,12 @@ UPGRADES = {
 
 def _migrate(old: Template, new: Template, answers: Answers, tree: Path) -> list[str]:
     """Run the new version's migrations crossed from `old`, as `scaffold upgrade` does."""
-    low, high = releases.semver_key(old.version), releases.semver_key(new.version)
+    low, high = versions.key(old.version), versions.key(new.version)
     context = expression_context(new, answers.values, {}, "migration")
     ctx = ActionContext(tree, new.path, new, answers.values, forge=None, catalog=None, run_id="migration")  # type: ignore[arg-type]
     ran = []
     for migration in new.model.spec.migrations:
-        if low < releases.semver_key(migration.to) <= high:
+        if low < versions.key(migration.to) <= high:
             for step in migration.steps:
                 get_action(step.action).run(ctx, render_value(step.input, context))
                 ran.append(f"{migration.to}:{step.id}")
@@ -115,7 +116,7 @@ def _migrate(old: Template, new: Template, answers: Answers, tree: Path) -> list
 
 @pytest.mark.parametrize(("name", "old_version", "new_version"), list(UPGRADES), ids=lambda v: str(v))
 def test_the_upgrade_accounts_for_every_file(name: str, old_version: str, new_version: str, tmp_path: Path) -> None:
-    old, new = releases.find_release(name, old_version), library.find(name)[0]
+    old, new = sources.resolve(name).release(old_version), sources.resolve(name).template
     assert new.version == new_version
     only_old, only_new = UPGRADES[(name, old_version, new_version)]
     for example in sorted(p.name for p in (old.path / "examples").glob("*.yaml")):
@@ -137,18 +138,18 @@ def test_the_upgrade_accounts_for_every_file(name: str, old_version: str, new_ve
 
 
 def test_backend_service_2_renames_the_app_module() -> None:
-    new = library.find("backend-service")[0]
+    new = sources.resolve("backend-service").template
     (migration,) = new.model.spec.migrations
     assert migration.to == "2.0.0" and [s.action for s in migration.steps] == ["fs:rename"]
-    text = releases.changelog_between("backend-service", "1.0.0", "2.0.0")
+    text = sources.resolve("backend-service").changelog("1.0.0", "2.0.0")
     assert text.startswith("## 2.0.0 - ") and "**Breaking:**" in text and "## 1.0.0" not in text
 
 
 def test_data_pipeline_1_1_is_backwards_compatible() -> None:
     """A minor release: no migration, no removed parameter, new parameters have defaults."""
-    old, new = releases.find_release("data-pipeline", "1.0.0"), library.find("data-pipeline")[0]
+    old, new = sources.resolve("data-pipeline").release("1.0.0"), sources.resolve("data-pipeline").template
     assert new.version == "1.1.0" and not new.model.spec.migrations
     old_ids, new_ids = {p.id for p in old.parameters}, {p.id for p in new.parameters}
     assert old_ids <= new_ids
     assert all(new.parameter(i).default is not None for i in new_ids - old_ids)  # type: ignore[union-attr]
-    assert [r.version for r in releases.list_releases("data-pipeline")] == ["1.0.0", "1.1.0"]
+    assert [r.version for r in sources.resolve("data-pipeline").versions()] == ["1.0.0", "1.1.0"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.guild.lint import RULES, Finding, lint, lint_path
-from scaffolder.releases import cut_release
+from scaffolder.sources import cut_release
 from tests.helpers import MINIMAL, write_template
 
 LIBRARY = Path(__file__).resolve().parents[2] / "golden_paths"

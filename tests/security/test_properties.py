@@ -16,7 +16,8 @@ from scaffolder.expressions import evaluate
 from scaffolder.parameters import InvalidValue, coerce, resolve
 from scaffolder.paths import inside
 from scaffolder.render import Delimiters, make_environment, render_text
-from scaffolder.template import Parameter, load_template
+from scaffolder.sources import load_template
+from scaffolder.template import Parameter
 from tests.helpers import write_template
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

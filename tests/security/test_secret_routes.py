@@ -425,7 +425,7 @@ def test_upgrade_and_migrate_re_render_with_the_taint(
     invoke: Invoke, scaffold_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from scaffolder import config
-    from scaffolder.releases import cut_release
+    from scaffolder.sources import cut_release
 
     debug = "    - id: shout\n      action: debug:log\n      input: {message: '${{ parameters.api_token | upper }}'}\n"
     lib = tmp_path / "lib"

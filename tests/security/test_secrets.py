@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder import config
-from scaffolder.releases import cut_release
+from scaffolder.sources import cut_release
 from tests.cli.conftest import Invoke
 from tests.helpers import MINIMAL, write_template
 
