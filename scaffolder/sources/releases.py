@@ -165,15 +165,6 @@ def available(releases: list[Release]) -> str:
     return ", ".join(f"{r.version}{' (current)' if r.current else ''}" for r in reversed(releases)) or "none"
 
 
-def release_in(lib: Library, name: str, version: str) -> Release:
-    """One release of NAME in a library; TemplateNotFound lists the versions there are."""
-    releases = releases_in(lib, name)
-    for release in releases:
-        if release.version == version:
-            return release
-    raise TemplateNotFound(f"{name}@{version} is not a release in {lib.label}; available: {available(releases)}")
-
-
 def load_release(release: Release) -> Template:
     """The release's template, checked: its name and version, and a snapshot's manifest."""
     template = load_template(release.folder, name=release.name, version=release.version)
