@@ -212,7 +212,7 @@ def _changelog(versions: list[str]) -> str:
 
 
 CUT_RELEASE = (
-    "import sys; from pathlib import Path; from scaffolder.releases import cut_release; cut_release(Path(sys.argv[1]))"
+    "import sys; from pathlib import Path; from scaffolder.sources import cut_release; cut_release(Path(sys.argv[1]))"
 )
 
 
