@@ -34,9 +34,7 @@ def name_problems(name: str, what: str = "name") -> list[str]:
     if not 1 <= len(name) <= 63:
         problems.append(f"{what} {name!r} must be 1 to 63 characters long, not {len(name)}")
     if name and not ENTITY_NAME.match(name):
-        problems.append(
-            f"{what} {name!r} must be runs of [A-Za-z0-9] separated by single '-', '_' or '.'"
-        )
+        problems.append(f"{what} {name!r} must be runs of [A-Za-z0-9] separated by single '-', '_' or '.'")
     return problems
 
 

@@ -38,15 +38,11 @@ class LinkInput(_Strict):
 
 class RepoInput(_Strict):
     name: str = Field(description="Repository name on the forge")
-    owner: str | None = Field(
-        None, description="Forge user or organisation; the forge default if absent"
-    )
+    owner: str | None = Field(None, description="Forge user or organisation; the forge default if absent")
 
 
 class CatalogWriteInput(ActionInput):
-    file_path: str = Field(
-        "catalog-info.yaml", description="Where to write, relative to the workspace"
-    )
+    file_path: str = Field("catalog-info.yaml", description="Where to write, relative to the workspace")
     name: str = Field(description="metadata.name: 1-63 chars of [A-Za-z0-9] runs joined by - _ .")
     title: str | None = Field(None, description="Human-friendly display name")
     description: str = Field("", description="One sentence about the component")
@@ -57,9 +53,7 @@ class CatalogWriteInput(ActionInput):
     tags: list[str] = Field(default_factory=list, description="Lowercase tags, e.g. python")
     annotations: dict[str, str] = Field(default_factory=dict, description="Extra annotations")
     links: list[LinkInput] = Field(default_factory=list, description="Links shown on the entity")
-    repo: RepoInput | None = Field(
-        None, description="The repo holding the component; adds source-location annotations"
-    )
+    repo: RepoInput | None = Field(None, description="The repo holding the component; adds source-location annotations")
     kubernetes_id: str | None = Field(None, description="Adds backstage.io/kubernetes-id")
 
 

@@ -36,32 +36,24 @@ DEFAULT_TEST: dict[str, str | None] = {
 
 
 class CiGithubActionsInput(ActionInput):
-    file_path: str = Field(
-        ".github/workflows/ci.yml", description="Workflow file, relative to the workspace"
-    )
+    file_path: str = Field(".github/workflows/ci.yml", description="Workflow file, relative to the workspace")
     workflow_name: str = Field("CI", description="The workflow's display name")
     language: Language = Field(description="python, node or static (no toolchain set up)")
-    python_version: str = Field(
-        "3.12", description="For language python: actions/setup-python version"
-    )
+    python_version: str = Field("3.12", description="For language python: actions/setup-python version")
     node_version: str = Field("20", description="For language node: actions/setup-node version")
     install_command: str | None = Field(
         None, description="Installs dependencies; None: the language default, '': no install step"
     )
     lint_command: str | None = Field(None, description="Optional lint step, run before the build")
     build_command: str | None = Field(None, description="Optional build step, run before the tests")
-    test_command: str | None = Field(
-        None, description="Runs the tests; None: the language default, '': no test step"
-    )
+    test_command: str | None = Field(None, description="Runs the tests; None: the language default, '': no test step")
     docker_image: str | None = Field(
         None,
         description="When given, a second job builds the Dockerfile and tags it with this name",
     )
     dockerfile: str = Field("Dockerfile", description="Dockerfile for the docker job")
     docker_context: str = Field(".", description="Build context for the docker job")
-    branches: list[str] = Field(
-        default_factory=lambda: ["main"], description="Branches that trigger CI"
-    )
+    branches: list[str] = Field(default_factory=lambda: ["main"], description="Branches that trigger CI")
     timeout_minutes: int = Field(15, ge=1, le=360, description="timeout-minutes of each job")
 
 
@@ -81,9 +73,7 @@ def _problems(inp: CiGithubActionsInput, commands: list[str | None]) -> list[Pro
     if not inp.branches or any(not b.strip() for b in inp.branches):
         found.append(("branches", "must list at least one non-empty branch name"))
     if not any(commands):
-        found.append(
-            ("test_command", "give at least one of test_command, build_command or lint_command")
-        )
+        found.append(("test_command", "give at least one of test_command, build_command or lint_command"))
     if inp.language == "python" and not inp.python_version.strip():
         found.append(("python_version", "must not be empty"))
     if inp.language == "node" and not inp.node_version.strip():

@@ -56,37 +56,21 @@ class Autoscaling(_Strict):
 
 
 class KubernetesManifestsInput(ActionInput):
-    directory: str = Field(
-        "deploy/kubernetes", description="Folder for the manifests, relative to the workspace"
-    )
-    name: str = Field(
-        description="DNS-1035 label: names the Deployment, Service, container and labels"
-    )
-    namespace: str | None = Field(
-        None, description="Namespace; omitted from the manifests if absent"
-    )
+    directory: str = Field("deploy/kubernetes", description="Folder for the manifests, relative to the workspace")
+    name: str = Field(description="DNS-1035 label: names the Deployment, Service, container and labels")
+    namespace: str | None = Field(None, description="Namespace; omitted from the manifests if absent")
     image: str = Field(description="Container image, e.g. registry.example.com/orders-api:1.0.0")
     port: int = Field(8080, ge=1, le=65535, description="Port the container listens on")
     service_port: int = Field(80, ge=1, le=65535, description="Port the Service exposes")
     replicas: int = Field(2, ge=0, le=1000, description="Pods to run (ignored with autoscaling)")
-    resources: Resources = Field(
-        default_factory=Resources, description="CPU and memory requests/limits"
-    )
-    liveness_path: str | None = Field(
-        None, description="HTTP path of the liveness probe, e.g. /healthz"
-    )
-    readiness_path: str | None = Field(
-        None, description="HTTP path of the readiness probe, e.g. /readyz"
-    )
+    resources: Resources = Field(default_factory=Resources, description="CPU and memory requests/limits")
+    liveness_path: str | None = Field(None, description="HTTP path of the liveness probe, e.g. /healthz")
+    readiness_path: str | None = Field(None, description="HTTP path of the readiness probe, e.g. /readyz")
     component: str = Field("server", description="app.kubernetes.io/component label")
-    part_of: str | None = Field(
-        None, description="app.kubernetes.io/part-of label; defaults to name"
-    )
+    part_of: str | None = Field(None, description="app.kubernetes.io/part-of label; defaults to name")
     version: str | None = Field(None, description="app.kubernetes.io/version label")
     labels: dict[str, str] = Field(default_factory=dict, description="Extra labels on every object")
-    env: dict[str, str | int | float | bool] = Field(
-        default_factory=dict, description="Container env"
-    )
+    env: dict[str, str | int | float | bool] = Field(default_factory=dict, description="Container env")
     run_as_non_root: bool = Field(True, description="Refuse to start a container running as root")
     autoscaling: Autoscaling | None = Field(None, description="Adds an autoscaling/v2 HPA on CPU")
 
@@ -112,9 +96,7 @@ def _problems(inp: KubernetesManifestsInput) -> list[Problem]:
                 f"{inp.name!r} must be a DNS-1035 label: a-z, 0-9 and '-', starting with a letter",
             )
         )
-    if inp.namespace is not None and (
-        len(inp.namespace) > 63 or not DNS_1123_LABEL.match(inp.namespace)
-    ):
+    if inp.namespace is not None and (len(inp.namespace) > 63 or not DNS_1123_LABEL.match(inp.namespace)):
         found.append(("namespace", f"{inp.namespace!r} must be a DNS-1123 label"))
     if not inp.image.strip() or any(c.isspace() for c in inp.image):
         found.append(("image", f"{inp.image!r} must be a non-empty image reference without spaces"))
@@ -126,15 +108,9 @@ def _problems(inp: KubernetesManifestsInput) -> list[Problem]:
         for res in ("cpu", "memory"):
             value = getattr(getattr(inp.resources, section), res)
             if not QUANTITY.match(value):
-                found.append(
-                    (f"resources.{section}.{res}", f"{value!r} is not a Kubernetes quantity")
-                )
+                found.append((f"resources.{section}.{res}", f"{value!r} is not a Kubernetes quantity"))
     found += _label_problems({**_standard_labels(inp), **inp.labels})
-    found += [
-        (f"env.{k}", "is not a valid environment variable name")
-        for k in inp.env
-        if not ENV_NAME.match(k)
-    ]
+    found += [(f"env.{k}", "is not a valid environment variable name") for k in inp.env if not ENV_NAME.match(k)]
     scaling = inp.autoscaling
     if scaling is not None and scaling.min_replicas > scaling.max_replicas:
         found.append(

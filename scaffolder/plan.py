@@ -20,7 +20,7 @@ from scaffolder.action import AnyAction
 from scaffolder.errors import ActionError, Problem, RenderError
 from scaffolder.expressions import render_value, truthy
 from scaffolder.parameters import Answers
-from scaffolder.registry import registry
+from scaffolder.registry import Registry, load_registry
 from scaffolder.taint import Taint
 from scaffolder.template import Step, Template
 
@@ -103,9 +103,12 @@ def each_items(step: Step, context: Mapping[str, Any], planning: bool = False) -
     raise RenderError("`each` needs a list or a mapping", [problem])
 
 
-def plan(template: Template, answers: Answers, run_id: str = "plan") -> list[PlannedStep]:
-    """Render and validate every step's input; raise one error listing every problem."""
-    actions = registry()
+def plan(
+    template: Template, answers: Answers, run_id: str = "plan", registry: Registry | None = None
+) -> list[PlannedStep]:
+    """Render and validate every step's input against `registry`'s actions (default: the installed
+    ones); raise one error listing every problem."""
+    actions = registry if registry is not None else load_registry()
     problems: list[Problem] = []
     outputs: dict[str, dict[str, Any]] = {}
     planned: list[PlannedStep] = []

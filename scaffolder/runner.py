@@ -30,7 +30,7 @@ from scaffolder.expressions import render_value, truthy
 from scaffolder.forges.base import Forge
 from scaffolder.parameters import Answers
 from scaffolder.plan import PlannedStep, each_items, expression_context, placeholder_output, plan
-from scaffolder.registry import registry
+from scaffolder.registry import Registry, load_registry
 from scaffolder.render import scratch_dir
 from scaffolder.runs import JournalEntry, Run, RunInfo, Status, current, list_runs, new_run_id, now_iso
 from scaffolder.taint import Taint, strings
@@ -130,6 +130,7 @@ class Runner:
     catalog: Catalog
     on_event: OnEvent = lambda event: None
     trusted: bool = False  # the golden path may run code (hooks, tasks): --trust
+    registry: Registry = field(default_factory=load_registry)  # the actions steps may use
 
     def start(
         self,
@@ -143,7 +144,7 @@ class Runner:
     ) -> Outcome:
         """Validate, then run every step in a new run folder (a temp folder for a dry run)."""
         run_id = new_run_id(template.name)
-        planned = plan(template, answers, run_id)
+        planned = plan(template, answers, run_id, self.registry)
         self.preflight(template, answers, planned, runs_dir / run_id, dry_run)
         info = RunInfo(
             run_id=run_id,
@@ -174,7 +175,7 @@ class Runner:
         """Run every action's read-only checks on its rendered input; one error lists every problem."""
         ctx = self._context(folder / "workspace", template, answers, folder.name, "", dry_run)
         problems: list[Problem] = []
-        actions = registry()
+        actions = self.registry
         for item in planned:
             action = actions[item.action_id]
             if not item.runs or action.preflight is None or "<steps." in repr(item.input):
@@ -220,10 +221,10 @@ class Runner:
         `run_id` and `started_at` the files are byte for byte what the run made. Returns the
         steps' outputs. Upgrades render the old and the new version this way.
         """
-        planned = plan(template, answers, run_id)
+        planned = plan(template, answers, run_id, self.registry)
         workspace.mkdir(parents=True, exist_ok=True)
         ctx = self._context(workspace, template, answers, run_id, started_at, dry_run=True)
-        actions = registry()
+        actions = self.registry
         outputs: dict[str, dict[str, Any]] = {}
         taint = Taint(answers.secret)
         for item in planned:
@@ -237,7 +238,7 @@ class Runner:
 
     def resume(self, run: Run, template: Template, answers: Answers) -> Outcome:
         """Finish a failed or interrupted run: journaled steps are replayed, not rerun."""
-        planned = plan(template, answers, run.run_id)
+        planned = plan(template, answers, run.run_id, self.registry)
         info = current(run.info())
         if info.status == "running" and info.pid != os.getpid():
             raise RunError(f"run {run.run_id} is still running (pid {info.pid} on {info.host}); wait for it to end")
@@ -263,7 +264,7 @@ class Runner:
         journal = run.journal()
         outputs: dict[str, dict[str, Any]] = {}
         taint = Taint(answers.secret)
-        actions = registry()
+        actions = self.registry
         effects = Effects(info.created, on_change=lambda: _save_quietly(run, info, effects))
         ctx = self._context(run.workspace, template, answers, run.run_id, info.started_at, dry_run)
         ctx.forge, ctx.catalog = effects.forge(ctx.forge), effects.catalog(ctx.catalog)

@@ -11,8 +11,24 @@ from scaffolder import record, yamlio
 
 SEGMENT = st.text(alphabet="abcXYZ019_.-+/ :#'\"~é", min_size=1, max_size=40)
 SPECIAL = st.sampled_from(
-    ["true", "null", "1.5", "123", ".inf", "2024-01-01", "~", "yes", "0x1f", "1e5", "-x", "a b", "x" * 130,
-     ".github/workflows/ci.yml", "catalog-info.yaml", "src/orders_api/app.py"]
+    [
+        "true",
+        "null",
+        "1.5",
+        "123",
+        ".inf",
+        "2024-01-01",
+        "~",
+        "yes",
+        "0x1f",
+        "1e5",
+        "-x",
+        "a b",
+        "x" * 130,
+        ".github/workflows/ci.yml",
+        "catalog-info.yaml",
+        "src/orders_api/app.py",
+    ]
 )
 DIGEST = st.one_of(
     st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import textwrap
 from importlib.metadata import EntryPoint
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.errors import ActionError
-from scaffolder.registry import get_action, load_actions, registry
+from scaffolder.registry import load_actions, load_registry
 
 BUILTINS = {
     "fetch:template",
@@ -23,8 +24,8 @@ BUILTINS = {
 
 
 def test_builtins_are_registered_through_entry_points() -> None:
-    assert set(registry()) >= BUILTINS
-    for action in registry().values():
+    assert set(load_registry()) >= BUILTINS
+    for action in load_registry().values():
         assert action.input.model_config.get("extra") == "forbid", action.id
         assert action.examples, f"{action.id} has no example"
         assert action.description
@@ -32,8 +33,17 @@ def test_builtins_are_registered_through_entry_points() -> None:
 
 def test_unknown_action_names_the_installed_ones() -> None:
     with pytest.raises(ActionError) as info:
-        get_action("fetch:templat")
+        load_registry().action("fetch:templat")
     assert "fetch:template" in info.value.render()
+
+
+def test_replace_gives_a_new_registry_and_leaves_the_installed_one() -> None:
+    installed = load_registry()
+    real = installed.action("debug:log")
+    other = dataclasses.replace(real, description="a stand-in")
+    replaced = installed.replace(other)
+    assert replaced.action("debug:log") is other and installed.action("debug:log") is real
+    assert replaced.ids() == installed.ids() and len(replaced) == len(installed)
 
 
 @pytest.fixture

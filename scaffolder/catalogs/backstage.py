@@ -60,7 +60,7 @@ def _clean(message: str) -> str:
     """Drop the error-class prefixes Backstage repeats (`InputError: InputError: …`)."""
     for prefix in ("InputError: ",):
         while message.startswith(prefix):
-            message = message[len(prefix):]
+            message = message[len(prefix) :]
     return message.strip()
 
 
@@ -79,9 +79,7 @@ def location_spec(location: str) -> tuple[str, str]:
     if scheme in ("http", "https"):
         return "url", location
     if len(scheme) > 1:  # one letter is a Windows drive
-        raise CatalogError(
-            f"cannot register {location}: Backstage reads http(s) URLs and local files only"
-        )
+        raise CatalogError(f"cannot register {location}: Backstage reads http(s) URLs and local files only")
     return "file", str(Path(location).expanduser().resolve())
 
 
@@ -149,9 +147,7 @@ class BackstageCatalog:
             headers["Content-Type"] = "application/json"
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
-        request = urllib.request.Request(
-            self.api_url + path, data=data, headers=headers, method=method
-        )
+        request = urllib.request.Request(self.api_url + path, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=self.request_timeout) as response:
                 status, raw = response.status, response.read()
@@ -159,9 +155,7 @@ class BackstageCatalog:
             status, raw = exc.code, exc.read()
         except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise CatalogError(
-                f"Backstage catalog at {self.base_url} is unreachable: {reason}"
-            ) from None
+            raise CatalogError(f"Backstage catalog at {self.base_url} is unreachable: {reason}") from None
         try:
             decoded: Any = json.loads(raw) if raw else None
         except ValueError:
@@ -177,17 +171,20 @@ class BackstageCatalog:
             raise CatalogError(
                 f"the Backstage token was refused by {self.base_url} (401 "
                 f"{answer.error_message()}) while trying to {doing}",
-                [Problem("token", "set a valid token (e.g. BACKSTAGE_TOKEN)" if self._token
-                         else "no token was given; set one (e.g. BACKSTAGE_TOKEN)")],
+                [
+                    Problem(
+                        "token",
+                        "set a valid token (e.g. BACKSTAGE_TOKEN)"
+                        if self._token
+                        else "no token was given; set one (e.g. BACKSTAGE_TOKEN)",
+                    )
+                ],
             )
         if status == 403:
             raise CatalogError(
-                f"Backstage at {self.base_url} does not allow this token to {doing}: "
-                f"{answer.error_message()}"
+                f"Backstage at {self.base_url} does not allow this token to {doing}: {answer.error_message()}"
             )
-        raise CatalogError(
-            f"Backstage at {self.base_url} failed to {doing} ({status}): {answer.error_message()}"
-        )
+        raise CatalogError(f"Backstage at {self.base_url} failed to {doing} ({status}): {answer.error_message()}")
 
     # -- checks ----------------------------------------------------------------------------------
 
@@ -242,9 +239,7 @@ class BackstageCatalog:
 
     # -- the Catalog protocol --------------------------------------------------------------------
 
-    def register(
-        self, entity: Mapping[str, Any], location: str, dry_run: bool = False
-    ) -> Registration:
+    def register(self, entity: Mapping[str, Any], location: str, dry_run: bool = False) -> Registration:
         """Validate, dry-run, then add `location` and wait until `entity` is visible.
 
         A rerun is a no-op (`created=False`). With `dry_run`, stop after the checks; a location
@@ -255,9 +250,7 @@ class BackstageCatalog:
         self.validate(entity, location)
         existing = self.get(ref)
         if existing is not None:
-            origin = _annotation(existing, ORIGIN_LOCATION) or _annotation(
-                existing, MANAGED_BY_LOCATION
-            )
+            origin = _annotation(existing, ORIGIN_LOCATION) or _annotation(existing, MANAGED_BY_LOCATION)
             if origin and origin != f"{kind}:{target}":
                 raise CatalogError(
                     f"conflict: {ref} is already registered from location {origin}",
@@ -329,9 +322,7 @@ class BackstageCatalog:
             query["filter"] = f"kind={kind.lower()}"
         entities: builtins.list[dict[str, Any]] = []
         while True:
-            answer = self._request(
-                "GET", f"/entities/by-query?{urlencode(query)}", what="list entities"
-            )
+            answer = self._request("GET", f"/entities/by-query?{urlencode(query)}", what="list entities")
             body = answer.body if isinstance(answer.body, dict) else {}
             entities.extend(e for e in body.get("items") or [] if isinstance(e, dict))
             cursor = (body.get("pageInfo") or {}).get("nextCursor")

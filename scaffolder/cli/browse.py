@@ -159,9 +159,10 @@ def versions_cmd(name: str, output: str) -> None:
 @output_option
 def actions_cmd(output: str) -> None:
     """List the installed actions (built-in and from plugins)."""
-    from scaffolder.registry import registry
+    from scaffolder.registry import load_registry
 
-    actions = sorted(registry().values(), key=lambda a: a.id)
+    registry = load_registry()
+    actions = [registry[i] for i in registry.ids()]
     data = [
         {
             "id": a.id,

@@ -232,9 +232,9 @@ TRANSLATORS: dict[str, Translator] = {
 
 
 def _steps(doc: Any, raw: Any, ctx: _Context, file: Path) -> list[dict[str, Any]]:
-    from scaffolder.registry import registry
+    from scaffolder.registry import load_registry
 
-    installed = registry()
+    installed = load_registry()
     steps = raw if isinstance(raw, list) else []
     taken: set[str] = set()
     for index, step in enumerate(steps):

@@ -10,6 +10,7 @@ from typing import Any
 
 from scaffolder import yamlio
 from scaffolder.errors import Problem
+from scaffolder.registry import Registry
 from scaffolder.template import TEMPLATE_FILE, Template
 
 _WHERE = re.compile(r"^(?P<file>.*?):(?P<line>\d+)$")
@@ -35,8 +36,9 @@ class Finding:
 class Report:
     """The findings of one golden path, files shown under the path the user gave."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, actions: Registry) -> None:
         self.folder, self.real = folder, folder.resolve()
+        self.actions = actions  # the actions the golden path's steps may use
         self.found: dict[tuple[str, int | None, str], Finding] = {}
 
     def add(self, file: str | Path, line: int | None, rule: str, message: str, note: str = "") -> None:

@@ -24,6 +24,7 @@ from scaffolder.guild.lint_skeletons import check_skeletons
 from scaffolder.guild.lint_steps import check_steps
 from scaffolder.guild.lint_versions import check_base
 from scaffolder.parameters import Answers, InvalidValue, coerce, default_for, is_missing, resolve, visible
+from scaffolder.registry import Registry, load_registry
 from scaffolder.sources import CHANGELOG, RELEASES_DIR, load_template, parse_changelog, verify_snapshot
 from scaffolder.template import TEMPLATE_FILE, Parameter, Template
 
@@ -62,15 +63,16 @@ def golden_paths(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def lint(paths: Iterable[Path], base: str | None = None) -> dict[Path, list[Finding]]:
+def lint(paths: Iterable[Path], base: str | None = None, registry: Registry | None = None) -> dict[Path, list[Finding]]:
     """Lint each golden path (see `golden_paths`): every problem of every path, by path."""
-    return {path: lint_path(path, base) for path in golden_paths(paths)}
+    return {path: lint_path(path, base, registry) for path in golden_paths(paths)}
 
 
-def lint_path(path: Path, base: str | None = None) -> list[Finding]:
-    """Every problem of one golden path; `base` is a git ref to check the version rules against."""
+def lint_path(path: Path, base: str | None = None, registry: Registry | None = None) -> list[Finding]:
+    """Every problem of one golden path; `base` is a git ref to check the version rules against,
+    `registry` the actions its steps may use (default: the installed ones)."""
     folder = path.parent if path.name == TEMPLATE_FILE else path
-    report = Report(folder)
+    report = Report(folder, registry if registry is not None else load_registry())
     for snapshot in sorted(p for p in (folder / RELEASES_DIR).glob("*") if p.is_dir()):
         for problem in verify_snapshot(snapshot):
             report.problem(Problem(problem.where, f"released snapshot {problem.message}"), "release-changed")

@@ -14,14 +14,15 @@ from scaffolder.guild.findings import Report, line_of
 from scaffolder.guild.jinja_names import BUILTINS, names, parse
 from scaffolder.parameters import Answers
 from scaffolder.plan import expression_context, placeholder_output
-from scaffolder.registry import registry
+from scaffolder.registry import Registry
 from scaffolder.render import Delimiters, make_environment, renders_content
 from scaffolder.template import TEMPLATE_FILE, Template
 
 
-def _fetch_inputs(template: Template, index: int, answer_sets: list[tuple[str, Answers]]) -> list[Any]:
+def _fetch_inputs(
+    actions: Registry, template: Template, index: int, answer_sets: list[tuple[str, Answers]]
+) -> list[Any]:
     """The parsed inputs of `fetch:template` step `index`, rendered with each set of answers."""
-    actions = registry()
     step = template.steps[index]
     outputs = {s.id: placeholder_output(actions[s.action], s.id) for s in template.steps[:index] if s.action in actions}
     raws = [] if has_expression(repr(step.input)) else [step.input]
@@ -92,6 +93,6 @@ def _check_skeleton(report: Report, template: Template, index: int, inp: Any) ->
 
 def check_skeletons(report: Report, template: Template, answer_sets: list[tuple[str, Answers]]) -> None:
     for index, step in enumerate(template.steps):
-        if step.action == "fetch:template" and step.action in registry():
-            for inp in _fetch_inputs(template, index, answer_sets):
+        if step.action == "fetch:template" and step.action in report.actions:
+            for inp in _fetch_inputs(report.actions, template, index, answer_sets):
                 _check_skeleton(report, template, index, inp)

@@ -15,7 +15,7 @@ from scaffolder.guild.findings import Loc, Report, line_of
 from scaffolder.guild.jinja_names import BUILTINS, names, parse
 from scaffolder.parameters import Answers
 from scaffolder.plan import plan
-from scaffolder.registry import registry
+from scaffolder.registry import Registry
 from scaffolder.template import TEMPLATE_FILE, Template
 
 # A problem `plan.plan` found while rendering: `steps.ID.input.a[0].b: 'text': reason`.
@@ -31,7 +31,9 @@ _SEES = {
 }
 
 
-def _expression_name(template: Template, root: str, keys: list[str], kind: str, index: int) -> str | None:
+def _expression_name(
+    actions: Registry, template: Template, root: str, keys: list[str], kind: str, index: int
+) -> str | None:
     """Why `root.keys` is undefined in an expression of this kind at parameter/step `index`."""
     sees = _SEES[kind]
     if root not in sees:
@@ -55,7 +57,7 @@ def _expression_name(template: Template, root: str, keys: list[str], kind: str, 
             return f"steps.{key} has not run yet here: only earlier steps' outputs are available"
         if len(keys) > 1 and keys[1] != "output":
             return f"steps.{key}.{keys[1]} is undefined: a step has only 'output'"
-        action = registry().get(template.steps[ids.index(key)].action)
+        action = actions.get(template.steps[ids.index(key)].action)
         if len(keys) > 2 and action is not None and keys[2] not in action.output.model_fields:
             fields = ", ".join(action.output.model_fields) or "none"
             return f"steps.{key}.output.{keys[2]} is undefined: {action.id} outputs {fields}"
@@ -114,14 +116,14 @@ def _check_expression(
     for _, reason in problems:
         report.add(TEMPLATE_FILE, line, "expression-syntax", f"{shown!r}: {reason}")
     read = [] if ast is None else list(names(ast))
-    undefined = [why for r, k, _ in read if (why := _expression_name(template, r, k, kind, index))]
+    undefined = [why for r, k, _ in read if (why := _expression_name(report.actions, template, r, k, kind, index))]
     for why in undefined:
         report.add(TEMPLATE_FILE, line, "expression-undefined", why)
     return not problems and not undefined, {keys[0] for root, keys, _ in read if root == "steps" and keys}
 
 
 def check_steps(report: Report, template: Template, answer_sets: list[tuple[str, Answers]]) -> None:
-    actions = registry()
+    actions = report.actions
     installed = ", ".join(sorted(actions))
     spec = template.model.spec
     uses: list[tuple[Loc, str, str | None]] = [
@@ -145,7 +147,7 @@ def check_steps(report: Report, template: Template, answer_sets: list[tuple[str,
     step_index = {s.id: i for i, s in enumerate(spec.steps)}
     for label, answers in answer_sets:
         try:
-            plan(template, answers, run_id="lint")
+            plan(template, answers, "lint", actions)
             continue
         except ActionError as exc:
             problems = exc.problems

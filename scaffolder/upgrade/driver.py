@@ -8,10 +8,13 @@ from typing import Any
 
 from scaffolder import record as records
 from scaffolder import redact
+from scaffolder.catalogs.null import NullCatalog
 from scaffolder.errors import TemplateError
 from scaffolder.forges.base import Forge
 from scaffolder.globs import matches
 from scaffolder.merge import Decision, FileState, Labels, Ours, decide
+from scaffolder.registry import Registry, load_registry
+from scaffolder.runner import Runner
 from scaffolder.template import Template
 from scaffolder.upgrade.answers import Ask, upgrade_answers
 from scaffolder.upgrade.diff import report
@@ -112,23 +115,27 @@ def upgrade_tree(
     trusted: bool = False,
     source: str | None = None,
     ref: str | None = None,
+    registry: Registry | None = None,
 ) -> UpgradeResult:
     """Upgrade the generated repo at `worktree` from `old` (its recorded version) to `new`.
 
     `answers` overrides recorded answers and gives secrets and new parameters; `ask` is called
     when parameters are still open (None: defaults, and an error for a required one without).
     `trusted` lets migration `script` steps run. `source` and `ref` go to the new record (default:
-    the recorded source, no ref). With `dry_run` nothing is written; either way the result's
-    `diff` shows the change. Conflicts do not raise: they are listed in the result.
+    the recorded source, no ref); `registry` holds the actions (default: the installed ones). With
+    `dry_run` nothing is written; either way the result's `diff` shows the change. Conflicts do not
+    raise: they are listed in the result.
     """
     worktree = worktree.resolve()
     rec = records.read(worktree)
     _check_versions(worktree, rec, old, new)
     old_answers, new_answers = upgrade_answers(rec, old, new, dict(answers or {}), ask)
-    migrations = plan_migrations(old, new, new_answers, rec.run_id, trusted)
+    actions = registry if registry is not None else load_registry()
+    migrations = plan_migrations(old, new, new_answers, rec.run_id, trusted, actions)
     result = UpgradeResult(old.name, old.version, new.version, answers=new_answers.public(), dry_run=dry_run)
     disk = Disk(worktree)
-    trees = build_trees(worktree, old, new, (old_answers, new_answers), migrations, forge, rec, trusted, disk)
+    runner = Runner(forge, NullCatalog(), trusted=trusted, registry=actions)
+    trees = build_trees(worktree, old, new, (old_answers, new_answers), migrations, runner, rec, disk)
     labels = Labels("yours", f"{old.name} {old.version}", f"{new.name} {new.version}")
     final = _merge(trees, disk, new, labels, result)
     files = {rel: records.sha256(state.data) for rel, state in sorted(trees.theirs.items())}

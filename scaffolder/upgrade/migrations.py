@@ -18,7 +18,7 @@ from scaffolder.expressions import render_value
 from scaffolder.forges.base import Forge
 from scaffolder.parameters import Answers
 from scaffolder.plan import expression_context
-from scaffolder.registry import registry
+from scaffolder.registry import Registry
 from scaffolder.template import MigrationStep, Template
 from scaffolder.versions import Key as SemverKey
 from scaffolder.versions import key as semver_key
@@ -49,13 +49,12 @@ class PlannedMigration:
 
 
 def plan_migrations(
-    old: Template, new: Template, answers: Answers, run_id: str, trusted: bool
+    old: Template, new: Template, answers: Answers, run_id: str, trusted: bool, actions: Registry
 ) -> list[PlannedMigration]:
     """Render and validate every crossed migration step before any runs; one error lists all problems.
 
     Without trust, a crossed `script` step is an error naming exactly what would run.
     """
-    actions = registry()
     context = expression_context(new, answers.public(), {}, run_id)  # secrets stay out of migrations
     planned: list[PlannedMigration] = []
     problems: list[Problem] = []

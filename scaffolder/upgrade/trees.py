@@ -13,8 +13,6 @@ from pathlib import Path
 
 from scaffolder import git
 from scaffolder import record as records
-from scaffolder.catalogs.null import NullCatalog
-from scaffolder.forges.base import Forge
 from scaffolder.merge import OTHER, FileState, Other, Ours
 from scaffolder.parameters import Answers
 from scaffolder.render import scratch_dir
@@ -160,16 +158,16 @@ def build_trees(
     new: Template,
     answers: tuple[Answers, Answers],
     migrations: list[PlannedMigration],
-    forge: Forge,
+    runner: Runner,
     rec: records.Record,
-    trusted: bool,
     disk: Disk,
 ) -> Trees:
-    """Render both versions (once each) and run the migrations on the old render and a copy of the repo."""
+    """Render both versions (once each, with `runner`) and run the migrations on the old render and a
+    copy of the repo."""
     run_id, started_at = rec.run_id, rec.created_at
+    forge, trusted = runner.forge, runner.trusted
     with tempfile.TemporaryDirectory(prefix="scaffold-upgrade-", dir=scratch_dir()) as tmp_name:
         tmp = Path(tmp_name)
-        runner = Runner(forge, NullCatalog(), trusted=trusted)
         runner.render(old, answers[0], tmp / "old", run_id=run_id, started_at=started_at)
         runner.render(new, answers[1], tmp / "new", run_id=run_id, started_at=started_at)
         if not migrations:

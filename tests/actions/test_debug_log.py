@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.action import ActionContext
-from scaffolder.registry import get_action
+from scaffolder.registry import load_registry
 from scaffolder.template import Template, TemplateModel
 
 
@@ -33,7 +33,7 @@ def ctx_with_secret(workspace: Path) -> ActionContext:
 
 
 def test_logs_a_message_masking_secrets(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = get_action("debug:log").run(ctx_with_secret(tmp_path / "ws"), {"message": "token is tok-123"})
+    out = load_registry().action("debug:log").run(ctx_with_secret(tmp_path / "ws"), {"message": "token is tok-123"})
     assert out.message == "token is ********"  # the output (journal, JSON) is masked as stderr is
     assert capsys.readouterr().err == "[debug:log] token is ********\n"
 
@@ -42,7 +42,7 @@ def test_lists_the_workspace(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     ctx = ctx_with_secret(tmp_path / "ws")
     (ctx.workspace / "a").mkdir()
     (ctx.workspace / "a" / "b.txt").write_text("hello\n")
-    out = get_action("debug:log").run(ctx, {"listWorkspace": "with-contents", "message": {"k": 1}})
+    out = load_registry().action("debug:log").run(ctx, {"listWorkspace": "with-contents", "message": {"k": 1}})
     assert out.files == ["a/b.txt"]
     assert capsys.readouterr().err.splitlines() == [
         '[debug:log] {"k": 1}',

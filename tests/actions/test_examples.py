@@ -11,7 +11,7 @@ from scaffolder.action import ActionContext, AnyAction
 from scaffolder.catalogs.sqlite import SqliteCatalog
 from scaffolder.forges.base import RepoSpec
 from scaffolder.forges.local import LocalForge
-from scaffolder.registry import registry
+from scaffolder.registry import load_registry
 from scaffolder.sources import load_template
 from tests.helpers import write_template
 
@@ -49,7 +49,7 @@ def _with_other_formats(folder: Path, forge: LocalForge, tmp_path: Path) -> None
     forge.push(repo, clone, ["HEAD:refs/heads/main"])
 
 
-CASES = [(a, i) for a in sorted(registry().values(), key=lambda a: a.id) for i in range(len(a.examples))]
+CASES = [(a, i) for a in sorted(load_registry().values(), key=lambda a: a.id) for i in range(len(a.examples))]
 
 
 @pytest.mark.parametrize(("action", "index"), CASES, ids=[f"{a.id}#{i}" for a, i in CASES])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.errors import ActionError
-from scaffolder.registry import get_action
+from scaffolder.registry import load_registry
 from tests.actions.context import make_ctx
 
 COOKIECUTTER = Path(__file__).parents[1] / "formats" / "fixtures" / "cookiecutter" / "cookiecutter-pyservice"
@@ -20,7 +20,7 @@ def test_renders_into_the_workspace_with_trust(tmp_path: Path, monkeypatch: pyte
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir, ctx.trusted = COOKIECUTTER, True
     values = {"project_name": "Ledger", "use_docker": False, "project_slug": None, "license": "Apache-2.0"}
-    out = get_action("fetch:cookiecutter").run(ctx, {"values": values, "targetPath": "app"})
+    out = load_registry().action("fetch:cookiecutter").run(ctx, {"values": values, "targetPath": "app"})
     assert out.directory == "ledger"
     assert "app/src/ledger/__init__.py" in out.files and "app/Dockerfile" not in out.files
     assert (ctx.workspace / "app" / "LICENSE").read_text().startswith("Apache-2.0 license")
@@ -30,7 +30,7 @@ def test_renders_into_the_workspace_with_trust(tmp_path: Path, monkeypatch: pyte
 def test_hooks_need_trust(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir = COOKIECUTTER
-    action = get_action("fetch:cookiecutter")
+    action = load_registry().action("fetch:cookiecutter")
     assert action.preflight is not None
     problems = action.preflight(ctx, action.parse({}))
     assert [Path(p.where).name for p in problems] == ["post_gen_project.py", "pre_gen_project.py"]
@@ -45,7 +45,7 @@ def test_a_template_extension_needs_trust_too(tmp_path: Path) -> None:
     (folder / "cookiecutter.json").write_text(json.dumps({"name": "x", "_extensions": ["local_extensions.Shout"]}))
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir = folder
-    action = get_action("fetch:cookiecutter")
+    action = load_registry().action("fetch:cookiecutter")
     assert action.preflight is not None
     [problem] = action.preflight(ctx, action.parse({}))
     assert "the Jinja extension local_extensions.Shout (_extensions) would run" in problem.message
@@ -55,7 +55,7 @@ def test_a_bad_answer_is_an_action_error(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir, ctx.trusted = COOKIECUTTER, True
     with pytest.raises(ActionError, match="cookiecutter cannot render"):
-        get_action("fetch:cookiecutter").run(ctx, {"values": {"license": "GPL"}})
+        load_registry().action("fetch:cookiecutter").run(ctx, {"values": {"license": "GPL"}})
 
 
 def _plain_template(tmp_path: Path) -> Path:
@@ -71,7 +71,7 @@ def test_the_run_takes_the_render_its_preflight_made(tmp_path: Path, monkeypatch
 
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir = _plain_template(tmp_path)
-    action = get_action("fetch:cookiecutter")
+    action = load_registry().action("fetch:cookiecutter")
     assert action.preflight is not None
     inp = action.parse({"values": {"name": "ledger"}})
     assert action.preflight(ctx, inp) == []
@@ -83,7 +83,7 @@ def test_the_run_takes_the_render_its_preflight_made(tmp_path: Path, monkeypatch
 def test_a_changed_template_is_rendered_again(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir = _plain_template(tmp_path)
-    action = get_action("fetch:cookiecutter")
+    action = load_registry().action("fetch:cookiecutter")
     assert action.preflight is not None
     inp = action.parse({"values": {"name": "ledger"}})
     assert action.preflight(ctx, inp) == []
@@ -100,5 +100,5 @@ def test_a_trusted_render_leaves_sys_path_as_it_was(tmp_path: Path) -> None:
     (folder / "local_ext.py").write_text("from jinja2.ext import Extension\n\nclass Shout(Extension):\n    pass\n")
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir, ctx.trusted = folder, True
-    get_action("fetch:cookiecutter").run(ctx, {})
+    load_registry().action("fetch:cookiecutter").run(ctx, {})
     assert sys.path == before and "local_ext" not in sys.modules

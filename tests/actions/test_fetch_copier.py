@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.errors import ActionError
-from scaffolder.registry import get_action
+from scaffolder.registry import load_registry
 from tests.actions.context import make_ctx
 
 COPIER = Path(__file__).parents[1] / "formats" / "fixtures" / "copier" / "copier-pyservice"
@@ -17,7 +17,11 @@ COPIER = Path(__file__).parents[1] / "formats" / "fixtures" / "copier" / "copier
 def test_renders_with_data_and_defaults(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path / "ws", name="copier-pyservice")
     ctx.template_dir, ctx.trusted = COPIER, True
-    out = get_action("fetch:copier").run(ctx, {"values": {"project_name": "Fleet", "replicas": 3, "database": None}})
+    out = (
+        load_registry()
+        .action("fetch:copier")
+        .run(ctx, {"values": {"project_name": "Fleet", "replicas": 3, "database": None}})
+    )
     assert "src/fleet/__init__.py" in out.files and "requirements.lock" in out.files
     assert "3 replicas" in (ctx.workspace / "README.md").read_text()
     assert "_src_path: copier-pyservice\n" in (ctx.workspace / ".copier-answers.yml").read_text()
@@ -26,7 +30,7 @@ def test_renders_with_data_and_defaults(tmp_path: Path) -> None:
 def test_tasks_need_trust(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir = COPIER
-    action = get_action("fetch:copier")
+    action = load_registry().action("fetch:copier")
     assert action.preflight is not None
     problems = action.preflight(ctx, action.parse({}))
     assert len(problems) == 2 and all("(_tasks) would run" in p.message for p in problems)
@@ -42,9 +46,9 @@ def test_a_git_url_at_a_ref(tmp_path: Path) -> None:
         subprocess.run(["git", "-C", str(repo), *args], check=True)
     ctx = make_ctx(tmp_path / "ws")
     with pytest.raises(ActionError, match="tasks"):
-        get_action("fetch:copier").run(ctx, {"url": str(repo), "vcs_ref": "v1.0.0"})
+        load_registry().action("fetch:copier").run(ctx, {"url": str(repo), "vcs_ref": "v1.0.0"})
     ctx.trusted = True
-    out = get_action("fetch:copier").run(ctx, {"url": str(repo), "vcs_ref": "v1.0.0"})
+    out = load_registry().action("fetch:copier").run(ctx, {"url": str(repo), "vcs_ref": "v1.0.0"})
     answers = (ctx.workspace / ".copier-answers.yml").read_text()
     assert "_commit: v1.0.0" in answers and "README.md" in out.files
 
@@ -58,7 +62,7 @@ def test_the_run_takes_the_render_its_preflight_made(tmp_path: Path, monkeypatch
     (folder / "README.md.jinja").write_text("# {{ name }}\n")
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir = folder
-    action = get_action("fetch:copier")
+    action = load_registry().action("fetch:copier")
     assert action.preflight is not None
     inp = action.parse({"values": {"name": "ledger"}})
     assert action.preflight(ctx, inp) == []

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.errors import RenderError
-from scaffolder.registry import get_action
+from scaffolder.registry import load_registry
 from tests.actions.context import make_ctx
 
 
@@ -24,7 +24,7 @@ def golden(tmp_path: Path) -> Path:
 def test_a_folder_is_copied_as_it_is(golden: Path, tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir = golden
-    out = get_action("fetch:plain").run(ctx, {"url": "./docs", "targetPath": "site"})
+    out = load_registry().action("fetch:plain").run(ctx, {"url": "./docs", "targetPath": "site"})
     assert out.files == ["site/img/logo.png", "site/index.md"]
     assert (tmp_path / "ws" / "site" / "index.md").read_text() == "# {{ values.name }} is not rendered\n"
     assert (tmp_path / "ws" / "site" / "img" / "logo.png").read_bytes() == b"\x89PNG\0"
@@ -33,16 +33,16 @@ def test_a_folder_is_copied_as_it_is(golden: Path, tmp_path: Path) -> None:
 def test_one_file_to_a_new_path(golden: Path, tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir = golden
-    assert get_action("fetch:plain").run(ctx, {"path": "LICENSE", "target_path": "legal/LICENSE.txt"}).files == [
-        "legal/LICENSE.txt"
-    ]
-    assert get_action("fetch:plain").run(ctx, {"path": "LICENSE"}).files == ["LICENSE"]
+    assert load_registry().action("fetch:plain").run(
+        ctx, {"path": "LICENSE", "target_path": "legal/LICENSE.txt"}
+    ).files == ["legal/LICENSE.txt"]
+    assert load_registry().action("fetch:plain").run(ctx, {"path": "LICENSE"}).files == ["LICENSE"]
 
 
 def test_paths_outside_and_symlinks_are_refused(golden: Path, tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir = golden
-    action = get_action("fetch:plain")
+    action = load_registry().action("fetch:plain")
     with pytest.raises(RenderError, match="escapes"):
         action.run(ctx, {"path": "../../etc"})
     with pytest.raises(RenderError, match="escapes"):
@@ -60,7 +60,7 @@ def test_a_git_folder_in_the_fetched_folder_is_refused(golden: Path, tmp_path: P
     (golden / "docs" / git_name / "config").write_text('[core]\n\tfsmonitor = "touch MARKER"\n')
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir = golden
-    action = get_action("fetch:plain")
+    action = load_registry().action("fetch:plain")
     assert action.preflight is not None
     [problem] = action.preflight(ctx, action.parse({"url": "./docs"}))
     assert problem.where == git_name and ".git" in problem.message
@@ -73,7 +73,7 @@ def test_a_git_folder_in_the_fetched_folder_is_refused(golden: Path, tmp_path: P
 def test_preflight_refuses_a_target_path_that_escapes_or_names_git(golden: Path, tmp_path: Path, target: str) -> None:
     ctx = make_ctx(tmp_path / "ws")
     ctx.template_dir = golden
-    action = get_action("fetch:plain")
+    action = load_registry().action("fetch:plain")
     assert action.preflight is not None
     for url in ("./docs", "LICENSE"):
         [problem] = action.preflight(ctx, action.parse({"url": url, "targetPath": target}))

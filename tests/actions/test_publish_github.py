@@ -9,7 +9,7 @@ import pytest
 from scaffolder import git
 from scaffolder.errors import ActionError, ForgeError
 from scaffolder.forges.local import LocalForge
-from scaffolder.registry import get_action
+from scaffolder.registry import load_registry
 from tests.actions.context import make_ctx
 
 DATE = "2026-01-01T00:00:00+00:00"
@@ -32,29 +32,35 @@ def test_publish_creates_the_repository(tmp_path: Path, forge: LocalForge) -> No
     ctx = workspace(tmp_path, forge)
     records = []
     ctx.write_record = lambda: records.append(1) or ctx.workspace  # type: ignore[attr-defined,func-returns-value]
-    out = get_action("publish:github").run(
-        ctx, {"repoUrl": "github.com?owner=acme&repo=orders", "description": "Orders", "topics": ["python"]}
+    out = (
+        load_registry()
+        .action("publish:github")
+        .run(ctx, {"repoUrl": "github.com?owner=acme&repo=orders", "description": "Orders", "topics": ["python"]})
     )
     repo = forge.get_repo("acme", "orders")
     assert repo is not None and out.remoteUrl == repo.url and out.full_name == "acme/orders"
     assert forge.head_sha(repo, "master") == out.commitHash  # Backstage's default branch
     assert out.repoContentsUrl + "catalog-info.yaml" == out.catalog_info_url
     assert records == [1]  # the record goes into the first commit
-    again = get_action("publish:github").run(ctx, {"repoUrl": "github.com?owner=acme&repo=orders"})
+    again = load_registry().action("publish:github").run(ctx, {"repoUrl": "github.com?owner=acme&repo=orders"})
     assert again.created is False and again.commitHash == out.commitHash
 
 
 def test_publish_refuses_bad_locations(tmp_path: Path, forge: LocalForge) -> None:
     ctx = workspace(tmp_path, forge)
     with pytest.raises(ActionError, match="missing owner"):
-        get_action("publish:github").run(ctx, {"repoUrl": "github.com?repo=orders"})
+        load_registry().action("publish:github").run(ctx, {"repoUrl": "github.com?repo=orders"})
     with pytest.raises(ActionError, match="not allowed"):
-        get_action("publish:github").run(ctx, {"repoUrl": "gitlab.com?owner=a&repo=b", "allowedHosts": ["github.com"]})
+        load_registry().action("publish:github").run(
+            ctx, {"repoUrl": "gitlab.com?owner=a&repo=b", "allowedHosts": ["github.com"]}
+        )
 
 
 def test_pull_request_opens_then_updates(tmp_path: Path, forge: LocalForge) -> None:
     ctx = workspace(tmp_path, forge)
-    get_action("publish:github").run(ctx, {"repoUrl": "github.com?owner=acme&repo=site", "defaultBranch": "main"})
+    load_registry().action("publish:github").run(
+        ctx, {"repoUrl": "github.com?owner=acme&repo=site", "defaultBranch": "main"}
+    )
     change = workspace(tmp_path, forge, "change")
     (change.workspace / "README.md").write_text("# site, documented\n")  # type: ignore[attr-defined]
     inp = {
@@ -64,7 +70,7 @@ def test_pull_request_opens_then_updates(tmp_path: Path, forge: LocalForge) -> N
         "description": "From a template",
         "targetPath": "docs",
     }
-    action = get_action("publish:github:pull-request")
+    action = load_registry().action("publish:github:pull-request")
     first = action.run(change, inp)
     assert first.pullRequestNumber == 1 and first.targetBranchName == "main"
     repo = forge.get_repo("acme", "site")
@@ -78,7 +84,9 @@ def test_pull_request_opens_then_updates(tmp_path: Path, forge: LocalForge) -> N
 
 def test_pull_request_keeps_someone_elses_commits(tmp_path: Path, forge: LocalForge) -> None:
     ctx = workspace(tmp_path, forge)
-    get_action("publish:github").run(ctx, {"repoUrl": "github.com?owner=acme&repo=site", "defaultBranch": "main"})
+    load_registry().action("publish:github").run(
+        ctx, {"repoUrl": "github.com?owner=acme&repo=site", "defaultBranch": "main"}
+    )
     repo = forge.get_repo("acme", "site")
     assert repo is not None
     human = forge.clone(repo, tmp_path / "human")
@@ -88,6 +96,8 @@ def test_pull_request_keeps_someone_elses_commits(tmp_path: Path, forge: LocalFo
     forge.push(repo, human, ["HEAD:refs/heads/docs"])
     inp = {"repoUrl": "github.com?owner=acme&repo=site", "branchName": "docs", "title": "Docs"}
     with pytest.raises(ForgeError, match="already holds other commits"):
-        get_action("publish:github:pull-request").run(ctx, inp)
+        load_registry().action("publish:github:pull-request").run(ctx, inp)
     with pytest.raises(ForgeError, match="no repository acme/nope"):
-        get_action("publish:github:pull-request").run(ctx, {**inp, "repoUrl": "github.com?owner=acme&repo=nope"})
+        load_registry().action("publish:github:pull-request").run(
+            ctx, {**inp, "repoUrl": "github.com?owner=acme&repo=nope"}
+        )

@@ -16,11 +16,29 @@ def test_the_suite_runs_and_checks_what_it_times(tmp_path: Path) -> None:
     assert SCAFFOLD.exists(), f"the scaffold console script is missing: pip install -e . (looked at {SCAFFOLD})"
     done = subprocess.run(
         [
-            sys.executable, str(ROOT / "bench" / "run.py"), "--scaffold-bin", str(SCAFFOLD),
-            "--no-peers", "--sizes", "tiny", "--repos", "1", "2", "--runs", "1", "--warmup", "0",
-            "--work", str(tmp_path / "work"), "--out", str(tmp_path / "results"),
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--scaffold-bin",
+            str(SCAFFOLD),
+            "--no-peers",
+            "--sizes",
+            "tiny",
+            "--repos",
+            "1",
+            "2",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--work",
+            str(tmp_path / "work"),
+            "--out",
+            str(tmp_path / "results"),
         ],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     [result] = (tmp_path / "results").glob("*.json")

@@ -83,9 +83,7 @@ def test_register_file_location_is_visible_and_a_rerun_is_a_no_op(
     got = catalog.get(ref)
     assert got is not None
     assert got["spec"]["owner"] == "group:backend-guild"
-    assert got["metadata"]["annotations"]["backstage.io/managed-by-origin-location"] == (
-        f"file:{location}"
-    )
+    assert got["metadata"]["annotations"]["backstage.io/managed-by-origin-location"] == (f"file:{location}")
     assert catalog.get(name) == catalog.get(f"default/{name}") == got
     assert ref in refs(catalog.list())
     assert ref in refs(catalog.list(None))
@@ -112,12 +110,8 @@ def test_register_url_location(catalog: BackstageCatalog, backstage: BackstageSe
     assert catalog.register(entity, url).created is False
 
 
-def test_registration_url_points_at_the_ui_when_app_url_is_given(
-    backstage: BackstageServer, tmp_path: Path
-) -> None:
-    catalog = BackstageCatalog(
-        backstage.base_url, token=backstage.token, app_url="https://backstage.example.test/"
-    )
+def test_registration_url_points_at_the_ui_when_app_url_is_given(backstage: BackstageServer, tmp_path: Path) -> None:
+    catalog = BackstageCatalog(backstage.base_url, token=backstage.token, app_url="https://backstage.example.test/")
     name = unique()
     entity = component(name)
     registration = catalog.register(entity, write(tmp_path / "c.yaml", entity), dry_run=True)
@@ -142,9 +136,7 @@ def test_list_pages_through_every_entity(
 
     listed = refs(catalog.list("Component"))
 
-    assert [r for r in listed if r.split("/")[1] in names] == [
-        f"component:default/{n}" for n in names
-    ]
+    assert [r for r in listed if r.split("/")[1] in names] == [f"component:default/{n}" for n in names]
     assert listed == sorted(listed)
     assert len(listed) == len(set(listed))
 
@@ -245,9 +237,7 @@ def test_dry_run_checks_and_stores_nothing(
         catalog.register(component("Bad Name"), unpublished, dry_run=True)
 
 
-def test_the_same_entity_from_another_location_is_a_conflict(
-    catalog: BackstageCatalog, tmp_path: Path
-) -> None:
+def test_the_same_entity_from_another_location_is_a_conflict(catalog: BackstageCatalog, tmp_path: Path) -> None:
     entity = component(unique())
     catalog.register(entity, write(tmp_path / "a" / "catalog-info.yaml", entity))
     with pytest.raises(CatalogError, match="already registered from location file:"):
@@ -293,9 +283,7 @@ def test_validate_accepts_a_good_entity_and_lists_backstage_errors(
 
 
 @pytest.mark.parametrize("token", ["not-the-token", None])
-def test_a_refused_token_gives_a_clear_message(
-    backstage: BackstageServer, token: str | None
-) -> None:
+def test_a_refused_token_gives_a_clear_message(backstage: BackstageServer, token: str | None) -> None:
     catalog = BackstageCatalog(backstage.base_url, token=token)
     with pytest.raises(CatalogError) as caught:
         catalog.list()
@@ -366,15 +354,10 @@ def fake_npm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return count
 
 
-def test_concurrent_installs_run_npm_once_and_never_expose_a_partial_tree(
-    fake_npm: Path, tmp_path: Path
-) -> None:
+def test_concurrent_installs_run_npm_once_and_never_expose_a_partial_tree(fake_npm: Path, tmp_path: Path) -> None:
     code = "from tests.servers.backstage_server import ensure_installed; print(ensure_installed())"
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, text=True
-        )
-        for _ in range(2)
+        subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdout=subprocess.PIPE, text=True) for _ in range(2)
     ]
     outputs = {p.communicate(timeout=60)[0].strip() for p in procs}
 
@@ -400,9 +383,7 @@ def test_a_failed_install_leaves_nothing_behind(
     assert [p.name for p in cache.iterdir() if not p.name.endswith(".lock")] == []
 
 
-def test_missing_node_says_how_to_install_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_missing_node_says_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setenv("SCAFFOLD_TEST_CACHE", str(tmp_path / "cache"))
     with pytest.raises(backstage_server.BackstageUnavailableError) as caught:

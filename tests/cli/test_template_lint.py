@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scaffolder.registry import registry
+from scaffolder.registry import load_registry
 from tests.cli.conftest import Invoke, as_json
 from tests.guild.test_lint import LIBRARY, committed, golden, line_of
 from tests.helpers import MINIMAL
@@ -29,7 +29,7 @@ def test_problems_of_every_path_as_text_and_exit_1(invoke: Invoke, tmp_path: Pat
         f"{bad}/skeleton/README.md:2: values.nmae is undefined: it is not a parameter (secrets never reach "
         "skeletons) [skeleton-undefined]",
         f"{bad}/template.yaml:{line}: step publish: unknown action 'repo:creat' (installed: "
-        f"{', '.join(sorted(registry()))}) [unknown-action]",
+        f"{', '.join(load_registry().ids())}) [unknown-action]",
     ]
     assert "2 problem(s) in 1 of 2 golden path(s)" in result.stderr
 

@@ -118,6 +118,7 @@ def test_actions_from_another_installed_package(tmp_path: Path) -> None:
     """A plugin package installed for real (pip, no network): `scaffold actions` lists its action,
     `scaffold new` runs it, and `scaffold template test` renders it into the snapshot."""
     import setuptools  # noqa: F401  (the plugin builds offline; .ci/run installs setuptools and wheel)
+
     src, site = tmp_path / "src", tmp_path / "site"
     shutil.copytree(PLUGIN, src)  # the build writes into the source tree: keep the repo clean
     pip = [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index"]

@@ -94,7 +94,7 @@ def test_only_rendering_imports_cookiecutter_and_copier() -> None:
     code = (
         "import sys\nfrom pathlib import Path\nfrom scaffolder.cli import cli\n"
         "try: cli.main(['--help'], standalone_mode=False)\nexcept SystemExit: pass\n"
-        "from scaffolder.registry import registry\nfrom scaffolder.sources import load_template\nregistry()\n"
+        "from scaffolder.registry import load_registry\nfrom scaffolder.sources import load_template\nload_registry()\n"
         f"load_template(Path({str(COOKIECUTTER)!r})); load_template(Path({str(COPIER)!r}))\n"
         "print([m for m in sys.modules if m.split('.')[0] in ('cookiecutter', 'copier', 'plumbum')])"
     )

@@ -15,7 +15,7 @@ from scaffolder.expressions import render_value
 from scaffolder.parameters import Answers, resolve
 from scaffolder.plan import expression_context
 from scaffolder.record import manifest, sha256
-from scaffolder.registry import get_action
+from scaffolder.registry import load_registry
 from scaffolder.sources import snapshots
 from scaffolder.template import Template
 from tests.golden_paths.rendering import RENDERINGS, example_answers, render_project, rendering
@@ -109,7 +109,7 @@ def _migrate(old: Template, new: Template, answers: Answers, tree: Path) -> list
     for migration in new.model.spec.migrations:
         if low < versions.key(migration.to) <= high:
             for step in migration.steps:
-                get_action(step.action).run(ctx, render_value(step.input, context))
+                load_registry().action(step.action).run(ctx, render_value(step.input, context))
                 ran.append(f"{migration.to}:{step.id}")
     return ran
 

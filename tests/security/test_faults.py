@@ -11,16 +11,18 @@ import socket
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+import scaffolder.registry
 from scaffolder import config, git
+from scaffolder.action import AnyAction
 from scaffolder.errors import CatalogError, ForgeError
-from scaffolder.registry import registry
+from scaffolder.registry import load_registry
 from tests.cli.conftest import Invoke, as_json
 
 STEPS = [
@@ -48,6 +50,35 @@ FAULTS: dict[str, Callable[[], Exception]] = {
     "catalog-down": lambda: CatalogError("the catalog is unreachable (injected)"),
     "disk-full": lambda: OSError(errno.ENOSPC, "No space left on device", "/workspace/file"),
 }
+
+
+@dataclasses.dataclass(frozen=True)
+class _Installed:
+    """An entry point of the `scaffold.actions` group, as a plugin distribution declares one."""
+
+    name: str
+    action: AnyAction
+    value: str = "tests.security.test_faults:faulty"
+    dist: None = None
+
+    def load(self) -> AnyAction:
+        return self.action
+
+
+@pytest.fixture
+def install(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[AnyAction], None]]:
+    """Install an action in place of the built-in with its id, the way a plugin distribution would
+    (pluggy's fake distributions): the CLI then loads it through the entry-point group."""
+    installed = scaffolder.registry.entry_points
+
+    def put(action: AnyAction) -> None:
+        name = action.id.replace(":", "-")
+        eps = [_Installed(name, action) if ep.name == name else ep for ep in installed(group=scaffolder.registry.GROUP)]
+        monkeypatch.setattr(scaffolder.registry, "entry_points", lambda group: eps)
+        load_registry.cache_clear()
+
+    yield put
+    load_registry.cache_clear()
 
 
 def assert_exactly_one(home: Path, tmp_path: Path) -> None:
@@ -78,18 +109,19 @@ def test_a_fault_at_any_step_then_resume(
     action_id: str,
     fault: str,
     when: str,
+    install: Callable[[AnyAction], None],
 ) -> None:
-    real = registry()[action_id]
+    real = load_registry().action(action_id)
 
     def failing(ctx: Any, inp: Any) -> Any:
         if when == "after":
             real.handler(ctx, inp)  # the side effect happened; the process then fails
         raise FAULTS[fault]()
 
-    monkeypatch.setitem(registry(), action_id, dataclasses.replace(real, handler=failing))
+    install(dataclasses.replace(real, handler=failing))
     failed = invoke(*NEW, "-o", "json", code=1)
     assert "Traceback" not in failed.stderr and f"step {step}" in failed.stderr
-    monkeypatch.setitem(registry(), action_id, real)
+    install(real)
     publish = [s for s, _ in STEPS].index("publish")
     index = [s for s, _ in STEPS].index(step)
     if index < publish or (index == publish and when == "before"):
