@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Literal
 
-from scaffolder.action import ActionInput
+from scaffolder.action import ActionContext, ActionInput
 from scaffolder.errors import ActionError, Problem
 from scaffolder.render import FILTERS
 
@@ -58,9 +57,10 @@ def repo_location(repo_url: str) -> tuple[str, str]:
     return str(owner), str(parsed["repo"])
 
 
-def not_applied(inp: ActionInput, action_id: str) -> None:
+def not_applied(ctx: ActionContext, inp: ActionInput, action_id: str) -> None:
+    """Warn about the inputs given that only Backstage applies."""
     fields = type(inp).model_fields
     given = sorted(k for k in inp.model_fields_set if (fields[k].alias or k) in _NOT_APPLIED)
     if given:
         names = ", ".join(fields[k].alias or k for k in given)
-        sys.stderr.write(f"[{action_id}] not applied by scaffold's forge: {names}\n")
+        ctx.warn(f"[{action_id}] not applied by scaffold's forge: {names}")

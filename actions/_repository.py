@@ -11,7 +11,6 @@ anything else is a `RepoConflict`. `created` is true when this step put the cont
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -102,7 +101,7 @@ def publish_repo(ctx: ActionContext, inp: Input) -> Output:
     src = ctx.resolve(inp.source_path) if inp.source_path not in ("", ".") else ctx.workspace
     message = inp.commit_message or (f"Create {inp.name} from golden path {ctx.template.name} {ctx.template.version}")
     git_dir = ctx.git_dir(inp.source_path)
-    date = ctx.started_at or datetime.now(UTC).replace(microsecond=0).isoformat()
+    date = ctx.now()
     sha = _commit(src, git_dir, branch, message, date)
     refspec = [f"HEAD:refs/heads/{branch}"]
 

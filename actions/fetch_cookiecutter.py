@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,14 +31,14 @@ from typing import Any
 from pydantic import Field
 
 from scaffolder import budget
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
+from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, RenderedFile, define_action
 from scaffolder.budget import BudgetExceeded
 from scaffolder.errors import ActionError, Problem, RenderError, ScaffoldError
 from scaffolder.formats import COOKIECUTTER_FILE
 from scaffolder.formats import cookiecutter as cc
 from scaffolder.formats._common import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
 from scaffolder.paths import inside
-from scaffolder.render import RenderedFile, read_tree, scratch_dir, skeleton_signature
+from scaffolder.render import read_tree, skeleton_signature
 
 from ._cookiecutter_fence import FENCE, PathEscape, escape_problem, fenced
 
@@ -225,7 +224,7 @@ def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path, hooks: bo
 
 def _render(ctx: ActionContext, folder: Path, inp: Input, hooks: bool) -> tuple[str, list[RenderedFile]]:
     """(the folder cookiecutter generated, its files), rendered in a scratch folder scaffold owns."""
-    with tempfile.TemporaryDirectory(prefix="scaffold-cookiecutter-", dir=scratch_dir()) as tmp:
+    with ctx.temp_dir("scaffold-cookiecutter-") as tmp:
         out = Path(tmp) / "out"
         out.mkdir()
         project = _generate(ctx, folder, inp, out, hooks)

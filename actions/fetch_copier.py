@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -38,14 +37,14 @@ from typing import Any
 from pydantic import Field
 
 from scaffolder import budget
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
+from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, RenderedFile, define_action
 from scaffolder.budget import BudgetExceeded
 from scaffolder.errors import ActionError, Problem, RenderError, ScaffoldError
 from scaffolder.formats import copier as cp
 from scaffolder.formats import copier_file
 from scaffolder.formats._common import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
 from scaffolder.paths import inside
-from scaffolder.render import RenderedFile, read_tree, scratch_dir, skeleton_signature
+from scaffolder.render import read_tree, skeleton_signature
 
 # The transports git may use to fetch a template (`ext::` would run a command).
 GIT_PROTOCOLS = "file:git:http:https:ssh"
@@ -248,7 +247,7 @@ def _forbidden(exc: BaseException, folder: Path) -> Problem:
 
 
 def _render_files(ctx: ActionContext, inp: Input, tasks: bool = True) -> list[RenderedFile]:
-    with tempfile.TemporaryDirectory(prefix="scaffold-copier-", dir=scratch_dir()) as tmp:
+    with ctx.temp_dir("scaffold-copier-") as tmp:
         return read_tree(_render(ctx, inp, Path(tmp), tasks), "copier")
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
+from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, RenderedFile, define_action
 from scaffolder.errors import Problem, RenderError
 from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name
-from scaffolder.render import RenderedFile
 
 
 class Input(ActionInput):

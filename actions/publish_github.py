@@ -17,7 +17,6 @@ Inputs that GitHub settings only Backstage applies (merge options, required revi
 
 from __future__ import annotations
 
-import sys
 from typing import Any, Literal
 
 from pydantic import Field
@@ -121,9 +120,9 @@ def _create_input(inp: PublishInput) -> Input:
 
 
 def publish(ctx: ActionContext, inp: PublishInput) -> PublishOutput:
-    not_applied(inp, "publish:github")
+    not_applied(ctx, inp, "publish:github")
     if any(c.user or c.username for c in inp.collaborators):
-        sys.stderr.write("[publish:github] user collaborators are not applied by scaffold's forge (teams are)\n")
+        ctx.warn("[publish:github] user collaborators are not applied by scaffold's forge (teams are)")
     out = publish_repo(ctx, _create_input(inp))
     contents = out.catalog_info_url.removesuffix(CATALOG_INFO)
     return PublishOutput(

@@ -10,8 +10,6 @@ on the forge scaffold is configured with; the host only matters to Backstage.
 from __future__ import annotations
 
 import shutil
-import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +78,8 @@ def pull_request(ctx: ActionContext, inp: PullRequestInput) -> PullRequestOutput
             remoteUrl=existing.url if number and existing else repo.url, pullRequestNumber=number, targetBranchName=base
         )
     source = ctx.resolve(inp.source_path) if inp.source_path not in ("", ".") else ctx.workspace.resolve()
-    with tempfile.TemporaryDirectory(prefix="scaffold-pr-") as tmp:
-        clone = ctx.forge.clone(repo, Path(tmp) / "clone", branch=base)
+    with ctx.temp_dir("scaffold-pr-") as tmp:
+        clone = ctx.forge.clone(repo, tmp / "clone", branch=base)
         git.checkout_new(clone, inp.branch_name)
         target = clone / inp.target_path if inp.target_path not in ("", ".") else clone
         for rel in inp.files_to_delete:
@@ -89,7 +87,7 @@ def pull_request(ctx: ActionContext, inp: PullRequestInput) -> PullRequestOutput
             if path.is_file():
                 path.unlink()
         _copy_into(source, target)
-        date = ctx.started_at or datetime.now(UTC).replace(microsecond=0).isoformat()
+        date = ctx.now()
         sha = git.commit_all(clone, inp.commit_message or inp.title, date)
         remote = ctx.forge.head_sha(repo, inp.branch_name)
         if remote is None:

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
 import traceback
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -25,6 +23,9 @@ from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from scaffolder import budget
+from scaffolder.action import SHM as SHM  # re-exported: scratch space is part of the action contract
+from scaffolder.action import RenderedFile as RenderedFile
+from scaffolder.action import scratch_dir as scratch_dir
 from scaffolder.errors import Problem, RenderError
 from scaffolder.filters import FILTERS as FILTERS  # re-exported: actions import it from here
 from scaffolder.globs import matches
@@ -189,13 +190,6 @@ def is_binary(data: bytes) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class RenderedFile:
-    path: str  # POSIX path relative to the destination
-    content: bytes
-    mode: int
-
-
 def renders_content(
     rel: str, data: bytes, copy_without_render: Iterable[str] = (), template_suffix: str | None = None
 ) -> bool:
@@ -323,22 +317,6 @@ def render_tree(
     if problems:
         raise RenderError(f"the skeleton {source.name} cannot be rendered", problems)
     return out
-
-
-SHM = Path("/dev/shm")
-SHM_MIN_FREE = 512 * 1024 * 1024
-
-
-def scratch_dir() -> str | None:
-    """Where renders go: memory-backed `/dev/shm` when there is room (creating hundreds of small
-    files there is ten times faster than on most disks), else the usual temp folder. `TMPDIR`, when
-    set, wins."""
-    if os.environ.get("TMPDIR") or not SHM.is_dir() or not os.access(SHM, os.W_OK):
-        return None
-    try:
-        return str(SHM) if shutil.disk_usage(SHM).free >= SHM_MIN_FREE else None
-    except OSError:
-        return None
 
 
 def _write_one(root: Path, f: RenderedFile) -> None:
