@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from scaffolder.errors import Problem
+from scaffolder.errors import Problem, RenderError
 
 if TYPE_CHECKING:
     from scaffolder.catalogs.base import Catalog
@@ -73,6 +74,64 @@ def scratch_dir() -> str | None:
         return str(SHM) if shutil.disk_usage(SHM).free >= SHM_MIN_FREE else None
     except OSError:
         return None
+
+
+def _write_one(root: Path, f: RenderedFile) -> None:
+    from scaffolder.paths import inside
+
+    target = inside(root, f.path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_symlink():
+        target.unlink()
+    target.write_bytes(f.content)
+    target.chmod(f.mode | 0o200)
+
+
+def _lmode(path: str) -> int:
+    try:
+        return os.lstat(path).st_mode
+    except FileNotFoundError:
+        return 0
+
+
+def write_files(root: Path, files: Iterable[RenderedFile]) -> list[str]:
+    """Write rendered files under `root`, refusing any that names `.git` (before writing anything)
+    or that a symlink would carry outside.
+
+    Each folder is resolved (symlinks followed) and checked once, not once per file; a file whose
+    folder cannot be checked, or which is itself a symlink, takes the careful path (`inside`).
+    """
+    from scaffolder.paths import GIT_MESSAGE, git_component, inside
+
+    files = list(files)
+    named_git = [Problem(f.path, GIT_MESSAGE) for f in files if git_component(f.path) is not None]
+    if named_git:  # refused before anything is written
+        raise RenderError("a path names .git", named_git)
+    folders: dict[str, str | None] = {}  # folder (as rendered) -> its resolved path, None: careful path
+    written = []
+    for f in files:
+        folder, _, name = f.path.rpartition("/")
+        if folder not in folders:
+            resolved: str | None = None
+            parts = folder.split("/") if folder else []
+            if name and all(p not in ("", ".", "..") for p in parts) and "\0" not in f.path and "\\" not in f.path:
+                try:
+                    where = inside(root, folder) if folder else root.resolve()
+                    where.mkdir(parents=True, exist_ok=True)
+                    resolved = str(where)
+                except RenderError:
+                    resolved = None
+            folders[folder] = resolved
+        base = folders[folder]
+        target = f"{base}/{name}" if base is not None and name not in ("", ".", "..") else None
+        if target is None or stat.S_ISLNK(_lmode(target)):
+            _write_one(root, f)
+        else:
+            with open(target, "wb") as fh:  # noqa: PTH123 (a Path per file costs more than writing it)
+                fh.write(f.content)
+                os.fchmod(fh.fileno(), f.mode | 0o200)
+        written.append(f.path)
+    return written
 
 
 def _to_stderr(message: str) -> None:
@@ -133,8 +192,6 @@ class ActionContext:
     def write_files(self, target_path: str, files: Iterable[RenderedFile]) -> list[str]:
         """Write rendered files under `target_path` (a workspace folder, `.` for the top), refusing
         any that would land outside; returns the paths written, relative to the workspace."""
-        from scaffolder.render import write_files
-
         top = self.workspace.resolve()
         target = self.resolve(target_path) if target_path not in ("", ".") else top
         prefix = target.relative_to(top).as_posix()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import traceback
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -26,6 +25,7 @@ from scaffolder import budget
 from scaffolder.action import SHM as SHM  # re-exported: scratch space is part of the action contract
 from scaffolder.action import RenderedFile as RenderedFile
 from scaffolder.action import scratch_dir as scratch_dir
+from scaffolder.action import write_files as write_files
 from scaffolder.errors import Problem, RenderError
 from scaffolder.filters import FILTERS as FILTERS  # re-exported: actions import it from here
 from scaffolder.globs import matches
@@ -319,24 +319,6 @@ def render_tree(
     return out
 
 
-def _write_one(root: Path, f: RenderedFile) -> None:
-    from scaffolder.paths import inside
-
-    target = inside(root, f.path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_symlink():
-        target.unlink()
-    target.write_bytes(f.content)
-    target.chmod(f.mode | 0o200)
-
-
-def _lmode(path: str) -> int:
-    try:
-        return os.lstat(path).st_mode
-    except FileNotFoundError:
-        return 0
-
-
 def read_tree(root: Path, producer: str) -> list[RenderedFile]:
     """Every file another tool (`producer`, e.g. cookiecutter) generated under `root`, ready for
     `write_files`; a `.git` (any spelling) or a symlink is refused, naming it, as in a skeleton."""
@@ -361,43 +343,3 @@ def read_tree(root: Path, producer: str) -> list[RenderedFile]:
     if problems:
         raise RenderError("the generated project cannot be written", problems)
     return files
-
-
-def write_files(root: Path, files: Iterable[RenderedFile]) -> list[str]:
-    """Write rendered files under `root`, refusing any that names `.git` (before writing anything)
-    or that a symlink would carry outside.
-
-    Each folder is resolved (symlinks followed) and checked once, not once per file; a file whose
-    folder cannot be checked, or which is itself a symlink, takes the careful path (`inside`).
-    """
-    from scaffolder.paths import GIT_MESSAGE, git_component, inside
-
-    files = list(files)
-    named_git = [Problem(f.path, GIT_MESSAGE) for f in files if git_component(f.path) is not None]
-    if named_git:  # refused before anything is written
-        raise RenderError("a path names .git", named_git)
-    folders: dict[str, str | None] = {}  # folder (as rendered) -> its resolved path, None: careful path
-    written = []
-    for f in files:
-        folder, _, name = f.path.rpartition("/")
-        if folder not in folders:
-            resolved: str | None = None
-            parts = folder.split("/") if folder else []
-            if name and all(p not in ("", ".", "..") for p in parts) and "\0" not in f.path and "\\" not in f.path:
-                try:
-                    where = inside(root, folder) if folder else root.resolve()
-                    where.mkdir(parents=True, exist_ok=True)
-                    resolved = str(where)
-                except RenderError:
-                    resolved = None
-            folders[folder] = resolved
-        base = folders[folder]
-        target = f"{base}/{name}" if base is not None and name not in ("", ".", "..") else None
-        if target is None or stat.S_ISLNK(_lmode(target)):
-            _write_one(root, f)
-        else:
-            with open(target, "wb") as fh:  # noqa: PTH123 (a Path per file costs more than writing it)
-                fh.write(f.content)
-                os.fchmod(fh.fileno(), f.mode | 0o200)
-        written.append(f.path)
-    return written
