@@ -269,9 +269,9 @@ def upgrade(cfg: Config, size: str, t: Templates) -> list[Row]:
 
 # What `new` and `upgrade` cost before doing anything: the interpreter and the imports they need.
 FLOORS = {
-    "imports of `new`": "import scaffolder.cli, scaffolder.create, scaffolder.registry as r; r.registry()",
+    "imports of `new`": "import scaffolder.cli, scaffolder.create, scaffolder.registry as r; r.load_registry()",
     "imports of `upgrade`": (
-        "import scaffolder.cli, scaffolder.config, scaffolder.upgrade, scaffolder.registry as r; r.registry()"
+        "import scaffolder.cli, scaffolder.config, scaffolder.upgrade, scaffolder.registry as r; r.load_registry()"
     ),
     "python -c pass": "pass",
 }
