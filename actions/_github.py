@@ -7,7 +7,7 @@ from typing import Literal
 
 from scaffolder.action import ActionContext, ActionInput
 from scaffolder.errors import ActionError, Problem
-from scaffolder.render import FILTERS
+from scaffolder.filters import FILTERS
 
 Access = Literal["pull", "triage", "push", "maintain", "admin"]
 _NOT_APPLIED = (

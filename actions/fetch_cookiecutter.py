@@ -36,11 +36,10 @@ from scaffolder.budget import BudgetExceeded
 from scaffolder.errors import ActionError, Problem, RenderError, ScaffoldError
 from scaffolder.formats import COOKIECUTTER_FILE
 from scaffolder.formats import cookiecutter as cc
-from scaffolder.formats._common import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
 from scaffolder.paths import inside
-from scaffolder.render import read_tree, skeleton_signature
 
 from ._cookiecutter_fence import FENCE, PathEscape, escape_problem, fenced
+from ._foreign import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
 
 # What `_jinja2_env_vars` may set: syntax, whitespace and escaping; nothing that names code or a loader.
 ENV_VARS = frozenset(
@@ -112,7 +111,7 @@ def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
         problems = _untrusted(ctx, folder)
         if problems or (ctx.trusted and "hooks/pre_prompt.py" in cc.hooks(folder)):
             return problems  # a pre_prompt hook may change the template: the run's render is checked
-        signature = skeleton_signature(folder)
+        signature = ctx.rendering.skeleton_signature(folder)
         rendered = _render(ctx, folder, inp, hooks=False)
     except BudgetExceeded:
         raise
@@ -228,7 +227,7 @@ def _render(ctx: ActionContext, folder: Path, inp: Input, hooks: bool) -> tuple[
         out = Path(tmp) / "out"
         out.mkdir()
         project = _generate(ctx, folder, inp, out, hooks)
-        return project.name, read_tree(project, "cookiecutter")
+        return project.name, ctx.rendering.read_tree(project, "cookiecutter")
 
 
 def run(ctx: ActionContext, inp: Input) -> Output:
@@ -237,7 +236,7 @@ def run(ctx: ActionContext, inp: Input) -> Output:
     if untrusted:
         why = "runs code, which needs trust (--trust)" if any("would run" in p.message for p in untrusted) else ""
         raise ActionError(f"{folder.name} {why or 'links outside itself'}; nothing was rendered", untrusted)
-    kept = _KEPT.take(_key(ctx, folder, inp), skeleton_signature(folder))
+    kept = _KEPT.take(_key(ctx, folder, inp), ctx.rendering.skeleton_signature(folder))
     directory, files = kept if kept is not None else _render(ctx, folder, inp, hooks=True)
     return Output(directory=directory, files=ctx.write_files(inp.target_path, files))
 

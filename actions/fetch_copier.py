@@ -42,9 +42,9 @@ from scaffolder.budget import BudgetExceeded
 from scaffolder.errors import ActionError, Problem, RenderError, ScaffoldError
 from scaffolder.formats import copier as cp
 from scaffolder.formats import copier_file
-from scaffolder.formats._common import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
 from scaffolder.paths import inside
-from scaffolder.render import read_tree, skeleton_signature
+
+from ._foreign import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
 
 # The transports git may use to fetch a template (`ext::` would run a command).
 GIT_PROTOCOLS = "file:git:http:https:ssh"
@@ -95,7 +95,7 @@ def _key(ctx: ActionContext, inp: Input) -> tuple[Any, ...]:
 
 
 def _signature(ctx: ActionContext, inp: Input) -> Any:
-    return skeleton_signature(_template(ctx, inp)) if inp.url is None else None
+    return ctx.rendering.skeleton_signature(_template(ctx, inp)) if inp.url is None else None
 
 
 def _same_in_the_run(ctx: ActionContext, inp: Input) -> bool:
@@ -248,7 +248,7 @@ def _forbidden(exc: BaseException, folder: Path) -> Problem:
 
 def _render_files(ctx: ActionContext, inp: Input, tasks: bool = True) -> list[RenderedFile]:
     with ctx.temp_dir("scaffold-copier-") as tmp:
-        return read_tree(_render(ctx, inp, Path(tmp), tasks), "copier")
+        return ctx.rendering.read_tree(_render(ctx, inp, Path(tmp), tasks), "copier")
 
 
 def _relabel(dst: Path, src: str, label: str) -> None:

@@ -13,10 +13,9 @@ from typing import Any
 
 from pydantic import Field
 
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
+from scaffolder.action import ActionContext, ActionInput, ActionOutput, Delimiters, Example, RenderedFile, define_action
 from scaffolder.errors import Problem, RenderError
 from scaffolder.paths import inside
-from scaffolder.render import Delimiters, RenderedFile, render_tree, skeleton_signature
 
 
 class Input(ActionInput):
@@ -75,10 +74,10 @@ def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[Rendered
     key = (ctx.run_id, str(ctx.template_dir), str(source), tuple(globs), delimiters, inp.template_suffix)
     with _lock:
         kept = _KEPT.pop(key, None)
-    if kept is not None and not keep and kept[0] == context and kept[1] == skeleton_signature(source):
+    if kept is not None and not keep and kept[0] == context and kept[1] == ctx.rendering.skeleton_signature(source):
         return kept[2]
-    signature = skeleton_signature(source) if keep else None
-    files = render_tree(
+    signature = ctx.rendering.skeleton_signature(source) if keep else None
+    files = ctx.rendering.render_tree(
         source,
         context,
         copy_without_render=globs,

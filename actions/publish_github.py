@@ -23,7 +23,7 @@ from pydantic import Field
 
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
 from scaffolder.errors import ActionError, Problem
-from scaffolder.render import FILTERS
+from scaffolder.filters import FILTERS
 
 from ._github import Access, not_applied, repo_location
 from ._repository import CATALOG_INFO, Input, Team, publish_repo, repo_taken

@@ -21,9 +21,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from scaffolder.errors import Problem, RenderError
 
@@ -51,6 +52,19 @@ class NoOutput(ActionOutput):
     """For actions that return nothing."""
 
 
+@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class Delimiters:
+    """Jinja delimiters; the defaults are plain Jinja2 (`{{ }}`, `{% %}`, `{# #}`). A pydantic
+    dataclass, so a step's `delimiters` input validates straight into it (unknown keys refused)."""
+
+    variable_start: str = "{{"
+    variable_end: str = "}}"
+    block_start: str = "{%"
+    block_end: str = "%}"
+    comment_start: str = "{#"
+    comment_end: str = "#}"
+
+
 @dataclass(frozen=True)
 class RenderedFile:
     """A file an action writes into the workspace (`ActionContext.write_files`)."""
@@ -58,6 +72,29 @@ class RenderedFile:
     path: str  # POSIX path relative to the destination
     content: bytes
     mode: int
+
+
+class Rendering(Protocol):
+    """The rendering services the engine hands actions (`ActionContext.rendering`); the module
+    `scaffolder.render` provides them, so an action needs nothing from the engine but this."""
+
+    def render_tree(
+        self,
+        source: Path,
+        context: Mapping[str, Any],
+        *,
+        copy_without_render: Iterable[str] = (),
+        delimiters: Delimiters = ...,
+        template_suffix: str | None = None,
+    ) -> list[RenderedFile]:
+        """Render every file under `source` in memory (contents and names), in the sandbox and
+        the render budget; every problem is collected before raising RenderError."""
+
+    def read_tree(self, root: Path, producer: str) -> list[RenderedFile]:
+        """Every file another tool (`producer`) generated under `root`, checked as a skeleton is."""
+
+    def skeleton_signature(self, source: Path) -> tuple[tuple[str, int, int, int, int], ...]:
+        """What identifies a skeleton's state cheaply (paths, inodes, sizes, times, modes)."""
 
 
 SHM = Path("/dev/shm")
@@ -161,6 +198,15 @@ class ActionContext:
     secrets: Callable[[], list[str]] = list
     # Tells the user something they should know but that does not stop the step (stderr by default).
     warn: Callable[[str], None] = _to_stderr
+    # Rendering skeletons and reading what other renderers made; given by the runner.
+    renderer: Rendering | None = None
+
+    @property
+    def rendering(self) -> Rendering:
+        """The rendering services; an error when whoever made this context gave none."""
+        if self.renderer is None:
+            raise RenderError("this action renders templates, but its context has no rendering services")
+        return self.renderer
 
     def now(self) -> str:
         """The run's clock: `started_at` when set (so a resumed run makes identical commits), else

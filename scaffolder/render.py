@@ -18,32 +18,17 @@ from typing import Any
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import ConfigDict
-from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from scaffolder import budget
-from scaffolder.action import SHM as SHM  # re-exported: scratch space is part of the action contract
+from scaffolder.action import SHM as SHM  # re-exported: scratch space, files and delimiters are the contract's
+from scaffolder.action import Delimiters as Delimiters
 from scaffolder.action import RenderedFile as RenderedFile
 from scaffolder.action import scratch_dir as scratch_dir
 from scaffolder.action import write_files as write_files
 from scaffolder.errors import Problem, RenderError
-from scaffolder.filters import FILTERS as FILTERS  # re-exported: actions import it from here
+from scaffolder.filters import FILTERS as FILTERS  # re-exported for the engine
 from scaffolder.globs import matches
 from scaffolder.sandbox import Sandbox
-
-
-@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
-class Delimiters:
-    """Jinja delimiters; the defaults are plain Jinja2 (`{{ }}`, `{% %}`, `{# #}`). A pydantic
-    dataclass, so a step's `delimiters` input validates straight into it (unknown keys refused)."""
-
-    variable_start: str = "{{"
-    variable_end: str = "}}"
-    block_start: str = "{%"
-    block_end: str = "%}"
-    comment_start: str = "{#"
-    comment_end: str = "#}"
-
 
 JINJA = Delimiters()  # plain Jinja2
 

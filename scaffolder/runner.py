@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from scaffolder import record as records
-from scaffolder import redact
+from scaffolder import redact, render
 from scaffolder.action import ActionContext, AnyAction
 from scaffolder.catalogs.base import Catalog
 from scaffolder.effects import Effects
@@ -202,6 +202,7 @@ class Runner:
             started_at=started_at,
             trusted=self.trusted,
             secrets=answers.secret_values,
+            renderer=render,
         )
 
     def render(

@@ -29,6 +29,11 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "scaffolder.redact",
             "scaffolder.git",
             "scaffolder.git_process",
+            # what every render uses, knowing nothing of templates, runs or actions
+            "scaffolder.filters",
+            "scaffolder.globs",
+            "scaffolder.budget",
+            "scaffolder.sandbox",
         ),
     ),
     ("forges and catalogs", ("scaffolder.forges", "scaffolder.catalogs")),

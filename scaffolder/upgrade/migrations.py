@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from scaffolder import render
 from scaffolder.action import ActionContext, AnyAction
 from scaffolder.catalogs.null import NullCatalog
 from scaffolder.errors import ActionError, Problem, RenderError, ScaffoldError
@@ -142,6 +143,7 @@ def run_migrations(
         forge=forge,
         catalog=NullCatalog(),
         dry_run=False,
+        renderer=render,
         **ctx,
     )
     for step in steps:

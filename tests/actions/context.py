@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from scaffolder import render
 from scaffolder.action import ActionContext
 from scaffolder.template import Template, TemplateModel
 
@@ -36,4 +37,5 @@ def make_ctx(
         forge=forge,
         catalog=catalog,
         run_id="test-run",
+        renderer=render,
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scaffolder import git
+from scaffolder import git, render
 from scaffolder.action import ActionContext, AnyAction
 from scaffolder.catalogs.sqlite import SqliteCatalog
 from scaffolder.forges.base import RepoSpec
@@ -71,6 +71,7 @@ def test_example_runs(action: AnyAction, index: int, tmp_path: Path) -> None:
         catalog=SqliteCatalog(tmp_path / "catalog.db"),
         run_id="example",
         started_at="2026-01-01T00:00:00+00:00",
+        renderer=render,
     )
     example = action.examples[index]
     output = action.run(ctx, example.input)

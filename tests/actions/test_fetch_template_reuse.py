@@ -5,10 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
-
+from scaffolder import render
 from scaffolder.actions import fetch_template
 from tests.actions.context import make_ctx
+
+
+class CountingRenderer:
+    """scaffold's rendering services, counting the skeleton renders asked of them."""
+
+    def __init__(self) -> None:
+        self.renders = 0
+
+    def render_tree(self, *args: Any, **kwargs: Any) -> list[Any]:
+        self.renders += 1
+        return render.render_tree(*args, **kwargs)
+
+    def read_tree(self, root: Path, producer: str) -> list[Any]:
+        return render.read_tree(root, producer)
+
+    def skeleton_signature(self, source: Path) -> Any:
+        return render.skeleton_signature(source)
 
 
 def _setup(tmp_path: Path) -> tuple[Path, fetch_template.Input]:
@@ -18,15 +34,15 @@ def _setup(tmp_path: Path) -> tuple[Path, fetch_template.Input]:
     return skeleton, fetch_template.Input.model_validate({"path": "skeleton"})
 
 
-def test_the_run_reuses_the_preflight_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_run_reuses_the_preflight_render(tmp_path: Path) -> None:
     _, inp = _setup(tmp_path)
     ctx = make_ctx(tmp_path / "ws", parameters={"name": "svc"})
     ctx.template_dir = tmp_path / "tpl"
+    ctx.renderer = counting = CountingRenderer()
     assert fetch_template.preflight(ctx, inp) == []
-    calls: list[Any] = []
-    monkeypatch.setattr(fetch_template, "render_tree", lambda *a, **k: calls.append(a) or [])
+    assert counting.renders == 1
     assert fetch_template.run(ctx, inp).files == ["a.txt"]
-    assert calls == []
+    assert counting.renders == 1
     assert (ctx.workspace / "a.txt").read_text() == "name=svc\n"
 
 
