@@ -31,11 +31,11 @@ from typing import Any
 from pydantic import Field
 
 from scaffolder import budget
+from scaffolder import foreign_files as cc
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, RenderedFile, define_action
 from scaffolder.budget import BudgetExceeded
 from scaffolder.errors import ActionError, Problem, RenderError, ScaffoldError
-from scaffolder.formats import COOKIECUTTER_FILE
-from scaffolder.formats import cookiecutter as cc
+from scaffolder.foreign_files import COOKIECUTTER_FILE
 from scaffolder.paths import inside
 
 from ._cookiecutter_fence import FENCE, PathEscape, escape_problem, fenced
@@ -90,7 +90,7 @@ def _untrusted(ctx: ActionContext, folder: Path) -> list[Problem]:
         return problems
     return problems + [
         Problem(str(folder / file), f"{what} would run: it runs only with trust (--trust)")
-        for file, what in cc.code_features(folder)
+        for file, what in cc.cookiecutter_code_features(folder)
     ]
 
 
@@ -109,7 +109,7 @@ def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
     try:
         folder = _template(ctx, inp)
         problems = _untrusted(ctx, folder)
-        if problems or (ctx.trusted and "hooks/pre_prompt.py" in cc.hooks(folder)):
+        if problems or (ctx.trusted and "hooks/pre_prompt.py" in cc.cookiecutter_hooks(folder)):
             return problems  # a pre_prompt hook may change the template: the run's render is checked
         signature = ctx.rendering.skeleton_signature(folder)
         rendered = _render(ctx, folder, inp, hooks=False)
@@ -117,7 +117,7 @@ def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
         raise
     except ScaffoldError as exc:
         return list(exc.problems) or [Problem(inp.path, exc.message)]
-    if not cc.hooks(folder):
+    if not cc.cookiecutter_hooks(folder):
         _KEPT.keep(_key(ctx, folder, inp), signature, rendered)
     return []
 
@@ -178,7 +178,7 @@ def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path, hooks: bo
         json.dumps({"cookiecutters_dir": str(out.parent / "cc"), "replay_dir": str(out.parent / "replay")})
     )
     before = set(sys.modules)
-    base = cc.project_dir(folder)
+    base = cc.cookiecutter_project_dir(folder)
     names = ("infile", "unrendered_dir")
     with stdout_to_stderr(), fenced(folder, out, ctx.trusted):
         _sandbox()

@@ -37,11 +37,11 @@ from typing import Any
 from pydantic import Field
 
 from scaffolder import budget
+from scaffolder import foreign_files as cp
 from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, RenderedFile, define_action
 from scaffolder.budget import BudgetExceeded
 from scaffolder.errors import ActionError, Problem, RenderError, ScaffoldError
-from scaffolder.formats import copier as cp
-from scaffolder.formats import copier_file
+from scaffolder.foreign_files import copier_file
 from scaffolder.paths import inside
 
 from ._foreign import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
@@ -80,7 +80,7 @@ def _untrusted(ctx: ActionContext, inp: Input) -> list[Problem]:
         return problems
     return problems + [
         Problem(str(folder / file), f"{what} would run: it runs only with trust (--trust)")
-        for file, what in cp.code_features(folder)
+        for file, what in cp.copier_code_features(folder)
     ]
 
 
@@ -100,7 +100,7 @@ def _signature(ctx: ActionContext, inp: Input) -> Any:
 
 def _same_in_the_run(ctx: ActionContext, inp: Input) -> bool:
     """Whether the run would render what the preflight did: no task can run in either."""
-    return not ctx.trusted or (inp.url is None and not cp.tasks(cp.read_config(_template(ctx, inp))[1]))
+    return not ctx.trusted or (inp.url is None and not cp.copier_tasks(cp.read_copier_config(_template(ctx, inp))[1]))
 
 
 def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:

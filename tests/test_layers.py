@@ -29,11 +29,12 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "scaffolder.redact",
             "scaffolder.git",
             "scaffolder.git_process",
-            # what every render uses, knowing nothing of templates, runs or actions
+            # what every render uses, needing nothing of scaffold above this layer
             "scaffolder.filters",
             "scaffolder.globs",
             "scaffolder.budget",
             "scaffolder.sandbox",
+            "scaffolder.foreign_files",
         ),
     ),
     ("forges and catalogs", ("scaffolder.forges", "scaffolder.catalogs")),

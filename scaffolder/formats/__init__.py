@@ -21,14 +21,12 @@ by the actions that run them (`fetch:cookiecutter`, `fetch:copier`).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Literal
 
+from scaffolder.foreign_files import COOKIECUTTER_FILE, COPIER_FILES, copier_file
 from scaffolder.template import TEMPLATE_FILE
 
 Format = Literal["scaffold", "backstage", "cookiecutter", "copier"]
-COOKIECUTTER_FILE = "cookiecutter.json"
-COPIER_FILES = ("copier.yml", "copier.yaml")
 _BACKSTAGE_API = re.compile(r"^apiVersion:\s*['\"]?scaffolder\.backstage\.io/", re.M)
 
 
@@ -40,10 +38,6 @@ def is_backstage_text(text: str) -> bool:
 def is_backstage_doc(doc: object) -> bool:
     """Whether a loaded template.yaml is a Backstage Software Template."""
     return isinstance(doc, dict) and str(doc.get("apiVersion", "")).startswith("scaffolder.backstage.io/")
-
-
-def copier_file(folder: Path) -> Path | None:
-    return next((folder / f for f in COPIER_FILES if (folder / f).is_file()), None)
 
 
 __all__ = [

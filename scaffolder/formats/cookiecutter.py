@@ -21,87 +21,16 @@ cookiecutter generated, and `catalog:register`. Hooks (`hooks/pre_gen_project.py
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from scaffolder.errors import Problem
-from scaffolder.formats import COOKIECUTTER_FILE
+from scaffolder.foreign_files import COOKIECUTTER_FILE, cookiecutter_project_dir, read_cookiecutter_context
 from scaffolder.formats._common import IDENT, build, fail, owner_parameter, publish_steps, template_name
 from scaffolder.formats.versions import version_for
 from scaffolder.template import Template
 
-HOOK_NAMES = ("pre_prompt", "pre_gen_project", "post_gen_project")
 DESCRIPTION_KEYS = ("project_short_description", "description", "project_description", "short_description")
-SAFE_EXTENSIONS = ("cookiecutter.extensions.", "jinja2.ext.", "jinja2_time.")
-
-
-def hooks(folder: Path) -> list[str]:
-    """The hook scripts cookiecutter would run (paths relative to the template)."""
-    found = []
-    hooks_dir = folder / "hooks"
-    if hooks_dir.is_dir():
-        for path in sorted(hooks_dir.iterdir()):
-            stem = path.name.split(".", 1)[0] if not path.name.startswith(".") else ""
-            if path.is_file() and stem in HOOK_NAMES and not path.name.endswith("~"):
-                found.append(f"hooks/{path.name}")
-    return found
-
-
-def read_context(folder: Path) -> dict[str, Any]:
-    """cookiecutter.json, in order; TemplateError naming the file when it is not a JSON object."""
-    file = folder / COOKIECUTTER_FILE
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise fail(
-            folder, COOKIECUTTER_FILE, "cookiecutter", [Problem(str(file), f"is not valid JSON: {exc}")]
-        ) from None
-    if not isinstance(data, dict):
-        raise fail(folder, COOKIECUTTER_FILE, "cookiecutter", [Problem(str(file), "must be a JSON object")])
-    return data
-
-
-def unsafe_extension(name: str, folder: Path) -> str | None:
-    """Why the Jinja extension `name` is code only trust may run, or None when it is one of the safe
-    ones (`SAFE_EXTENSIONS`: a class of cookiecutter's, Jinja's or jinja2_time's own module) and that
-    module is installed outside the template. Looks modules up without importing anything."""
-    from importlib.util import find_spec
-
-    module, _, attr = name.replace(":", ".").rpartition(".")
-    if f"{module}." not in SAFE_EXTENSIONS or not attr.isidentifier() or attr.startswith("_"):
-        return f"the Jinja extension {name} (_extensions)"
-    top = module.split(".")[0]
-    root = folder.resolve()
-    try:
-        spec = find_spec(top)
-    except (ImportError, ValueError):
-        spec = None
-    origin = Path(spec.origin).resolve() if spec is not None and spec.origin else None
-    if origin is None or origin == root or root in origin.parents:
-        return f"the Jinja extension {name} (_extensions; {top} is not installed, the template's own would run)"
-    return None
-
-
-def code_features(folder: Path, context: dict[str, Any] | None = None) -> list[tuple[str, str]]:
-    """What in this template runs code, as (file, what): hook scripts and Jinja extensions that
-    come from the template (cookiecutter's and Jinja's own extensions are safe)."""
-    context = read_context(folder) if context is None else context
-    found = [(hook, "the hook script") for hook in hooks(folder)]
-    extensions = context.get("_extensions", []) or []
-    for ext in extensions if isinstance(extensions, list) else [extensions]:
-        reason = unsafe_extension(str(ext), folder)
-        if reason is not None:
-            found.append((COOKIECUTTER_FILE, reason))
-    return found
-
-
-def project_dir(folder: Path) -> Path | None:
-    """The `{{cookiecutter.x}}` folder cookiecutter renders."""
-    for child in sorted(folder.iterdir()):
-        if child.is_dir() and "cookiecutter" in child.name and "{{" in child.name and "}}" in child.name:
-            return child
-    return None
 
 
 def _prompt(prompts: dict[str, Any], key: str) -> tuple[str | None, dict[str, str]]:
@@ -152,18 +81,18 @@ def parameters(context: dict[str, Any], problems: list[Problem], where: str) -> 
 
 def convert(folder: Path, *, name: str | None = None, version: str | None = None) -> Template:
     """The cookiecutter template in `folder` as a golden path."""
-    context = read_context(folder)
+    context = read_cookiecutter_context(folder)
     where = str(folder / COOKIECUTTER_FILE)
     problems: list[Problem] = []
     if "template" in context or "templates" in context:
         problems.append(Problem(where, "nested templates (a 'templates' key) are not supported"))
-    if project_dir(folder) is None:
+    if cookiecutter_project_dir(folder) is None:
         problems.append(Problem(str(folder), "has no {{cookiecutter.NAME}} folder to render"))
     params = parameters(context, problems, where)
     if problems:
         raise fail(folder, COOKIECUTTER_FILE, "cookiecutter", problems)
     ids = {p["id"] for p in params}
-    project = project_dir(folder)
+    project = cookiecutter_project_dir(folder)
     writes_catalog_info = project is not None and (project / "catalog-info.yaml").is_file()
     owner = None
     if not writes_catalog_info:

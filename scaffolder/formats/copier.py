@@ -24,11 +24,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.error import YAMLError
-
-from scaffolder import versions, yamlio
+from scaffolder import versions
 from scaffolder.errors import Problem
-from scaffolder.formats import copier_file
+from scaffolder.foreign_files import read_copier_config
 from scaffolder.formats._common import IDENT, build, fail, owner_parameter, publish_steps, template_name
 from scaffolder.formats._jinja import translate
 from scaffolder.formats.versions import version_for
@@ -37,44 +35,6 @@ from scaffolder.template import Template
 NAME_KEYS = ("repo_name", "project_slug", "slug", "project_name", "package_name", "name")
 DESCRIPTION_KEYS = ("project_description", "description", "short_description")
 NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
-
-
-def read_config(folder: Path) -> tuple[Path, dict[str, Any]]:
-    """copier.yml (every YAML document merged, as copier does), as plain data."""
-    file = copier_file(folder)
-    assert file is not None
-    try:
-        docs = list(yamlio.loader("safe").load_all(file.read_text(encoding="utf-8")))  # aliases bounded
-    except (OSError, UnicodeDecodeError, YAMLError) as exc:
-        problem = Problem(str(file), f"cannot be read: {str(exc).splitlines()[0] if str(exc) else exc}")
-        raise fail(folder, file.name, "copier", [problem]) from None
-    merged: dict[str, Any] = {}
-    for doc in docs:
-        if doc is None:
-            continue
-        if not isinstance(doc, dict):
-            raise fail(folder, file.name, "copier", [Problem(str(file), "must be a mapping of questions")])
-        merged.update(yamlio.plain(doc))
-    return file, merged
-
-
-def tasks(config: dict[str, Any]) -> list[str]:
-    """The commands of copier's `_tasks`, as text."""
-    out = []
-    for task in config.get("_tasks", []) or []:
-        command = task.get("command") if isinstance(task, dict) else task
-        out.append(" ".join(str(c) for c in command) if isinstance(command, list) else str(command))
-    return out
-
-
-def code_features(folder: Path) -> list[tuple[str, str]]:
-    """What in this template runs code, as (file, what): tasks and Jinja extensions."""
-    file, config = read_config(folder)
-    found = [(file.name, f"the task `{command}` (_tasks)") for command in tasks(config)]
-    found += [
-        (file.name, f"the Jinja extension {ext} (_jinja_extensions)") for ext in config.get("_jinja_extensions") or []
-    ]
-    return found
 
 
 def _choices(raw: Any) -> list[dict[str, Any]] | None:
@@ -215,7 +175,7 @@ def migrations(config: dict[str, Any], problems: list[Problem], where: str) -> l
 
 def convert(folder: Path, *, name: str | None = None, version: str | None = None) -> Template:
     """The copier template in `folder` as a golden path."""
-    file, config = read_config(folder)
+    file, config = read_copier_config(folder)
     problems: list[Problem] = []
     params = parameters(file, config, problems)
     spec_migrations = migrations(config, problems, str(file))
