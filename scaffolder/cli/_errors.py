@@ -18,7 +18,6 @@ from scaffolder import redact
 from scaffolder.errors import EXIT_BUG, EXIT_INTERRUPTED, ScaffoldError
 
 OUTPUT_KEY = "scaffold.output"
-SECRETS_KEY = "scaffold.secrets"
 TOKEN_ENVS = ("GITHUB_TOKEN", "BACKSTAGE_TOKEN")
 
 
@@ -49,23 +48,23 @@ def configured_tokens() -> list[str]:
     return [t for t in tokens if len(t) >= 4]
 
 
-def _mask(ctx: click.Context, text: str) -> str:
+def _mask(text: str) -> str:
     """`text` without any secret answer, value computed from one, or configured token."""
-    return redact.text(text, [*ctx.meta.get(SECRETS_KEY, []), *redact.known(), *configured_tokens()])
+    return redact.text(text, [*redact.known(), *configured_tokens()])
 
 
-def _mask_data(ctx: click.Context, data: Any) -> Any:
-    return redact.data(data, [*ctx.meta.get(SECRETS_KEY, []), *redact.known(), *configured_tokens()])
+def _mask_data(data: Any) -> Any:
+    return redact.data(data, [*redact.known(), *configured_tokens()])
 
 
-def _crash_log(ctx: click.Context, exc: BaseException) -> Path | None:
+def _crash_log(exc: BaseException) -> Path | None:
     try:
         from scaffolder.config import home
 
         logs = home() / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         path = logs / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
-        path.write_text(_mask(ctx, "".join(traceback.format_exception(exc))), encoding="utf-8")
+        path.write_text(_mask("".join(traceback.format_exception(exc))), encoding="utf-8")
         return path
     except OSError:
         return None
@@ -82,19 +81,19 @@ def handle(ctx: click.Context) -> Iterator[None]:
             raise
         except ScaffoldError as exc:
             if ctx.meta.get(OUTPUT_KEY) == "json":
-                click.echo(_mask(ctx, json.dumps(_mask_data(ctx, exc.to_json()), indent=2)))
-            click.echo(_mask(ctx, f"error: {exc.render()}"), err=True)
+                click.echo(_mask(json.dumps(_mask_data(exc.to_json()), indent=2)))
+            click.echo(_mask(f"error: {exc.render()}"), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except Exception as exc:
-            log = _crash_log(ctx, exc)
+            log = _crash_log(exc)
             where = f"; the traceback is in {log}" if log else ""
-            message = _mask(ctx, f"unexpected error (a bug in scaffold): {type(exc).__name__}: {exc}{where}")
+            message = _mask(f"unexpected error (a bug in scaffold): {type(exc).__name__}: {exc}{where}")
             click.echo(message, err=True)
             if ctx.meta.get(OUTPUT_KEY) == "json":
-                data = {"error": "Bug", "message": _mask(ctx, str(exc)), "log": str(log), "exit_code": 3}
+                data = {"error": "Bug", "message": _mask(str(exc)), "log": str(log), "exit_code": 3}
                 click.echo(json.dumps(data))
             sys.stderr.flush()
             ctx.exit(EXIT_BUG)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from scaffolder.cli._common import emit, output_option, profile_option, table, trust_option
-from scaffolder.cli._errors import SECRETS_KEY
 
 if TYPE_CHECKING:
     from scaffolder.create import Prepared
@@ -113,10 +112,9 @@ def new_cmd(
     Example:
       scaffold new backend-service --no-input --set name=orders-api --set owner=group:payments
     """
-    from scaffolder import config, create
+    from scaffolder import config, create, redact
     from scaffolder.parameters import parse_set
 
-    ctx = click.get_current_context()
     settings = config.load(profile)
     overrides = parse_set(list(sets))
     given = create.load_values(values_file) if values_file else [{}]
@@ -125,7 +123,7 @@ def new_cmd(
     ask = (lambda t, v: _wizard_ask(t, dict(v), yes)) if interactive else None
     prepared: list[Prepared] = create.prepare(template_ref, given, settings, ask=ask)
     for item in prepared:
-        ctx.meta.setdefault(SECRETS_KEY, []).extend(item.answers.secret_values())
+        redact.remember(item.answers.secret_values())
     results = create.run_prepared(prepared, settings, dry_run=dry_run, on_event=_progress(quiet), trusted=trust)
     _report(results, output)
 
@@ -164,13 +162,13 @@ def resume_cmd(
     run_id: str, sets: tuple[str, ...], no_input: bool, quiet: bool, trust: bool, profile: str | None, output: str
 ) -> None:
     """Finish a failed or interrupted run without repeating its finished steps."""
-    from scaffolder import config, create
+    from scaffolder import config, create, redact
     from scaffolder.parameters import parse_set
     from scaffolder.runs import Run
 
     settings = config.load(profile or Run.open(config.load().runs_dir, run_id).info().profile)
     secrets = parse_set(list(sets))
-    click.get_current_context().meta.setdefault(SECRETS_KEY, []).extend(str(v) for v in secrets.values())
+    redact.remember(str(v) for v in secrets.values())
     ask = None
     if not no_input and sys.stdin.isatty():
         from scaffolder import wizard
