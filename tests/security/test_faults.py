@@ -24,6 +24,7 @@ from scaffolder.action import AnyAction
 from scaffolder.errors import CatalogError, ForgeError
 from scaffolder.registry import load_registry
 from tests.cli.conftest import Invoke, as_json
+from tests.security.attack import NATIVE_STEPS
 
 STEPS = [
     ("skeleton", "fetch:template"),
@@ -255,25 +256,12 @@ def test_two_campaigns_at_once_open_one_pr_per_repo(invoke: Invoke, library: Pat
     assert pr_counts() == dict.fromkeys(names, 1)
 
 
-DISK_STEPS = """\
-    - id: skeleton
-      action: fetch:template
-      input: {path: skeleton}
-    - id: catalog
-      action: catalog:write
-      input:
-        name: ${{ parameters.name }}
-        owner: ${{ parameters.owner }}
-    - id: publish
-      action: repo:create
-      input: {name: '${{ parameters.name }}'}
-    - id: assets
-      action: fetch:plain
-      input: {url: assets, targetPath: assets}
-    - id: register
-      action: catalog:register
-      input: {target: '${{ steps.publish.output.catalog_info_url }}'}
-"""
+# The harness's native steps with a file-writing step after the repo is made (the disk fills there).
+DISK_STEPS = NATIVE_STEPS.replace(
+    "    - id: register\n",
+    "    - id: assets\n      action: fetch:plain\n      input: {url: assets, targetPath: assets}\n    - id: register\n",
+)
+assert "id: assets" in DISK_STEPS
 FSIZE_LIMIT = 256 * 1024
 LIMITED = textwrap.dedent(
     """
