@@ -14,7 +14,6 @@ are grepped (`sweep`).
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,7 +25,7 @@ import yaml
 from tests.cli.conftest import Invoke, github_profile  # noqa: F401
 from tests.helpers import MINIMAL, write_template
 from tests.security.attack import NATIVE_STEPS, Scene, backstage_template, copier_template, native_template
-from tests.security.test_secrets import MARKER, sweep
+from tests.security.test_secrets import MARKER, sweep, two_releases
 from tests.servers.github_api import GitHubServer
 
 SECRET_FORMATS = ("native", "backstage", "copier")  # cookiecutter has no secret questions
@@ -425,19 +424,10 @@ def test_upgrade_and_migrate_re_render_with_the_taint(
     invoke: Invoke, scaffold_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from scaffolder import config
-    from scaffolder.sources import cut_release
 
     debug = "    - id: shout\n      action: debug:log\n      input: {message: '${{ parameters.api_token | upper }}'}\n"
-    lib = tmp_path / "lib"
     folder = write_template(tmp_path / "tpl", MINIMAL.replace("  steps:\n", "  steps:\n" + debug, 1))
-    shutil.copytree(folder, lib / "mini")
-    (lib / "mini" / "CHANGELOG.md").write_text("# Changelog\n\n## [1.0.0]\n\n- First.\n")
-    cut_release(lib / "mini")
-    v2 = (lib / "mini" / "template.yaml").read_text().replace("version: 1.0.0", "version: 2.0.0")
-    (lib / "mini" / "template.yaml").write_text(v2)
-    (lib / "mini" / "skeleton" / "NEW.md").write_text("new in 2.0.0\n")
-    (lib / "mini" / "CHANGELOG.md").write_text("# Changelog\n\n## [2.0.0]\n\n- NEW.md.\n\n## [1.0.0]\n\n- First.\n")
-    monkeypatch.setenv("SCAFFOLD_LIBRARY", str(lib))
+    two_releases(folder, tmp_path / "lib", monkeypatch)
     outputs: list[str] = []
     for name in ("alpha", "beta"):
         made = invoke(

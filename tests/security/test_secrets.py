@@ -53,6 +53,20 @@ def sweep(home: Path, *texts: str, markers: tuple[str, ...] = (MARKER,)) -> None
             assert marker not in history.stdout, repo.full_name
 
 
+def two_releases(golden: Path, lib: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A library (the one scaffold uses from now on) where `golden` is `mini`, released as 1.0.0,
+    with a 2.0.0 that adds NEW.md: something for upgrade and migrate to do."""
+    shutil.copytree(golden, lib / "mini")
+    (lib / "mini" / "CHANGELOG.md").write_text("# Changelog\n\n## [1.0.0]\n\n- First.\n")
+    cut_release(lib / "mini")
+    v2 = (lib / "mini" / "template.yaml").read_text().replace("version: 1.0.0", "version: 2.0.0")
+    (lib / "mini" / "template.yaml").write_text(v2)
+    (lib / "mini" / "skeleton" / "NEW.md").write_text("new in 2.0.0\n")
+    (lib / "mini" / "CHANGELOG.md").write_text("# Changelog\n\n## [2.0.0]\n\n- NEW.md.\n\n## [1.0.0]\n\n- First.\n")
+    monkeypatch.setenv("SCAFFOLD_LIBRARY", str(lib))
+    return lib
+
+
 ARGS = ["--no-input", "--set", "name=orders-api", "--set", "owner=group:payments"]
 
 
@@ -139,15 +153,7 @@ def test_config_show_masks_tokens(invoke: Invoke, scaffold_home: Path, monkeypat
 def test_upgrade_and_migrate_keep_it_out(
     invoke: Invoke, golden: Path, scaffold_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lib = tmp_path / "lib"
-    shutil.copytree(golden, lib / "mini")
-    (lib / "mini" / "CHANGELOG.md").write_text("# Changelog\n\n## [1.0.0]\n\n- First.\n")
-    cut_release(lib / "mini")
-    v2 = (lib / "mini" / "template.yaml").read_text().replace("version: 1.0.0", "version: 2.0.0")
-    (lib / "mini" / "template.yaml").write_text(v2)
-    (lib / "mini" / "skeleton" / "NEW.md").write_text("new in 2.0.0\n")
-    (lib / "mini" / "CHANGELOG.md").write_text("# Changelog\n\n## [2.0.0]\n\n- NEW.md.\n\n## [1.0.0]\n\n- First.\n")
-    monkeypatch.setenv("SCAFFOLD_LIBRARY", str(lib))
+    two_releases(golden, tmp_path / "lib", monkeypatch)
     outputs: list[str] = []
     for name in ("alpha", "beta"):
         r = invoke(
