@@ -36,13 +36,23 @@ from typing import Any
 
 from pydantic import Field
 
-from scaffolder import budget
-from scaffolder import foreign_files as cp
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, RenderedFile, define_action
-from scaffolder.budget import BudgetExceeded
-from scaffolder.errors import ActionError, Problem, RenderError, ScaffoldError
-from scaffolder.foreign_files import copier_file
-from scaffolder.paths import inside
+from scaffolder.action import (
+    ActionContext,
+    ActionError,
+    ActionInput,
+    ActionOutput,
+    BudgetExceeded,
+    Example,
+    Problem,
+    RenderedFile,
+    RenderError,
+    ScaffoldError,
+    budget,
+    copier_file,
+    define_action,
+    inside,
+)
+from scaffolder.action import foreign_files as cp
 
 from ._foreign import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
 
@@ -140,7 +150,7 @@ def _sandbox_class() -> type:
     (huge `*`, `**`, `%` refused before they compute, the deadline checked on every call)."""
     from copier._jinja_ext import SandboxedEnvironment
 
-    from scaffolder.sandbox import Sandbox
+    from scaffolder.action import Sandbox
 
     return type("CopierSandbox", (Sandbox, SandboxedEnvironment), {})
 

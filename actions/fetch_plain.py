@@ -10,9 +10,20 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, RenderedFile, define_action
-from scaffolder.errors import Problem, RenderError
-from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name
+from scaffolder.action import (
+    GIT_MESSAGE,
+    ActionContext,
+    ActionInput,
+    ActionOutput,
+    Example,
+    Problem,
+    RenderedFile,
+    RenderError,
+    define_action,
+    git_component,
+    inside,
+    is_git_name,
+)
 
 
 class Input(ActionInput):

@@ -26,11 +26,23 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
-from scaffolder.errors import Problem, RenderError
+# The rest of the contract: what scaffold shares with actions. A built-in action imports nothing
+# of scaffold's but this module, exactly as a plugin must (tests/test_layers.py holds them to it),
+# so these are re-exported here: the errors an action raises, the workspace path checks, the forge
+# and catalog protocols, scaffold's git layer, YAML, redaction, filters, and the fences a foreign
+# renderer runs in (budgets, the sandbox, the foreign formats' files, a pinned working folder).
+from scaffolder import budget, foreign_files, git, globs, redact, yamlio
+from scaffolder.budget import BudgetExceeded
+from scaffolder.catalogs.base import Catalog, entity_ref
+from scaffolder.errors import ActionError, CatalogError, ForgeError, Problem, RenderError, RepoConflict, ScaffoldError
+from scaffolder.filters import FILTERS
+from scaffolder.foreign_files import COOKIECUTTER_FILE, copier_file
+from scaffolder.forges.base import Forge, Repo, RepoSpec
+from scaffolder.git_process import pinned_cwd
+from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name, lexical_problem
+from scaffolder.sandbox import Sandbox
 
 if TYPE_CHECKING:
-    from scaffolder.catalogs.base import Catalog
-    from scaffolder.forges.base import Forge
     from scaffolder.template import Template
 
 ACTION_ID = re.compile(r"^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)+$")
@@ -114,8 +126,6 @@ def scratch_dir() -> str | None:
 
 
 def _write_one(root: Path, f: RenderedFile) -> None:
-    from scaffolder.paths import inside
-
     target = inside(root, f.path)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.is_symlink():
@@ -138,8 +148,6 @@ def write_files(root: Path, files: Iterable[RenderedFile]) -> list[str]:
     Each folder is resolved (symlinks followed) and checked once, not once per file; a file whose
     folder cannot be checked, or which is itself a symlink, takes the careful path (`inside`).
     """
-    from scaffolder.paths import GIT_MESSAGE, git_component, inside
-
     files = list(files)
     named_git = [Problem(f.path, GIT_MESSAGE) for f in files if git_component(f.path) is not None]
     if named_git:  # refused before anything is written
@@ -221,8 +229,6 @@ class ActionContext:
 
     def resolve(self, relative: str | Path) -> Path:
         """A path inside the workspace; raises RenderError when it would escape it."""
-        from scaffolder.paths import inside
-
         return inside(self.workspace, relative)
 
     def git_dir(self, source_path: str = ".") -> Path:
@@ -251,8 +257,6 @@ WORKSPACE_PATHS = ("target_path", "source_path", "file_path")
 
 def workspace_path_problems(inp: BaseModel) -> list[Problem]:
     """Problems with `inp`'s workspace paths (`WORKSPACE_PATHS`), seen from their text alone."""
-    from scaffolder.paths import lexical_problem
-
     problems = []
     for name in WORKSPACE_PATHS:
         value = getattr(inp, name, None)
@@ -323,3 +327,53 @@ def define_action(
 
 
 AnyAction = Action[Any, Any]
+
+
+__all__ = [  # noqa: RUF022 (two groups: the contract, then what it re-exports)
+    # the contract itself
+    "ACTION_ID",
+    "WORKSPACE_PATHS",
+    "Action",
+    "ActionContext",
+    "ActionInput",
+    "ActionOutput",
+    "Delimiters",
+    "Example",
+    "NoOutput",
+    "RenderedFile",
+    "Rendering",
+    "define_action",
+    "scratch_dir",
+    "workspace_path_problems",
+    "write_files",
+    # re-exported from the layers below (see the comment at the imports)
+    "COOKIECUTTER_FILE",
+    "FILTERS",
+    "GIT_MESSAGE",
+    "ActionError",
+    "BudgetExceeded",
+    "Catalog",
+    "CatalogError",
+    "Forge",
+    "ForgeError",
+    "Problem",
+    "RenderError",
+    "Repo",
+    "RepoConflict",
+    "RepoSpec",
+    "Sandbox",
+    "ScaffoldError",
+    "budget",
+    "copier_file",
+    "entity_ref",
+    "foreign_files",
+    "git",
+    "globs",
+    "git_component",
+    "inside",
+    "is_git_name",
+    "lexical_problem",
+    "pinned_cwd",
+    "redact",
+    "yamlio",
+]
