@@ -121,3 +121,15 @@ def locate(ref: str) -> Located | None:
 def is_outside(source: str) -> bool:
     """Whether a record's source names a path or URL (a template outside any library)."""
     return expand(source) is not None or (Path(source).is_absolute() and is_template_dir(Path(source)))
+
+
+def repository(ref: str) -> tuple[Path, str, bool] | None:
+    """(repository, tag prefix, bare) where the releases of a path or URL template are tagged;
+    None when the template is not in a git repository."""
+    base, _ = split_version(ref)
+    url = expand(base)
+    if url is not None:
+        return mirror_once(url, _cache(url)), "", True
+    folder = as_folder(base)
+    where = location(folder) if folder is not None else None
+    return None if where is None else (where[0], where[2], False)
