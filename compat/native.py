@@ -98,6 +98,8 @@ def source_path(template_yaml: Path, answers: dict[str, Any]) -> str:
 
 def backstage(render_js: Path, template_yaml: Path, values: Path, run_dir: Path, timeout: float) -> procs.Side:
     """Backstage's engine on the template; the part of the workspace its publish step would push."""
+    if not render_js.is_file():
+        return procs.Side(False, reason=f"no Backstage engine at {render_js} (see --render-js)")
     out = run_dir / "native"
     env = procs.environment(run_dir / "native-home")
     code, stdout, stderr, seconds = procs.run(

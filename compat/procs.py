@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ def environment(home: Path) -> dict[str, str]:
         "SCAFFOLD_TEST_CACHE", os.environ.get("SCAFFOLD_TEST_CACHE", str(Path.home() / ".cache/scaffold-tests"))
     )
     env.update(
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),  # the venv's cookiecutter
         HOME=str(home),
         SCAFFOLD_HOME=str(home / "scaffold"),
         SCAFFOLD_CONFIG=str(home / "scaffold" / "config.toml"),

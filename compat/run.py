@@ -75,9 +75,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--keep", action="store_true", help="keep each run's trees under WORK/runs/ for inspection")
     p.add_argument("--output", choices=("text", "json"), default="text")
-    p.add_argument(
-        "--write-docs", action="store_true", help="write the table between the compat markers of docs/formats.md"
-    )
+    p.add_argument("--write-docs", action="store_true", help="write the table between the compat markers of --docs")
+    p.add_argument("--docs", type=Path, default=ROOT / "docs" / "formats.md", help="the page the table goes in")
     return p.parse_args(argv)
 
 
@@ -131,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         print(report.markdown(rows) + "\n" + report.summary(rows))
     if args.write_docs:
         header = f"Made by `python compat/run.py --write-docs` on {time.strftime('%Y-%m-%d')}: {report.summary(rows)}."
-        report.write_docs(ROOT / "docs" / "formats.md", report.markdown(rows), header)
+        report.write_docs(args.docs, report.markdown(rows), header)
     print(f"done in {time.perf_counter() - began:.0f} s", file=sys.stderr)
     return 0
 

@@ -53,7 +53,7 @@ def refusal(out: str, err: str) -> str:
     problems = data.get("problems") or []
     first = f" ({problems[0].get('where')}: {problems[0].get('message')}" if problems else ""
     more = f"; {len(problems) - 1} more" if len(problems) > 1 else ""
-    return procs.one_line(f"{data['message']}{first}{more}{')' if first else ''}", 300)
+    return procs.one_line(f"{data['message']}{first}{more}{')' if first else ''}")
 
 
 def clone(url: str, dest: Path, env: dict[str, str]) -> Path:
