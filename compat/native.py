@@ -31,9 +31,12 @@ def _line(out: str) -> dict[str, Any]:
     return {"ok": False, "error": procs.one_line(out) if out.strip() else "printed no result"}
 
 
-def _python(python: Path, args: list[str], run_dir: Path, timeout: float) -> tuple[dict[str, Any], float]:
+def _python(
+    python: Path, args: list[str], run_dir: Path, timeout: float, cwd: Path | None = None
+) -> tuple[dict[str, Any], float]:
     env = procs.environment(run_dir / "native-home")
-    code, out, err, seconds = procs.run([str(python), str(HERE / "native_py.py"), *args], env, run_dir, timeout)
+    command = [str(python), str(HERE / "native_py.py"), *args]
+    code, out, err, seconds = procs.run(command, env, cwd or run_dir, timeout)
     if code == -1:
         return {"ok": False, "error": err}, seconds
     data = _line(out)
@@ -43,10 +46,14 @@ def _python(python: Path, args: list[str], run_dir: Path, timeout: float) -> tup
 
 
 def cookiecutter(python: Path, template: Path, answers: Path, run_dir: Path, timeout: float) -> procs.Side:
-    """cookiecutter's `cookiecutter()` with no_input and the answers as extra_context; the folder it generated."""
+    """cookiecutter's `cookiecutter()` with no_input and the answers as extra_context; the folder it generated.
+
+    It runs in run_dir/native, the folder scaffold ran in, with cookiecutter's default output folder (`.`), so the
+    `_output_dir` both record is the same folder.
+    """
     out = run_dir / "native"
-    out.mkdir()
-    data, seconds = _python(python, ["cookiecutter", str(template), str(out), str(answers)], run_dir, timeout)
+    out.mkdir(exist_ok=True)
+    data, seconds = _python(python, ["cookiecutter", str(template), ".", str(answers)], run_dir, timeout, cwd=out)
     if not data.get("ok"):
         return procs.Side(False, reason=procs.one_line(str(data.get("error"))), seconds=seconds)
     return procs.Side(True, Path(data["dir"]), seconds=seconds)

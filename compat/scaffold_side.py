@@ -24,11 +24,16 @@ def values_file(folder: Path, answers: dict[str, Any]) -> Path:
 def new(
     scaffold: Path, ref: str, answers: dict[str, Any], trust: bool, extra: list[str], run_dir: Path, timeout: float
 ) -> tuple[procs.Side, dict[str, Any]]:
-    """Run `scaffold new REF` and clone what it published into run_dir/scaffold; (the side, its JSON output)."""
+    """Run `scaffold new REF` and clone what it published into run_dir/scaffold; (the side, its JSON output).
+
+    It runs in run_dir/native, where the native tool runs too (cookiecutter records its working folder).
+    """
     env = procs.environment(run_dir / "home")
     cmd = [str(scaffold), "new", ref, "--no-input", "-q", "-o", "json", "--values", str(values_file(run_dir, answers))]
     cmd += (["--trust"] if trust else []) + [a for kv in extra for a in ("--set", kv)]
-    code, out, err, seconds = procs.run(cmd, env, run_dir, timeout)
+    cwd = run_dir / "native"
+    cwd.mkdir(exist_ok=True)
+    code, out, err, seconds = procs.run(cmd, env, cwd, timeout)
     if code != 0:
         return procs.Side(False, reason=refusal(out, err), seconds=seconds), {}
     try:
