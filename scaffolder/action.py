@@ -39,7 +39,7 @@ from scaffolder.filters import FILTERS
 from scaffolder.foreign_files import COOKIECUTTER_FILE, copier_file
 from scaffolder.forges.base import Forge, Repo, RepoSpec
 from scaffolder.git_process import pinned_cwd
-from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name, lexical_problem
+from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name, lexical_problem, link_problems
 from scaffolder.sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -79,11 +79,13 @@ class Delimiters:
 
 @dataclass(frozen=True)
 class RenderedFile:
-    """A file an action writes into the workspace (`ActionContext.write_files`)."""
+    """A file an action writes into the workspace (`ActionContext.write_files`), or a symlink when
+    `link` holds its target text (relative, and leading to something the same write makes)."""
 
     path: str  # POSIX path relative to the destination
     content: bytes
     mode: int
+    link: str | None = None  # a symlink's target text; content and mode are then unused
 
 
 class Rendering(Protocol):
@@ -125,6 +127,23 @@ def scratch_dir() -> str | None:
         return None
 
 
+def _write_link(root: Path, f: RenderedFile) -> None:
+    """Make the symlink `f` (its folder checked with `inside`), replacing a file or link there; a
+    folder standing at its path is an error, never emptied."""
+    folder, _, name = f.path.rpartition("/")
+    if name in ("", ".", ".."):
+        raise RenderError("a symlink has no name", [Problem(f.path, "must name a file")])
+    parent = inside(root, folder) if folder else root.resolve()
+    parent.mkdir(parents=True, exist_ok=True)
+    path = parent / name
+    mode = _lmode(str(path))
+    if stat.S_ISDIR(mode):
+        raise RenderError("a symlink cannot replace a folder", [Problem(f.path, "a folder is already there")])
+    if mode:
+        path.unlink()
+    path.symlink_to(f.link or "")
+
+
 def _write_one(root: Path, f: RenderedFile) -> None:
     target = inside(root, f.path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -142,16 +161,24 @@ def _lmode(path: str) -> int:
 
 
 def write_files(root: Path, files: Iterable[RenderedFile]) -> list[str]:
-    """Write rendered files under `root`, refusing any that names `.git` (before writing anything)
-    or that a symlink would carry outside.
+    """Write rendered files under `root`, refusing any that names `.git`, any symlink that does not
+    lead to something written here (`link_problems`; both before writing anything) and any file
+    that a symlink on disk would carry outside.
 
     Each folder is resolved (symlinks followed) and checked once, not once per file; a file whose
     folder cannot be checked, or which is itself a symlink, takes the careful path (`inside`).
+    Symlinks are made last, so no file of this write goes through one.
     """
     files = list(files)
     named_git = [Problem(f.path, GIT_MESSAGE) for f in files if git_component(f.path) is not None]
     if named_git:  # refused before anything is written
         raise RenderError("a path names .git", named_git)
+    links = [f for f in files if f.link is not None]
+    if links:
+        bad = link_problems([f.path for f in files if f.link is None], {f.path: f.link or "" for f in links})
+        if bad:
+            raise RenderError("a symlink would lead out of what is written", bad)
+        files = [f for f in files if f.link is None]
     folders: dict[str, str | None] = {}  # folder (as rendered) -> its resolved path, None: careful path
     written = []
     for f in files:
@@ -175,6 +202,9 @@ def write_files(root: Path, files: Iterable[RenderedFile]) -> list[str]:
             with open(target, "wb") as fh:  # noqa: PTH123 (a Path per file costs more than writing it)
                 fh.write(f.content)
                 os.fchmod(fh.fileno(), f.mode | 0o200)
+        written.append(f.path)
+    for f in links:
+        _write_link(root, f)
         written.append(f.path)
     return written
 
@@ -373,6 +403,7 @@ __all__ = [  # noqa: RUF022 (two groups: the contract, then what it re-exports)
     "inside",
     "is_git_name",
     "lexical_problem",
+    "link_problems",
     "pinned_cwd",
     "redact",
     "yamlio",

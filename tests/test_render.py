@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import pytest
@@ -72,12 +74,23 @@ def test_rendered_paths_cannot_escape(tmp_path: Path, name: str, value: str) -> 
     assert "escapes" in info.value.render()
 
 
-def test_symlinks_in_the_skeleton_are_refused(tmp_path: Path) -> None:
+def test_symlinks_leading_out_of_the_skeleton_are_refused(tmp_path: Path) -> None:
     src = make(tmp_path, {"a.txt": "x"})
     (src / "passwd").symlink_to("/etc/passwd")
     with pytest.raises(RenderError) as info:
         render_tree(src, {"values": {}})
-    assert "symlinks are not allowed" in info.value.render()
+    assert "passwd: is a symlink to /etc/passwd, an absolute path" in info.value.render()
+
+
+def test_symlinks_inside_the_skeleton_are_kept_with_their_target_text(tmp_path: Path) -> None:
+    src = make(tmp_path, {"a.txt": "{{ values.x }}", "docs/b.txt": "b"})
+    (src / "docs" / "{{ values.x }}.txt").symlink_to("../a.txt")
+    (src / "alias").symlink_to("docs")
+    files = render_tree(src, {"values": {"x": "y"}})
+    assert {f.path: f.link for f in files if f.link} == {"docs/y.txt": "../a.txt", "alias": "docs"}
+    write_files(tmp_path / "out", files)
+    assert os.readlink(tmp_path / "out" / "docs" / "y.txt") == "../a.txt"
+    assert (tmp_path / "out" / "alias" / "y.txt").read_text() == "y"
 
 
 def test_write_refuses_a_symlink_planted_in_the_target(tmp_path: Path) -> None:
