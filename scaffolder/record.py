@@ -95,7 +95,7 @@ def manifest(root: Path) -> dict[str, str]:
                 if (not prefix and entry.name in IGNORED) or rel == RECORD_PATH:
                     continue
                 if entry.is_symlink():
-                    out[rel] = link_entry(os.readlink(entry.path))
+                    out[rel] = link_entry(str(Path(entry.path).readlink()))
                 elif entry.is_dir():
                     pending.append((rel + "/", entry.path))
                 else:

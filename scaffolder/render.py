@@ -285,7 +285,7 @@ def render_tree(
                 continue  # a conditional file or folder rendered to nothing
             target = _safe_relpath(rendered_rel, rel)
             if symlink:
-                out.append(RenderedFile(target, b"", 0o777, link=os.readlink(path)))
+                out.append(RenderedFile(target, b"", 0o777, link=str(Path(path).readlink())))
                 continue
             with open(path, "rb") as fh:  # noqa: PTH123 (a Path per file costs more than reading it)
                 data = fh.read()
@@ -333,9 +333,9 @@ def read_tree(root: Path, producer: str) -> list[RenderedFile]:
                 problems.append(Problem(where, f"{producer} generated a path that {GIT_MESSAGE}"))
             continue
         if symlink:
-            files.append(RenderedFile(rel, b"", 0o777, link=os.readlink(path)))
+            files.append(RenderedFile(rel, b"", 0o777, link=str(Path(path).readlink())))
             continue
-        if not os.path.isfile(path):
+        if not Path(path).is_file():
             continue  # a socket or a pipe: not something a project holds
         with open(path, "rb") as fh:  # noqa: PTH123 (a Path per file costs more than reading it)
             files.append(RenderedFile(rel, fh.read(), os.fstat(fh.fileno()).st_mode & 0o777))

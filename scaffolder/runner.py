@@ -112,13 +112,19 @@ def run_step(
 
 
 def _tree(root: Path) -> list[str]:
-    """Every file under `root` (symlinks to files included), `.git` left out, as sorted POSIX paths."""
+    """Every file and symlink under `root` (a symlinked folder listed, not entered), `.git` left out,
+    as sorted POSIX paths."""
     top = str(root)
     found = []
     for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = [d for d in dirnames if d != ".git"]
         rel_dir = "" if dirpath == top else os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"
-        found += [rel_dir + n for n in filenames if n != ".git" and Path(dirpath, n).is_file()]
+        found += [rel_dir + d for d in dirnames if d != ".git" and Path(dirpath, d).is_symlink()]
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+        found += [
+            rel_dir + n
+            for n in filenames
+            if n != ".git" and (Path(dirpath, n).is_file() or Path(dirpath, n).is_symlink())
+        ]
     return sorted(found)
 
 
