@@ -1,0 +1,252 @@
+"""Symlinks inside a generated project: kept when they lead to something the render makes, refused
+(naming link and target) otherwise, in all four formats; the same trees as the native tools make."""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from scaffolder import git, record
+from scaffolder.paths import link_problems
+from tests.cli.conftest import Invoke, as_json, invoke  # noqa: F401 (the fixture)
+
+OWNER = ("--set", "owner=group:payments")
+
+
+def tree(root: Path, ignore: tuple[str, ...] = (".scaffold", ".git")) -> dict[str, tuple[str, object]]:
+    """Every file and symlink under `root`: ("link", target text) or ("file", (bytes, executable))."""
+    out: dict[str, tuple[str, object]] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in [*filenames, *dirnames]:
+            path = Path(dirpath, name)
+            rel = path.relative_to(root).as_posix()
+            if rel.split("/")[0] in ignore:
+                continue
+            if path.is_symlink():
+                out[rel] = ("link", path.readlink().as_posix())
+            elif path.is_file():
+                out[rel] = ("file", (path.read_bytes(), bool(path.stat().st_mode & 0o100)))
+        dirnames[:] = [d for d in dirnames if not Path(dirpath, d).is_symlink()]
+    return out
+
+
+def links(root: Path) -> dict[str, str]:
+    return {rel: str(v) for rel, (kind, v) in tree(root).items() if kind == "link"}
+
+
+def write(root: Path, files: dict[str, str], symlinks: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(textwrap.dedent(text), encoding="utf-8")
+    for rel, target in symlinks.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).symlink_to(target)
+    return root
+
+
+# --- the rule --------------------------------------------------------------------------------------
+
+FILES = ["README.md", "docs/guide.md", "src/app/main.py"]
+
+
+@pytest.mark.parametrize(
+    ("symlinks", "expected"),
+    [
+        ({"alias.md": "README.md"}, []),
+        ({"docs/readme.md": "../README.md"}, []),
+        ({"app": "src/app", "main.py": "app/main.py"}, []),  # a chain through a linked folder
+        ({"here": "."}, []),
+        ({"up": "../README.md"}, ["up: is a symlink to ../README.md, which leads out of the generated project"]),
+        ({"abs": "/etc/passwd"}, ["abs: is a symlink to /etc/passwd, an absolute path"]),
+        ({"g": ".git/config"}, ["g: is a symlink to .git/config, which names .git"]),
+        ({"g": "docs/../.GIT./hooks"}, ["g: is a symlink to docs/../.GIT./hooks, which names .git"]),
+        ({"win": "docs\\guide.md"}, ["win: is a symlink to 'docs\\\\guide.md', which is not a portable"]),
+        ({"here": ".", "esc": "here/../x"}, ["esc: is a symlink to here/../x, which leads out"]),
+        ({"a": "b", "b": "missing"}, ["a: is a symlink to b, which is not in the generated project", "b: is a"]),
+        ({"a": "b", "b": "a"}, ["a: is a symlink to b, which is a cycle of links", "b: is a symlink to a, which is"]),
+        ({"docs": "src"}, ["docs/guide.md: would be written through the symlink docs -> src"]),
+    ],
+)
+def test_a_link_must_lead_to_something_inside_what_is_generated(symlinks: dict[str, str], expected: list[str]) -> None:
+    got = [f"{p.where}: {p.message}" for p in link_problems([f for f in FILES if f not in symlinks], symlinks)]
+    assert len(got) == len(expected) and all(g.startswith(e) for g, e in zip(got, expected, strict=True)), got
+
+
+# --- native and Backstage skeletons ---------------------------------------------------------------
+
+NATIVE = """\
+apiVersion: scaffold/v1
+kind: GoldenPath
+metadata: {name: linked, owner: group:guild}
+spec:
+  version: 1.0.0
+  parameters:
+    - id: name
+  steps:
+    - {id: skeleton, action: fetch:template, input: {path: skeleton}}
+    - id: publish
+      action: repo:create
+      input: {name: '${{ parameters.name }}'}
+"""
+
+BACKSTAGE = """\
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: linked}
+spec:
+  owner: group:guild
+  type: service
+  parameters:
+    - properties:
+        name: {type: string}
+  steps:
+    - id: fetch
+      action: fetch:template
+      input: {url: ./skeleton, values: {name: '${{ parameters.name }}'}}
+    - id: plain
+      action: fetch:plain
+      input: {url: ./plain, targetPath: plain}
+    - id: publish
+      action: repo:create
+      input: {name: '${{ parameters.name }}'}
+"""
+
+SKELETON = {"README.md": "# ${{ values.name }}\n", "docs/guide.md": "guide\n"}
+SKELETON_LINKS = {"docs/readme.md": "../README.md", "${{ values.name }}.md": "README.md", "manual": "docs"}
+
+
+@pytest.mark.parametrize("fmt", ["native", "backstage"])
+def test_a_skeleton_s_inside_links_are_written_as_links_and_recorded(
+    fmt: str,
+    invoke: Invoke,
+    tmp_path: Path,
+    scaffold_home: Path,  # noqa: F811
+) -> None:
+    folder = tmp_path / "linked"
+    files = {k: v.replace("${{", "{{") if fmt == "native" else v for k, v in SKELETON.items()}
+    symlinks = {k.replace("${{", "{{") if fmt == "native" else k: v for k, v in SKELETON_LINKS.items()}
+    write(folder, {"template.yaml": NATIVE if fmt == "native" else BACKSTAGE}, {})
+    write(folder / "skeleton", files, symlinks)
+    if fmt == "backstage":
+        write(folder / "plain", {"a.txt": "a\n"}, {"b.txt": "a.txt"})
+    result = invoke("new", str(folder), "--no-input", "--set", "name=orders", "-o", "json")
+    clone = git.clone(as_json(result)["repository"]["clone_url"], tmp_path / "clone")
+    expected = {"docs/readme.md": "../README.md", "orders.md": "README.md", "manual": "docs"}
+    if fmt == "backstage":
+        expected["plain/b.txt"] = "a.txt"
+    assert links(clone) == expected
+    assert (clone / "manual" / "guide.md").read_text() == "guide\n"
+    rec = record.read(clone)
+    assert {k: v for k, v in rec.files.items() if v.startswith("symlink:")} == {
+        k: f"symlink:{v}" for k, v in expected.items()
+    }
+
+
+def test_a_skeleton_link_leading_out_is_refused_before_anything_runs(
+    invoke: Invoke,
+    tmp_path: Path,
+    scaffold_home: Path,  # noqa: F811
+) -> None:
+    folder = write(tmp_path / "linked", {"template.yaml": NATIVE, "skeleton/README.md": "hi\n"}, {})
+    (folder / "skeleton" / "spec.yaml").symlink_to("../template.yaml")  # inside the template, not the project
+    result = invoke("new", str(folder), "--no-input", "--set", "name=orders", code=1)
+    assert "spec.yaml: is a symlink to ../template.yaml, which leads out of the generated project" in result.stderr
+    assert not (scaffold_home / "forge").exists() or not list((scaffold_home / "forge").rglob("*.git"))
+    assert not (scaffold_home / "runs").exists() or not list((scaffold_home / "runs").iterdir())
+
+
+# --- copier and cookiecutter, against their own API ----------------------------------------------
+
+COPIER_YML = """\
+name:
+  type: str
+  default: orders
+_preserve_symlinks: true
+_templates_suffix: .jinja
+"""
+
+
+def copier_fixture(root: Path) -> Path:
+    folder = write(
+        root / "copier-linked",
+        {"copier.yml": COPIER_YML, "README.md.jinja": "# {{ name }}\n", "docs/guide.md": "guide\n"},
+        {"docs/readme.md": "../README.md", "{{ name }}.md": "README.md", "manual": "docs"},
+    )
+    (folder / "current.jinja").symlink_to("{{ name }}.md")  # copier renders a .jinja link's target
+    return folder
+
+
+def test_copier_preserved_symlinks_match_copier(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:  # noqa: F811
+    from copier import run_copy
+
+    folder = copier_fixture(tmp_path)
+    result = invoke("new", str(folder), "--no-input", "--set", "repo_name=orders", *OWNER, "-o", "json")
+    clone = git.clone(as_json(result)["repository"]["clone_url"], tmp_path / "clone")
+    run_copy(str(folder), tmp_path / "native", data={"name": "orders"}, defaults=True, quiet=True)
+    ours = tree(clone, ignore=(".scaffold", ".git", "catalog-info.yaml"))
+    assert ours == tree(tmp_path / "native")
+    assert links(clone) == {"docs/readme.md": "../README.md", "orders.md": "README.md", "manual": "docs",
+                            "current": "orders.md"}  # fmt: skip
+
+
+def test_copier_links_leading_out_of_the_project_are_refused_before_anything_runs(
+    invoke: Invoke,
+    tmp_path: Path,
+    scaffold_home: Path,  # noqa: F811
+) -> None:
+    folder = copier_fixture(tmp_path)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "up").symlink_to("../../copier-linked/README.md.jinja")  # inside the template only
+    yml = COPIER_YML + "_subdirectory: sub\n"
+    (folder / "copier.yml").write_text(yml)
+    (folder / "sub" / "x.txt").write_text("x\n")
+    result = invoke("new", str(folder), "--no-input", "--set", "repo_name=orders", *OWNER, code=1)
+    assert "is a symlink to ../../copier-linked/README.md.jinja, which leads out" in result.stderr
+    assert "scaffold resume" not in result.stderr
+
+
+HOOK = """\
+import os
+
+os.symlink("README.md", "made.md")
+os.makedirs("deep/er")
+os.symlink("../../README.md", "deep/er/up.md")
+"""
+
+
+def test_cookiecutter_links_match_cookiecutter(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:  # noqa: F811
+    from cookiecutter.main import cookiecutter
+
+    folder = write(
+        tmp_path / "cookiecutter-linked",
+        {
+            "cookiecutter.json": json.dumps({"slug": "orders"}),
+            "{{cookiecutter.slug}}/README.md": "# {{ cookiecutter.slug }}\n",
+            "hooks/post_gen_project.py": HOOK,
+        },
+        {"{{cookiecutter.slug}}/alias.md": "README.md"},  # cookiecutter copies what it points to
+    )
+    result = invoke("new", str(folder), "--no-input", "--trust", *OWNER, "-o", "json")
+    clone = git.clone(as_json(result)["repository"]["clone_url"], tmp_path / "clone")
+    native = cookiecutter(str(folder), no_input=True, output_dir=str(tmp_path / "native"), accept_hooks=True)
+    assert tree(clone, ignore=(".scaffold", ".git", "catalog-info.yaml")) == tree(Path(native))
+    assert links(clone) == {"made.md": "README.md", "deep/er/up.md": "../../README.md"}
+
+
+def test_a_cookiecutter_hook_making_a_link_out_is_refused(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:  # noqa: F811
+    folder = write(
+        tmp_path / "cookiecutter-linked",
+        {
+            "cookiecutter.json": json.dumps({"slug": "orders"}),
+            "{{cookiecutter.slug}}/README.md": "hi\n",
+            "hooks/post_gen_project.py": 'import os\n\nos.symlink("/etc/passwd", "passwd")\n',
+        },
+        {},
+    )
+    result = invoke("new", str(folder), "--no-input", "--trust", *OWNER, code=1)
+    assert "passwd: is a symlink to /etc/passwd, an absolute path (cookiecutter generated it)" in result.stderr
+    assert "nothing was created" in result.stderr and "resume" not in result.stderr  # the hook runs in the run
