@@ -7,14 +7,30 @@ import json
 import os
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from scaffolder import git, record
+from scaffolder.cli import cli as scaffold_cli
 from scaffolder.paths import link_problems
-from tests.cli.conftest import Invoke, as_json, invoke  # noqa: F401 (the fixture)
+from tests.cli.conftest import Invoke, as_json
 
 OWNER = ("--set", "owner=group:payments")
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    """`scaffold ARGS` in-process, asserting the exit code (as the CLI tests' fixture does)."""
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> Any:
+        result = runner.invoke(scaffold_cli, list(args), catch_exceptions=False)
+        assert result.exit_code == code, f"exit {result.exit_code}\n{result.stdout}\n{result.stderr}"
+        return result
+
+    return run
 
 
 def tree(root: Path, ignore: tuple[str, ...] = (".scaffold", ".git")) -> dict[str, tuple[str, object]]:
@@ -124,7 +140,7 @@ def test_a_skeleton_s_inside_links_are_written_as_links_and_recorded(
     fmt: str,
     invoke: Invoke,
     tmp_path: Path,
-    scaffold_home: Path,  # noqa: F811
+    scaffold_home: Path,
 ) -> None:
     folder = tmp_path / "linked"
     files = {k: v.replace("${{", "{{") if fmt == "native" else v for k, v in SKELETON.items()}
@@ -149,7 +165,7 @@ def test_a_skeleton_s_inside_links_are_written_as_links_and_recorded(
 def test_a_skeleton_link_leading_out_is_refused_before_anything_runs(
     invoke: Invoke,
     tmp_path: Path,
-    scaffold_home: Path,  # noqa: F811
+    scaffold_home: Path,
 ) -> None:
     folder = write(tmp_path / "linked", {"template.yaml": NATIVE, "skeleton/README.md": "hi\n"}, {})
     (folder / "skeleton" / "spec.yaml").symlink_to("../template.yaml")  # inside the template, not the project
@@ -180,7 +196,7 @@ def copier_fixture(root: Path) -> Path:
     return folder
 
 
-def test_copier_preserved_symlinks_match_copier(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:  # noqa: F811
+def test_copier_preserved_symlinks_match_copier(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:
     from copier import run_copy
 
     folder = copier_fixture(tmp_path)
@@ -196,7 +212,7 @@ def test_copier_preserved_symlinks_match_copier(invoke: Invoke, tmp_path: Path, 
 def test_copier_links_leading_out_of_the_project_are_refused_before_anything_runs(
     invoke: Invoke,
     tmp_path: Path,
-    scaffold_home: Path,  # noqa: F811
+    scaffold_home: Path,
 ) -> None:
     folder = copier_fixture(tmp_path)
     (folder / "sub").mkdir()
@@ -218,7 +234,7 @@ os.symlink("../../README.md", "deep/er/up.md")
 """
 
 
-def test_cookiecutter_links_match_cookiecutter(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:  # noqa: F811
+def test_cookiecutter_links_match_cookiecutter(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:
     from cookiecutter.main import cookiecutter
 
     folder = write(
@@ -237,7 +253,7 @@ def test_cookiecutter_links_match_cookiecutter(invoke: Invoke, tmp_path: Path, s
     assert links(clone) == {"made.md": "README.md", "deep/er/up.md": "../../README.md"}
 
 
-def test_a_cookiecutter_hook_making_a_link_out_is_refused(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:  # noqa: F811
+def test_a_cookiecutter_hook_making_a_link_out_is_refused(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:
     folder = write(
         tmp_path / "cookiecutter-linked",
         {
