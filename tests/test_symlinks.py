@@ -266,3 +266,17 @@ def test_a_cookiecutter_hook_making_a_link_out_is_refused(invoke: Invoke, tmp_pa
     result = invoke("new", str(folder), "--no-input", "--trust", *OWNER, code=1)
     assert "passwd: is a symlink to /etc/passwd, an absolute path (cookiecutter generated it)" in result.stderr
     assert "nothing was created" in result.stderr and "resume" not in result.stderr  # the hook runs in the run
+
+
+def test_a_release_of_a_golden_path_holding_links_is_cut_and_checked_by_the_links_targets(tmp_path: Path) -> None:
+    from scaffolder.sources import cut_release
+    from scaffolder.sources.snapshots import verify_snapshot
+
+    folder = write(tmp_path / "linked", {"template.yaml": NATIVE, "skeleton/docs/guide.md": "guide\n"}, {})
+    write(folder / "skeleton", {}, {"manual": "docs", "guide.md": "docs/guide.md"})
+    release = cut_release(folder)
+    assert links(release / "skeleton") == {"manual": "docs", "guide.md": "docs/guide.md"}
+    assert verify_snapshot(release) == []
+    (release / "skeleton" / "guide.md").unlink()
+    (release / "skeleton" / "guide.md").symlink_to("manual/guide.md")  # the same content, another link
+    assert [p.message for p in verify_snapshot(release)] == ["changed after the release was cut"]
