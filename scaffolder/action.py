@@ -145,10 +145,16 @@ def _write_link(root: Path, f: RenderedFile) -> None:
 
 
 def _write_one(root: Path, f: RenderedFile) -> None:
+    """Write one file the careful way: a path (or a link on it) leading outside is refused, and a
+    symlink standing at the path (an earlier step's) is replaced, not written through."""
     target = inside(root, f.path)
+    folder, _, name = f.path.rpartition("/")
+    if name not in ("", ".", "..") and "\\" not in f.path:
+        here = (inside(root, folder) if folder else root.resolve()) / name
+        if here.is_symlink():
+            here.unlink()
+            target = here
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_symlink():
-        target.unlink()
     target.write_bytes(f.content)
     target.chmod(f.mode | 0o200)
 
