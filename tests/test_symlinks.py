@@ -280,3 +280,54 @@ def test_a_release_of_a_golden_path_holding_links_is_cut_and_checked_by_the_link
     (release / "skeleton" / "guide.md").unlink()
     (release / "skeleton" / "guide.md").symlink_to("manual/guide.md")  # the same content, another link
     assert [p.message for p in verify_snapshot(release)] == ["changed after the release was cut"]
+
+
+UPGRADED_YML = COPIER_YML + "_answers_file: .copier-answers.yml\n"
+
+
+def test_scaffold_upgrade_and_copier_update_move_links_alike(
+    invoke: Invoke, tmp_path: Path, scaffold_home: Path
+) -> None:
+    from copier import run_copy, run_update
+
+    from scaffolder.sources import cache
+    from tests.formats.conftest import commit_and_tag
+
+    repo = write(
+        tmp_path / "copier-linked",
+        {
+            "copier.yml": UPGRADED_YML,
+            "README.md.jinja": "# {{ name }}\n",
+            "docs/guide.md": "guide\n",
+            "{{ _copier_conf.answers_file }}.jinja": "{{ _copier_answers|to_nice_yaml }}",
+        },
+        {"current.md": "README.md", "keep.md": "README.md", "gone.md": "README.md"},
+    )
+    commit_and_tag(repo, "v1.0.0")
+    url = f"file://{repo}"
+    data = as_json(invoke("new", url, "--no-input", "--set", "repo_name=orders", *OWNER, "-o", "json"))
+    clone = git.clone(data["repository"]["clone_url"], tmp_path / "clone")
+    native = tmp_path / "native"
+    run_copy(str(repo), native, data={"name": "orders"}, defaults=True, quiet=True, vcs_ref="v1.0.0")
+    git.init(native)
+    git.commit_all(native, "copier copy", "2026-03-04T00:00:00+00:00")
+
+    for rel, target in {"current.md": "docs/guide.md", "added.md": "README.md"}.items():
+        (repo / rel).unlink(missing_ok=True)
+        (repo / rel).symlink_to(target)
+    (repo / "gone.md").unlink()
+    git.commit_all(repo, "1.1.0", "2026-03-05T00:00:00+00:00")
+    git.tag(repo, "v1.1.0")
+
+    cache._fetched.clear()  # each command is a process of its own: it fetches the URL again
+    result = as_json(invoke("upgrade", str(clone), "-o", "json"))
+    assert result["added"] == ["added.md"] and result["deleted"] == ["gone.md"] and not result["conflicts"]
+    run_update(native, defaults=True, overwrite=True, quiet=True, vcs_ref="v1.1.0", unsafe=False)
+    # the answers file's provenance (`_commit`, `_src_path`) is the copier part's of issue 13
+    ignore = (".scaffold", ".git", "catalog-info.yaml", ".copier-answers.yml")
+    theirs = tree(native, ignore=ignore)
+    # the one difference, documented (docs/upgrades.md): copier update deletes a file the template
+    # removed but keeps a removed symlink; scaffold removes both alike
+    assert theirs.pop("gone.md") == ("link", "README.md")
+    assert tree(clone, ignore=ignore) == theirs
+    assert links(clone) == {"current.md": "docs/guide.md", "keep.md": "README.md", "added.md": "README.md"}
