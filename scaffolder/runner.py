@@ -114,17 +114,18 @@ def run_step(
 def _tree(root: Path) -> list[str]:
     """Every file and symlink under `root` (a symlinked folder listed, not entered), `.git` left out,
     as sorted POSIX paths."""
-    top = str(root)
     found = []
-    for dirpath, dirnames, filenames in os.walk(top):
-        rel_dir = "" if dirpath == top else os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"
-        found += [rel_dir + d for d in dirnames if d != ".git" and Path(dirpath, d).is_symlink()]
-        dirnames[:] = [d for d in dirnames if d != ".git"]
-        found += [
-            rel_dir + n
-            for n in filenames
-            if n != ".git" and (Path(dirpath, n).is_file() or Path(dirpath, n).is_symlink())
-        ]
+    pending = [("", str(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as it:
+            for entry in it:
+                if entry.name == ".git":
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((prefix + entry.name + "/", entry.path))
+                elif entry.is_symlink() or entry.is_file():
+                    found.append(prefix + entry.name)
     return sorted(found)
 
 
