@@ -156,6 +156,9 @@ def test_a_skeleton_s_inside_links_are_written_as_links_and_recorded(
         expected["plain/b.txt"] = "a.txt"
     assert links(clone) == expected
     assert (clone / "manual" / "guide.md").read_text() == "guide\n"
+    dry = as_json(invoke("new", str(folder), "--no-input", "--set", "name=orders2", "--dry-run", "-o", "json"))
+    listed = {"docs/readme.md", "orders2.md", "manual"} | ({"plain/b.txt"} if fmt == "backstage" else set())
+    assert listed <= set(dry["files"])  # a dry run lists links, to folders too
     rec = record.read(clone)
     assert {k: v for k, v in rec.files.items() if v.startswith("symlink:")} == {
         k: f"symlink:{v}" for k, v in expected.items()
