@@ -132,7 +132,9 @@ def _status_text(fleet: Any) -> str:
             e.repo,
             e.version or "?",
             f"#{e.pr_number} {e.pr_state} (-> {e.pr_target})" if e.pr_number else "-",
-            f"FAILED: {e.error}".splitlines()[0][:70] if e.error else "",
+            f"FAILED: {e.error}".splitlines()[0][:70]
+            if e.error
+            else (f"catalog {e.catalog}"[:70] if e.catalog else ""),
         ]
         for e in fleet.entries
     ]
