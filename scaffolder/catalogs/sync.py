@@ -4,11 +4,12 @@ the catalog's copy up to date (SQLite stores it; Backstage is asked to refresh a
 This runs after a pull request is merged (`scaffold forge merge`, or a merge seen by `scaffold
 migrate status`) and for `scaffold catalog refresh`. A location is read through the forge when it
 is one of the forge's file URLs (the embedded forge's `file:///…/NAME.git#REF:PATH`, GitHub's
-`…/OWNER/NAME/blob/REF/PATH`), or from disk when it is a plain file.
+`…/OWNER/NAME/blob/REF/PATH` or `/tree/`), or from disk when it is a plain file.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -22,7 +23,9 @@ from scaffolder.forges.local import parse_blob_url
 
 CATALOG_INFO = "catalog-info.yaml"
 TEMPLATE_ANNOTATIONS = ("scaffold.dev/template", "backstage.io/source-template")
-State = Literal["refreshed", "unchanged", "failed"]
+State = Literal["refreshed", "requested", "unchanged", "failed"]
+# GitHub's file URLs: …/OWNER/NAME/blob/REF/PATH (Backstage writes …/tree/REF/PATH).
+_GITHUB_FILE = re.compile(r"/([^/]+)/([^/]+)/(?:blob|tree)/([^/]+)/(.+)$")
 
 
 @dataclass
@@ -55,11 +58,11 @@ def read_location(forge: Forge, location: str) -> bytes | None:
         bare, ref, path = parse_blob_url(target)
         return _repo_file(forge, bare.parent.name, bare.name.removesuffix(".git"), path, ref)
     if parts.scheme in ("http", "https"):
-        before, sep, after = unquote(parts.path).partition("/blob/")
-        owner_name, (ref, _, path) = before.strip("/").split("/")[-2:], after.partition("/")
-        if not sep or len(owner_name) != 2 or not path:
+        match = _GITHUB_FILE.search(unquote(parts.path))
+        if match is None:
             return None
-        return _repo_file(forge, owner_name[0], owner_name[1], path, ref)
+        owner, name, ref, path = match.groups()
+        return _repo_file(forge, owner, name, path, ref)
     local = Path(unquote(parts.path) if parts.scheme == "file" else target)
     return local.read_bytes() if local.is_file() else None
 
@@ -91,7 +94,8 @@ def refresh_entity(catalog: Catalog, forge: Forge, ref: str) -> Refreshed:
         return Refreshed(full, "failed", location, error=exc.render())
     except (OSError, UnicodeDecodeError) as exc:
         return Refreshed(full, "failed", location, error=f"cannot read {location}: {exc}")
-    state: State = "refreshed" if changed else "unchanged"
+    # Backstage was asked to refresh a location scaffold cannot read: it will, but unwatched.
+    state: State = ("refreshed" if current is not None else "requested") if changed else "unchanged"
     return Refreshed(full, state, location, annotation(shown, VERSION_ANNOTATION))
 
 
