@@ -30,7 +30,6 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,7 @@ from scaffolder.action import (
     ScaffoldError,
     budget,
     copier_file,
+    copier_sandboxed,
     define_action,
     inside,
 )
@@ -144,30 +144,6 @@ def _copy_source(folder: Path, dest: Path) -> Path:
     return dest
 
 
-@cache
-def _sandbox_class() -> type:
-    """copier's sandbox (which keeps paths' parsers and pydantic internals away) on scaffold's
-    (huge `*`, `**`, `%` refused before they compute, the deadline checked on every call)."""
-    from copier._jinja_ext import SandboxedEnvironment
-
-    from scaffolder.action import Sandbox
-
-    return type("CopierSandbox", (Sandbox, SandboxedEnvironment), {})
-
-
-@contextmanager
-def _sandboxed() -> Iterator[None]:
-    """copier renders in `_sandbox_class()` while the block lasts."""
-    import copier._main
-
-    saved = copier._main.__dict__["SandboxedEnvironment"]
-    setattr(copier._main, "SandboxedEnvironment", _sandbox_class())  # noqa: B010 (not a public name of copier's)
-    try:
-        yield
-    finally:
-        setattr(copier._main, "SandboxedEnvironment", saved)  # noqa: B010
-
-
 @contextmanager
 def _git_fenced() -> Iterator[None]:
     """git, as copier runs it to fetch a template: no `ext::` transport (it runs a command), no
@@ -197,7 +173,7 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
         src, label = str(_copy_source(folder, tmp / ctx.template.name)), ctx.template.name
     try:
         # one render at a time: copier's tasks change the working folder
-        with stdout_to_stderr(), _sandboxed(), _git_fenced(), budget.limits(str(folder)):
+        with stdout_to_stderr(), copier_sandboxed(), _git_fenced(), budget.limits(str(folder)):
             run_copy(
                 src,
                 dst,

@@ -9,12 +9,12 @@ its errors and YAML reader.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.error import YAMLError
-
-from scaffolder import yamlio
 from scaffolder.errors import Problem, TemplateError
 
 COOKIECUTTER_FILE = "cookiecutter.json"
@@ -101,22 +101,46 @@ def cookiecutter_project_dir(folder: Path) -> Path | None:
 
 
 def read_copier_config(folder: Path) -> tuple[Path, dict[str, Any]]:
-    """copier.yml (every YAML document merged, as copier does), as plain data."""
+    """copier.yml as copier reads it (copier's own loader: YAML 1.1, so `yes`/`no` are booleans,
+    `!include`, every document merged), as plain data."""
+    from copier._template import load_template_config
+    from copier.errors import CopierError
+
     file = copier_file(folder)
     assert file is not None
     try:
-        docs = list(yamlio.loader("safe").load_all(file.read_text(encoding="utf-8")))  # aliases bounded
-    except (OSError, UnicodeDecodeError, YAMLError) as exc:
-        problem = Problem(str(file), f"cannot be read: {str(exc).splitlines()[0] if str(exc) else exc}")
+        data = load_template_config(file, quiet=True)
+    except (OSError, UnicodeDecodeError, CopierError, ValueError, TypeError) as exc:
+        text = str(exc).strip().splitlines()
+        problem = Problem(str(file), f"cannot be read: {text[0] if text else type(exc).__name__}")
         raise _cannot_run("copier", folder, [problem]) from None
-    merged: dict[str, Any] = {}
-    for doc in docs:
-        if doc is None:
-            continue
-        if not isinstance(doc, dict):
-            raise _cannot_run("copier", folder, [Problem(str(file), "must be a mapping of questions")])
-        merged.update(yamlio.plain(doc))
-    return file, merged
+    if not isinstance(data, dict):
+        raise _cannot_run("copier", folder, [Problem(str(file), "must be a mapping of questions")])
+    return file, dict(data)
+
+
+@cache
+def _copier_sandbox_class() -> type:
+    """copier's sandbox (which keeps paths' parsers and pydantic internals away) on scaffold's
+    (huge `*`, `**`, `%` refused before they compute, the deadline checked on every call)."""
+    from copier._jinja_ext import SandboxedEnvironment
+
+    from scaffolder.sandbox import Sandbox
+
+    return type("CopierSandbox", (Sandbox, SandboxedEnvironment), {})
+
+
+@contextmanager
+def copier_sandboxed() -> Iterator[None]:
+    """copier builds its Jinja environments as `_copier_sandbox_class()` while the block lasts."""
+    import copier._main
+
+    saved = copier._main.__dict__["SandboxedEnvironment"]
+    setattr(copier._main, "SandboxedEnvironment", _copier_sandbox_class())  # noqa: B010 (not public in copier)
+    try:
+        yield
+    finally:
+        setattr(copier._main, "SandboxedEnvironment", saved)  # noqa: B010
 
 
 def copier_tasks(config: dict[str, Any]) -> list[str]:

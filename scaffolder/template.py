@@ -257,6 +257,9 @@ class Template:
     # copier template is converted to this model: see scaffolder.formats).
     file: str = TEMPLATE_FILE
     format: str = "scaffold"
+    # A foreign tool's own questionnaire (copier's: `ids`, `when`, `default`, `keeps_empty`), which
+    # computes the defaults and conditions of the parameters it names (see scaffolder.parameters).
+    questions: Any = field(default=None, compare=False, repr=False)
 
     def where(self, *loc: str | int) -> str:
         """`template.yaml:LINE` of a key path such as ("spec", "steps", 2, "input")."""

@@ -1,0 +1,129 @@
+"""copier's own questionnaire for one template: each question's default, `when` and answer parsing
+computed by copier's `Question`, in copier's Jinja environment, over the answers given so far.
+
+scaffold's wizard, batch mode and upgrades ask these questions (see `scaffolder.parameters`), so a
+default such as `"{{ project_name | lower | replace(' ', '-') }}"` or `"{{ name | slugify }}"` gets
+copier's filters and copier's value, recomputed after every earlier answer as copier's own prompt
+loop does. No template code runs here: the template's `_jinja_extensions` are not loaded (that
+needs trust, and is `fetch:copier`'s), so a default that needs one is left to copier, which
+computes it when it renders (with trust).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from scaffolder.errors import Problem, RenderError
+from scaffolder.foreign_files import copier_sandboxed
+
+STR_TYPES = ("str", "path", "yaml", "json")
+
+
+class CopierQuestions:
+    """The questions of the copier template in `folder` (its `copier.yml` as `config`)."""
+
+    def __init__(self, folder: Path, config: Mapping[str, Any]) -> None:
+        from copier._template import filter_config
+
+        self.folder = folder
+        self.config = dict(config)
+        self.questions: dict[str, dict[str, Any]] = filter_config(self.config)[1]
+        for key in self.config.get("_secret_questions") or []:
+            if key in self.questions:
+                self.questions[key]["secret"] = True
+        self.ids = frozenset(self.questions)
+        self._env: Any = None
+
+    def _environment(self) -> Any:
+        """copier's Jinja environment for the template (its `_envops`, copier's filters), without the
+        template's own extensions."""
+        if self._env is None:
+            from copier._main import Worker
+            from copier._template import Template
+            from copier import Settings
+
+            template = Template(url=str(self.folder))
+            template.__dict__.update(_raw_config=self.config, vcs=None, local_abspath=self.folder, jinja_extensions=())
+            worker = Worker(src_path=str(self.folder), settings=Settings())
+            worker.__dict__["template"] = template
+            with copier_sandboxed():
+                self._env = worker.jinja_env
+        return self._env
+
+    def _question(self, pid: str, answers: Any) -> Any:
+        from copier._types import LazyDict
+        from copier._user_data import Question
+        from copier import Settings
+
+        conf = LazyDict({"src_path": lambda: self.folder.name, "answers_file": lambda: ".copier-answers.yml"})
+        context = {**answers.combined, "_copier_conf": conf, "_folder_name": "", "_copier_answers": {}}
+        return Question(
+            answers=answers,
+            context=context,
+            jinja_env=self._environment(),
+            settings=Settings(),
+            var_name=pid,
+            **self.questions[pid],
+        )
+
+    def _answers(self, pid: str, values: Mapping[str, Any]) -> Any:
+        """copier's answers before `pid`, as its prompt loop makes them: each earlier question takes
+        the value given, else its default (a hidden one too: later defaults may read it)."""
+        from copier._user_data import AnswersMap
+        from copier._types import MISSING
+
+        answers = AnswersMap()
+        for key in self.questions:
+            if key == pid:
+                break
+            question = self._question(key, answers)
+            if key in values and values[key] is not None:
+                answers.user[key] = question.parse_answer(values[key])
+                continue
+            default = question.get_default()
+            if default is not MISSING:
+                answers.user[key] = default
+        return answers
+
+    def _ask(self, pid: str, values: Mapping[str, Any], what: str, call: str) -> Any:
+        from copier.errors import CopierError
+        from jinja2 import TemplateError
+
+        try:
+            with copier_sandboxed():
+                question = self._question(pid, self._answers(pid, values))
+                return getattr(question, call)()
+        except TemplateError as exc:
+            if self.config.get("_jinja_extensions") and str(exc).startswith(("No filter named", "No test named")):
+                return _LEFT_TO_COPIER  # the template's own extension: copier computes it when it renders
+            raise _error(pid, what, exc) from None
+        except (CopierError, ValueError, TypeError) as exc:
+            raise _error(pid, what, exc) from None
+
+    def when(self, pid: str, values: Mapping[str, Any]) -> bool:
+        """Whether copier asks (and records) `pid`, given the answers so far."""
+        result = self._ask(pid, values, "when", "get_when")
+        return True if result is _LEFT_TO_COPIER else bool(result)
+
+    def default(self, pid: str, values: Mapping[str, Any]) -> Any:
+        """copier's default for `pid` given the answers so far (None: none, or left to copier)."""
+        from copier._types import MISSING
+
+        result = self._ask(pid, values, "default", "get_default")
+        return None if result is MISSING or result is _LEFT_TO_COPIER else result
+
+    def keeps_empty(self, pid: str) -> bool:
+        """Whether an empty answer is an answer (copier takes `""` for a text question)."""
+        spec = self.questions.get(pid, {})
+        kind = spec.get("type") or ("str" if isinstance(spec.get("default"), str) else "")
+        return kind in STR_TYPES and not spec.get("choices")
+
+
+_LEFT_TO_COPIER = object()
+
+
+def _error(pid: str, what: str, exc: BaseException) -> RenderError:
+    text = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+    return RenderError(f"copier cannot compute the {what} of {pid}", [Problem(f"parameters.{pid}.{what}", text)])
