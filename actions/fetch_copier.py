@@ -165,9 +165,14 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
     from jinja2 import TemplateError
 
     data = {k: v for k, v in inp.values.items() if v is not None}
-    dst = tmp / "out"
+    dst = tmp / _folder_name(ctx)
+    origin = getattr(ctx.template.questions, "origin", None) if inp.path in ("", ".") else None
+    vcs_ref = inp.vcs_ref
     if inp.url is not None:
         src, label, folder = inp.url, None, Path(inp.url)
+    elif origin is not None:  # the git source the template came from, at its ref, as copier reads it
+        (src, vcs_ref), label, folder = origin, None, _template(ctx, inp)
+        src = _copier_url(src)
     else:
         folder = _template(ctx, inp)
         src, label = str(_copy_source(folder, tmp / ctx.template.name)), ctx.template.name
@@ -181,7 +186,7 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
                 defaults=True,
                 unsafe=ctx.trusted,
                 skip_tasks=not tasks,
-                vcs_ref=inp.vcs_ref,
+                vcs_ref=vcs_ref,
                 quiet=True,
                 overwrite=True,
                 settings=Settings(),
@@ -207,6 +212,19 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
     if label is not None:
         _relabel(dst, src, label)
     return dst
+
+
+def _copier_url(source: str) -> str:
+    """`source` as copier takes it: a URL copier does not see as git (`file://…`) gets `git+`."""
+    from copier._vcs import get_repo
+
+    return source if get_repo(source) is not None or "://" not in source else f"git+{source}"
+
+
+def _folder_name(ctx: ActionContext) -> str:
+    """The project folder's name (copier's `_folder_name`): the repository's, else the template's."""
+    name = str(ctx.parameters.get("repo_name") or ctx.template.name)
+    return name if name not in ("", ".", "..") and "/" not in name else ctx.template.name
 
 
 def _forbidden(exc: BaseException, folder: Path) -> Problem:

@@ -4,21 +4,34 @@ computed by copier's `Question`, in copier's Jinja environment, over the answers
 scaffold's wizard, batch mode and upgrades ask these questions (see `scaffolder.parameters`), so a
 default such as `"{{ project_name | lower | replace(' ', '-') }}"` or `"{{ name | slugify }}"` gets
 copier's filters and copier's value, recomputed after every earlier answer as copier's own prompt
-loop does. No template code runs here: the template's `_jinja_extensions` are not loaded (that
-needs trust, and is `fetch:copier`'s), so a default that needs one is left to copier, which
-computes it when it renders (with trust).
+loop does. The template's `_jinja_extensions` are code: they are loaded only while `trusting(True)`
+(`scaffold new --trust`, `scaffold upgrade --trust`); otherwise a question that needs one refuses the
+template, in one line, before anything runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from scaffolder.errors import Problem, RenderError
-from scaffolder.foreign_files import copier_sandboxed
+from scaffolder.errors import Problem, RenderError, TemplateError
+from scaffolder.foreign_files import copier_file, copier_sandboxed
 
 STR_TYPES = ("str", "path", "yaml", "json")
+_TRUSTED: ContextVar[bool] = ContextVar("copier_questions_trusted", default=False)
+
+
+@contextmanager
+def trusting(trusted: bool) -> Iterator[None]:
+    """While the block lasts, copier's questions may load the template's Jinja extensions."""
+    token = _TRUSTED.set(trusted)
+    try:
+        yield
+    finally:
+        _TRUSTED.reset(token)
 
 
 class CopierQuestions:
@@ -34,28 +47,33 @@ class CopierQuestions:
             if key in self.questions:
                 self.questions[key]["secret"] = True
         self.ids = frozenset(self.questions)
-        self._env: Any = None
+        # (source, git ref) when the template came from a git repository: copier renders from there
+        self.origin: tuple[str, str] | None = None
+        self._envs: dict[bool, Any] = {}
 
     def _environment(self) -> Any:
-        """copier's Jinja environment for the template (its `_envops`, copier's filters), without the
-        template's own extensions."""
-        if self._env is None:
+        """copier's Jinja environment for the template (its `_envops`, copier's filters), with the
+        template's own extensions only when trusted."""
+        trusted = _TRUSTED.get() and bool(self.config.get("_jinja_extensions"))
+        if trusted not in self._envs:
             from copier._main import Worker
             from copier._template import Template
-            from copier import Settings
+            from copier._settings import SettingsModel
 
             template = Template(url=str(self.folder))
-            template.__dict__.update(_raw_config=self.config, vcs=None, local_abspath=self.folder, jinja_extensions=())
-            worker = Worker(src_path=str(self.folder), settings=Settings())
+            template.__dict__.update(_raw_config=self.config, vcs=None, local_abspath=self.folder)
+            if not trusted:
+                template.__dict__["jinja_extensions"] = ()
+            worker = Worker(src_path=str(self.folder), settings=SettingsModel(), unsafe=trusted)
             worker.__dict__["template"] = template
             with copier_sandboxed():
-                self._env = worker.jinja_env
-        return self._env
+                self._envs[trusted] = worker.jinja_env
+        return self._envs[trusted]
 
     def _question(self, pid: str, answers: Any) -> Any:
         from copier._types import LazyDict
         from copier._user_data import Question
-        from copier import Settings
+        from copier._settings import SettingsModel
 
         conf = LazyDict({"src_path": lambda: self.folder.name, "answers_file": lambda: ".copier-answers.yml"})
         context = {**answers.combined, "_copier_conf": conf, "_folder_name": "", "_copier_answers": {}}
@@ -63,7 +81,7 @@ class CopierQuestions:
             answers=answers,
             context=context,
             jinja_env=self._environment(),
-            settings=Settings(),
+            settings=SettingsModel(),
             var_name=pid,
             **self.questions[pid],
         )
@@ -97,31 +115,36 @@ class CopierQuestions:
                 return getattr(question, call)()
         except TemplateError as exc:
             if self.config.get("_jinja_extensions") and str(exc).startswith(("No filter named", "No test named")):
-                return _LEFT_TO_COPIER  # the template's own extension: copier computes it when it renders
+                raise self._untrusted() from None  # the template's own extension computes it: code
             raise _error(pid, what, exc) from None
         except (CopierError, ValueError, TypeError) as exc:
             raise _error(pid, what, exc) from None
 
+    def _untrusted(self) -> TemplateError:
+        """The one-line refusal of a template whose questions need its own Jinja extensions."""
+        where = str(copier_file(self.folder) or self.folder)
+        problems = [
+            Problem(where, f"the Jinja extension {ext} (_jinja_extensions) would run: it runs only with trust (--trust)")
+            for ext in self.config.get("_jinja_extensions") or []
+        ]
+        return TemplateError("the copier template runs code, which needs trust (--trust)", problems)
+
     def when(self, pid: str, values: Mapping[str, Any]) -> bool:
         """Whether copier asks (and records) `pid`, given the answers so far."""
-        result = self._ask(pid, values, "when", "get_when")
-        return True if result is _LEFT_TO_COPIER else bool(result)
+        return bool(self._ask(pid, values, "when", "get_when"))
 
     def default(self, pid: str, values: Mapping[str, Any]) -> Any:
-        """copier's default for `pid` given the answers so far (None: none, or left to copier)."""
+        """copier's default for `pid` given the answers so far (None: it has none)."""
         from copier._types import MISSING
 
         result = self._ask(pid, values, "default", "get_default")
-        return None if result is MISSING or result is _LEFT_TO_COPIER else result
+        return None if result is MISSING else result
 
     def keeps_empty(self, pid: str) -> bool:
         """Whether an empty answer is an answer (copier takes `""` for a text question)."""
         spec = self.questions.get(pid, {})
         kind = spec.get("type") or ("str" if isinstance(spec.get("default"), str) else "")
         return kind in STR_TYPES and not spec.get("choices")
-
-
-_LEFT_TO_COPIER = object()
 
 
 def _error(pid: str, what: str, exc: BaseException) -> RenderError:

@@ -61,7 +61,8 @@ def _from_folder(ref: str, folder: Path, version: str | None) -> Located:
     tags = release_tags(where[0], where[2]) if where is not None else []
     if version is None or version == current.version:
         tag = next((t for v, t, _ in tags if v == current.version), None)
-        return current, label, tag or current.version
+        top_level = where is not None and where[1] == "."
+        return _at_origin(current, label if tag and top_level else None, tag or ""), label, tag or current.version
     found = next(((t, c) for v, t, c in tags if v == version), None)
     if found is None or where is None:
         raise _unknown(ref, version, [v for v, _, _ in tags], current.version)
@@ -70,10 +71,11 @@ def _from_folder(ref: str, folder: Path, version: str | None) -> Located:
     if git.rev_parse(top, f"{commit}:{'' if rel == '.' else rel}") is None:
         raise _unknown(ref, version, [v for v, _, _ in tags], current.version)
     dest = extract(top, commit, rel, _cache(label) / commit / folder.resolve().name, bare=False)
-    return load_template(dest, name=current.name, version=version), label, tag
+    template = load_template(dest, name=current.name, version=version)
+    return _at_origin(template, label if rel == "." else None, tag), label, tag
 
 
-def _from_url(url: str, version: str | None) -> Located:
+def _from_url(url: str, version: str | None, source: str | None = None) -> Located:
     cache = _cache(url)
     mirror = mirror_once(url, cache)
     name = re.sub(r"\.git$", "", url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]) or "template"
@@ -96,7 +98,15 @@ def _from_url(url: str, version: str | None) -> Located:
     if hint is None and tags:  # an untagged HEAD: the development version after the newest tag
         hint = _next_dev(tags[0][0], content_hash(dest))
     template = load_template(dest, name=name, version=hint)
-    return template, url, tag or template.version
+    return _at_origin(template, source or url, tag or commit), url, tag or template.version
+
+
+def _at_origin(template: Template, source: str | None, ref: str) -> Template:
+    """A copier template learns the git source and ref it came from, so copier renders from there
+    (its `_src_path` and `_commit` are then what `copier copy SOURCE --vcs-ref REF` gives)."""
+    if template.questions is not None and source is not None:
+        template.questions.origin = (source, ref)
+    return template
 
 
 def _next_dev(newest: str, digest: str) -> str:
@@ -111,7 +121,7 @@ def locate(ref: str) -> Located | None:
     base, version = split_version(ref)
     url = expand(base)
     if url is not None:
-        return _from_url(url, version)
+        return _from_url(url, version, base)
     folder = as_folder(base)
     if folder is None:
         return None

@@ -1,0 +1,113 @@
+"""copier templates rendered through scaffold (the CLI, batch mode) and through copier's own
+`run_copy` with the same answers, in the same test: the trees must be identical (bytes, exec bit,
+symlinks), `.copier-answers.yml` included; only scaffold's record (`.scaffold/`) is left out."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scaffolder import git, record
+from scaffolder.sources import cache
+from tests.cli.conftest import Invoke, as_json
+from tests.formats.conftest import FIXTURES, commit_and_tag, copy
+
+SLUG = FIXTURES / "copier" / "copier-slug"
+NAME = "Café Déjà Vu"
+
+
+def tree(root: Path) -> dict[str, tuple[str, Any]]:
+    """Every path under `root` (not `.git`, not `.scaffold`) as (kind, content and exec bit)."""
+    out: dict[str, tuple[str, Any]] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in (".git", ".scaffold")]
+        for name in [*dirnames, *filenames]:
+            path = Path(dirpath, name)
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                out[rel] = ("link", os.readlink(path))
+            elif path.is_file():
+                out[rel] = ("file", (path.read_bytes(), bool(path.stat().st_mode & stat.S_IXUSR)))
+    return out
+
+
+def copier_copy(src: str, dst: Path, data: dict[str, Any], vcs_ref: str | None = None) -> Path:
+    """`copier copy --trust --defaults` with `data`, as a user would run it."""
+    from copier import Settings, run_copy
+
+    run_copy(src, dst, data=data, defaults=True, unsafe=True, vcs_ref=vcs_ref, quiet=True, settings=Settings())
+    return dst
+
+
+def scaffold_new(invoke: Invoke, ref: str, tmp: Path, *sets: str, trust: bool = True) -> Path:
+    """`scaffold new REF --no-input` with `--set` answers; the published repository, cloned."""
+    args = ["new", ref, "--no-input", "-o", "json", *(["--trust"] if trust else [])]
+    for item in sets:
+        args += ["--set", item]
+    data = as_json(invoke(*args))
+    return git.clone(data["repository"]["clone_url"], tmp / "clone")
+
+
+@pytest.fixture
+def slug_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The slug fixture as a git repository tagged v1.0.0; its extension module importable (as
+    copier-template-extensions would make it), for copier and scaffold alike."""
+    repo = copy(SLUG, tmp_path / "templates" / "copier-slug")
+    commit_and_tag(repo, "v1.0.0")
+    monkeypatch.syspath_prepend(str(repo))
+    cache._fetched.clear()
+    return repo
+
+
+def test_defaults_use_copier_filters_and_the_template_extension(
+    invoke: Invoke, tmp_path: Path, slug_repo: Path
+) -> None:
+    """A default computed by the template's own `slugify` extension (two arguments, non-ASCII
+    input), `default: yes`/`no` and `default: ""`: copier's values, batch mode asking nothing else."""
+    ours = scaffold_new(invoke, f"{slug_repo}@1.0.0", tmp_path, f"project_name={NAME}")
+    theirs = copier_copy(str(slug_repo), tmp_path / "theirs", {"project_name": NAME}, "v1.0.0")
+    assert tree(ours) == tree(theirs)
+    readme = (ours / "README.md").read_text()
+    assert "(cafe-deja-vu, package cafe_deja_vu)" in readme and "public: True; archived: False" in readme
+    assert (ours / "cafe_deja_vu" / "__init__.py").is_file()
+    answers = record.read(ours).answers
+    assert answers["project_slug"] == "cafe-deja-vu" and answers["public"] is True and answers["license"] == ""
+
+
+def test_an_explicit_empty_answer_is_an_answer(invoke: Invoke, tmp_path: Path, slug_repo: Path) -> None:
+    ours = scaffold_new(
+        invoke, f"{slug_repo}@1.0.0", tmp_path, f"project_name={NAME}", "tagline=", "archived=true"
+    )
+    data = {"project_name": NAME, "tagline": "", "archived": True}
+    theirs = copier_copy(str(slug_repo), tmp_path / "theirs", data, "v1.0.0")
+    assert tree(ours) == tree(theirs)
+    assert "\n (cafe-deja-vu" in (ours / "README.md").read_text()
+
+
+def test_the_answers_file_names_the_real_source_and_commit(
+    invoke: Invoke, tmp_path: Path, slug_repo: Path
+) -> None:
+    """`_src_path` is what the user gave (a path; a file:// URL, which copier reads only as
+    `git+file://`), `_commit` git describe's output."""
+    (slug_repo / "NOTES.md").write_text("after the release\n")
+    git.commit_all(slug_repo, "notes", "2026-03-02T00:00:00+00:00")
+    for i, (source, as_copier) in enumerate([(str(slug_repo),) * 2, (f"file://{slug_repo}", f"git+file://{slug_repo}")]):
+        cache._fetched.clear()
+        name = f"{NAME} {i}"
+        ours = scaffold_new(invoke, f"{source}@1.0.0", tmp_path / str(i), f"project_name={name}")
+        theirs = copier_copy(as_copier, tmp_path / str(i) / "theirs", {"project_name": name}, "v1.0.0")
+        assert tree(ours) == tree(theirs)
+        answers = (ours / ".copier-answers.yml").read_text()
+        assert f"_src_path: {as_copier}\n" in answers and "_commit: v1.0.0\n" in answers
+
+
+def test_extensions_are_refused_without_trust_before_anything_runs(
+    invoke: Invoke, slug_repo: Path, scaffold_home: Path
+) -> None:
+    result = invoke("new", f"{slug_repo}@1.0.0", "--no-input", "--set", f"project_name={NAME}", code=1)
+    assert "the Jinja extension slug_ext.SlugExtension (_jinja_extensions) would run" in result.stderr
+    assert not (scaffold_home / "forge").exists()
