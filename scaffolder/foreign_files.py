@@ -3,7 +3,7 @@ its hooks and project folder, `copier.yml`, and what in them runs code (which ne
 
 Both the format converters (`scaffolder.formats`) and the actions that render these templates
 (`fetch:cookiecutter`, `fetch:copier`) read them here; this module needs nothing of scaffold but
-its errors and YAML reader.
+its errors and sandbox (copier renders in scaffold's sandbox: `copier_sandboxed`).
 """
 
 from __future__ import annotations
@@ -100,23 +100,45 @@ def cookiecutter_project_dir(folder: Path) -> Path | None:
     return None
 
 
+MERGED_SETTINGS = ("_exclude", "_jinja_extensions", "_secret_questions", "_skip_if_exists")
+
+
+def _load_copier_yaml(file: Path) -> dict[str, Any]:
+    """copier.yml as copier's `load_template_config` reads it: PyYAML's safe loader (YAML 1.1:
+    `yes`/`no` are booleans), every document merged, the list settings concatenated. A file with
+    `!include` is read by copier's loader itself (which imports copier, so only then)."""
+    import yaml
+
+    text = file.read_text(encoding="utf-8")
+    if "!include" in text:
+        from copier._template import load_template_config
+
+        return dict(load_template_config(file, quiet=True))
+    docs = [doc for doc in yaml.load_all(text, Loader=yaml.SafeLoader) if doc]
+    if not all(isinstance(doc, dict) for doc in docs):
+        raise TypeError("must be a mapping of questions")
+    merged: dict[str, Any] = {}
+    for doc in docs:
+        merged.update(doc)
+    for option in MERGED_SETTINGS:
+        if any(option in doc for doc in docs):
+            merged[option] = [item for doc in docs for item in doc.get(option) or []]
+    return merged
+
+
 def read_copier_config(folder: Path) -> tuple[Path, dict[str, Any]]:
-    """copier.yml as copier reads it (copier's own loader: YAML 1.1, so `yes`/`no` are booleans,
-    `!include`, every document merged), as plain data."""
-    from copier._template import load_template_config
-    from copier.errors import CopierError
+    """copier.yml as copier reads it (see `_load_copier_yaml`), as plain data."""
+    from yaml import YAMLError
 
     file = copier_file(folder)
     assert file is not None
     try:
-        data = load_template_config(file, quiet=True)
-    except (OSError, UnicodeDecodeError, CopierError, ValueError, TypeError) as exc:
+        data = _load_copier_yaml(file)
+    except (OSError, UnicodeDecodeError, YAMLError, ValueError, TypeError) as exc:
         text = str(exc).strip().splitlines()
         problem = Problem(str(file), f"cannot be read: {text[0] if text else type(exc).__name__}")
         raise _cannot_run("copier", folder, [problem]) from None
-    if not isinstance(data, dict):
-        raise _cannot_run("copier", folder, [Problem(str(file), "must be a mapping of questions")])
-    return file, dict(data)
+    return file, data
 
 
 @cache

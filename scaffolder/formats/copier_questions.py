@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,18 +39,23 @@ class CopierQuestions:
     """The questions of the copier template in `folder` (its `copier.yml` as `config`)."""
 
     def __init__(self, folder: Path, config: Mapping[str, Any]) -> None:
-        from copier._template import filter_config
-
         self.folder = folder
         self.config = dict(config)
-        self.questions: dict[str, dict[str, Any]] = filter_config(self.config)[1]
-        for key in self.config.get("_secret_questions") or []:
-            if key in self.questions:
-                self.questions[key]["secret"] = True
-        self.ids = frozenset(self.questions)
+        self.ids = frozenset(k for k in self.config if not k.startswith("_"))
         # (source, git ref) when the template came from a git repository: copier renders from there
         self.origin: tuple[str, str] | None = None
         self._envs: dict[bool, Any] = {}
+
+    @cached_property
+    def questions(self) -> dict[str, dict[str, Any]]:
+        """The questions as copier's `Template.questions_data` gives them (imports copier: late)."""
+        from copier._template import filter_config
+
+        questions: dict[str, dict[str, Any]] = filter_config(self.config)[1]
+        for key in self.config.get("_secret_questions") or []:
+            if key in questions:
+                questions[key]["secret"] = True
+        return questions
 
     def _environment(self) -> Any:
         """copier's Jinja environment for the template (its `_envops`, copier's filters), with the
@@ -57,8 +63,8 @@ class CopierQuestions:
         trusted = _TRUSTED.get() and bool(self.config.get("_jinja_extensions"))
         if trusted not in self._envs:
             from copier._main import Worker
-            from copier._template import Template
             from copier._settings import SettingsModel
+            from copier._template import Template
 
             template = Template(url=str(self.folder))
             template.__dict__.update(_raw_config=self.config, vcs=None, local_abspath=self.folder)
@@ -71,9 +77,9 @@ class CopierQuestions:
         return self._envs[trusted]
 
     def _question(self, pid: str, answers: Any) -> Any:
+        from copier._settings import SettingsModel
         from copier._types import LazyDict
         from copier._user_data import Question
-        from copier._settings import SettingsModel
 
         conf = LazyDict({"src_path": lambda: self.folder.name, "answers_file": lambda: ".copier-answers.yml"})
         context = {**answers.combined, "_copier_conf": conf, "_folder_name": "", "_copier_answers": {}}
@@ -89,8 +95,8 @@ class CopierQuestions:
     def _answers(self, pid: str, values: Mapping[str, Any]) -> Any:
         """copier's answers before `pid`, as its prompt loop makes them: each earlier question takes
         the value given, else its default (a hidden one too: later defaults may read it)."""
-        from copier._user_data import AnswersMap
         from copier._types import MISSING
+        from copier._user_data import AnswersMap
 
         answers = AnswersMap()
         for key in self.questions:
@@ -123,9 +129,9 @@ class CopierQuestions:
     def _untrusted(self) -> TemplateError:
         """The one-line refusal of a template whose questions need its own Jinja extensions."""
         where = str(copier_file(self.folder) or self.folder)
+        why = "(_jinja_extensions) would run: it runs only with trust (--trust)"
         problems = [
-            Problem(where, f"the Jinja extension {ext} (_jinja_extensions) would run: it runs only with trust (--trust)")
-            for ext in self.config.get("_jinja_extensions") or []
+            Problem(where, f"the Jinja extension {ext} {why}") for ext in self.config.get("_jinja_extensions") or []
         ]
         return TemplateError("the copier template runs code, which needs trust (--trust)", problems)
 
@@ -142,7 +148,8 @@ class CopierQuestions:
 
     def keeps_empty(self, pid: str) -> bool:
         """Whether an empty answer is an answer (copier takes `""` for a text question)."""
-        spec = self.questions.get(pid, {})
+        spec = self.config.get(pid)
+        spec = spec if isinstance(spec, dict) else {"default": spec}
         kind = spec.get("type") or ("str" if isinstance(spec.get("default"), str) else "")
         return kind in STR_TYPES and not spec.get("choices")
 

@@ -5,6 +5,7 @@ symlinks), `.copier-answers.yml` included; only scaffold's record (`.scaffold/`)
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ def tree(root: Path) -> dict[str, tuple[str, Any]]:
             path = Path(dirpath, name)
             rel = path.relative_to(root).as_posix()
             if path.is_symlink():
-                out[rel] = ("link", os.readlink(path))
+                out[rel] = ("link", str(path.readlink()))
             elif path.is_file():
                 out[rel] = ("file", (path.read_bytes(), bool(path.stat().st_mode & stat.S_IXUSR)))
     return out
@@ -79,23 +80,21 @@ def test_defaults_use_copier_filters_and_the_template_extension(
 
 
 def test_an_explicit_empty_answer_is_an_answer(invoke: Invoke, tmp_path: Path, slug_repo: Path) -> None:
-    ours = scaffold_new(
-        invoke, f"{slug_repo}@1.0.0", tmp_path, f"project_name={NAME}", "tagline=", "archived=true"
-    )
+    ours = scaffold_new(invoke, f"{slug_repo}@1.0.0", tmp_path, f"project_name={NAME}", "tagline=", "archived=true")
     data = {"project_name": NAME, "tagline": "", "archived": True}
     theirs = copier_copy(str(slug_repo), tmp_path / "theirs", data, "v1.0.0")
     assert tree(ours) == tree(theirs)
     assert "\n (cafe-deja-vu" in (ours / "README.md").read_text()
 
 
-def test_the_answers_file_names_the_real_source_and_commit(
-    invoke: Invoke, tmp_path: Path, slug_repo: Path
-) -> None:
+def test_the_answers_file_names_the_real_source_and_commit(invoke: Invoke, tmp_path: Path, slug_repo: Path) -> None:
     """`_src_path` is what the user gave (a path; a file:// URL, which copier reads only as
     `git+file://`), `_commit` git describe's output."""
     (slug_repo / "NOTES.md").write_text("after the release\n")
     git.commit_all(slug_repo, "notes", "2026-03-02T00:00:00+00:00")
-    for i, (source, as_copier) in enumerate([(str(slug_repo),) * 2, (f"file://{slug_repo}", f"git+file://{slug_repo}")]):
+    for i, (source, as_copier) in enumerate(
+        [(str(slug_repo),) * 2, (f"file://{slug_repo}", f"git+file://{slug_repo}")]
+    ):
         cache._fetched.clear()
         name = f"{NAME} {i}"
         ours = scaffold_new(invoke, f"{source}@1.0.0", tmp_path / str(i), f"project_name={name}")
@@ -111,3 +110,21 @@ def test_extensions_are_refused_without_trust_before_anything_runs(
     result = invoke("new", f"{slug_repo}@1.0.0", "--no-input", "--set", f"project_name={NAME}", code=1)
     assert "the Jinja extension slug_ext.SlugExtension (_jinja_extensions) would run" in result.stderr
     assert not (scaffold_home / "forge").exists()
+
+
+def test_path_at_version_reads_the_format_at_the_tag(invoke: Invoke, tmp_path: Path, slug_repo: Path) -> None:
+    """The template changed format after v1.0.0 (HEAD holds a v1beta2 Backstage template scaffold
+    refuses): PATH@1.0.0 and file://PATH@1.0.0 still render the copier template of the tag."""
+    (slug_repo / "copier.yml").unlink()
+    shutil.rmtree(slug_repo / "template")
+    (slug_repo / "template.yaml").write_text(
+        "apiVersion: backstage.io/v1beta2\nkind: Template\nmetadata:\n  name: slug\nspec:\n  steps: []\n"
+    )
+    git.commit_all(slug_repo, "now a Backstage template", "2026-03-03T00:00:00+00:00")
+    for i, source in enumerate((str(slug_repo), f"file://{slug_repo}")):
+        cache._fetched.clear()
+        name = f"{NAME} {i}"
+        ours = scaffold_new(invoke, f"{source}@1.0.0", tmp_path / str(i), f"project_name={name}")
+        theirs = copier_copy(str(slug_repo), tmp_path / str(i) / "theirs", {"project_name": name}, "v1.0.0")
+        assert tree(ours).keys() == tree(theirs).keys()
+        assert (ours / "README.md").read_bytes() == (theirs / "README.md").read_bytes()
