@@ -163,9 +163,11 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
     from copier import Settings, run_copy
     from copier.errors import CopierError, ForbiddenPathError, UnsafeTemplateError
     from jinja2 import TemplateError
+    from plumbum import local
 
     data = {k: v for k, v in inp.values.items() if v is not None}
-    dst = tmp / _folder_name(ctx)
+    (tmp / "out").mkdir()
+    dst = tmp / "out" / _folder_name(ctx)  # copier gets it relative, as `copier copy SRC NAME` from out/
     origin = getattr(ctx.template.questions, "origin", None) if inp.path in ("", ".") else None
     vcs_ref = inp.vcs_ref
     if inp.url is not None:
@@ -178,10 +180,10 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
         src, label = str(_copy_source(folder, tmp / ctx.template.name)), ctx.template.name
     try:
         # one render at a time: copier's tasks change the working folder
-        with stdout_to_stderr(), copier_sandboxed(), _git_fenced(), budget.limits(str(folder)):
+        with stdout_to_stderr(), copier_sandboxed(), _git_fenced(), budget.limits(str(folder)), local.cwd(dst.parent):
             run_copy(
                 src,
-                dst,
+                Path(dst.name),
                 data=data,
                 defaults=True,
                 unsafe=ctx.trusted,

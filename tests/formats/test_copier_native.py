@@ -4,6 +4,7 @@ symlinks), `.copier-answers.yml` included; only scaffold's record (`.scaffold/`)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
@@ -37,10 +38,15 @@ def tree(root: Path) -> dict[str, tuple[str, Any]]:
 
 
 def copier_copy(src: str, dst: Path, data: dict[str, Any], vcs_ref: str | None = None) -> Path:
-    """`copier copy --trust --defaults` with `data`, as a user would run it."""
+    """`copier copy --trust --defaults SRC NAME` run in dst's parent folder, with `data`, as a
+    user would run it."""
     from copier import Settings, run_copy
 
-    run_copy(src, dst, data=data, defaults=True, unsafe=True, vcs_ref=vcs_ref, quiet=True, settings=Settings())
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.chdir(dst.parent):
+        run_copy(
+            src, Path(dst.name), data=data, defaults=True, unsafe=True, vcs_ref=vcs_ref, quiet=True, settings=Settings()
+        )
     return dst
 
 
@@ -70,9 +76,10 @@ def test_defaults_use_copier_filters_and_the_template_extension(
     """A default computed by the template's own `slugify` extension (two arguments, non-ASCII
     input), `default: yes`/`no` and `default: ""`: copier's values, batch mode asking nothing else."""
     ours = scaffold_new(invoke, f"{slug_repo}@1.0.0", tmp_path, f"project_name={NAME}")
-    theirs = copier_copy(str(slug_repo), tmp_path / "theirs", {"project_name": NAME}, "v1.0.0")
+    theirs = copier_copy(str(slug_repo), tmp_path / "theirs" / "cafe-deja-vu", {"project_name": NAME}, "v1.0.0")
     assert tree(ours) == tree(theirs)
     readme = (ours / "README.md").read_text()
+    assert "folder: cafe-deja-vu; dst: cafe-deja-vu; ref: v1.0.0; commit: v1.0.0" in readme
     assert "(cafe-deja-vu, package cafe_deja_vu)" in readme and "public: True; archived: False" in readme
     assert (ours / "cafe_deja_vu" / "__init__.py").is_file()
     answers = record.read(ours).answers
@@ -82,7 +89,7 @@ def test_defaults_use_copier_filters_and_the_template_extension(
 def test_an_explicit_empty_answer_is_an_answer(invoke: Invoke, tmp_path: Path, slug_repo: Path) -> None:
     ours = scaffold_new(invoke, f"{slug_repo}@1.0.0", tmp_path, f"project_name={NAME}", "tagline=", "archived=true")
     data = {"project_name": NAME, "tagline": "", "archived": True}
-    theirs = copier_copy(str(slug_repo), tmp_path / "theirs", data, "v1.0.0")
+    theirs = copier_copy(str(slug_repo), tmp_path / "theirs" / "cafe-deja-vu", data, "v1.0.0")
     assert tree(ours) == tree(theirs)
     assert "\n (cafe-deja-vu" in (ours / "README.md").read_text()
 
@@ -98,7 +105,7 @@ def test_the_answers_file_names_the_real_source_and_commit(invoke: Invoke, tmp_p
         cache._fetched.clear()
         name = f"{NAME} {i}"
         ours = scaffold_new(invoke, f"{source}@1.0.0", tmp_path / str(i), f"project_name={name}")
-        theirs = copier_copy(as_copier, tmp_path / str(i) / "theirs", {"project_name": name}, "v1.0.0")
+        theirs = copier_copy(as_copier, tmp_path / str(i) / f"cafe-deja-vu-{i}", {"project_name": name}, "v1.0.0")
         assert tree(ours) == tree(theirs)
         answers = (ours / ".copier-answers.yml").read_text()
         assert f"_src_path: {as_copier}\n" in answers and "_commit: v1.0.0\n" in answers
@@ -125,6 +132,6 @@ def test_path_at_version_reads_the_format_at_the_tag(invoke: Invoke, tmp_path: P
         cache._fetched.clear()
         name = f"{NAME} {i}"
         ours = scaffold_new(invoke, f"{source}@1.0.0", tmp_path / str(i), f"project_name={name}")
-        theirs = copier_copy(str(slug_repo), tmp_path / str(i) / "theirs", {"project_name": name}, "v1.0.0")
+        theirs = copier_copy(str(slug_repo), tmp_path / str(i) / f"cafe-deja-vu-{i}", {"project_name": name}, "v1.0.0")
         assert tree(ours).keys() == tree(theirs).keys()
         assert (ours / "README.md").read_bytes() == (theirs / "README.md").read_bytes()
