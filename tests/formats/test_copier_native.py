@@ -16,7 +16,7 @@ import pytest
 from scaffolder import git, record
 from scaffolder.sources import cache
 from tests.cli.conftest import Invoke, as_json
-from tests.formats.conftest import FIXTURES, commit_and_tag, copy
+from tests.formats.conftest import COPIER, FIXTURES, commit_and_tag, copy, edit
 
 SLUG = FIXTURES / "copier" / "copier-slug"
 NAME = "Café Déjà Vu"
@@ -135,3 +135,40 @@ def test_path_at_version_reads_the_format_at_the_tag(invoke: Invoke, tmp_path: P
         theirs = copier_copy(str(slug_repo), tmp_path / str(i) / f"cafe-deja-vu-{i}", {"project_name": name}, "v1.0.0")
         assert tree(ours).keys() == tree(theirs).keys()
         assert (ours / "README.md").read_bytes() == (theirs / "README.md").read_bytes()
+
+
+def test_upgrade_across_release_tags_matches_copier_update(invoke: Invoke, tmp_path: Path) -> None:
+    """A template with tasks and a migration, released twice: `scaffold new PATH@1.0.0` then
+    `scaffold upgrade` give what `copier copy --vcs-ref v1.0.0` then `copier update` give."""
+    from copier import Settings, run_update
+
+    repo = copy(COPIER, tmp_path / "templates" / "copier-pyservice")
+    (repo / "template" / "catalog-info.yaml.jinja").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {{ project_slug }}\n"
+        "spec:\n  type: service\n  owner: group:stock\n  lifecycle: production\n"
+    )
+    commit_and_tag(repo, "v1.0.0")
+    edit(repo / "template" / "README.md.jinja", "# {{ project_name }}", "# {{ project_name }} (v1.1)")
+    (repo / "template" / "CONTRIBUTING.md.jinja").write_text("Contributing to {{ project_name }}\n")
+    with (repo / "copier.yml").open("a") as fh:
+        fh.write('\n_migrations:\n  - version: v1.1.0\n    command: "echo migrated > MIGRATED.txt"\n')
+    git.commit_all(repo, "1.1.0", "2026-03-05T00:00:00+00:00")
+    git.tag(repo, "v1.1.0")
+    answers = {"project_name": "Stock Keeper", "use_docker": False}
+
+    cache._fetched.clear()
+    ours = scaffold_new(invoke, f"{repo}@1.0.0", tmp_path, "project_name=Stock Keeper", "use_docker=false")
+    theirs = copier_copy(str(repo), tmp_path / "theirs" / "stock-keeper", answers, "v1.0.0")
+    assert tree(ours) == tree(theirs)
+    git.init(theirs)
+    git.commit_all(theirs, "made with copier", "2026-03-06T00:00:00+00:00")
+
+    cache._fetched.clear()
+    result = as_json(invoke("upgrade", str(ours), "--trust", "-o", "json"))
+    assert (result["from_version"], result["to_version"]) == ("1.0.0", "1.1.0") and not result["conflicts"]
+    with contextlib.chdir(theirs):
+        run_update(".", defaults=True, overwrite=True, unsafe=True, quiet=True, vcs_ref="v1.1.0", settings=Settings())
+    assert tree(ours) == tree(theirs)
+    assert (ours / "MIGRATED.txt").read_text() == "migrated\n" and "_commit: v1.1.0" in (
+        ours / ".copier-answers.yml"
+    ).read_text()
