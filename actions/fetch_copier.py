@@ -6,10 +6,12 @@ own default and copier's `when`, validators, `_exclude`, `_subdirectory` and tem
 apply as they do in copier. copier renders (in Jinja's sandbox, as copier always does) into a
 temporary folder; its files then go into the workspace, where scaffold's path rules apply.
 
-A template folder of the golden path (`path`) is rendered as it is on disk: copier gets a copy
-without `.git`, so the version scaffold loaded is the one rendered, and `.copier-answers.yml`
-records the golden path's name as `_src_path`. A git URL (`url`) is rendered at `vcs_ref` by
-copier itself. `_tasks` and `_jinja_extensions` are code: they run only when the golden path is
+A template that came from a git source at a tag (`PATH@VERSION`, a URL: the template's
+`questions.origin`) is rendered by copier from that source at that ref, so `_commit`, `_src_path`
+and `.copier-answers.yml` are copier's own; any other template folder (`path`) is rendered as it is
+on disk from a copy without `.git`, `_src_path` being the golden path's name. A git URL (`url`) is
+rendered at `vcs_ref` by copier itself. copier renders into a folder named as the repository,
+given relative (`_folder_name`, `_copier_conf.dst_path`), as `copier copy SRC NAME` does. `_tasks` and `_jinja_extensions` are code: they run only when the golden path is
 trusted (`--trust`, `trusted_sources`); without trust the step refuses, before anything runs,
 naming each task. copier's user settings (its own trust list) are not read.
 

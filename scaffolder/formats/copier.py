@@ -5,9 +5,9 @@
 - `choices` (a list, `[label, value]` pairs or `{label: value}`): choice with labels, or
   multi-choice with `multiselect: true`;
 - `help`: help; `secret: true` (or `_secret_questions`): secret, never recorded;
-- `default`: default; a Jinja default over other answers (`"{{ name | lower }}"`) becomes a
-  computed default when scaffold's sandbox can evaluate it, else it is left to copier;
-- `when`: `when`, translated the same way (one that cannot be is an error);
+- `default` and `when`: computed by copier itself (`CopierQuestions`, the template's
+  `questions`) over the earlier answers; shown as a `${{ }}` translation where one exists;
+  a question with any default (`""` too) needs no answer;
 - `validator`: checked by copier when it renders.
 
 The steps: `fetch:copier` renders the template with the answers (copier itself does, with
