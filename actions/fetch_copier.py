@@ -11,7 +11,8 @@ A template that came from a git source at a tag (`PATH@VERSION`, a URL: the temp
 and `.copier-answers.yml` are copier's own; any other template folder (`path`) is rendered as it is
 on disk from a copy without `.git`, `_src_path` being the golden path's name. A git URL (`url`) is
 rendered at `vcs_ref` by copier itself. copier renders into a folder named as the repository,
-given relative (`_folder_name`, `_copier_conf.dst_path`), as `copier copy SRC NAME` does. `_tasks` and `_jinja_extensions` are code: they run only when the golden path is
+given relative (`_folder_name`, `_copier_conf.dst_path`), as `copier copy SRC NAME` does.
+`_tasks` and `_jinja_extensions` are code: they run only when the golden path is
 trusted (`--trust`, `trusted_sources`); without trust the step refuses, before anything runs,
 naming each task. copier's user settings (its own trust list) are not read.
 
