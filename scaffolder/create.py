@@ -13,6 +13,7 @@ from typing import Any
 
 from scaffolder import config, sources, yamlio
 from scaffolder.errors import ActionError, AnswersError, Problem, RunError, ScaffoldError, TemplateError
+from scaffolder.formats.copier_questions import trusting
 from scaffolder.parameters import Answers, resolve
 from scaffolder.plan import plan
 from scaffolder.runner import OnEvent, Outcome, Runner
@@ -73,7 +74,8 @@ def prepare(
     for index, values in enumerate(given):
         prefix = f"service {index + 1}: " if len(given) > 1 else ""
         try:
-            answers = ask(template, values) if ask else resolve(template, values)
+            with trusting(settings.trusts(label)):  # a trusted source's copier questions may use its extensions
+                answers = ask(template, values) if ask else resolve(template, values)
             if answers is None:
                 raise AnswersError("cancelled; nothing was created")
             plan(template, answers)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -22,17 +21,21 @@ from scaffolder.errors import Problem, RenderError, TemplateError
 from scaffolder.foreign_files import copier_file, copier_sandboxed
 
 STR_TYPES = ("str", "path", "yaml", "json")
-_TRUSTED: ContextVar[bool] = ContextVar("copier_questions_trusted", default=False)
+# Whether the command running now was given trust (`--trust`): a process-wide flag, not a context
+# variable, so that a campaign's worker threads see it too.
+_trusted = [False]
 
 
 @contextmanager
 def trusting(trusted: bool) -> Iterator[None]:
-    """While the block lasts, copier's questions may load the template's Jinja extensions."""
-    token = _TRUSTED.set(trusted)
+    """While the block lasts, copier's questions may load the template's Jinja extensions (trust
+    given outside the block stays)."""
+    saved = _trusted[0]
+    _trusted[0] = trusted or saved
     try:
         yield
     finally:
-        _TRUSTED.reset(token)
+        _trusted[0] = saved
 
 
 class CopierQuestions:
@@ -60,7 +63,7 @@ class CopierQuestions:
     def _environment(self) -> Any:
         """copier's Jinja environment for the template (its `_envops`, copier's filters), with the
         template's own extensions only when trusted."""
-        trusted = _TRUSTED.get() and bool(self.config.get("_jinja_extensions"))
+        trusted = _trusted[0] and bool(self.config.get("_jinja_extensions"))
         if trusted not in self._envs:
             from copier._main import Worker
             from copier._settings import SettingsModel

@@ -119,6 +119,15 @@ def test_extensions_are_refused_without_trust_before_anything_runs(
     assert not (scaffold_home / "forge").exists()
 
 
+def test_a_trusted_source_needs_no_flag_for_its_extensions(
+    invoke: Invoke, tmp_path: Path, slug_repo: Path, scaffold_home: Path
+) -> None:
+    (scaffold_home / "config.toml").write_text(f'trusted_sources = ["{slug_repo}"]\n')
+    ours = scaffold_new(invoke, f"{slug_repo}@1.0.0", tmp_path, f"project_name={NAME}", trust=False)
+    theirs = copier_copy(str(slug_repo), tmp_path / "theirs" / "cafe-deja-vu", {"project_name": NAME}, "v1.0.0")
+    assert tree(ours) == tree(theirs)
+
+
 def test_path_at_version_reads_the_format_at_the_tag(invoke: Invoke, tmp_path: Path, slug_repo: Path) -> None:
     """The template changed format after v1.0.0 (HEAD holds a v1beta2 Backstage template scaffold
     refuses): PATH@1.0.0 and file://PATH@1.0.0 still render the copier template of the tag."""
