@@ -15,6 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.error import YAMLError as RuamelYAMLError
+
+from scaffolder import yamlio
 from scaffolder.errors import Problem, TemplateError
 
 COOKIECUTTER_FILE = "cookiecutter.json"
@@ -114,6 +117,7 @@ def _load_copier_yaml(file: Path) -> dict[str, Any]:
         from copier._template import load_template_config
 
         return dict(load_template_config(file, quiet=True))
+    list(yamlio.loader("safe").load_all(text))  # scaffold's reader first: it refuses alias bombs
     docs = [doc for doc in yaml.load_all(text, Loader=yaml.SafeLoader) if doc]
     if not all(isinstance(doc, dict) for doc in docs):
         raise TypeError("must be a mapping of questions")
@@ -134,7 +138,7 @@ def read_copier_config(folder: Path) -> tuple[Path, dict[str, Any]]:
     assert file is not None
     try:
         data = _load_copier_yaml(file)
-    except (OSError, UnicodeDecodeError, YAMLError, ValueError, TypeError) as exc:
+    except (OSError, UnicodeDecodeError, YAMLError, RuamelYAMLError, ValueError, TypeError) as exc:
         text = str(exc).strip().splitlines()
         problem = Problem(str(file), f"cannot be read: {text[0] if text else type(exc).__name__}")
         raise _cannot_run("copier", folder, [problem]) from None

@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from scaffolder import budget
 from scaffolder.errors import Problem, RenderError, TemplateError
 from scaffolder.foreign_files import copier_file, copier_sandboxed
 
@@ -119,7 +120,7 @@ class CopierQuestions:
         from jinja2 import TemplateError
 
         try:
-            with copier_sandboxed():
+            with copier_sandboxed(), budget.limits(str(copier_file(self.folder) or self.folder)):
                 question = self._question(pid, self._answers(pid, values))
                 return getattr(question, call)()
         except TemplateError as exc:

@@ -181,3 +181,17 @@ def test_upgrade_across_release_tags_matches_copier_update(invoke: Invoke, tmp_p
     assert (ours / "MIGRATED.txt").read_text() == "migrated\n" and "_commit: v1.1.0" in (
         ours / ".copier-answers.yml"
     ).read_text()
+
+
+def test_a_default_copier_computes_stays_within_the_render_budget(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """copier computes defaults before anything runs, in scaffold's sandbox and render budget."""
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    loop = "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}"
+    (folder / "copier.yml").write_text(f"name:\n  type: str\n  default: 'x{loop}'\n")
+    (folder / "README.md.jinja").write_text("{{ name }}\n")
+    monkeypatch.setenv("SCAFFOLD_RENDER_TIMEOUT", "1")
+    result = invoke("new", str(folder), "--no-input", "--set", "owner=group:x", "--set", "repo_name=slow", code=None)
+    assert result.exit_code == 1 and f"{folder}/copier.yml: still rendering after 1 s" in result.stderr
