@@ -81,12 +81,17 @@ class CopierQuestions:
         return self._envs[trusted]
 
     def _question(self, pid: str, answers: Any) -> Any:
+        from copier._jinja_ext import UnsetError
         from copier._settings import SettingsModel
         from copier._types import LazyDict
         from copier._user_data import Question
+        from jinja2 import StrictUndefined
 
         conf = LazyDict({"src_path": lambda: self.folder.name, "answers_file": lambda: ".copier-answers.yml"})
-        context = {**answers.combined, "_copier_conf": conf, "_folder_name": "", "_copier_answers": {}}
+        # the project folder is named when the run starts (after the questions): copier's own `UNSET`
+        # makes a default that reads it no default here, so copier computes it when it renders
+        folder_name = StrictUndefined(name="_folder_name", exc=UnsetError)
+        context = {**answers.combined, "_copier_conf": conf, "_folder_name": folder_name, "_copier_answers": {}}
         return Question(
             answers=answers,
             context=context,
@@ -99,11 +104,13 @@ class CopierQuestions:
     def _answers(self, pid: str, values: Mapping[str, Any]) -> Any:
         """copier's answers before `pid`, as its prompt loop makes them: each earlier question takes
         the value given, else its default (a hidden one too: later defaults may read it)."""
+        from copier._jinja_ext import UnsetError
         from copier._types import MISSING
         from copier._user_data import AnswersMap
+        from jinja2 import StrictUndefined
 
         answers = AnswersMap()
-        for key in self.questions:
+        for key, spec in self.questions.items():
             if key == pid:
                 break
             question = self._question(key, answers)
@@ -113,9 +120,12 @@ class CopierQuestions:
             default = question.get_default()
             if default is not MISSING:
                 answers.user[key] = default
+            elif "default" in spec:  # computed from `_folder_name`: what reads it is copier's too
+                answers.user[key] = StrictUndefined(name=key, exc=UnsetError)
         return answers
 
     def _ask(self, pid: str, values: Mapping[str, Any], what: str, call: str) -> Any:
+        from copier._jinja_ext import UnsetError
         from copier.errors import CopierError
         from jinja2 import TemplateError
 
@@ -123,6 +133,8 @@ class CopierQuestions:
             with copier_sandboxed(), budget.limits(str(copier_file(self.folder) or self.folder)):
                 question = self._question(pid, self._answers(pid, values))
                 return getattr(question, call)()
+        except UnsetError:
+            return None  # it reads `_folder_name`: copier computes it when it renders
         except TemplateError as exc:
             if self.config.get("_jinja_extensions") and str(exc).startswith(("No filter named", "No test named")):
                 raise self._untrusted() from None  # the template's own extension computes it: code
@@ -141,7 +153,8 @@ class CopierQuestions:
 
     def when(self, pid: str, values: Mapping[str, Any]) -> bool:
         """Whether copier asks (and records) `pid`, given the answers so far."""
-        return bool(self._ask(pid, values, "when", "get_when"))
+        shown = self._ask(pid, values, "when", "get_when")
+        return True if shown is None else bool(shown)
 
     def default(self, pid: str, values: Mapping[str, Any]) -> Any:
         """copier's default for `pid` given the answers so far (None: it has none)."""

@@ -195,3 +195,25 @@ def test_a_default_copier_computes_stays_within_the_render_budget(
     monkeypatch.setenv("SCAFFOLD_RENDER_TIMEOUT", "1")
     result = invoke("new", str(folder), "--no-input", "--set", "owner=group:x", "--set", "repo_name=slow", code=None)
     assert result.exit_code == 1 and f"{folder}/copier.yml: still rendering after 1 s" in result.stderr
+
+
+def test_a_default_from_the_folder_name_is_left_to_copier(invoke: Invoke, tmp_path: Path) -> None:
+    """`_folder_name` is known when copier renders, not when scaffold asks: a default that reads it
+    (and one computed from that) is copier's, given the folder scaffold names after the repository."""
+    folder = tmp_path / "templates" / "by-folder"
+    folder.mkdir(parents=True)
+    (folder / "copier.yml").write_text(
+        "project_name:\n  type: str\n  default: '{{ _folder_name }}'\n"
+        "slug:\n  type: str\n  default: '{{ project_name | upper }}'\n"
+    )
+    (folder / "README.md.jinja").write_text("{{ project_name }} / {{ slug }} in {{ _folder_name }}\n")
+    (folder / "catalog-info.yaml").write_text(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ledger-api\n"
+        "spec:\n  type: service\n  owner: group:ledger\n  lifecycle: production\n"
+    )
+    (folder / "{{ _copier_conf.answers_file }}.jinja").write_text("{{ _copier_answers|to_nice_yaml -}}\n")
+    commit_and_tag(folder, "v1.0.0")
+    ours = scaffold_new(invoke, f"{folder}@1.0.0", tmp_path, "repo_name=ledger-api")
+    theirs = copier_copy(str(folder), tmp_path / "theirs" / "ledger-api", {}, "v1.0.0")
+    assert tree(ours) == tree(theirs)
+    assert (ours / "README.md").read_text() == "ledger-api / LEDGER-API in ledger-api\n"
