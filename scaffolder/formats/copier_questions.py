@@ -138,9 +138,15 @@ class CopierQuestions:
         except TemplateError as exc:
             if self.config.get("_jinja_extensions") and str(exc).startswith(("No filter named", "No test named")):
                 raise self._untrusted() from None  # the template's own extension computes it: code
-            raise _error(pid, what, exc) from None
+            raise self._error(pid, what, exc) from None
         except (CopierError, ValueError, TypeError) as exc:
-            raise _error(pid, what, exc) from None
+            raise self._error(pid, what, exc) from None
+
+    def _error(self, pid: str, what: str, exc: BaseException) -> RenderError:
+        """copier's error computing a question, named by the template's copier.yml."""
+        text = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+        where = str(copier_file(self.folder) or self.folder)
+        return RenderError(f"copier cannot compute the {what} of {pid}", [Problem(where, f"{pid} ({what}): {text}")])
 
     def _untrusted(self) -> TemplateError:
         """The one-line refusal of a template whose questions need its own Jinja extensions."""
@@ -169,8 +175,3 @@ class CopierQuestions:
         spec = spec if isinstance(spec, dict) else {"default": spec}
         kind = spec.get("type") or ("str" if isinstance(spec.get("default"), str) else "")
         return kind in STR_TYPES and not spec.get("choices")
-
-
-def _error(pid: str, what: str, exc: BaseException) -> RenderError:
-    text = (str(exc).strip() or type(exc).__name__).splitlines()[0]
-    return RenderError(f"copier cannot compute the {what} of {pid}", [Problem(f"parameters.{pid}.{what}", text)])
