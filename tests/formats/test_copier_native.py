@@ -16,7 +16,7 @@ import pytest
 from scaffolder import git, record
 from scaffolder.sources import cache
 from tests.cli.conftest import Invoke, as_json
-from tests.formats.conftest import COPIER, FIXTURES, commit_and_tag, copy, edit
+from tests.formats.conftest import CLEAR, COPIER, ENTER, FIXTURES, commit_and_tag, copy, edit, run_wizard
 
 SLUG = FIXTURES / "copier" / "copier-slug"
 NAME = "Café Déjà Vu"
@@ -217,3 +217,17 @@ def test_a_default_from_the_folder_name_is_left_to_copier(invoke: Invoke, tmp_pa
     theirs = copier_copy(str(folder), tmp_path / "theirs" / "ledger-api", {}, "v1.0.0")
     assert tree(ours) == tree(theirs)
     assert (ours / "README.md").read_text() == "ledger-api / LEDGER-API in ledger-api\n"
+
+
+def test_the_wizard_shows_copier_defaults_recomputed_after_each_answer(tmp_path: Path, slug_repo: Path) -> None:
+    """The wizard prefills each question with copier's default over the answers so far (the
+    template's own `slugify`, under trust); accepting them all gives what copier gives."""
+    from scaffolder.formats.copier_questions import trusting
+
+    keys = CLEAR + NAME + ENTER + ENTER * 6 + ENTER  # project_name, then six defaults, then repo_name
+    with trusting(True):
+        outcome = run_wizard(f"{slug_repo}@1.0.0", keys, trusted=True)
+    assert outcome.steps["publish"]["full_name"] == "local/cafe-deja-vu"
+    ours = git.clone(outcome.steps["publish"]["clone_url"], tmp_path / "clone")
+    theirs = copier_copy(str(slug_repo), tmp_path / "theirs" / "cafe-deja-vu", {"project_name": NAME}, "v1.0.0")
+    assert tree(ours) == tree(theirs)
