@@ -36,7 +36,7 @@ from scaffolder.budget import BudgetExceeded
 from scaffolder.catalogs.base import Catalog, entity_ref
 from scaffolder.errors import ActionError, CatalogError, ForgeError, Problem, RenderError, RepoConflict, ScaffoldError
 from scaffolder.filters import FILTERS
-from scaffolder.foreign_files import COOKIECUTTER_FILE, copier_file
+from scaffolder.foreign_files import COOKIECUTTER_FILE, copier_file, copier_sandboxed
 from scaffolder.forges.base import Forge, Repo, RepoSpec
 from scaffolder.git_process import pinned_cwd
 from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name, lexical_problem, link_problems
@@ -401,6 +401,7 @@ __all__ = [  # noqa: RUF022 (two groups: the contract, then what it re-exports)
     "ScaffoldError",
     "budget",
     "copier_file",
+    "copier_sandboxed",
     "entity_ref",
     "foreign_files",
     "git",
