@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 # Session-scoped real servers, shared by every test folder (each starts only when a test asks).
-pytest_plugins = ["tests.servers.backstage_server", "tests.servers.github_api"]
+pytest_plugins = ["tests.servers.backstage_server", "tests.servers.backstage_engine", "tests.servers.github_api"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,326 @@
+#!/usr/bin/env node
+/*
+ * Render a Backstage v1beta3 template with Backstage's own scaffolder engine: the reference
+ * scaffold's tests and compatibility suite compare scaffold's output with.
+ *
+ *   node render.js TEMPLATE_YAML VALUES_JSON OUTPUT_DIR [CONTEXT_JSON]
+ *
+ * TEMPLATE_YAML  a template file (`apiVersion: scaffolder.backstage.io/v1beta3`, `kind: Template`);
+ *                its folder is the template's location (`templateInfo.baseUrl` is
+ *                `file://<absolute path of TEMPLATE_YAML>`), so relative `url`s of fetch actions
+ *                read beside it, as in a Backstage that registered the template from a file.
+ * VALUES_JSON    a JSON file (or inline JSON text starting with `{`): the `parameters` values, as
+ *                the Backstage frontend would send them (defaults are not filled in: the form
+ *                does that, not the backend).
+ * OUTPUT_DIR     created if missing; receives the final workspace (files, exec bits, symlinks).
+ * CONTEXT_JSON   optional, a file or inline JSON object with any of:
+ *                  "user":         {"entity": {...}, "ref": "user:default/jane"}  (`${{ user.* }}`)
+ *                  "secrets":      {"NAME": "value"}                             (`${{ secrets.* }}`)
+ *                  "templateInfo": {"entityRef": "template:default/x", ...}       (merged over the
+ *                                  defaults; `entityRef` defaults to template:<namespace>/<name>)
+ *                  "outputs":      {"publish:github": {"remoteUrl": "..."}}      (stub outputs by
+ *                                  action id, over the defaults below)
+ *
+ * Steps run with Backstage's NunjucksWorkflowRunner and its real built-in actions for everything
+ * that stays in the workspace (fetch:template, fetch:template:file, fetch:plain, fetch:plain:file,
+ * fetch:cookiecutter with the `cookiecutter` on PATH, fs:delete, fs:rename, fs:readdir, debug:log,
+ * debug:wait, catalog:write). Every other action (publish:*, catalog:register, catalog:fetch,
+ * github:*, ...) is a no-op stub returning plausible outputs (remoteUrl, repoContentsUrl,
+ * commitHash, entityRef, catalogInfoUrl), so templates run to the end.
+ *
+ * Prints one JSON line on stdout: {"ok": true, "output": {...}, "steps": [...]} (`output` is the
+ * template's rendered `spec.output`; each step is {id, action, status, output}), or
+ * {"ok": false, "error": "..."} with exit code 1 (2 for a usage error). Logs go to stderr when
+ * BACKSTAGE_RENDER_VERBOSE is set.
+ *
+ * The npm packages are looked up beside this file, else in the test cache the Python wrapper
+ * (tests/servers/backstage_engine.py) installs to: $SCAFFOLD_TEST_CACHE (or
+ * ~/.cache/scaffold-tests)/backstage-scaffolder-<hash of package.json + package-lock.json>.
+ */
+'use strict';
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { createRequire } = require('node:module');
+
+const HERE = __dirname;
+const INSTALL_FILES = ['package.json', 'package-lock.json'];
+
+function fingerprint() {
+  const digest = crypto.createHash('sha256');
+  for (const name of INSTALL_FILES) {
+    digest.update(Buffer.concat([Buffer.from(`${name}\0`), fs.readFileSync(path.join(HERE, name)), Buffer.from('\0')]));
+  }
+  return digest.digest('hex').slice(0, 16);
+}
+
+function installedRequire() {
+  if (fs.existsSync(path.join(HERE, 'node_modules', '@backstage', 'plugin-scaffolder-backend'))) {
+    return require;
+  }
+  const root = process.env.SCAFFOLD_TEST_CACHE
+    ? process.env.SCAFFOLD_TEST_CACHE.replace(/^~(?=$|\/)/, os.homedir())
+    : path.join(os.homedir(), '.cache', 'scaffold-tests');
+  const dir = path.join(root, `backstage-scaffolder-${fingerprint()}`);
+  if (!fs.existsSync(path.join(dir, '.installed'))) {
+    throw new Error(
+      `Backstage's scaffolder is not installed (looked beside render.js and in ${dir}); ` +
+        'run `python -m tests.servers.backstage_engine --install`',
+    );
+  }
+  return createRequire(path.join(dir, 'package.json'));
+}
+
+function readJsonArg(arg, what) {
+  if (arg === undefined) return {};
+  const text = arg.trimStart().startsWith('{') ? arg : fs.readFileSync(arg, 'utf8');
+  const value = JSON.parse(text);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`${what} must be a JSON object`);
+  }
+  return value;
+}
+
+function silentLogger(verbose) {
+  const write = level => (message, meta) => {
+    if (verbose) process.stderr.write(`[${level}] ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}\n`);
+  };
+  const logger = { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug') };
+  logger.child = () => logger;
+  return logger;
+}
+
+function noMetrics() {
+  const instrument = { add() {}, record() {} };
+  return { createCounter: () => instrument, createHistogram: () => instrument, createUpDownCounter: () => instrument, createGauge: () => instrument };
+}
+
+/** Plausible outputs of an action that would leave the workspace. */
+function stubOutputs(req, integrations, id, input) {
+  const { parseRepoUrl } = req('@backstage/plugin-scaffolder-node');
+  let repo = { host: 'example.com', owner: 'owner', repo: 'repo' };
+  if (typeof input.repoUrl === 'string') {
+    try {
+      repo = { ...repo, ...parseRepoUrl(input.repoUrl, integrations) };
+    } catch {
+      /* keep the placeholder */
+    }
+  }
+  const fromUrl = input.catalogInfoUrl ?? input.repoContentsUrl;
+  if (typeof input.repoUrl !== 'string' && typeof fromUrl === 'string') {
+    try {
+      const [owner, name] = new URL(fromUrl).pathname.split('/').filter(Boolean);
+      repo = { host: new URL(fromUrl).host, owner: owner ?? 'owner', repo: name ?? 'repo' };
+    } catch {
+      /* keep the placeholder */
+    }
+  }
+  const owner = repo.owner ?? repo.organization ?? repo.workspace ?? repo.project ?? 'owner';
+  const remoteUrl = `https://${repo.host}/${owner}/${repo.repo}`;
+  const branch = input.defaultBranch ?? 'main';
+  if (id.startsWith('publish:')) {
+    return { remoteUrl, repoContentsUrl: `${remoteUrl}/blob/${branch}`, commitHash: '0'.repeat(40) };
+  }
+  if (id === 'catalog:register') {
+    const catalogInfoUrl =
+      input.catalogInfoUrl ?? `${input.repoContentsUrl ?? `${remoteUrl}/blob/${branch}`}/${input.catalogInfoPath ?? '/catalog-info.yaml'}`.replace(/([^:])\/\/+/g, '$1/');
+    return { entityRef: `component:default/${repo.repo}`, catalogInfoUrl };
+  }
+  if (id === 'catalog:fetch') {
+    return { entity: {}, entities: [] };
+  }
+  return {};
+}
+
+function builtinActions(req, integrations) {
+  const backend = req('@backstage/plugin-scaffolder-backend');
+  const reader = {
+    async readTree() {
+      throw new Error('render.js reads templates from local files only');
+    },
+    async readUrl() {
+      throw new Error('render.js reads templates from local files only');
+    },
+    async search() {
+      throw new Error('render.js reads templates from local files only');
+    },
+  };
+  const options = { reader, integrations };
+  const actions = [
+    backend.createFetchPlainAction(options),
+    backend.createFetchPlainFileAction(options),
+    backend.createFetchTemplateAction(options),
+    backend.createFetchTemplateFileAction(options),
+    backend.createDebugLogAction(),
+    backend.createWaitAction(),
+    backend.createCatalogWriteAction(),
+    backend.createFilesystemDeleteAction(),
+    backend.createFilesystemRenameAction(),
+    backend.createFilesystemReadDirAction(),
+  ];
+  for (const name of ['createWorkspaceTemplateAction', 'createWorkspaceTemplateFileAction']) {
+    if (backend[name]) actions.push(backend[name](options));
+  }
+  try {
+    const cookiecutter = req('@backstage/plugin-scaffolder-backend-module-cookiecutter');
+    actions.push(cookiecutter.createFetchCookiecutterAction(options));
+  } catch (err) {
+    if (err.code !== 'MODULE_NOT_FOUND') throw err;
+  }
+  return new Map(actions.map(action => [action.id, action]));
+}
+
+/** An action registry: real built-ins, stubs for the rest, every handler's outputs recorded. */
+function actionRegistry(req, integrations, stubOverrides, recorded) {
+  const { createTemplateAction } = req('@backstage/plugin-scaffolder-node');
+  const builtins = builtinActions(req, integrations);
+  const record = (ctx, name, value) => {
+    const entry = recorded.get(ctx.step.id) ?? { ran: true, output: {} };
+    entry.output[name] = value;
+    recorded.set(ctx.step.id, entry);
+  };
+  const wrap = action => ({
+    ...action,
+    async handler(ctx) {
+      if (!recorded.has(ctx.step.id)) recorded.set(ctx.step.id, { ran: true, output: {} });
+      const output = (name, value) => {
+        record(ctx, name, value);
+        ctx.output(name, value);
+      };
+      return action.handler({ ...ctx, output });
+    },
+  });
+  const stub = id =>
+    createTemplateAction({
+      id,
+      description: `stub of ${id} (leaves the workspace)`,
+      supportsDryRun: true,
+      async handler(ctx) {
+        const input = ctx.input ?? {};
+        const outputs = { ...stubOutputs(req, integrations, id, input), ...(stubOverrides[id] ?? {}) };
+        for (const [name, value] of Object.entries(outputs)) ctx.output(name, value);
+      },
+    });
+  return {
+    async get(id) {
+      return wrap(builtins.get(id) ?? stub(id));
+    },
+    async list() {
+      return builtins;
+    },
+    register() {},
+  };
+}
+
+async function render(templatePath, values, outDir, context) {
+  const req = installedRequire();
+  const { ConfigReader } = req('@backstage/config');
+  const { ScmIntegrations } = req('@backstage/integration');
+  const yaml = req('yaml');
+  const backendDist = path.dirname(req.resolve('@backstage/plugin-scaffolder-backend'));
+  const { NunjucksWorkflowRunner } = req(path.join(backendDist, 'scaffolder', 'tasks', 'NunjucksWorkflowRunner.cjs.js'));
+
+  const template = yaml.parse(fs.readFileSync(templatePath, 'utf8'));
+  if (template?.apiVersion !== 'scaffolder.backstage.io/v1beta3') {
+    throw new Error(`not a v1beta3 template: apiVersion ${JSON.stringify(template?.apiVersion)}`);
+  }
+  const spec = template.spec ?? {};
+  const config = new ConfigReader({});
+  const integrations = ScmIntegrations.fromConfig(config);
+  const verbose = Boolean(process.env.BACKSTAGE_RENDER_VERBOSE);
+  const logger = silentLogger(verbose);
+  const recorded = new Map();
+  const workingDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'backstage-render-'));
+  const taskId = `task-${crypto.randomUUID()}`;
+  const extractId = `extract-${taskId}`;
+  const { createTemplateAction } = req('@backstage/plugin-scaffolder-node');
+  const registry = actionRegistry(req, integrations, context.outputs ?? {}, recorded);
+  const extract = createTemplateAction({
+    id: extractId,
+    supportsDryRun: true,
+    async handler(ctx) {
+      fs.mkdirSync(outDir, { recursive: true });
+      fs.cpSync(ctx.workspacePath, outDir, { recursive: true, verbatimSymlinks: true });
+    },
+  });
+  const registryWithExtract = {
+    ...registry,
+    async get(id, options) {
+      return id === extractId ? extract : registry.get(id, options);
+    },
+  };
+  const runner = new NunjucksWorkflowRunner({
+    actionRegistry: registryWithExtract,
+    integrations,
+    logger,
+    workingDirectory,
+    config,
+    metrics: noMetrics(),
+  });
+  const namespace = template.metadata?.namespace ?? 'default';
+  const steps = Array.isArray(spec.steps) ? spec.steps : [];
+  let failedStep;
+  try {
+    const result = await runner.execute({
+      taskId,
+      spec: {
+        apiVersion: template.apiVersion,
+        steps: [...steps, { id: extractId, name: 'extract the workspace', action: extractId }],
+        output: spec.output ?? {},
+        parameters: values,
+        user: context.user ?? {},
+        templateInfo: {
+          entityRef: `template:${namespace}/${template.metadata?.name ?? 'template'}`,
+          baseUrl: `file://${path.resolve(templatePath)}`,
+          entity: { metadata: template.metadata ?? {} },
+          ...(context.templateInfo ?? {}),
+        },
+      },
+      secrets: context.secrets ?? {},
+      isDryRun: false,
+      done: false,
+      cancelSignal: new AbortController().signal,
+      getWorkspaceName: async () => taskId,
+      getInitiatorCredentials: async () => ({ $$type: '@backstage/BackstageCredentials', principal: { type: 'none' } }),
+      async emitLog(message, meta) {
+        if (meta?.status === 'failed' && meta.stepId !== extractId) failedStep ??= meta.stepId;
+        if (verbose) process.stderr.write(`[task] ${message}\n`);
+      },
+      complete: async () => {},
+    });
+    const stepReport = steps.map(step => {
+      const entry = recorded.get(step.id);
+      return { id: step.id, action: step.action, status: entry ? 'completed' : 'skipped', output: entry?.output ?? {} };
+    });
+    return { ok: true, output: result.output ?? {}, steps: stepReport };
+  } catch (err) {
+    const where = failedStep ? `step ${failedStep}: ` : '';
+    throw new Error(`${where}${err?.message ?? String(err)}`);
+  } finally {
+    fs.rmSync(workingDirectory, { recursive: true, force: true });
+  }
+}
+
+async function main(argv) {
+  if (argv.length < 3 || argv.length > 4) {
+    process.stderr.write('usage: node render.js TEMPLATE_YAML VALUES_JSON OUTPUT_DIR [CONTEXT_JSON]\n');
+    return 2;
+  }
+  const [templatePath, valuesArg, outDir, contextArg] = argv;
+  try {
+    const values = readJsonArg(valuesArg, 'VALUES_JSON');
+    const context = readJsonArg(contextArg, 'CONTEXT_JSON');
+    const result = await render(templatePath, values, path.resolve(outDir), context);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (err) {
+    process.stdout.write(`${JSON.stringify({ ok: false, error: err?.message ?? String(err) })}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(code => {
+  process.exitCode = code;
+});
