@@ -1,7 +1,8 @@
 """`fetch:template`: render a skeleton folder of the golden path into the workspace.
 
 File contents and paths are Jinja2 templates (sandboxed, strict undefined) seeing `values` (by
-default every non-secret answer) and `template` (name, version). Binary files and files matching
+default every non-secret answer) and `template` (name, version); Backstage templates render in
+the `nunjucks` dialect (`scaffolder.nunjucks`), seeing `values` only, as Backstage does. Binary files and files matching
 `copy_without_render` are copied byte for byte. Nothing is written until every file has rendered.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -52,6 +53,11 @@ class Input(ActionInput):
     template_suffix: str | None = Field(
         None, description="Render only files ending in this suffix (e.g. .jinja), stripping it"
     )
+    dialect: Literal["jinja", "nunjucks"] = Field(
+        "jinja",
+        description="jinja: undefined names are errors; nunjucks (Backstage templates): undefined renders "
+        "empty, values print as JavaScript prints them, CRLF is kept, and the skeleton sees only `values`",
+    )
 
 
 class Output(ActionOutput):
@@ -72,7 +78,9 @@ def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[Rendered
         raise RenderError("fetch:template cannot find its skeleton", [Problem(inp.path, f"no folder {source}")])
     secret = {p.id for p in ctx.template.parameters if p.secret}
     values = inp.values if inp.values is not None else {k: v for k, v in ctx.parameters.items() if k not in secret}
-    context = {"values": values, "template": {"name": ctx.template.name, "version": ctx.template.version}}
+    context: dict[str, Any] = {"values": values}
+    if inp.dialect == "jinja":
+        context["template"] = {"name": ctx.template.name, "version": ctx.template.version}
     if inp.cookiecutter_compat:
         context["cookiecutter"] = values
     delimiters = inp.delimiters or Delimiters()
@@ -81,7 +89,7 @@ def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[Rendered
         globs += [
             fileglobs.escape(rel) for rel in sorted(fileglobs.matching_files(source, inp.copy_without_templating))
         ]
-    key = (ctx.run_id, str(ctx.template_dir), str(source), tuple(globs), delimiters, inp.template_suffix)
+    key = (ctx.run_id, str(ctx.template_dir), str(source), tuple(globs), delimiters, inp.template_suffix, inp.dialect)
     with _lock:
         kept = _KEPT.pop(key, None)
     if kept is not None and not keep and kept[0] == context and kept[1] == ctx.rendering.skeleton_signature(source):
@@ -93,6 +101,7 @@ def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[Rendered
         copy_without_render=globs,
         delimiters=delimiters,
         template_suffix=inp.template_suffix,
+        dialect=inp.dialect,
     )
     if keep:
         with _lock:

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.dataclasses import dataclass as pydantic_dataclass
@@ -100,9 +100,11 @@ class Rendering(Protocol):
         copy_without_render: Iterable[str] = (),
         delimiters: Delimiters = ...,
         template_suffix: str | None = None,
+        dialect: Literal["jinja", "nunjucks"] = "jinja",
     ) -> list[RenderedFile]:
         """Render every file under `source` in memory (contents and names), in the sandbox and
-        the render budget; every problem is collected before raising RenderError."""
+        the render budget; every problem is collected before raising RenderError. `dialect`
+        "nunjucks" renders as Backstage does (undefined is empty, JavaScript printing)."""
 
     def read_tree(self, root: Path, producer: str) -> list[RenderedFile]:
         """Every file another tool (`producer`) generated under `root`, checked as a skeleton is."""

@@ -6,8 +6,9 @@ Parameters: see `scaffolder.formats.backstage_parameters`. Steps keep their orde
 
 - `fetch:template` -> `fetch:template`: `url` becomes `path` (a folder of the template),
   `targetPath`, `values`; skeletons render with `${{ }}` (`delimiters`), or `{{ cookiecutter.x }}`
-  with `cookiecutterCompat`; `copyWithoutTemplating` (and the older `copyWithoutRender`) keep
-  Backstage's globs; `templateFileExtension` becomes `template_suffix`;
+  with `cookiecutterCompat`, in the `nunjucks` dialect (undefined renders empty, as in Backstage);
+  `copyWithoutTemplating` keeps Backstage's globs, and the deprecated `copyWithoutRender` is
+  ignored as Backstage 2.0.0 and later ignore it; `templateFileExtension` becomes `template_suffix`;
 - `fetch:plain`, `fetch:plain:file` -> `fetch:plain`; `fetch:cookiecutter` -> `fetch:cookiecutter`;
 - `publish:github`, `publish:github:pull-request`, `fs:rename`, `fs:delete`, `debug:log`: scaffold
   actions of the same ids take Backstage's inputs;
@@ -78,6 +79,29 @@ def _param_ref(ctx: _Context, name: str) -> str | None:
     return f"parameters.{pid}"
 
 
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_OPERATOR = re.compile(r"===|!==|&&|\|\||!(?!=)|\?")
+_REFUSED = {"&&": "and", "||": "or", "!": "not", "?": "`b if a else c`"}
+
+
+def _operators(ctx: _Context, text: str, where: str) -> str:
+    """JavaScript's `===` and `!==` as Jinja's `==` and `!=` (outside string literals); `&&`,
+    `||`, `!` and `? :` are refused, naming the expression, as Backstage's templating refuses them."""
+    out, pos = [], 0
+    for literal in [*_STRING.finditer(text), None]:
+        end = literal.start() if literal else len(text)
+        code = text[pos:end]
+        for op in _OPERATOR.findall(code):
+            if op in _REFUSED:
+                message = f"Backstage's templating (nunjitsu) has no `{op}` operator either: write {_REFUSED[op]}"
+                ctx.problems.append(Problem(where, f"${{{{{text}}}}}: {message}"))
+        out.append(code.replace("===", "==").replace("!==", "!="))
+        if literal:
+            out.append(literal[0])
+            pos = literal.end()
+    return "".join(out)
+
+
 def _rewrite_inner(ctx: _Context, text: str, where: str) -> str:
     def param(match: re.Match[str]) -> str:
         name = match[1] or match[3]
@@ -106,7 +130,7 @@ def _rewrite_inner(ctx: _Context, text: str, where: str) -> str:
 
     if _USER.search(text):
         ctx.problems.append(Problem(where, "`user` (the signed-in Backstage user) does not exist in scaffold"))
-    return _STEP.sub(step, _SECRET.sub(secret, _PARAM.sub(param, text)))
+    return _STEP.sub(step, _SECRET.sub(secret, _PARAM.sub(param, _operators(ctx, text, where))))
 
 
 def rewrite(ctx: _Context, value: Any, where: str) -> Any:
@@ -136,9 +160,11 @@ def _fetch_template(inp: dict[str, Any], problems: list[str]) -> tuple[str, dict
     out: dict[str, Any] = {"path": _relative(inp.pop("url", "."), problems), "values": inp.pop("values", None) or {}}
     if "targetPath" in inp:
         out["target_path"] = inp.pop("targetPath")
-    globs = [*(inp.pop("copyWithoutTemplating", None) or []), *(inp.pop("copyWithoutRender", None) or [])]
+    globs = list(inp.pop("copyWithoutTemplating", None) or [])
+    inp.pop("copyWithoutRender", None)  # deprecated, and ignored by Backstage since scaffolder-backend 2.0.0
     if globs:
         out["copy_without_templating"] = globs
+    out["dialect"] = "nunjucks"
     if inp.pop("cookiecutterCompat", False):
         out["cookiecutter_compat"] = True
     else:
