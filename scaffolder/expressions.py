@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from jinja2 import TemplateError, Undefined, UndefinedError
+from jinja2 import TemplateError, TemplateSyntaxError, Undefined, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -59,6 +59,8 @@ def environment(dialect: Dialect = "jinja") -> SandboxedEnvironment:
         **options,
     )
     env.filters.update(FILTERS)
+    if dialect == "nunjucks":
+        env.filters.update(nunjucks.FILTERS)
     return env
 
 
@@ -94,6 +96,10 @@ def _evaluate(text: str, context: Mapping[str, Any], where: str) -> Any:
                 return result
             rendered = env.from_string(text).render(**context)
             return _NOTHING if dialect == "nunjucks" and rendered == "" else rendered
+    except TemplateSyntaxError as exc:
+        if dialect == "nunjucks":
+            return text  # Backstage's workflow runner keeps a value it cannot parse as it is written
+        raise _fail(where, text, exc) from None
     except (TemplateError, SecurityError, TypeError, ValueError, ArithmeticError, LookupError, RecursionError) as exc:
         raise _fail(where, text, exc) from None
 

@@ -184,8 +184,27 @@ class NunjucksSandbox(Sandbox):
         return self.undefined(obj=obj, name=str(argument))
 
 
+def _capitalize(value: Any) -> str:
+    text = str(finalize(value))
+    return text[:1].upper() + text[1:].lower()
+
+
+def _title(value: Any) -> str:
+    """nunjucks' `title`: words split on spaces only (`orders-api` stays `Orders-api`)."""
+    return " ".join(_capitalize(word) for word in str(finalize(value)).split(" "))
+
+
+def _join(value: Any, sep: str = "", attribute: str | None = None) -> str:
+    items = [item.get(attribute) if attribute and isinstance(item, Mapping) else item for item in value or []]
+    return str(sep).join(finalize(item) for item in items)
+
+
+FILTERS: dict[str, Callable[..., Any]] = {"title": _title, "capitalize": _capitalize, "join": _join}
+
+
 def environment_class(dialect: Dialect) -> tuple[type[Sandbox], dict[str, Any]]:
-    """The sandbox class and the extra options for `dialect`: Jinja's strict undefined, or nunjucks'."""
+    """The sandbox class and the extra options for `dialect`: Jinja's strict undefined, or nunjucks'
+    (whose filters that differ from Jinja's, `FILTERS`, callers add after scaffold's)."""
     if dialect == "nunjucks":
         return NunjucksSandbox, {"undefined": JsUndefined, "finalize": finalize, "extensions": [StrictEquals]}
     from jinja2 import StrictUndefined

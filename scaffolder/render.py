@@ -23,7 +23,7 @@ from jinja2 import Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from scaffolder import budget
+from scaffolder import budget, nunjucks
 from scaffolder.action import SHM as SHM  # re-exported: scratch space, files and delimiters are the contract's
 from scaffolder.action import Delimiters as Delimiters
 from scaffolder.action import RenderedFile as RenderedFile
@@ -52,6 +52,8 @@ def make_environment(delimiters: Delimiters = JINJA, dialect: Dialect = "jinja")
         **options,
     )
     env.filters.update(FILTERS)
+    if dialect == "nunjucks":
+        env.filters.update(nunjucks.FILTERS)
     return env
 
 
