@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder import versions, yamlio
-from scaffolder.errors import Problem
+from scaffolder.errors import Problem, TemplateError
+from scaffolder.formats import BACKSTAGE_API_VERSION
 from scaffolder.formats._common import build, fail, ident, template_name
 from scaffolder.formats.backstage_parameters import Converted, convert_parameters
 from scaffolder.formats.versions import version_for
@@ -317,11 +318,19 @@ def _links(raw: Any, ctx: _Context, where: str) -> list[dict[str, Any]]:
     return links
 
 
-def convert(folder: Path, doc: Any, *, version: str | None = None) -> Template:
-    """The Backstage template `folder/template.yaml` (already loaded as `doc`) as a golden path;
-    TemplateError lists every problem, actions with no counterpart first."""
-    file = folder / TEMPLATE_FILE
+def convert(folder: Path, doc: Any, *, version: str | None = None, file_name: str = TEMPLATE_FILE) -> Template:
+    """The Backstage template `folder/file_name` (already loaded as `doc`) as a golden path;
+    TemplateError lists every problem, actions with no counterpart first, or says in one sentence
+    that an older apiVersion (v1beta2) is not supported."""
+    file = folder / file_name
     data = yamlio.plain(doc)
+    api = str(data.get("apiVersion", ""))
+    if api != BACKSTAGE_API_VERSION:
+        version_name = api.rpartition("/")[2] or api
+        raise TemplateError(
+            f"{version_name} templates are not supported; scaffold runs {BACKSTAGE_API_VERSION}",
+            [Problem(f"{file}:{yamlio.line_of(doc, ('apiVersion',))}", f"apiVersion: {api}")],
+        )
     problems: list[Problem] = []
     if data.get("kind") != "Template":
         problems.append(Problem(f"{file}:{yamlio.line_of(doc, ('kind',))}", "kind must be Template"))
@@ -346,7 +355,7 @@ def convert(folder: Path, doc: Any, *, version: str | None = None) -> Template:
         )
         declared = None
     if problems:
-        raise fail(folder, TEMPLATE_FILE, "backstage", problems)
+        raise fail(folder, file_name, "backstage", problems)
     model = {
         "apiVersion": "scaffold/v1",
         "kind": "GoldenPath",
@@ -365,4 +374,4 @@ def convert(folder: Path, doc: Any, *, version: str | None = None) -> Template:
             "output": {"links": links},
         },
     }
-    return build(model, folder, file=TEMPLATE_FILE, fmt="backstage", doc=doc)
+    return build(model, folder, file=file_name, fmt="backstage", doc=doc)

@@ -33,7 +33,7 @@ def as_folder(ref: str) -> Path | None:
     """The template folder a path names; None when `ref` is not a path (a name, then). A path
     that holds no template is TemplateNotFound."""
     candidate = Path(ref).expanduser()
-    if candidate.name == TEMPLATE_FILE and candidate.is_file():
+    if candidate.suffix in (".yaml", ".yml") and candidate.is_file():  # template.yaml, or a Backstage my-template.yaml
         candidate = candidate.parent
     if "/" in ref or ref.startswith(".") or (candidate.is_dir() and is_template_dir(candidate)):
         if not is_template_dir(candidate):
