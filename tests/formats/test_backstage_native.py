@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from scaffolder.catalogs.null import NullCatalog
-from scaffolder.errors import RenderError, TemplateError
+from scaffolder.errors import ActionError, RenderError, TemplateError
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import resolve
 from scaffolder.runner import Runner
@@ -265,4 +265,33 @@ def _symlinks(source: Path) -> None:
 def test_symlinks_inside_the_skeleton_are_kept(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
     ours, theirs = render_both(backstage_engine, tmp_path, "symlinks", {"name": "svc"}, _symlinks)
     assert theirs["tool"] == ("link", "bin/tool", False) and theirs["bin/readme"] == ("link", "../README.md", False)
+    assert_same(ours, theirs)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=ActionError,
+    reason="issue 13 (Backstage, fetch:cookiecutter as Backstage runs it): Backstage renders the url folder as the "
+    "project's contents (cookiecutter.json copied too); scaffold runs it as a cookiecutter repository and stops "
+    "with NonTemplatedInputDirException",
+)
+def test_fetch_cookiecutter(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
+    """Backstage's fetch:cookiecutter module runs the `cookiecutter` on PATH (the venv's); the
+    template folder is the project, so its cookiecutter.json is copied into the output too."""
+    values = {"name": "svc", "description": "Orders"}
+    ours, theirs = render_both(backstage_engine, tmp_path, "cookiecutter", values)
+    assert theirs["with-json/README.md"][1] == b"# svc\n\nOrders\n\nLicense: MIT\n"
+    assert theirs["with-json/src/svc.py"][1] == b'NAME = "svc"\n' and "with-json/cookiecutter.json" in theirs
+    assert_same(ours, theirs)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=RenderError,
+    reason="issue 13 (Backstage, fetch:cookiecutter): scaffold's fetch:cookiecutter demands a cookiecutter.json; "
+    "Backstage builds the context from `values`",
+)
+def test_fetch_cookiecutter_without_cookiecutter_json(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
+    ours, theirs = render_both(backstage_engine, tmp_path, "cookiecutter_bare", {"name": "svc"})
+    assert theirs["without-json/README.md"][1] == b"# svc\n"
     assert_same(ours, theirs)
