@@ -42,18 +42,22 @@ def _fetch_inputs(
     return list(parsed.values())
 
 
-def _skeleton_name(env: Environment, root: str, keys: list[str], defined: set[str], what: str) -> str | None:
-    """Why `root.keys` is undefined in a skeleton file that sees `values` (with keys `defined`)."""
+def _skeleton_name(
+    env: Environment, root: str, keys: list[str], defined: set[str], what: str, dialect: str
+) -> str | None:
+    """Why `root.keys` is undefined in a skeleton file that sees `values` (with keys `defined`),
+    and `template` unless it renders as Backstage's (`nunjucks`), which renders undefined empty."""
     if root == "values":
         return f"values.{keys[0]} is undefined: it is not {what}" if keys and keys[0] not in defined else None
-    if root == "template":
+    if root == "template" and dialect == "jinja":
         known = BUILTINS["template"]
         return (
             f"template.{keys[0]} is undefined: template has {', '.join(known)}"
             if keys and keys[0] not in known
             else None
         )
-    return None if root in env.globals else f"{root!r} is undefined: a skeleton sees values and template"
+    sees = "values and template" if dialect == "jinja" else "values only (it renders empty, as in Backstage)"
+    return None if root in env.globals else f"{root!r} is undefined: a skeleton sees {sees}"
 
 
 def _check_links(report: Report, source: Path) -> None:
@@ -85,7 +89,7 @@ def _check_skeleton(report: Report, template: Template, index: int, inp: Any) ->
         defined, what = {p.id for p in template.parameters} - secrets, "a parameter (secrets never reach skeletons)"
     else:
         defined, what = set(inp.values), f"a key of step {step.id}'s values input"
-    env = make_environment(inp.delimiters or Delimiters())
+    env = make_environment(inp.delimiters or Delimiters(), inp.dialect)
     _check_links(report, source)
     for file in sorted(source.rglob("*")):
         rel = file.relative_to(source).as_posix()
@@ -100,7 +104,7 @@ def _check_skeleton(report: Report, template: Template, index: int, inp: Any) ->
             for line, reason in problems:
                 report.add(file, line if not prefix else None, "skeleton-syntax", prefix + reason)
             for root, keys, line in [] if ast is None else names(ast):
-                why = _skeleton_name(env, root, keys, defined, what)
+                why = _skeleton_name(env, root, keys, defined, what, inp.dialect)
                 if why:
                     report.add(file, line if not prefix else None, "skeleton-undefined", prefix + why)
 

@@ -16,9 +16,11 @@ from scaffolder.catalogs.null import NullCatalog
 from scaffolder.errors import RenderError, TemplateError
 from scaffolder.expressions import evaluate
 from scaffolder.forges.local import LocalForge
+from scaffolder.guild.lint import lint_path
 from scaffolder.parameters import resolve
 from scaffolder.runner import Runner
 from scaffolder.sources import load_template
+from tests.cli.conftest import Invoke
 from tests.formats.conftest import FIXTURES
 from tests.servers.backstage_engine import BackstageEngine
 
@@ -102,3 +104,52 @@ def test_scaffold_format_stays_strict() -> None:
     backstage = {"$dialect": "nunjucks", "parameters": {"name": "x"}}
     assert evaluate("${{ parameters.nmae }}", backstage) is None
     assert evaluate('${{ parameters.a.b + "/" }}', backstage) == "undefined/"
+
+
+LINTED = """\
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: linted}
+spec:
+  owner: group:platform
+  type: service
+  parameters:
+    - properties:
+        name: {type: string}
+  steps:
+    - id: fetch
+      action: fetch:template
+      if: ${{ parameters.name && parameters.nmae }}
+      input:
+        url: ./skeleton
+        values:
+          name: ${{ parameters.name }}
+          owner: ${{ parameters.owner }}
+"""
+
+
+def test_lint_warns_about_undefined_names_in_a_backstage_template(tmp_path: Path, invoke: Invoke) -> None:
+    (tmp_path / "skeleton").mkdir()
+    (tmp_path / "template.yaml").write_text(LINTED)
+    (tmp_path / "skeleton" / "README.md").write_text("${{ values.name }} ${{ values.nmae }} ${{ github.sha }}\n")
+    found = {(f.rule, f.severity, f.message) for f in lint_path(tmp_path) if f.rule.endswith(("undefined", "syntax"))}
+    assert (
+        "expression-undefined",
+        "warning",
+        "parameters.owner is undefined: no parameter has the id 'owner'",
+    ) in found
+    assert (
+        "skeleton-undefined",
+        "warning",
+        "values.nmae is undefined: it is not a key of step fetch's values input",
+    ) in found
+    assert (
+        "skeleton-undefined",
+        "warning",
+        "'github' is undefined: a skeleton sees values only (it renders empty, as in Backstage)",
+    ) in found
+    assert {rule for rule, severity, _ in found if severity == "warning"} >= {"expression-syntax"}  # `&&`
+    assert all(severity == "warning" for _, severity, _ in found)
+    result = invoke("template", "lint", str(tmp_path), code=1)  # CHANGELOG and examples are still errors
+    assert "values.nmae is undefined" in result.stdout and "[skeleton-undefined, warning]" in result.stdout
+    assert "2 problem(s)" in result.stderr
