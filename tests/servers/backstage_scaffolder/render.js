@@ -11,7 +11,9 @@
  *                read beside it, as in a Backstage that registered the template from a file.
  * VALUES_JSON    a JSON file (or inline JSON text starting with `{`): the `parameters` values, as
  *                the Backstage frontend would send them (defaults are not filled in: the form
- *                does that, not the backend).
+ *                does that, not the backend). As Backstage's router does, they are validated
+ *                against each visible parameter step, values of hidden steps (`when`) are dropped,
+ *                and steps without `id` get `step-N`.
  * OUTPUT_DIR     created if missing; receives the final workspace (files, exec bits, symlinks).
  * CONTEXT_JSON   optional, a file or inline JSON object with any of:
  *                  "user":         {"entity": {...}, "ref": "user:default/jane"}  (`${{ user.* }}`)
@@ -20,6 +22,9 @@
  *                                  defaults; `entityRef` defaults to template:<namespace>/<name>)
  *                  "outputs":      {"publish:github": {"remoteUrl": "..."}}      (stub outputs by
  *                                  action id, over the defaults below)
+ *                  "urls":         {"https://github.com/o/r/tree/main/docs": "/local/folder"}
+ *                                  (absolute `url`s of fetch actions are read from these folders,
+ *                                  longest prefix first; any other absolute url is an error)
  *
  * Steps run with Backstage's NunjucksWorkflowRunner and its real built-in actions for everything
  * that stays in the workspace (fetch:template, fetch:template:file, fetch:plain, fetch:plain:file,
@@ -134,19 +139,59 @@ function stubOutputs(req, integrations, id, input) {
   return {};
 }
 
-function builtinActions(req, integrations) {
-  const backend = req('@backstage/plugin-scaffolder-backend');
-  const reader = {
-    async readTree() {
-      throw new Error('render.js reads templates from local files only');
+/** Backstage's UrlReader for absolute `url`s: each is read from the local folder `urls` maps its prefix to. */
+function localReader(urls) {
+  const resolve = url => {
+    const prefix = Object.keys(urls)
+      .filter(p => url === p || url.startsWith(p.endsWith('/') ? p : `${p}/`))
+      .sort((a, b) => b.length - a.length)[0];
+    if (prefix === undefined) {
+      throw new Error(`render.js reads local files only: map ${url} to a folder with the context's "urls"`);
+    }
+    return path.join(urls[prefix], url.slice(prefix.length).replace(/^\/+/, ''));
+  };
+  return {
+    async readTree(url) {
+      const source = resolve(url);
+      return {
+        async dir({ targetDir }) {
+          fs.cpSync(source, targetDir, { recursive: true, verbatimSymlinks: true });
+          return targetDir;
+        },
+      };
     },
-    async readUrl() {
-      throw new Error('render.js reads templates from local files only');
+    async readUrl(url) {
+      const source = resolve(url);
+      return { buffer: async () => fs.readFileSync(source) };
     },
-    async search() {
-      throw new Error('render.js reads templates from local files only');
+    async search(url) {
+      throw new Error(`render.js cannot search ${url}`);
     },
   };
+}
+
+/** Backstage's router: values are checked against each visible parameter step; hidden steps' values drop. */
+function checkedValues(req, template, values) {
+  const { resolveParameterSteps } = req('@backstage/plugin-scaffolder-common/alpha');
+  const jsonschema = req('jsonschema');
+  const parameters = [template.spec?.parameters ?? []].flat();
+  const resolved = resolveParameterSteps(
+    values,
+    parameters.map(schema => ({ schema, when: schema.when })),
+  );
+  for (const [index, schema] of parameters.entries()) {
+    if (!resolved.visible[index]) continue;
+    const result = jsonschema.validate(values, schema);
+    if (!result.valid) {
+      throw new Error(`invalid values: ${result.errors.map(e => e.stack).join('; ')}`);
+    }
+  }
+  return resolved.values;
+}
+
+function builtinActions(req, integrations, urls) {
+  const backend = req('@backstage/plugin-scaffolder-backend');
+  const reader = localReader(urls);
   const options = { reader, integrations };
   const actions = [
     backend.createFetchPlainAction(options),
@@ -173,9 +218,9 @@ function builtinActions(req, integrations) {
 }
 
 /** An action registry: real built-ins, stubs for the rest, every handler's outputs recorded. */
-function actionRegistry(req, integrations, stubOverrides, recorded) {
+function actionRegistry(req, integrations, stubOverrides, recorded, urls) {
   const { createTemplateAction } = req('@backstage/plugin-scaffolder-node');
-  const builtins = builtinActions(req, integrations);
+  const builtins = builtinActions(req, integrations, urls);
   const record = (ctx, name, value) => {
     const entry = recorded.get(ctx.step.id) ?? { ran: true, output: {} };
     entry.output[name] = value;
@@ -236,7 +281,7 @@ async function render(templatePath, values, outDir, context) {
   const taskId = `task-${crypto.randomUUID()}`;
   const extractId = `extract-${taskId}`;
   const { createTemplateAction } = req('@backstage/plugin-scaffolder-node');
-  const registry = actionRegistry(req, integrations, context.outputs ?? {}, recorded);
+  const registry = actionRegistry(req, integrations, context.outputs ?? {}, recorded, context.urls ?? {});
   const extract = createTemplateAction({
     id: extractId,
     supportsDryRun: true,
@@ -260,7 +305,13 @@ async function render(templatePath, values, outDir, context) {
     metrics: noMetrics(),
   });
   const namespace = template.metadata?.namespace ?? 'default';
-  const steps = Array.isArray(spec.steps) ? spec.steps : [];
+  // as Backstage's router builds the task spec
+  const steps = (Array.isArray(spec.steps) ? spec.steps : []).map((step, index) => ({
+    ...step,
+    id: step.id ?? `step-${index + 1}`,
+    name: step.name ?? step.action,
+  }));
+  const parameters = checkedValues(req, template, values);
   let failedStep;
   try {
     const result = await runner.execute({
@@ -269,7 +320,7 @@ async function render(templatePath, values, outDir, context) {
         apiVersion: template.apiVersion,
         steps: [...steps, { id: extractId, name: 'extract the workspace', action: extractId }],
         output: spec.output ?? {},
-        parameters: values,
+        parameters,
         user: context.user ?? {},
         templateInfo: {
           entityRef: `template:${namespace}/${template.metadata?.name ?? 'template'}`,
