@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
@@ -30,8 +31,14 @@ from scaffolder.action import globs as fileglobs  # `globs` is the name of a lis
 
 
 class Input(ActionInput):
-    path: str = Field("skeleton", description="Skeleton folder, relative to the golden path")
-    target_path: str = Field(".", alias="targetPath", description="Where to write, inside the workspace")
+    path: str = Field(
+        "skeleton",
+        description="Skeleton folder, relative to the golden path; or one file (Backstage's fetch:template:file), "
+        "whose contents render to the file `target_path` names",
+    )
+    target_path: str = Field(
+        ".", alias="targetPath", description="Where to write, inside the workspace (for one file: its path)"
+    )
     values: dict[str, Any] | None = Field(
         None, description="Variables for the skeleton (`values.x`); default: every non-secret answer"
     )
@@ -72,8 +79,22 @@ _KEPT_MAX = 4
 _lock = threading.Lock()
 
 
-def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[RenderedFile]:
-    source = inside(ctx.template_dir, inp.path)
+def _one_file(ctx: ActionContext, inp: Input, source: Path) -> list[RenderedFile]:
+    """Backstage's fetch:template:file: the file's contents rendered (not its name), written as
+    the file `target_path` names, with a new file's usual mode (Backstage does not copy it)."""
+    name = inp.target_path.rstrip("/").rpartition("/")[2]
+    if inp.target_path in ("", ".") or not name:
+        raise RenderError("fetch:template needs a file path", [Problem(inp.path, "targetPath must name the file")])
+    with ctx.temp_dir("scaffold-file-") as tmp:
+        (tmp / "file").write_bytes(source.read_bytes())
+        rendered = _render(ctx, inp.model_copy(update={"path": "."}), template_dir=tmp)
+    return [RenderedFile(name, rendered[0].content, 0o644)]
+
+
+def _render(ctx: ActionContext, inp: Input, keep: bool = False, template_dir: Path | None = None) -> list[RenderedFile]:
+    source = inside(template_dir or ctx.template_dir, inp.path)
+    if source.is_file() and template_dir is None:
+        return _one_file(ctx, inp, source)
     if not source.is_dir():
         raise RenderError("fetch:template cannot find its skeleton", [Problem(inp.path, f"no folder {source}")])
     secret = {p.id for p in ctx.template.parameters if p.secret}
@@ -122,7 +143,10 @@ def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
 
 
 def run(ctx: ActionContext, inp: Input) -> Output:
-    return Output(files=ctx.write_files(inp.target_path, _render(ctx, inp)))
+    files = _render(ctx, inp)
+    if inside(ctx.template_dir, inp.path).is_file():  # one file: target_path is its path
+        return Output(files=ctx.write_files(inp.target_path.rstrip("/").rpartition("/")[0] or ".", files))
+    return Output(files=ctx.write_files(inp.target_path, files))
 
 
 action = define_action(

@@ -9,6 +9,7 @@ Parameters: see `scaffolder.formats.backstage_parameters`. Steps keep their orde
   with `cookiecutterCompat`, in the `nunjucks` dialect (undefined renders empty, as in Backstage);
   `copyWithoutTemplating` keeps Backstage's globs, and the deprecated `copyWithoutRender` is
   ignored as Backstage 2.0.0 and later ignore it; `templateFileExtension` becomes `template_suffix`;
+- `fetch:template:file` -> `fetch:template` with `path` naming one file;
 - `fetch:plain`, `fetch:plain:file` -> `fetch:plain`; `fetch:cookiecutter` -> `fetch:cookiecutter`;
 - `publish:github`, `publish:github:pull-request`, `fs:rename`, `fs:delete`, `debug:log`: scaffold
   actions of the same ids take Backstage's inputs;
@@ -179,6 +180,13 @@ def _fetch_template(inp: dict[str, Any], problems: list[str]) -> tuple[str, dict
     return "fetch:template", {**out, **inp}
 
 
+def _fetch_template_file(inp: dict[str, Any], problems: list[str]) -> tuple[str, dict[str, Any]]:
+    """Backstage's fetch:template:file: one file of the template rendered to `targetPath`."""
+    if not inp.get("targetPath"):
+        problems.append("targetPath is required (the path of the file to write)")
+    return _fetch_template(inp, problems)
+
+
 def _fetch_plain(inp: dict[str, Any], problems: list[str]) -> tuple[str, dict[str, Any]]:
     out: dict[str, Any] = {"path": _relative(inp.pop("url", "."), problems)}
     if "targetPath" in inp:
@@ -250,6 +258,7 @@ def _same(action: str) -> Translator:
 
 TRANSLATORS: dict[str, Translator] = {
     "fetch:template": _fetch_template,
+    "fetch:template:file": _fetch_template_file,
     "fetch:plain": _fetch_plain,
     "fetch:plain:file": _fetch_plain,
     "fetch:cookiecutter": _fetch_cookiecutter,

@@ -79,7 +79,8 @@ def _check_skeleton(report: Report, template: Template, index: int, inp: Any) ->
     """Parse every file (and file name) of one `fetch:template` step's skeleton as it would render."""
     step = template.steps[index]
     source = (template.path / inp.path).resolve()
-    if not source.is_relative_to(template.path) or not source.is_dir():
+    single = source.is_file()  # Backstage's fetch:template:file: one file, its name not rendered
+    if not source.is_relative_to(template.path) or not (source.is_dir() or single):
         line = line_of(template, ("spec", "steps", index, "input", "path"))
         state = "does not exist" if source.is_relative_to(template.path) else "is outside the golden path"
         report.add(TEMPLATE_FILE, line, "step-input", f"step {step.id}: skeleton folder {inp.path!r} {state}")
@@ -90,13 +91,14 @@ def _check_skeleton(report: Report, template: Template, index: int, inp: Any) ->
     else:
         defined, what = set(inp.values), f"a key of step {step.id}'s values input"
     env = make_environment(inp.delimiters or Delimiters(), inp.dialect)
-    _check_links(report, source)
-    for file in sorted(source.rglob("*")):
-        rel = file.relative_to(source).as_posix()
+    if not single:
+        _check_links(report, source)
+    for file in [source] if single else sorted(source.rglob("*")):
+        rel = file.name if single else file.relative_to(source).as_posix()
         if file.is_symlink() or file.is_dir():
             continue
         data = file.read_bytes()
-        texts = [("file name: ", rel)]
+        texts = [] if single else [("file name: ", rel)]
         if renders_content(rel, data, inp.copy_without_render, inp.template_suffix):
             texts.append(("", data.decode("utf-8")))
         for prefix, text in texts:

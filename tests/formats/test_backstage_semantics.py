@@ -153,3 +153,11 @@ def test_lint_warns_about_undefined_names_in_a_backstage_template(tmp_path: Path
     result = invoke("template", "lint", str(tmp_path), code=1)  # CHANGELOG and examples are still errors
     assert "values.nmae is undefined" in result.stdout and "[skeleton-undefined, warning]" in result.stdout
     assert "2 problem(s)" in result.stderr
+
+
+def test_fetch_template_file_renders_one_file_as_backstage_does(
+    backstage_engine: BackstageEngine, tmp_path: Path
+) -> None:
+    ours, theirs = render_both(backstage_engine, tmp_path, "templatefile", {"name": "orders"})
+    assert theirs == {"bin/orders-run.sh": (b'#!/bin/sh\necho "orders "\n', False)}  # contents only, a new mode
+    assert ours == theirs
