@@ -102,8 +102,8 @@ def _render(ctx: ActionContext, inp: Input, keep: bool = False, template_dir: Pa
     context: dict[str, Any] = {"values": values}
     if inp.dialect == "jinja":
         context["template"] = {"name": ctx.template.name, "version": ctx.template.version}
-    if inp.cookiecutter_compat:
-        context["cookiecutter"] = values
+    if inp.cookiecutter_compat:  # Backstage's skeleton then sees `cookiecutter` only
+        context = {"cookiecutter": values} if inp.dialect == "nunjucks" else {**context, "cookiecutter": values}
     delimiters = inp.delimiters or Delimiters()
     globs = list(inp.copy_without_render)
     if inp.copy_without_templating:

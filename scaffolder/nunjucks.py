@@ -20,6 +20,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Context
 
+from scaffolder.filters import FILTERS as SCAFFOLD_FILTERS
 from scaffolder.sandbox import Sandbox
 
 Dialect = Literal["jinja", "nunjucks"]
@@ -199,7 +200,25 @@ def _join(value: Any, sep: str = "", attribute: str | None = None) -> str:
     return str(sep).join(finalize(item) for item in items)
 
 
-FILTERS: dict[str, Callable[..., Any]] = {"title": _title, "capitalize": _capitalize, "join": _join}
+def _js_number(value: Any) -> Any:
+    """A `type: number` answer (kept as text by scaffold's parameters) as the number Backstage's
+    form gives; anything else as it is."""
+    if isinstance(value, str) and value.strip():
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    return value
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "title": _title,
+    "capitalize": _capitalize,
+    "join": _join,
+    "jsNumber": _js_number,
+    "jsonify": SCAFFOLD_FILTERS["dump"],  # nunjitsu's cookiecutterCompat name for `dump`
+}
 
 
 def environment_class(dialect: Dialect) -> tuple[type[Sandbox], dict[str, Any]]:

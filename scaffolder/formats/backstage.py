@@ -76,9 +76,8 @@ def _param_ref(ctx: _Context, name: str) -> str | None:
         return None
     if pid in ctx.params.lists:
         return f"((parameters.{pid} | default('', true)).split(',') | map('trim') | reject('equalto', '') | list)"
-    if pid in ctx.params.conditional:
-        return f"(parameters.{pid} | default(none))"
-    return f"parameters.{pid}"
+    ref = f"(parameters.{pid} | default(none))" if pid in ctx.params.conditional else f"parameters.{pid}"
+    return f"({ref} | jsNumber)" if pid in ctx.params.numbers else ref
 
 
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")

@@ -161,3 +161,23 @@ def test_fetch_template_file_renders_one_file_as_backstage_does(
     ours, theirs = render_both(backstage_engine, tmp_path, "templatefile", {"name": "orders"})
     assert theirs == {"bin/orders-run.sh": (b'#!/bin/sh\necho "orders "\n', False)}  # contents only, a new mode
     assert ours == theirs
+
+
+def test_a_number_parameter_is_a_number_in_expressions(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
+    source = shutil.copytree(SEMANTICS / "javascript", tmp_path / "numbers")
+    text = (source / "template.yaml").read_text().replace("replicas: {type: integer}", "replicas: {type: number}")
+    (source / "template.yaml").write_text(text)
+    values = {"name": "web", "kind": "web", "replicas": 1.5, "public": False}
+    engine_out, ours_out = tmp_path / "backstage", tmp_path / "out"
+    backstage_engine.render(source / "template.yaml", values, engine_out)
+    template = load_template(source)
+    Runner(LocalForge(tmp_path / "forge"), NullCatalog()).render(template, resolve(template, values), ours_out)
+    assert b"replicas=2.5" in (engine_out / "web" / "values.txt").read_bytes()
+    assert tree(ours_out) == tree(engine_out)
+    assert not [f for f in lint_path(source) if f.rule == "expression-syntax"]  # jsNumber is known
+
+
+def test_cookiecutter_compat_sees_cookiecutter_only(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
+    ours, theirs = render_both(backstage_engine, tmp_path, "cookiecompat", {"name": "orders", "public": True})
+    assert theirs["orders.md"][0].startswith(b'# orders public=true json="orders"\nvalues are not seen: []\n')
+    assert ours == theirs
