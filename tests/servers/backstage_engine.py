@@ -16,8 +16,10 @@ Warm the cache ahead of the tests (CI)::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -30,7 +32,13 @@ from typing import Any
 
 import pytest
 
-from tests.servers.backstage_server import BackstageUnavailableError, _file_lock, _require_tools, cache_root
+from tests.servers.backstage_server import (
+    BackstageUnavailableError,
+    _die_with_parent,
+    _file_lock,
+    _require_tools,
+    cache_root,
+)
 
 SOURCE_DIR = Path(__file__).resolve().parent / "backstage_scaffolder"
 INSTALL_FILES = ("package.json", "package-lock.json")
@@ -104,57 +112,101 @@ def _json_arg(value: dict[str, Any], folder: Path, name: str) -> str:
     return str(path)
 
 
-@dataclass(frozen=True)
+@dataclass
 class BackstageEngine:
-    """Renders v1beta3 templates with Backstage's own engine (`render.js` on the cached install)."""
+    """Backstage's engine kept loaded (`render.js --serve`): one request per template rendered."""
 
-    node: str
-    installed: Path
+    process: subprocess.Popen[str]
+    log_path: Path
 
     def render(
         self, template_yaml: Path, values: dict[str, Any], out: Path, *, context: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """Render into `out`; return render.js's result (`output`, `steps`) or raise BackstageRenderError."""
-        return render(template_yaml, values, out, context=context, node=self.node)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        request = {"template": str(Path(template_yaml).resolve()), "values": values, "out": str(out.resolve())}
+        self.process.stdin.write(json.dumps({**request, "context": context or {}}) + "\n")
+        self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], RENDER_TIMEOUT)
+        line = self.process.stdout.readline() if ready else ""
+        if not line:
+            tail = self.log_path.read_text(errors="replace")[-2000:]
+            raise BackstageUnavailableError(f"render.js --serve gave no answer (exit {self.process.poll()}):\n{tail}")
+        return _result(line)
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+
+def _env() -> dict[str, str]:
+    """The environment render.js runs in: the venv's `cookiecutter` first on PATH (fetch:cookiecutter)."""
+    return {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+
+
+def _result(line: str) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(line)
+    if not result.get("ok"):
+        raise BackstageRenderError(str(result.get("error")))
+    return result
+
+
+@contextlib.contextmanager
+def serve_engine() -> Iterator[BackstageEngine]:
+    """Install if needed and start `render.js --serve`; stop it on exit."""
+    node, _ = _require_tools()
+    ensure_installed()
+    with tempfile.TemporaryDirectory(prefix="backstage-engine-") as tmp:
+        log_path = Path(tmp) / "render.log"
+        with log_path.open("w") as log:
+            process = subprocess.Popen(
+                [node, str(SOURCE_DIR / "render.js"), "--serve"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                env=_env(),
+                preexec_fn=_die_with_parent,
+            )
+        engine = BackstageEngine(process, log_path)
+        try:
+            yield engine
+        finally:
+            engine.close()
 
 
 def render(
-    template_yaml: Path,
-    values: dict[str, Any],
-    out: Path,
-    *,
-    context: dict[str, Any] | None = None,
-    node: str | None = None,
+    template_yaml: Path, values: dict[str, Any], out: Path, *, context: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Render `template_yaml` with `values` into `out` with Backstage's engine (installing it first).
+    """Render `template_yaml` with `values` into `out` with Backstage's engine (one `node render.js`).
 
-    `context` holds render.js's optional keys (`user`, `secrets`, `templateInfo`, `outputs`). The
-    venv's `cookiecutter` is put first on PATH, for `fetch:cookiecutter`.
+    `context` holds render.js's optional keys (`user`, `secrets`, `templateInfo`, `outputs`, `urls`).
     """
-    node = node or _require_tools()[0]
+    node = _require_tools()[0]
     ensure_installed()
     with tempfile.TemporaryDirectory(prefix="backstage-render-args-") as tmp:
         args = [node, str(SOURCE_DIR / "render.js"), str(template_yaml), _json_arg(values, Path(tmp), "values.json")]
         args.append(str(out))
         if context:
             args.append(_json_arg(context, Path(tmp), "context.json"))
-        env = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
-        proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=RENDER_TIMEOUT, check=False)
+        proc = subprocess.run(args, capture_output=True, text=True, env=_env(), timeout=RENDER_TIMEOUT, check=False)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if not lines:
         raise BackstageRenderError(f"render.js exited {proc.returncode} without a result:\n{proc.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(lines[-1])
-    if not result.get("ok"):
-        raise BackstageRenderError(str(result.get("error")))
-    return result
+    return _result(lines[-1])
 
 
 @pytest.fixture(scope="session")
 def backstage_engine() -> Iterator[BackstageEngine]:
     """Backstage's own scaffolder engine, installed once (cached across sessions)."""
     try:
-        node, _ = _require_tools()
-        yield BackstageEngine(node=node, installed=ensure_installed())
+        with serve_engine() as engine:
+            yield engine
     except BackstageUnavailableError as exc:
         pytest.fail(str(exc), pytrace=False)
 

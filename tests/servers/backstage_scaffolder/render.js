@@ -33,6 +33,12 @@
  * github:*, ...) is a no-op stub returning plausible outputs (remoteUrl, repoContentsUrl,
  * commitHash, entityRef, catalogInfoUrl), so templates run to the end.
  *
+ *   node render.js --serve
+ *
+ * keeps the engine loaded and reads one request per stdin line, {"template": TEMPLATE_YAML,
+ * "values": {...}, "out": OUTPUT_DIR, "context": {...}}, answering each with one result line (the
+ * test fixture uses this: it saves loading Backstage's modules for every template).
+ *
  * Prints one JSON line on stdout: {"ok": true, "output": {...}, "steps": [...]} (`output` is the
  * template's rendered `spec.output`; each step is {id, action, status, output}), or
  * {"ok": false, "error": "..."} with exit code 1 (2 for a usage error). Logs go to stderr when
@@ -354,9 +360,30 @@ async function render(templatePath, values, outDir, context) {
   }
 }
 
+/** `--serve`: one JSON request per stdin line ({template, values, out, context}), one result line each. */
+async function serve() {
+  const readline = require('node:readline');
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    let result;
+    try {
+      const request = JSON.parse(line);
+      result = await render(request.template, request.values ?? {}, path.resolve(request.out), request.context ?? {});
+    } catch (err) {
+      result = { ok: false, error: err?.message ?? String(err) };
+    }
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  }
+  return 0;
+}
+
 async function main(argv) {
+  if (argv.length === 1 && argv[0] === '--serve') {
+    return serve();
+  }
   if (argv.length < 3 || argv.length > 4) {
-    process.stderr.write('usage: node render.js TEMPLATE_YAML VALUES_JSON OUTPUT_DIR [CONTEXT_JSON]\n');
+    process.stderr.write('usage: node render.js TEMPLATE_YAML VALUES_JSON OUTPUT_DIR [CONTEXT_JSON] | node render.js --serve\n');
     return 2;
   }
   const [templatePath, valuesArg, outDir, contextArg] = argv;
