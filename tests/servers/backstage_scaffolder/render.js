@@ -24,7 +24,12 @@
  *                                  action id, over the defaults below)
  *                  "urls":         {"https://github.com/o/r/tree/main/docs": "/local/folder"}
  *                                  (absolute `url`s of fetch actions are read from these folders,
- *                                  longest prefix first; any other absolute url is an error)
+ *                                  longest prefix first; any other absolute url is an error).
+ *                                  A template whose relative `url`s leave its folder
+ *                                  (`../../skeletons/x`) is refused with a file:// baseUrl, as in
+ *                                  Backstage: give `templateInfo.baseUrl` its https URL (`.../blob/
+ *                                  main/path/template.yaml`) and map `.../tree/main` and
+ *                                  `.../blob/main` to the checkout in `urls`.
  *
  * Steps run with Backstage's NunjucksWorkflowRunner and its real built-in actions for everything
  * that stays in the workspace (fetch:template, fetch:template:file, fetch:plain, fetch:plain:file,
