@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal
 
 from jinja2 import ChainableUndefined, Undefined
+from jinja2.exceptions import SecurityError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Context
 
 from scaffolder.filters import FILTERS as SCAFFOLD_FILTERS
-from scaffolder.sandbox import Sandbox
+from scaffolder.sandbox import MAX_LENGTH, Sandbox
 
 Dialect = Literal["jinja", "nunjucks"]
 
@@ -100,6 +101,14 @@ def _replace(text: str, old: Any, new: Any) -> str:
     return text.replace(str(old), js_string(new), 1)
 
 
+def _width(n: Any) -> int:
+    """A pad width, refused past what the sandbox lets one step build (`sandbox.MAX_LENGTH`)."""
+    width = int(n)
+    if width > MAX_LENGTH:
+        raise SecurityError(f"padding to {width:,} characters, over the limit a template may build in one step")
+    return width
+
+
 def _index(value: Any, item: Any) -> int:
     try:
         return int(value.index(item))
@@ -125,8 +134,8 @@ _STRING: dict[str, Callable[[str], Any]] = {
     "substring": lambda s: lambda start=0, end=None: s[max(0, start) : end],
     "charAt": lambda s: lambda i=0: s[i] if 0 <= i < len(s) else "",
     "concat": lambda s: lambda *more: s + "".join(js_string(m) for m in more),
-    "padStart": lambda s: lambda n, fill=" ": s.rjust(int(n), str(fill)[:1] or " "),
-    "padEnd": lambda s: lambda n, fill=" ": s.ljust(int(n), str(fill)[:1] or " "),
+    "padStart": lambda s: lambda n, fill=" ": s.rjust(_width(n), str(fill)[:1] or " "),
+    "padEnd": lambda s: lambda n, fill=" ": s.ljust(_width(n), str(fill)[:1] or " "),
     "toString": lambda s: lambda: s,
 }
 _LIST: dict[str, Callable[[Any], Any]] = {

@@ -181,3 +181,12 @@ def test_cookiecutter_compat_sees_cookiecutter_only(backstage_engine: BackstageE
     ours, theirs = render_both(backstage_engine, tmp_path, "cookiecompat", {"name": "orders", "public": True})
     assert theirs["orders.md"][0].startswith(b'# orders public=true json="orders"\nvalues are not seen: []\n')
     assert ours == theirs
+
+
+def test_javascript_members_stay_within_the_sandbox() -> None:
+    backstage = {"$dialect": "nunjucks", "parameters": {"name": "x", "meta": {"items": "key"}}}
+    assert evaluate("${{ parameters.meta.items }}", backstage) == "key"  # a key, never dict.items
+    assert evaluate("${{ parameters.name.upper }}", backstage) is None  # no Python method on text
+    assert evaluate("${{ parameters.name.__class__ }}", backstage) is None
+    with pytest.raises(RenderError, match="over the limit"):
+        evaluate("${{ parameters.name.padStart(100000000000) }}", backstage)
