@@ -307,3 +307,22 @@ def test_workspace_actions_and_catalog_write(backstage_engine: BackstageEngine, 
         theirs["catalog-info.yaml"][1] or b""
     )
     assert_same(ours, theirs)
+
+
+def test_cookiecutter_compat_and_template_file_extension(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
+    ours, theirs = render_both(backstage_engine, tmp_path, "options", {"name": "svc"})
+    assert theirs["compat/svc/main.py"][1] == b'x = "svc"\n'
+    assert theirs["njk/app.cfg"][1] == b"name=svc\n  \nset\n  \n"
+    assert theirs["njk/raw.cfg"][1] == b"raw=${{ values.name }}\n"
+    assert_same(ours, theirs)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 13 (Backstage semantics): fetch:template's trimBlocks and lstripBlocks are ignored by scaffold "
+    "(it keeps the block lines' indentation and newlines)",
+)
+def test_trim_blocks_and_lstrip_blocks(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
+    ours, theirs = render_both(backstage_engine, tmp_path, "blocks", {"name": "svc"})
+    assert theirs["blocks/app.cfg.njk"][1] == b"name=svc\nset\n"
+    assert_same(ours, theirs)
