@@ -188,6 +188,7 @@ def test_each_and_if_on_steps(backstage_engine: BackstageEngine, tmp_path: Path,
     values = {"services": ["api", "worker"], "withDocs": with_docs}
     ours, theirs = render_both(backstage_engine, tmp_path, "steps", values)
     assert theirs["services/worker/README.md"][1] == b"service worker #1\n"
+    assert theirs["envs/prod/README.md"][1] == b"service prod #1\n"  # `each` over a literal YAML list
     assert ("docs/README.md" in theirs) is with_docs and ("no-docs/README.md" in theirs) is not with_docs
     assert_same(ours, theirs)
 
