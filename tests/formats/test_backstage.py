@@ -482,7 +482,7 @@ def test_fetch_template_options_and_catalog_write(tmp_path: Path) -> None:
     template = load_template(folder)
     ws = tmp_path / "ws"
     Runner(LocalForge(tmp_path / "forge"), NullCatalog()).render(template, resolve(template, {}), ws)
-    assert (ws / "compat/README.md").read_text() == "# demo-app / demo-app\n"
+    assert (ws / "compat/README.md").read_text() == "# demo-app / \n"  # as Backstage: `cookiecutter` only
     assert (ws / "njk/app.cfg").read_text() == "name=demo-app\n"
     assert (ws / "njk/raw.cfg").read_text() == "name=${{ values.name }}\n"  # no .njk: copied as it is
     rendered = {rel: (ws / "globs" / rel).read_text() == "demo-app\n" for rel in (
