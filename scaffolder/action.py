@@ -66,8 +66,9 @@ class NoOutput(ActionOutput):
 
 @pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Delimiters:
-    """Jinja delimiters; the defaults are plain Jinja2 (`{{ }}`, `{% %}`, `{# #}`). A pydantic
-    dataclass, so a step's `delimiters` input validates straight into it (unknown keys refused)."""
+    """Jinja delimiters; the defaults are plain Jinja2 (`{{ }}`, `{% %}`, `{# #}`), and Jinja's
+    (and nunjucks') `trim_blocks`/`lstrip_blocks`, off. A pydantic dataclass, so a step's
+    `delimiters` input validates straight into it (unknown keys refused)."""
 
     variable_start: str = "{{"
     variable_end: str = "}}"
@@ -75,6 +76,8 @@ class Delimiters:
     block_end: str = "%}"
     comment_start: str = "{#"
     comment_end: str = "#}"
+    trim_blocks: bool = False  # the newline after a block tag is dropped
+    lstrip_blocks: bool = False  # spaces and tabs before a block tag on its line are dropped
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,8 @@ def make_environment(delimiters: Delimiters = JINJA, dialect: Dialect = "jinja")
         block_end_string=delimiters.block_end,
         comment_start_string=delimiters.comment_start,
         comment_end_string=delimiters.comment_end,
+        trim_blocks=delimiters.trim_blocks,
+        lstrip_blocks=delimiters.lstrip_blocks,
         autoescape=False,
         keep_trailing_newline=True,
         **options,

@@ -51,6 +51,7 @@ DELIMITERS = {"variable_start": "${{ '${{' }}", "variable_end": "}}"}
 OUTPUT_ALIASES: dict[str, dict[str, str]] = {
     "catalog:register": {"entityRef": "entity_ref", "catalogInfoUrl": "location"}
 }
+_BLOCKS = {"trim_blocks": "trimBlocks", "lstrip_blocks": "lstripBlocks"}  # nunjucks' options, as Jinja's
 _SPAN = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 _NAME = r"(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(['\"])(.*?)\{q}\s*\])"
 _PARAM = re.compile(r"(?<![\w.$])parameters\s*" + _NAME.format(q="2"))
@@ -167,14 +168,17 @@ def _fetch_template(inp: dict[str, Any], problems: list[str]) -> tuple[str, dict
     if globs:
         out["copy_without_templating"] = globs
     out["dialect"] = "nunjucks"
+    blocks = {key: True for key, name in _BLOCKS.items() if inp.pop(name, False) is True}
     if inp.pop("cookiecutterCompat", False):
         out["cookiecutter_compat"] = True
+        if blocks:
+            out["delimiters"] = blocks
     else:
-        out["delimiters"] = dict(DELIMITERS)
+        out["delimiters"] = {**DELIMITERS, **blocks}
     extension = inp.pop("templateFileExtension", None)
     if extension:
         out["template_suffix"] = ".njk" if extension is True else str(extension)
-    for ignored in ("replace", "token", "trimBlocks", "lstripBlocks"):
+    for ignored in ("replace", "token"):
         inp.pop(ignored, None)
     return "fetch:template", {**out, **inp}
 

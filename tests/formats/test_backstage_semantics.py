@@ -190,3 +190,10 @@ def test_javascript_members_stay_within_the_sandbox() -> None:
     assert evaluate("${{ parameters.name.__class__ }}", backstage) is None
     with pytest.raises(RenderError, match="over the limit"):
         evaluate("${{ parameters.name.padStart(100000000000) }}", backstage)
+
+
+def test_trim_blocks_and_lstrip_blocks_as_backstage(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
+    ours, theirs = render_both(backstage_engine, tmp_path, "blocks", {"name": "orders"})
+    assert theirs["both/config.yaml"][0] == b"service:\n  name: orders\n  ports:\n    - 80\n    - 443\n  named: true\n"
+    assert theirs["none/config.yaml"][0].count(b"\n") > theirs["both/config.yaml"][0].count(b"\n")
+    assert ours == theirs
