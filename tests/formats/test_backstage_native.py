@@ -318,11 +318,6 @@ def test_cookiecutter_compat_and_template_file_extension(backstage_engine: Backs
     assert_same(ours, theirs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 (Backstage semantics): fetch:template's trimBlocks and lstripBlocks are ignored by scaffold "
-    "(it keeps the block lines' indentation and newlines)",
-)
 def test_trim_blocks_and_lstrip_blocks(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
     ours, theirs = render_both(backstage_engine, tmp_path, "blocks", {"name": "svc"})
     assert theirs["blocks/app.cfg.njk"][1] == b"name=svc\nset\n"
