@@ -254,11 +254,6 @@ def _symlinks(source: Path) -> None:
     (skeleton / "bin" / "readme").symlink_to("../README.md")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ActionError,
-    reason="issue 13 (Backstage, symlinks inside the template kept): scaffold refuses symlinks in a skeleton",
-)
 def test_symlinks_inside_the_skeleton_are_kept(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
     ours, theirs = render_both(backstage_engine, tmp_path, "symlinks", {"name": "svc"}, _symlinks)
     assert theirs["tool"] == ("link", "bin/tool", False) and theirs["bin/readme"] == ("link", "../README.md", False)
