@@ -1,0 +1,101 @@
+"""The built-in golden paths keep Backstage's promise: each generated project ships TechDocs that
+describe it and build with `mkdocs build --strict` (as a golden-path check), and its catalog entry
+names its template with Backstage's standard annotation."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from scaffolder.guild.checks import run_checks
+from tests.golden_paths.rendering import render_project
+from tests.golden_paths.test_builtin_golden_paths import EXAMPLES, PATHS, answers_of
+
+
+def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(("name", "example"), EXAMPLES)
+def test_generated_docs_describe_the_project_and_build_strictly(name: str, example: str, tmp_path: Path) -> None:
+    template, answers = answers_of(name, example)
+    project = tmp_path / answers.values["name"]
+    render_project(template, answers, project)
+    config = YAML(typ="safe").load((project / "mkdocs.yml").read_text())
+    assert "techdocs-core" in config["plugins"]
+    index = (project / "docs/index.md").read_text()
+    for value in (answers.values["owner"], answers.values["description"], answers.values["lifecycle"]):
+        assert value in index, value
+    assert f"`{template.name}` golden path, version {template.version}" in index
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.stdout + built.stderr
+    site = (project / "site/index.html").read_text()
+    assert answers.values["description"].split()[0] in site
+    assert (project / "site/techdocs_metadata.json").is_file()  # TechDocs' own output, from techdocs-core
+    assert "site/" in (project / ".gitignore").read_text().splitlines()
+
+
+@pytest.mark.parametrize(("name", "example"), EXAMPLES)
+def test_catalog_entry_names_its_template_and_docs(name: str, example: str, tmp_path: Path) -> None:
+    template, answers = answers_of(name, example)
+    render_project(template, answers, tmp_path / "ws")
+    info = YAML(typ="safe").load((tmp_path / "ws/catalog-info.yaml").read_text())
+    annotations = info["metadata"]["annotations"]
+    assert annotations["backstage.io/source-template"] == f"template:default/{name}"
+    assert annotations["scaffold.dev/template-version"] == template.version
+    assert annotations["backstage.io/techdocs-ref"] == "dir:."
+
+
+@pytest.mark.parametrize("name", PATHS)
+def test_the_golden_path_checks_build_the_docs_strictly(name: str, tmp_path: Path) -> None:
+    """The `docs` check is part of `scaffold template test`, and strict: a broken link fails it
+    (`--quiet` would hide the warning from `--strict`, so the check must not pass it)."""
+    template, answers = answers_of(name, "minimal.yaml")
+    project = tmp_path / "ws"
+    render_project(template, answers, project)
+    docs = [c for c in template.model.spec.checks if c.name == "docs"]
+    assert [c.run for c in docs] == [["python", "-m", "mkdocs", "build", "--strict"]]
+    model = template.model.model_copy(deep=True)
+    model.spec.checks = docs
+    checker = dataclasses.replace(template, model=model)  # only the docs check, as template test runs it
+    assert [(r.name, r.ok) for r in run_checks(checker, answers, project)] == [("docs", True)]
+
+    with (project / "docs/index.md").open("a") as index:
+        index.write("\nSee [the runbook](runbook.md).\n")
+    (failed,) = run_checks(checker, answers, project)
+    assert not failed.ok and "runbook.md" in failed.output
+
+
+@pytest.mark.parametrize("name", ["backend-service", "data-pipeline"])
+def test_python_projects_declare_their_docs_tooling(name: str, tmp_path: Path) -> None:
+    """`pip install -e '.[docs]'` is what the README and the checks' environment install."""
+    template, answers = answers_of(name, "minimal.yaml")
+    render_project(template, answers, tmp_path / "ws")
+    extras = tomllib.loads((tmp_path / "ws/pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert extras["test"] == ["pytest>=8"]
+    assert {d.split(">")[0] for d in extras["docs"]} == {"mkdocs", "mkdocs-techdocs-core"}
+
+
+def test_the_website_declares_its_docs_tooling(tmp_path: Path) -> None:
+    template, answers = answers_of("website", "minimal.yaml")
+    render_project(template, answers, tmp_path / "ws")
+    wanted = (tmp_path / "ws/docs/requirements.txt").read_text().split()
+    assert [line.split(">")[0] for line in wanted if not line.startswith("#") and ">" in line] == [
+        "mkdocs",
+        "mkdocs-techdocs-core",
+    ]
+    assert mkdocs_build(tmp_path / "ws").returncode == 0
+    assert not (tmp_path / "ws/site/requirements.txt").exists()  # exclude_docs keeps it out of the site
