@@ -1,6 +1,7 @@
 """The issue's demonstration on the product's own golden path: a fleet made from
 backend-service 1.0.0, some repos edited by hand, a migration campaign to the current version
-(across 2.0.0's migration), the pull requests merged, and the fleet's status; the upgraded services still pass their own tests."""
+(across 2.0.0's migration), the pull requests merged, and the fleet's status; the upgraded
+services still pass their own tests."""
 
 from __future__ import annotations
 

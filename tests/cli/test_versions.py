@@ -66,7 +66,8 @@ def test_new_from_an_older_release(invoke: Invoke, tmp_path: Path) -> None:
 
 def test_new_and_show_refuse_an_unknown_version(invoke: Invoke, scaffold_home: Path) -> None:
     result = invoke("new", "backend-service@9.9.9", *ANSWERS, code=1)
-    assert "backend-service@9.9.9 is not a release in builtin; available: 2.1.0 (current), 2.0.0, 1.0.0" in result.stderr
+    wanted = "backend-service@9.9.9 is not a release in builtin; available: 2.1.0 (current), 2.0.0, 1.0.0"
+    assert wanted in result.stderr
     assert not (scaffold_home / "forge").exists()
     assert as_json(invoke("show", "backend-service@1.0.0", "-o", "json"))["version"] == "1.0.0"
 
