@@ -8,14 +8,18 @@ import dataclasses
 import subprocess
 import sys
 import tomllib
+import uuid
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
+from scaffolder import yamlio
+from scaffolder.catalogs.backstage import BackstageCatalog
 from scaffolder.guild.checks import run_checks
 from tests.golden_paths.rendering import render_project
 from tests.golden_paths.test_builtin_golden_paths import EXAMPLES, PATHS, answers_of
+from tests.servers.backstage_server import BackstageServer
 
 
 def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
@@ -99,3 +103,28 @@ def test_the_website_declares_its_docs_tooling(tmp_path: Path) -> None:
     ]
     assert mkdocs_build(tmp_path / "ws").returncode == 0
     assert not (tmp_path / "ws/site/requirements.txt").exists()  # exclude_docs keeps it out of the site
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PATHS)
+def test_backstage_keeps_the_template_link(name: str, backstage: BackstageServer, tmp_path: Path) -> None:
+    """Registered in Backstage's own catalog backend, the entity keeps both annotations, so its
+    plugins can link it to `template:default/NAME` and find its TechDocs."""
+    template, answers = answers_of(name, "minimal.yaml")
+    workspace = tmp_path / "ws"
+    render_project(template, answers, workspace)
+    info = workspace / "catalog-info.yaml"
+    entity = YAML(typ="safe").load(info.read_text())
+    entity["metadata"]["name"] = f"{entity['metadata']['name']}-{uuid.uuid4().hex[:8]}"  # unique per session
+    info.write_text(yamlio.dump(entity))
+    catalog = BackstageCatalog(backstage.base_url, token=backstage.token, poll_interval=0.1)
+    catalog.validate(entity, str(info))
+    ref = catalog.register(entity, str(info)).entity_ref
+    try:
+        got = catalog.get(ref)
+        assert got is not None
+        annotations = got["metadata"]["annotations"]
+        assert annotations["backstage.io/source-template"] == f"template:default/{name}"
+        assert annotations["backstage.io/techdocs-ref"] == "dir:."
+    finally:
+        catalog.unregister(ref)
