@@ -33,6 +33,7 @@ def test_every_builtin_golden_path_passes_template_test(invoke: Invoke, name: st
     for example in data["examples"]:
         assert example["snapshot"] == "ok" and example["mismatched"] == []
         assert example["checks"] and all(c["ok"] for c in example["checks"])
+        assert "docs" in {c["name"] for c in example["checks"]}  # its TechDocs built with mkdocs --strict
         if data["previous"] is not None:
             assert example["upgrade"]["from"] == data["previous"]
             assert example["upgrade"]["conflicts"] == []
