@@ -101,7 +101,7 @@ UPGRADES = {
     ("data-pipeline", "1.0.0", "1.1.0"): (set(), {"tests/test_load.py"}),
     ("backend-service", "2.0.0", "2.1.0"): (set(), {"mkdocs.yml", "docs/index.md"}),
     ("data-pipeline", "1.1.0", "1.2.0"): (set(), {"mkdocs.yml", "docs/index.md"}),
-    ("website", "1.0.0", "1.1.0"): (set(), {"mkdocs.yml", "docs/index.md", "docs/requirements.txt"}),
+    ("website", "1.0.0", "1.1.0"): (set(), {"mkdocs.yml", "docs/index.md", "pyproject.toml"}),
 }
 
 

@@ -94,15 +94,14 @@ def test_python_projects_declare_their_docs_tooling(name: str, tmp_path: Path) -
 
 
 def test_the_website_declares_its_docs_tooling(tmp_path: Path) -> None:
+    """A Node project declares its docs tooling as a standard dependency group (PEP 735), in a
+    pyproject.toml that declares nothing else."""
     template, answers = answers_of("website", "minimal.yaml")
     render_project(template, answers, tmp_path / "ws")
-    wanted = (tmp_path / "ws/docs/requirements.txt").read_text().split()
-    assert [line.split(">")[0] for line in wanted if not line.startswith("#") and ">" in line] == [
-        "mkdocs",
-        "mkdocs-techdocs-core",
-    ]
+    declared = tomllib.loads((tmp_path / "ws/pyproject.toml").read_text())
+    assert set(declared) == {"dependency-groups"}
+    assert {d.split(">")[0] for d in declared["dependency-groups"]["docs"]} == {"mkdocs", "mkdocs-techdocs-core"}
     assert mkdocs_build(tmp_path / "ws").returncode == 0
-    assert not (tmp_path / "ws/site/requirements.txt").exists()  # exclude_docs keeps it out of the site
 
 
 @pytest.mark.slow
