@@ -37,14 +37,18 @@ def test_a_merge_seen_on_github_refreshes_the_backstage_entity(
 
     github.merge_pull("acme", "alpha", 1)  # merged on GitHub, by a person
     status = as_json(invoke("migrate", "status", "mini", "--profile", "work", "-o", "json"))
-    assert {r["repo"]: r["catalog"] for r in status["repos"]} == {"acme/alpha": "refreshed", "acme/beta": None}
+    # Backstage also reprocesses on its own every 2 s here: on a slow machine it may have caught up
+    # before scaffold asked ("unchanged"); either way the entity is true when the command returns.
+    states = {r["repo"]: r["catalog"] for r in status["repos"]}
+    assert states["acme/alpha"] in ("refreshed", "unchanged") and states["acme/beta"] is None
     assert _shown(backstage_with_github, "alpha") == "2.0.0"
     assert _shown(backstage_with_github, "beta") == "1.0.0"
 
     github.merge_pull("acme", "beta", 1)
     ref = "component:default/beta"
     one = as_json(invoke("catalog", "refresh", ref, "--profile", "work", "-o", "json"))
-    assert [(e["entity_ref"], e["state"], e["version"]) for e in one["entities"]] == [(ref, "refreshed", "2.0.0")]
+    assert [(e["entity_ref"], e["version"]) for e in one["entities"]] == [(ref, "2.0.0")]
+    assert one["entities"][0]["state"] in ("refreshed", "unchanged")
     assert _shown(backstage_with_github, "beta") == "2.0.0"
     again = as_json(invoke("catalog", "refresh", "--profile", "work", "-o", "json"))
     states = {e["entity_ref"]: e["state"] for e in again["entities"]}
