@@ -32,14 +32,15 @@ def cli() -> None:
     \b
     Exit codes: 0 ok, 1 bad input or a remote refused (one message naming
     every problem), 2 usage, 3 unexpected (traceback in a log file),
-    4 an upgrade left conflicts to resolve, 130 Ctrl-C.
+    4 an upgrade left conflicts to resolve, 5 `check`: a newer version is
+    out, 130 Ctrl-C.
     """
 
 
 def _register() -> None:
-    from scaffolder.cli import browse, catalog, config_cmd, forge, migrate, new, template, upgrade
+    from scaffolder.cli import adopt, browse, catalog, check, config_cmd, forge, migrate, new, template, upgrade
 
-    for module in (new, upgrade, migrate, browse, forge, catalog, template, config_cmd):
+    for module in (new, upgrade, check, adopt, migrate, browse, forge, catalog, template, config_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -88,6 +88,13 @@ def _wizard_ask(template: Template, given: dict[str, Any], yes: bool) -> Answers
 @click.option("--yes", "-y", is_flag=True, help="Skip the wizard's confirmation.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the file tree; touch nothing outside a temp dir.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Render into this local folder (new or existing) with its record; no forge repo, no catalog entry.",
+)
+@click.option("--force", is_flag=True, help="With --into: overwrite files that exist with other content.")
+@click.option("--publish", is_flag=True, help="With --into: also create the forge repo and catalog entry.")
 @trust_option
 @profile_option
 @output_option
@@ -99,6 +106,9 @@ def new_cmd(
     yes: bool,
     dry_run: bool,
     quiet: bool,
+    into: Path | None,
+    force: bool,
+    publish: bool,
     trust: bool,
     profile: str | None,
     output: str,
@@ -111,14 +121,19 @@ def new_cmd(
     \b
     Example:
       scaffold new backend-service --no-input --set name=orders-api --set owner=group:payments
+      scaffold new backend-service --into services/orders --set name=orders-api
     """
     from scaffolder import config, create, redact
     from scaffolder.formats.copier_questions import trusting
     from scaffolder.parameters import parse_set
 
+    if (force or publish) and into is None:
+        raise click.UsageError("--force and --publish go with --into DIR")
     settings = config.load(profile)
     overrides = parse_set(list(sets))
     given = create.load_values(values_file) if values_file else [{}]
+    if into is not None and len(given) > 1:
+        raise click.UsageError("--into DIR renders one service; the values file lists several")
     given = [{**values, **overrides} for values in given]
     interactive = not no_input and sys.stdin.isatty() and len(given) == 1
     ask = (lambda t, v: _wizard_ask(t, dict(v), yes)) if interactive else None
@@ -126,8 +141,41 @@ def new_cmd(
         prepared: list[Prepared] = create.prepare(template_ref, given, settings, ask=ask)
     for item in prepared:
         redact.remember(item.answers.secret_values())
+    if into is not None:
+        _into(prepared[0], into, settings, force, publish, dry_run, trust, quiet, output)
+        return
     results = create.run_prepared(prepared, settings, dry_run=dry_run, on_event=_progress(quiet), trusted=trust)
     _report(results, output)
+
+
+def _into(
+    item: Prepared,
+    into: Path,
+    settings: Any,
+    force: bool,
+    publish: bool,
+    dry_run: bool,
+    trust: bool,
+    quiet: bool,
+    output: str,
+) -> None:
+    from scaffolder.local import render_into
+
+    result = render_into(
+        item, into, settings, force=force, publish=publish, dry_run=dry_run, trusted=trust, on_event=_progress(quiet)
+    )
+
+    def text() -> str:
+        verb = "Would render" if result.dry_run else "Rendered"
+        lines = [f"{verb} {result.template}@{result.version} into {result.dest} ({len(result.files)} files)"]
+        lines += [f"  overwrite: {rel}" for rel in result.overwritten]
+        if result.outcome is not None:
+            lines += ["", _text(result.outcome)]
+        if not result.dry_run:
+            lines.append(f"  record:    {result.dest / '.scaffold' / 'record.yaml'} (`scaffold upgrade` reads it)")
+        return "\n".join(lines)
+
+    emit(output, result.to_json(), text)
 
 
 def _report(results: list[Outcome | ScaffoldError], output: str) -> None:

@@ -68,7 +68,9 @@ def upgrade_cmd(
     profile: str | None,
     output: str,
 ) -> None:
-    """Upgrade the repo at PATH (default: here) to a newer version of its golden path.
+    """Upgrade the repo holding PATH (default: here) to a newer version of its golden path.
+
+    The record is found upward from PATH, as git finds `.git` (in a monorepo, the nearest one).
 
     Re-renders the recorded version and the target with the recorded answers, runs the
     version's migrations, merges every file three ways with your edits, and writes the new
@@ -82,9 +84,10 @@ def upgrade_cmd(
     from scaffolder.errors import EXIT_CONFLICTS
     from scaffolder.formats.copier_questions import trusting
     from scaffolder.parameters import parse_set
+    from scaffolder.project import find_root
     from scaffolder.upgrade import upgrade_repo
 
-    path = path.resolve()
+    path = find_root(path)
     with trusting(trust):  # copier's questions may use the template's Jinja extensions
         result = upgrade_repo(
             path,
