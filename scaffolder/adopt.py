@@ -57,6 +57,7 @@ class AdoptResult:
     sources: dict[str, str]  # answer -> where it came from (a file, `--set`, `asked or default`)
     candidates: list[Candidate] = field(default_factory=list)
     dry_run: bool = False
+    missing: list[str] = field(default_factory=list)  # files the base renders that the repo lacks
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +69,7 @@ class AdoptResult:
             "candidates": [
                 {"version": c.version, "score": c.score, "files": c.files, "error": c.error} for c in self.candidates
             ],
+            "missing": self.missing,
             "record": None if self.dry_run else str(self.path / records.RECORD_PATH),
             "dry_run": self.dry_run,
         }
@@ -140,6 +142,7 @@ def adopt_repo(
     src, picked, render = chosen
     sources_of = {k: origin.get(k, "asked or default") for k in picked.public()}
     result = AdoptResult(root, found.name, src.version, picked.public(), sources_of, render.candidates, dry_run)
+    result.missing = [rel for rel in render.files if entry(root / rel) is None]
     if not dry_run:
         rec = records.build(
             src.template,

@@ -86,3 +86,16 @@ def discover(root: Path) -> Found:
             if isinstance(key, str) and not key.startswith("_") and value is not None:
                 found[key] = (value, name)
     return found
+
+
+def template_source(root: Path) -> str | None:
+    """The template a cruft- or copier-made repo names (`.cruft.json`'s `template`, copier's `_src_path`)."""
+    for name, read, key in ((".cruft.json", _json, "template"), (".copier-answers.yml", _yaml, "_src_path")):
+        if (root / name).is_file():
+            try:
+                value = read(root / name).get(key)
+            except (OSError, ValueError, AttributeError, yamlio.YamlSyntaxError):
+                continue
+            if isinstance(value, str) and value:
+                return value
+    return None

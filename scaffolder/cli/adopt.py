@@ -22,6 +22,9 @@ def _text(result: AdoptResult) -> str:
     ]
     lines += [table(rows, ["RELEASE", "LINES DIFFERING", "FILES", "ERROR"]), "", "Answers:"]
     lines += [f"  {k} = {v!r}  ({result.sources.get(k, '')})" for k, v in result.answers.items()]
+    if result.missing:
+        lines += ["", f"Not in the repo ({len(result.missing)}; an upgrade keeps them deleted, as yours):"]
+        lines += [f"  {rel}" for rel in result.missing]
     if not result.dry_run:
         lines += ["", "Wrote .scaffold/record.yaml: commit it, then `scaffold upgrade` merges newer releases."]
     return "\n".join(lines)
@@ -35,7 +38,13 @@ def _ask(template: Any, given: Any) -> Any:
 
 @click.command("adopt")
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False, exists=True), required=False)
-@click.option("--template", "-t", "template_ref", required=True, metavar="NAME[@VERSION]|PATH|URL")
+@click.option(
+    "--template",
+    "-t",
+    "template_ref",
+    metavar="NAME[@VERSION]|PATH|URL",
+    help="The golden path (default: the template a .cruft.json or .copier-answers.yml names).",
+)
 @click.option("--set", "-s", "sets", multiple=True, metavar="KEY=VALUE", help="An answer (repeatable).")
 @click.option("--no-input", is_flag=True, help="Never prompt; open answers take their defaults.")
 @click.option("--dry-run", is_flag=True, help="Show the chosen base, each release's score and the answers.")
@@ -44,7 +53,7 @@ def _ask(template: Any, given: Any) -> Any:
 @output_option
 def adopt_cmd(
     path: Path | None,
-    template_ref: str,
+    template_ref: str | None,
     sets: tuple[str, ...],
     no_input: bool,
     dry_run: bool,
@@ -68,9 +77,14 @@ def adopt_cmd(
     from scaffolder.adopt import adopt_repo
     from scaffolder.parameters import parse_set
     from scaffolder.project import project_root
+    from scaffolder.repo_answers import template_source
 
+    root = path if path is not None else project_root(Path.cwd())
+    template_ref = template_ref or template_source(root)
+    if template_ref is None:
+        raise click.UsageError("--template is required: the repo names no cruft or copier template")
     result = adopt_repo(
-        path if path is not None else project_root(Path.cwd()),
+        root,
         template_ref,
         config.load(profile),
         answers=parse_set(list(sets)),
