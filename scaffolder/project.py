@@ -23,8 +23,8 @@ def find_root(path: Path) -> Path:
             return folder
         if top is not None and folder == top:
             break
-    where = f"{start} or any folder above it" + (f" up to {top}" if top is not None else "")
-    raise TemplateError(f"{start} was not made by scaffold: no {records.RECORD_PATH} in {where}")
+    above = "any folder above it" + (f" up to {top}" if top is not None else "")
+    raise TemplateError(f"{start} has no {records.RECORD_PATH}, nor has {above}: it was not made by scaffold")
 
 
 def project_root(path: Path) -> Path:
