@@ -54,7 +54,7 @@ class AdoptResult:
     template: str
     base: str
     answers: dict[str, Any]
-    sources: dict[str, str]  # answer -> where it came from (a file, `--set`, `asked or default`)
+    sources: dict[str, str]  # answer -> where it came from (a file, `--set`, `asked`, `default`)
     candidates: list[Candidate] = field(default_factory=list)
     dry_run: bool = False
     missing: list[str] = field(default_factory=list)  # files the base renders that the repo lacks
@@ -140,7 +140,8 @@ def adopt_repo(
     redact.remember(newest.secret_values())
     chosen = _choose(root, _candidates(found, sources.split_ref(template_ref)[1]), newest.values, settings, trust)
     src, picked, render = chosen
-    sources_of = {k: origin.get(k, "asked or default") for k in picked.public()}
+    fallback = "asked" if ask is not None else "default"
+    sources_of = {k: origin.get(k, fallback) for k in picked.public()}
     result = AdoptResult(root, found.name, src.version, picked.public(), sources_of, render.candidates, dry_run)
     result.missing = [rel for rel in render.files if entry(root / rel) is None]
     if not dry_run:

@@ -188,7 +188,7 @@ def test_a_hand_made_repo_takes_answers_from_its_catalog_entry(invoke: Invoke, m
     out = invoke("adopt", str(mini_repo), "--template", "mini", "--no-input", "--dry-run").stdout
     assert out.startswith(f"Would adopt {mini_repo} as mini 1.0.0 (the release closest to it).")
     assert "name = 'orders-api'  (catalog-info.yaml)" in out and "owner = 'group:billing'  (catalog-info.yaml)" in out
-    assert "port = 8080  (asked or default)" in out
+    assert "port = 8080  (default)" in out
     data = as_json(invoke("adopt", str(mini_repo), "-t", "mini@2.0.0", "--no-input", "-o", "json"))
     assert data["base"] == "2.0.0" and [c["version"] for c in data["candidates"]] == ["2.0.0"]
     assert data["missing"] == ["docs/index.md"]
@@ -202,3 +202,24 @@ def test_adopt_bad_input(invoke: Invoke, mini_repo: Path, tmp_path: Path) -> Non
     result = invoke("adopt", str(mini_repo), "--template", "mini", "--no-input", code=1)
     assert "owner: is required" in result.stderr and not (mini_repo / ".scaffold").exists()
     assert "--template is required" in invoke("adopt", str(tmp_path), "--no-input", code=2).stderr
+
+
+def test_the_wizard_asks_what_the_repo_does_not_say(mini_repo: Path) -> None:
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from scaffolder import config, wizard
+    from scaffolder.adopt import adopt_repo
+    from tests.formats.conftest import CLEAR, ENTER
+
+    with create_pipe_input() as pipe:
+        pipe.send_text(CLEAR + "9090" + ENTER + ENTER)  # port, then the optional secret api_token
+        result = adopt_repo(
+            mini_repo,
+            "mini",
+            config.load(),
+            ask=lambda t, v: wizard.ask(t, dict(v), input=pipe, output=DummyOutput()),
+            dry_run=True,
+        )
+    assert result.answers["port"] == 9090 and result.sources["port"] == "asked"
+    assert result.answers["owner"] == "group:billing" and result.sources["owner"] == "catalog-info.yaml"
