@@ -195,3 +195,28 @@ def test_into_renders_every_format(
     )
     assert expected in data["files"] and (dest / expected).is_file()
     assert record.read(dest).template.name == fixture.name and not (scaffold_home / "forge").exists()
+
+
+def test_a_cookiecutter_render_into_a_folder_upgrades_like_any_repo(invoke: Invoke, tmp_path: Path) -> None:
+    from tests.cli.test_adopt import INI_V2, README_V2, cookiecutter_template
+
+    template = cookiecutter_template(tmp_path / "templates")
+    dest = tmp_path / "billing"
+    sets = ["--set", "project_name=Billing", "--set", "port=9090"]
+    data = as_json(invoke("new", f"{template}@1.0.0", "--no-input", *sets, "--into", str(dest), "-o", "json"))
+    assert data["version"] == "1.0.0" and sorted(data["files"]) == [
+        "README.md",
+        "app.ini",
+        "catalog-info.yaml",
+        "main.py",
+    ]
+    git.init(dest)
+    git.commit_all(dest, "rendered", DATE)
+    (dest / "main.py").write_text("def main():\n    return 3\n")
+    git.commit_all(dest, "team edit", DATE)
+    assert as_json(invoke("check", str(dest), "-o", "json", code=EXIT_BEHIND))["newer_versions"] == ["1.1.0", "2.0.0"]
+    result = as_json(invoke("upgrade", str(dest), "--no-input", "-o", "json"))
+    assert result["to_version"] == "2.0.0" and result["conflicts"] == []
+    assert (dest / "main.py").read_text() == "def main():\n    return 3\n"
+    assert (dest / "app.ini").read_text() == INI_V2.format(port=9090)
+    assert (dest / "README.md").read_text() == README_V2.format(name="Billing")
