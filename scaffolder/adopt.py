@@ -21,8 +21,8 @@ from scaffolder import config, redact, sources, versions
 from scaffolder import record as records
 from scaffolder.action import scratch_dir
 from scaffolder.catalogs.null import NullCatalog
-from scaffolder.errors import AnswersError, Problem, ScaffoldError, TemplateError
-from scaffolder.local import entry
+from scaffolder.errors import ActionError, AnswersError, Problem, ScaffoldError, TemplateError
+from scaffolder.local import collisions, copy_files, entry
 from scaffolder.parameters import Answers, resolve
 from scaffolder.repo_answers import discover
 from scaffolder.runner import Runner
@@ -58,6 +58,7 @@ class AdoptResult:
     candidates: list[Candidate] = field(default_factory=list)
     dry_run: bool = False
     missing: list[str] = field(default_factory=list)  # files the base renders that the repo lacks
+    added: list[str] = field(default_factory=list)  # of those, the ones written (`add_missing`)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +71,7 @@ class AdoptResult:
                 {"version": c.version, "score": c.score, "files": c.files, "error": c.error} for c in self.candidates
             ],
             "missing": self.missing,
+            "added": self.added,
             "record": None if self.dry_run else str(self.path / records.RECORD_PATH),
             "dry_run": self.dry_run,
         }
@@ -123,9 +125,11 @@ def adopt_repo(
     ask: Ask | None = None,
     dry_run: bool = False,
     trust: bool = False,
+    add_missing: bool = False,
 ) -> AdoptResult:
     """Choose the release of `template_ref` (`NAME[@VERSION]`, a path or URL) that best matches the repo
-    at `path`, with answers from the repo, `answers` (`--set`) and `ask`, and write its record there."""
+    at `path`, with answers from the repo, `answers` (`--set`) and `ask`, and write its record there;
+    `add_missing` also writes the files of that release the repo does not have."""
     root = path.resolve()
     if (root / records.RECORD_PATH).is_file():
         raise TemplateError(
@@ -138,12 +142,34 @@ def adopt_repo(
     origin = {k: where for k, (_, where) in stated.items()} | {k: "--set" for k in answers or {}}
     newest = _answers(found.template, given, ask)  # one wizard, for the newest candidate
     redact.remember(newest.secret_values())
-    chosen = _choose(root, _candidates(found, sources.split_ref(template_ref)[1]), newest.values, settings, trust)
+    candidates = _candidates(found, sources.split_ref(template_ref)[1])
+    with tempfile.TemporaryDirectory(prefix="scaffold-adopt-", dir=scratch_dir()) as tmp:
+        src, picked, render = _choose(Path(tmp), root, candidates, newest.values, settings, trust)
+        return _adopt(root, found.name, (src, picked, render), origin, ask is not None, dry_run, add_missing)
+
+
+def _adopt(
+    root: Path,
+    name: str,
+    chosen: tuple[GoldenPathSource, Answers, _Renders],
+    origin: Mapping[str, str],
+    asked: bool,
+    dry_run: bool,
+    add_missing: bool,
+) -> AdoptResult:
+    """The result, and unless `dry_run` the record (and with `add_missing` the files the repo lacks)."""
     src, picked, render = chosen
-    fallback = "asked" if ask is not None else "default"
+    fallback = "asked" if asked else "default"
     sources_of = {k: origin.get(k, fallback) for k in picked.public()}
-    result = AdoptResult(root, found.name, src.version, picked.public(), sources_of, render.candidates, dry_run)
+    result = AdoptResult(root, name, src.version, picked.public(), sources_of, render.candidates, dry_run)
     result.missing = [rel for rel in render.files if entry(root / rel) is None]
+    if add_missing and result.missing:
+        blocked = collisions(root, {rel: render.files[rel] for rel in result.missing})[2]
+        if blocked:
+            raise ActionError(f"the files {root} lacks cannot be added; nothing was changed", blocked)
+        result.added = list(result.missing)
+        if not dry_run:
+            copy_files(render.folder, root, result.missing, set())
     if not dry_run:
         rec = records.build(
             src.template,
@@ -164,31 +190,37 @@ class _Renders:
     created_at: str
     candidates: list[Candidate] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # the chosen render's manifest
+    folder: Path = Path()  # the chosen render
 
 
 def _choose(
-    root: Path, candidates: list[GoldenPathSource], values: Mapping[str, Any], settings: config.Settings, trust: bool
+    tmp: Path,
+    root: Path,
+    candidates: list[GoldenPathSource],
+    values: Mapping[str, Any],
+    settings: config.Settings,
+    trust: bool,
 ) -> tuple[GoldenPathSource, Answers, _Renders]:
-    """Render every candidate (newest first) and keep the one with the fewest differing lines."""
+    """Render every candidate (newest first) under `tmp` and keep the one with the fewest differing lines."""
     renders = _Renders(new_run_id(candidates[0].name), now_iso())
-    best: tuple[int, GoldenPathSource, Answers, dict[str, str]] | None = None
+    best: tuple[int, GoldenPathSource, Answers, Path] | None = None
     forge = config.open_forge(settings)
-    with tempfile.TemporaryDirectory(prefix="scaffold-adopt-", dir=scratch_dir()) as tmp:
-        for src in candidates:
-            out = Path(tmp) / src.version
-            try:
-                picked = _answers(src.template, values, None)
-                runner = Runner(forge, NullCatalog(), trusted=trust or settings.trusts(src.library))
-                runner.render(src.template, picked, out, run_id=renders.run_id, started_at=renders.created_at)
-            except ScaffoldError as exc:
-                renders.candidates.append(Candidate(src.version, None, error=exc.message))
-                continue
-            score, files = difference(out, root)
-            renders.candidates.append(Candidate(src.version, score, files))
-            if best is None or score < best[0]:
-                best = (score, src, picked, records.manifest(out))
+    for src in candidates:
+        out = tmp / src.version
+        try:
+            picked = _answers(src.template, values, None)
+            runner = Runner(forge, NullCatalog(), trusted=trust or settings.trusts(src.library))
+            runner.render(src.template, picked, out, run_id=renders.run_id, started_at=renders.created_at)
+        except ScaffoldError as exc:
+            renders.candidates.append(Candidate(src.version, None, error=exc.message))
+            continue
+        score, files = difference(out, root)
+        renders.candidates.append(Candidate(src.version, score, files))
+        if best is None or score < best[0]:
+            best = (score, src, picked, out)
     if best is None:
         problems = [Problem(c.version, c.error or "") for c in renders.candidates]
         raise AnswersError(f"no release of {candidates[0].name} renders with these answers", problems)
-    renders.files = best[3]
+    renders.folder = best[3]
+    renders.files = records.manifest(best[3])
     return best[1], best[2], renders

@@ -93,7 +93,7 @@ def _parents(folder: str) -> list[str]:
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def _copy(src: Path, dest: Path, files: list[str], skip: set[str]) -> None:
+def copy_files(src: Path, dest: Path, files: list[str], skip: set[str]) -> None:
     """Copy each file or symlink from `src` to `dest` (mode bits kept), replacing what stands there."""
     for rel in files:
         if rel in skip:
@@ -162,7 +162,7 @@ def render_into(
         if publish:
             return _publish(item, dest, settings, result, trusted, on_event)
         dest.mkdir(parents=True, exist_ok=True)
-        _copy(out, dest, list(files), set(unchanged))
+        copy_files(out, dest, list(files), set(unchanged))
     rec = records.build(
         template, answers, source=item.library, ref=item.ref, run_id=run_id, created_at=started, files=files
     )
@@ -185,7 +185,7 @@ def _publish(
     workspace = outcome.workspace
     files = records.manifest(workspace)
     dest.mkdir(parents=True, exist_ok=True)
-    _copy(workspace, dest, list(files), set())
+    copy_files(workspace, dest, list(files), set())
     if not (workspace / records.RECORD_PATH).is_file():  # a golden path with no publishing step
         info = Run.open(settings.runs_dir, outcome.run_id).info()
         rec = records.build(

@@ -22,9 +22,13 @@ def _text(result: AdoptResult) -> str:
     ]
     lines += [table(rows, ["RELEASE", "LINES DIFFERING", "FILES", "ERROR"]), "", "Answers:"]
     lines += [f"  {k} = {v!r}  ({result.sources.get(k, '')})" for k, v in result.answers.items()]
-    if result.missing:
+    if result.added:
+        verb = "Would add" if result.dry_run else "Added"
+        lines += ["", f"{verb} the files the repo lacked ({len(result.added)}):", *(f"  {r}" for r in result.added)]
+    elif result.missing:
         lines += ["", f"Not in the repo ({len(result.missing)}; an upgrade keeps them deleted, as yours):"]
         lines += [f"  {rel}" for rel in result.missing]
+        lines.append("Pass --add-missing to write them now.")
     if not result.dry_run:
         lines += ["", "Wrote .scaffold/record.yaml: commit it, then `scaffold upgrade` merges newer releases."]
     return "\n".join(lines)
@@ -48,6 +52,7 @@ def _ask(template: Any, given: Any) -> Any:
 @click.option("--set", "-s", "sets", multiple=True, metavar="KEY=VALUE", help="An answer (repeatable).")
 @click.option("--no-input", is_flag=True, help="Never prompt; open answers take their defaults.")
 @click.option("--dry-run", is_flag=True, help="Show the chosen base, each release's score and the answers.")
+@click.option("--add-missing", is_flag=True, help="Also write the base's files the repo does not have.")
 @trust_option
 @profile_option
 @output_option
@@ -57,6 +62,7 @@ def adopt_cmd(
     sets: tuple[str, ...],
     no_input: bool,
     dry_run: bool,
+    add_missing: bool,
     trust: bool,
     profile: str | None,
     output: str,
@@ -91,6 +97,7 @@ def adopt_cmd(
         ask=_ask if not no_input and sys.stdin.isatty() else None,
         dry_run=dry_run,
         trust=trust,
+        add_missing=add_missing,
     )
     emit(output, result.to_json(), lambda: _text(result))
 

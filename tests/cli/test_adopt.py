@@ -191,7 +191,7 @@ def test_a_hand_made_repo_takes_answers_from_its_catalog_entry(invoke: Invoke, m
     assert "port = 8080  (default)" in out
     data = as_json(invoke("adopt", str(mini_repo), "-t", "mini@2.0.0", "--no-input", "-o", "json"))
     assert data["base"] == "2.0.0" and [c["version"] for c in data["candidates"]] == ["2.0.0"]
-    assert data["missing"] == ["docs/index.md"]
+    assert data["missing"] == ["docs/index.md"] and data["added"] == [] and not (mini_repo / "docs").exists()
     again = invoke("adopt", str(mini_repo), "-t", "mini", "--no-input", code=1)
     assert "is already under a golden path" in again.stderr
 
@@ -223,3 +223,20 @@ def test_the_wizard_asks_what_the_repo_does_not_say(mini_repo: Path) -> None:
         )
     assert result.answers["port"] == 9090 and result.sources["port"] == "asked"
     assert result.answers["owner"] == "group:billing" and result.sources["owner"] == "catalog-info.yaml"
+
+
+def test_add_missing_writes_the_files_the_repo_lacks(invoke: Invoke, mini_repo: Path) -> None:
+    out = invoke("adopt", str(mini_repo), "-t", "mini@2.0.0", "--no-input", "--dry-run").stdout
+    assert "Not in the repo (1; an upgrade keeps them deleted, as yours):\n  docs/index.md\n" in out
+    out = invoke("adopt", str(mini_repo), "-t", "mini@2.0.0", "--no-input", "--dry-run", "--add-missing").stdout
+    assert "Would add the files the repo lacked (1):\n  docs/index.md\n" in out and not (mini_repo / "docs").exists()
+    (mini_repo / "docs").write_text("a file where the folder goes\n")
+    blocked = invoke("adopt", str(mini_repo), "-t", "mini@2.0.0", "--no-input", "--add-missing", code=1)
+    assert "docs/index.md: a file stands where its folder should be" in blocked.stderr
+    assert not (mini_repo / ".scaffold").exists()
+    (mini_repo / "docs").unlink()
+    data = as_json(invoke("adopt", str(mini_repo), "-t", "mini@2.0.0", "--no-input", "--add-missing", "-o", "json"))
+    assert (
+        data["added"] == ["docs/index.md"] and (mini_repo / "docs" / "index.md").read_text() == "Docs for orders-api\n"
+    )
+    assert record.read(mini_repo).template.version == "2.0.0"
