@@ -39,6 +39,7 @@ from scaffolder.foreign_files import COOKIECUTTER_FILE
 from scaffolder.paths import inside
 
 from ._cookiecutter_fence import FENCE, PathEscape, escape_problem, fenced
+from ._cookiecutter_provenance import provenance, stamped
 from ._foreign import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
 
 # What `_jinja2_env_vars` may set: syntax, whitespace and escaping; nothing that names code or a loader.
@@ -180,7 +181,9 @@ def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path, hooks: bo
     before = set(sys.modules)
     base = cc.cookiecutter_project_dir(folder)
     names = ("infile", "unrendered_dir")
-    with stdout_to_stderr(), fenced(folder, out, ctx.trusted):
+    source, ref = ctx.template.origin or (str(ctx.template_dir), None)
+    stamp = provenance(source, ref, inp.path, str(Path.cwd()))
+    with stdout_to_stderr(), fenced(folder, out, ctx.trusted), stamped(stamp):
         _sandbox()
         try:
             with budget.limits(str(folder)):

@@ -7,7 +7,7 @@ open); every service of a batch is validated, answers and steps alike, before th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -193,7 +193,7 @@ def resume(
     folder = Path(info.template_path)
     if not folder.is_dir():
         raise RunError(f"run {run_id}: its golden path is gone from {folder}")
-    template = load_template(folder, name=info.template, version=info.version)
+    template = replace(load_template(folder, name=info.template, version=info.version), origin=(info.library, info.ref))
     if template.version != info.version:
         raise RunError(f"run {run_id} used {info.template}@{info.version}, but {folder} now holds {template.version}")
     given = {k: v for k, v in info.answers.items() if v is not None}

@@ -192,3 +192,55 @@ def test_new_from_a_release_and_from_a_git_url(invoke: Invoke, template_repo: Pa
     assert newest["steps"]["fetch"]["directory"] == "second-one"
     unknown = invoke(*new(f"{url}@3.0.0", "--trust"), code=1)
     assert "3.0.0 is not a release; available: 1.1.0, 1.0.0" in unknown.stderr
+
+
+PROVENANCE = COOKIECUTTER.parent / "cookiecutter-provenance"
+
+
+def tree_of(root: Path) -> dict[str, tuple[str, bytes | str, bool]]:
+    """Every file and symlink under `root` (bytes, exec bit, link target), `.git` and the record
+    (`.scaffold/`) left out: what must match between scaffold's output and the native tool's."""
+    out: dict[str, tuple[str, bytes | str, bool]] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if rel.split("/")[0] in (".git", ".scaffold"):
+            continue
+        if path.is_symlink():
+            out[rel] = ("link", str(path.readlink()), False)
+        elif path.is_file():
+            out[rel] = ("file", path.read_bytes(), bool(path.stat().st_mode & 0o111))
+    return out
+
+
+def native(template: str | Path, **context: object) -> Path:
+    """The project cookiecutter itself generates from `template` in the current folder (no input),
+    as a user runs it; moved out of the way into a fresh folder, so it can run again."""
+    from cookiecutter.main import cookiecutter
+
+    made = Path(cookiecutter(str(template), no_input=True, extra_context=context))
+    kept = made.parent.parent / f"native-{len(list(made.parent.parent.glob('native-*')))}"
+    return made.rename(kept)
+
+
+def test_provenance_values_are_cookiecutters_and_stable_across_an_upgrade(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = copy(PROVENANCE, tmp_path / "templates" / "cookiecutter-provenance").resolve()
+    commit_and_tag(repo, "v1.0.0")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)  # cookiecutter's _output_dir is the folder it runs in
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # cookiecutter's replay goes there
+    data = as_json(invoke("new", str(repo), "--no-input", "-o", "json", "--set", "project_name=Ledger"))
+    clone = git.clone(data["repository"]["clone_url"], tmp_path / "clone")
+    assert tree_of(clone) == tree_of(native(repo, project_name="Ledger"))
+    text = (clone / "provenance.txt").read_text()
+    assert text == f"template: {repo}\nrepo_dir: {repo}\noutput_dir: {here}\ncheckout: None\n"
+    assert "scaffold-" not in (clone / ".cookiecutter.json").read_text()  # no scratch or cache folder
+
+    edit(repo / "{{cookiecutter.project_slug}}" / "README.md", "By", "Written by")
+    git.commit_all(repo, "1.1.0", "2026-03-05T00:00:00+00:00")
+    git.tag(repo, "v1.1.0")
+    result = as_json(invoke("upgrade", str(clone), "-o", "json"))
+    assert (result["to_version"], result["conflicts"], result["modified"]) == ("1.1.0", [], ["README.md"])
+    assert tree_of(clone) == tree_of(native(repo, project_name="Ledger"))
