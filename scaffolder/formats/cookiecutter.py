@@ -26,7 +26,15 @@ from typing import Any
 
 from scaffolder.errors import Problem
 from scaffolder.foreign_files import COOKIECUTTER_FILE, cookiecutter_project_dir, read_cookiecutter_context
-from scaffolder.formats._common import IDENT, build, fail, owner_parameter, publish_steps, template_name
+from scaffolder.formats._common import (
+    IDENT,
+    build,
+    fail,
+    owner_expression,
+    owner_parameter,
+    publish_steps,
+    template_name,
+)
 from scaffolder.formats.versions import version_for
 from scaffolder.template import Template
 
@@ -96,8 +104,8 @@ def convert(folder: Path, *, name: str | None = None, version: str | None = None
     writes_catalog_info = project is not None and (project / "catalog-info.yaml").is_file()
     owner = None
     if not writes_catalog_info:
-        params.append(owner_parameter("catalog_owner" if "owner" in ids else "owner"))
-        owner = f"${{{{ parameters.{params[-1]['id']} }}}}"
+        params.append(owner_parameter("catalog_owner" if "owner" in ids else "owner", ids))
+        owner = owner_expression(params[-1]["id"])
     plain = {p["id"] for p in params if p.get("required", True) or "default" in p}
     described = next((k for k in DESCRIPTION_KEYS if k in plain), None)
     directory = "${{ steps.fetch.output.directory }}"
