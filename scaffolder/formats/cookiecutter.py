@@ -15,9 +15,9 @@ The steps: `fetch:cookiecutter` renders the template with the answers (cookiecut
 so `_copy_without_render`, private and computed variables behave as in cookiecutter), then the
 usual end of a golden path: `catalog:write` (only when the template writes no
 `catalog-info.yaml`; an optional `owner` parameter is added for it, by default the profile's
-`catalog.default_owner` or the template's owner-like answer: `_common.owner_parameter`), `repo:create` named after the folder
-cookiecutter generated, and `catalog:register`. Hooks (`hooks/pre_gen_project.py`, ...) and
-`_extensions` run only with trust.
+`catalog.default_owner` or the template's owner-like answer: `_common.owner_parameter`),
+`repo:create` named after the folder cookiecutter generated, and `catalog:register`. Hooks
+(`hooks/pre_gen_project.py`, ...) and `_extensions` run only with trust.
 """
 
 from __future__ import annotations
