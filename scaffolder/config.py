@@ -156,6 +156,7 @@ class Settings:
                 "path": str(self.catalog_db) if self.catalog.kind == "sqlite" else None,
                 "token_env": self.catalog.token_env if self.catalog.kind == "backstage" else None,
                 "token": mask(self.catalog.resolved_token()) if self.catalog.kind == "backstage" else None,
+                "default_owner": self.catalog.default_owner,
             },
         }
 
