@@ -133,3 +133,21 @@ def test_as_backstage_the_steps_extensions_need_trust(tmp_path: Path) -> None:
     assert "local_extensions.Shout" in problem.message and "would run" in problem.message
     ok = action.parse({"url": "skeleton", "backstage": True, "extensions": ["jinja2.ext.do"]})
     assert action.preflight(ctx, ok) == []
+
+
+def test_a_url_sources_provenance_is_where_cookiecutter_clones_it(tmp_path: Path) -> None:
+    from cookiecutter.vcs import clone
+
+    from actions._cookiecutter_provenance import provenance
+    from tests.formats.conftest import commit_and_tag, copy
+
+    repo = copy(COOKIECUTTER, tmp_path / "cookiecutter-svc.git")
+    commit_and_tag(repo, "v1.0.0")
+    url = f"file://{repo}"
+    cloned = Path(clone(url, checkout="v1.0.0", clone_to_dir=tmp_path / "clones", no_input=True))
+    values = provenance(url, "v1.0.0", ".", "/work/here")
+    assert Path(values["_repo_dir"]).name == cloned.name == "cookiecutter-svc"  # cookiecutter's own naming
+    assert (values["_template"], values["_checkout"], values["_output_dir"]) == (url, "v1.0.0", "/work/here")
+    assert Path(provenance("gh:acme/cookiecutter-svc", None)["_repo_dir"]).name == "cookiecutter-svc"
+    local = provenance("/srv/templates/svc", "v1.0.0", "cc", "/work/here")
+    assert (local["_template"], local["_repo_dir"], local["_checkout"]) == ("/srv/templates/svc/cc",) * 2 + (None,)
