@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scaffolder.errors import Problem, RenderError
-from scaffolder.paths import inside
+from scaffolder.action import Problem, RenderError, inside
 
 
 @dataclass(frozen=True)

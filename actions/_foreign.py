@@ -12,8 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePath
 from typing import Any
 
-from scaffolder.errors import Problem
-from scaffolder.git_process import pinned_cwd
+from scaffolder.action import Problem, pinned_cwd
 
 # cookiecutter and copier change process-wide state while they render (sys.path, the working
 # folder for hooks and tasks) and so does `stdout_to_stderr`: one render at a time per process.

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from scaffolder.action import ActionContext
-from scaffolder.errors import Problem, RenderError
-from scaffolder.paths import GIT_MESSAGE, git_component, lexical_problem
+from scaffolder.action import GIT_MESSAGE, ActionContext, Problem, RenderError, git_component, lexical_problem
 
 
 def workspace_path(ctx: ActionContext, relative: str, action_id: str) -> Path:

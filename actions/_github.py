@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from scaffolder.action import ActionContext, ActionInput
-from scaffolder.errors import ActionError, Problem
-from scaffolder.filters import FILTERS
+from scaffolder.action import FILTERS, ActionContext, ActionError, ActionInput, Problem
 
 Access = Literal["pull", "triage", "push", "maintain", "admin"]
 _NOT_APPLIED = (

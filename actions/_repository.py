@@ -16,10 +16,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from scaffolder import git
-from scaffolder.action import ActionContext, ActionInput, ActionOutput
-from scaffolder.errors import ForgeError, Problem, RepoConflict
-from scaffolder.forges.base import Forge, Repo, RepoSpec
+from scaffolder.action import (
+    ActionContext,
+    ActionInput,
+    ActionOutput,
+    Forge,
+    ForgeError,
+    Problem,
+    Repo,
+    RepoConflict,
+    RepoSpec,
+    git,
+)
 
 REPO_NAME = r"^[A-Za-z0-9._-]{1,100}$"
 CATALOG_INFO = "catalog-info.yaml"

@@ -10,9 +10,16 @@ from typing import Any
 
 from pydantic import Field
 
-from scaffolder import yamlio
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.errors import CatalogError, Problem
+from scaffolder.action import (
+    ActionContext,
+    ActionInput,
+    ActionOutput,
+    CatalogError,
+    Example,
+    Problem,
+    define_action,
+    yamlio,
+)
 
 
 class Input(ActionInput):

@@ -10,10 +10,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.catalogs.base import entity_ref
-from scaffolder.errors import ActionError, Problem
-from scaffolder.forges.base import RepoSpec
+from scaffolder.action import (
+    ActionContext,
+    ActionError,
+    ActionInput,
+    ActionOutput,
+    Example,
+    Problem,
+    RepoSpec,
+    define_action,
+    entity_ref,
+)
 
 from ._entity import (
     annotation_key_problems,

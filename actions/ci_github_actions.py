@@ -10,8 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.errors import ActionError, Problem
+from scaffolder.action import ActionContext, ActionError, ActionInput, ActionOutput, Example, Problem, define_action
 
 from ._entity import dump_yaml, write_text
 

@@ -13,8 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from scaffolder import redact
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
+from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action, redact
 
 
 class Input(ActionInput):

@@ -30,13 +30,23 @@ from typing import Any
 
 from pydantic import Field
 
-from scaffolder import budget
-from scaffolder import foreign_files as cc
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, RenderedFile, define_action
-from scaffolder.budget import BudgetExceeded
-from scaffolder.errors import ActionError, Problem, RenderError, ScaffoldError
-from scaffolder.foreign_files import COOKIECUTTER_FILE
-from scaffolder.paths import inside
+from scaffolder.action import (
+    COOKIECUTTER_FILE,
+    ActionContext,
+    ActionError,
+    ActionInput,
+    ActionOutput,
+    BudgetExceeded,
+    Example,
+    Problem,
+    RenderedFile,
+    RenderError,
+    ScaffoldError,
+    budget,
+    define_action,
+    inside,
+)
+from scaffolder.action import foreign_files as cc
 
 from . import _cookiecutter_backstage as bs
 from ._cookiecutter_fence import FENCE, PathEscape, escape_problem, fenced
@@ -144,7 +154,7 @@ def _sandboxed_env_factory() -> Any:
     from cookiecutter.environment import ExtensionLoaderMixin
     from jinja2 import StrictUndefined
 
-    from scaffolder.sandbox import Sandbox
+    from scaffolder.action import Sandbox
 
     class SandboxedCookiecutterEnvironment(ExtensionLoaderMixin, Sandbox):  # type: ignore[misc]
         def __init__(self, **kwargs: Any) -> None:

@@ -1,18 +1,31 @@
 """`fetch:plain`: copy a folder (or one file) of the golden path into the workspace as it is.
 
 Backstage's `fetch:plain` and `fetch:plain:file`: nothing is rendered, neither contents nor
-paths. Only paths inside the golden path can be fetched; symlinks and `.git` (a folder that would
-make git run the template's config) are refused, as in skeletons, and so is a `targetPath` that
-leaves the workspace or names `.git`, before any run.
+paths. Only paths inside the golden path can be fetched; a symlink is copied as a symlink when it
+leads to something copied with it, and refused otherwise, as in skeletons; `.git` (a folder that
+would make git run the template's config) is refused, and so is a `targetPath` that leaves the
+workspace or names `.git`, before any run.
 """
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, RenderedFile, define_action
-from scaffolder.errors import Problem, RenderError
-from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name
+from scaffolder.action import (
+    GIT_MESSAGE,
+    ActionContext,
+    ActionInput,
+    ActionOutput,
+    Example,
+    Problem,
+    RenderedFile,
+    RenderError,
+    define_action,
+    git_component,
+    inside,
+    is_git_name,
+    link_problems,
+)
 
 
 class Input(ActionInput):
@@ -38,13 +51,15 @@ def _files(ctx: ActionContext, inp: Input) -> tuple[list[RenderedFile], str]:
     files, problems = [], []
     for file in sorted(source.rglob("*")):
         rel = file.relative_to(source).as_posix()
-        if file.is_symlink():
-            problems.append(Problem(rel, "symlinks are not copied"))
+        if file.is_symlink() and git_component(rel) is None:
+            files.append(RenderedFile(rel, b"", 0o777, link=str(file.readlink())))
         elif git_component(rel) is not None:
             if is_git_name(file.name):
                 problems.append(Problem(rel, GIT_MESSAGE))
         elif file.is_file():
             files.append(RenderedFile(rel, file.read_bytes(), file.stat().st_mode & 0o777))
+    links = {f.path: f.link for f in files if f.link is not None}
+    problems += link_problems([f.path for f in files if f.link is None], links) if links else []
     if problems:
         raise RenderError(f"fetch:plain cannot copy {inp.path}", problems)
     return files, inp.target_path

@@ -13,9 +13,19 @@ from typing import Any
 
 from pydantic import Field
 
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Delimiters, Example, RenderedFile, define_action
-from scaffolder.errors import Problem, RenderError
-from scaffolder.paths import inside
+from scaffolder.action import (
+    ActionContext,
+    ActionInput,
+    ActionOutput,
+    Delimiters,
+    Example,
+    Problem,
+    RenderedFile,
+    RenderError,
+    define_action,
+    inside,
+)
+from scaffolder.action import globs as fileglobs  # `globs` is the name of a list below
 
 
 class Input(ActionInput):
@@ -68,9 +78,9 @@ def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[Rendered
     delimiters = inp.delimiters or Delimiters()
     globs = list(inp.copy_without_render)
     if inp.copy_without_templating:
-        from scaffolder.globs import escape, matching_files
-
-        globs += [escape(rel) for rel in sorted(matching_files(source, inp.copy_without_templating))]
+        globs += [
+            fileglobs.escape(rel) for rel in sorted(fileglobs.matching_files(source, inp.copy_without_templating))
+        ]
     key = (ctx.run_id, str(ctx.template_dir), str(source), tuple(globs), delimiters, inp.template_suffix)
     with _lock:
         kept = _KEPT.pop(key, None)

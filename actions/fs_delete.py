@@ -15,9 +15,16 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import Field
 
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.errors import Problem, RenderError
-from scaffolder.paths import git_component
+from scaffolder.action import (
+    ActionContext,
+    ActionInput,
+    ActionOutput,
+    Example,
+    Problem,
+    RenderError,
+    define_action,
+    git_component,
+)
 
 from ._fs import exists, path_problems, relative, workspace_path
 

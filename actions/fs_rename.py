@@ -15,8 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.errors import ActionError, Problem
+from scaffolder.action import ActionContext, ActionError, ActionInput, ActionOutput, Example, Problem, define_action
 
 from ._fs import exists, path_problems, relative, workspace_path
 

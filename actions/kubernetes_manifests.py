@@ -13,8 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.errors import ActionError, Problem
+from scaffolder.action import ActionContext, ActionError, ActionInput, ActionOutput, Example, Problem, define_action
 
 from ._entity import (
     DNS_1035_LABEL,

@@ -21,9 +21,16 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.errors import ActionError, Problem
-from scaffolder.filters import FILTERS
+from scaffolder.action import (
+    FILTERS,
+    ActionContext,
+    ActionError,
+    ActionInput,
+    ActionOutput,
+    Example,
+    Problem,
+    define_action,
+)
 
 from ._github import Access, not_applied, repo_location
 from ._repository import CATALOG_INFO, Input, Team, publish_repo, repo_taken

@@ -15,10 +15,7 @@ from typing import Any
 
 from pydantic import Field
 
-from scaffolder import git
-from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, define_action
-from scaffolder.errors import ForgeError
-from scaffolder.paths import inside
+from scaffolder.action import ActionContext, ActionInput, ActionOutput, Example, ForgeError, define_action, git, inside
 
 from ._github import repo_location
 

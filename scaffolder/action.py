@@ -26,11 +26,23 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from pydantic import BaseModel, ConfigDict
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
-from scaffolder.errors import Problem, RenderError
+# The rest of the contract: what scaffold shares with actions. A built-in action imports nothing
+# of scaffold's but this module, exactly as a plugin must (tests/test_layers.py holds them to it),
+# so these are re-exported here: the errors an action raises, the workspace path checks, the forge
+# and catalog protocols, scaffold's git layer, YAML, redaction, filters, and the fences a foreign
+# renderer runs in (budgets, the sandbox, the foreign formats' files, a pinned working folder).
+from scaffolder import budget, foreign_files, git, globs, redact, yamlio
+from scaffolder.budget import BudgetExceeded
+from scaffolder.catalogs.base import Catalog, entity_ref
+from scaffolder.errors import ActionError, CatalogError, ForgeError, Problem, RenderError, RepoConflict, ScaffoldError
+from scaffolder.filters import FILTERS
+from scaffolder.foreign_files import COOKIECUTTER_FILE, copier_file, copier_sandboxed
+from scaffolder.forges.base import Forge, Repo, RepoSpec
+from scaffolder.git_process import pinned_cwd
+from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name, lexical_problem, link_problems
+from scaffolder.sandbox import Sandbox
 
 if TYPE_CHECKING:
-    from scaffolder.catalogs.base import Catalog
-    from scaffolder.forges.base import Forge
     from scaffolder.template import Template
 
 ACTION_ID = re.compile(r"^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)+$")
@@ -67,11 +79,13 @@ class Delimiters:
 
 @dataclass(frozen=True)
 class RenderedFile:
-    """A file an action writes into the workspace (`ActionContext.write_files`)."""
+    """A file an action writes into the workspace (`ActionContext.write_files`), or a symlink when
+    `link` holds its target text (relative, and leading to something the same write makes)."""
 
     path: str  # POSIX path relative to the destination
     content: bytes
     mode: int
+    link: str | None = None  # a symlink's target text; content and mode are then unused
 
 
 class Rendering(Protocol):
@@ -113,13 +127,34 @@ def scratch_dir() -> str | None:
         return None
 
 
-def _write_one(root: Path, f: RenderedFile) -> None:
-    from scaffolder.paths import inside
+def _write_link(root: Path, f: RenderedFile) -> None:
+    """Make the symlink `f` (its folder checked with `inside`), replacing a file or link there; a
+    folder standing at its path is an error, never emptied."""
+    folder, _, name = f.path.rpartition("/")
+    if name in ("", ".", ".."):
+        raise RenderError("a symlink has no name", [Problem(f.path, "must name a file")])
+    parent = inside(root, folder) if folder else root.resolve()
+    parent.mkdir(parents=True, exist_ok=True)
+    path = parent / name
+    mode = _lmode(str(path))
+    if stat.S_ISDIR(mode):
+        raise RenderError("a symlink cannot replace a folder", [Problem(f.path, "a folder is already there")])
+    if mode:
+        path.unlink()
+    path.symlink_to(f.link or "")
 
+
+def _write_one(root: Path, f: RenderedFile) -> None:
+    """Write one file the careful way: a path (or a link on it) leading outside is refused, and a
+    symlink standing at the path (an earlier step's) is replaced, not written through."""
     target = inside(root, f.path)
+    folder, _, name = f.path.rpartition("/")
+    if name not in ("", ".", "..") and "\\" not in f.path:
+        here = (inside(root, folder) if folder else root.resolve()) / name
+        if here.is_symlink():
+            here.unlink()
+            target = here
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_symlink():
-        target.unlink()
     target.write_bytes(f.content)
     target.chmod(f.mode | 0o200)
 
@@ -132,18 +167,24 @@ def _lmode(path: str) -> int:
 
 
 def write_files(root: Path, files: Iterable[RenderedFile]) -> list[str]:
-    """Write rendered files under `root`, refusing any that names `.git` (before writing anything)
-    or that a symlink would carry outside.
+    """Write rendered files under `root`, refusing any that names `.git`, any symlink that does not
+    lead to something written here (`link_problems`; both before writing anything) and any file
+    that a symlink on disk would carry outside.
 
     Each folder is resolved (symlinks followed) and checked once, not once per file; a file whose
     folder cannot be checked, or which is itself a symlink, takes the careful path (`inside`).
+    Symlinks are made last, so no file of this write goes through one.
     """
-    from scaffolder.paths import GIT_MESSAGE, git_component, inside
-
     files = list(files)
     named_git = [Problem(f.path, GIT_MESSAGE) for f in files if git_component(f.path) is not None]
     if named_git:  # refused before anything is written
         raise RenderError("a path names .git", named_git)
+    links = [f for f in files if f.link is not None]
+    if links:
+        bad = link_problems([f.path for f in files if f.link is None], {f.path: f.link or "" for f in links})
+        if bad:
+            raise RenderError("a symlink would lead out of what is written", bad)
+        files = [f for f in files if f.link is None]
     folders: dict[str, str | None] = {}  # folder (as rendered) -> its resolved path, None: careful path
     written = []
     for f in files:
@@ -167,6 +208,9 @@ def write_files(root: Path, files: Iterable[RenderedFile]) -> list[str]:
             with open(target, "wb") as fh:  # noqa: PTH123 (a Path per file costs more than writing it)
                 fh.write(f.content)
                 os.fchmod(fh.fileno(), f.mode | 0o200)
+        written.append(f.path)
+    for f in links:
+        _write_link(root, f)
         written.append(f.path)
     return written
 
@@ -221,8 +265,6 @@ class ActionContext:
 
     def resolve(self, relative: str | Path) -> Path:
         """A path inside the workspace; raises RenderError when it would escape it."""
-        from scaffolder.paths import inside
-
         return inside(self.workspace, relative)
 
     def git_dir(self, source_path: str = ".") -> Path:
@@ -251,8 +293,6 @@ WORKSPACE_PATHS = ("target_path", "source_path", "file_path")
 
 def workspace_path_problems(inp: BaseModel) -> list[Problem]:
     """Problems with `inp`'s workspace paths (`WORKSPACE_PATHS`), seen from their text alone."""
-    from scaffolder.paths import lexical_problem
-
     problems = []
     for name in WORKSPACE_PATHS:
         value = getattr(inp, name, None)
@@ -323,3 +363,55 @@ def define_action(
 
 
 AnyAction = Action[Any, Any]
+
+
+__all__ = [  # noqa: RUF022 (two groups: the contract, then what it re-exports)
+    # the contract itself
+    "ACTION_ID",
+    "WORKSPACE_PATHS",
+    "Action",
+    "ActionContext",
+    "ActionInput",
+    "ActionOutput",
+    "Delimiters",
+    "Example",
+    "NoOutput",
+    "RenderedFile",
+    "Rendering",
+    "define_action",
+    "scratch_dir",
+    "workspace_path_problems",
+    "write_files",
+    # re-exported from the layers below (see the comment at the imports)
+    "COOKIECUTTER_FILE",
+    "FILTERS",
+    "GIT_MESSAGE",
+    "ActionError",
+    "BudgetExceeded",
+    "Catalog",
+    "CatalogError",
+    "Forge",
+    "ForgeError",
+    "Problem",
+    "RenderError",
+    "Repo",
+    "RepoConflict",
+    "RepoSpec",
+    "Sandbox",
+    "ScaffoldError",
+    "budget",
+    "copier_file",
+    "copier_sandboxed",
+    "entity_ref",
+    "foreign_files",
+    "git",
+    "globs",
+    "git_component",
+    "inside",
+    "is_git_name",
+    "lexical_problem",
+    "link_problems",
+    "pinned_cwd",
+    "redact",
+    "yamlio",
+]

@@ -15,6 +15,7 @@ from typing import Any
 from scaffolder import config, sources, yamlio
 from scaffolder.errors import ActionError, AnswersError, Problem, RunError, ScaffoldError, TemplateError
 from scaffolder.formats._common import FALLBACK_OWNER, catalog_owner_id
+from scaffolder.formats.copier_questions import trusting
 from scaffolder.parameters import Answers, resolve
 from scaffolder.plan import plan
 from scaffolder.runner import OnEvent, Outcome, Runner
@@ -76,7 +77,8 @@ def prepare(
         prefix = f"service {index + 1}: " if len(given) > 1 else ""
         try:
             values = with_default_owner(template, values, settings.catalog.default_owner)
-            answers = ask(template, values) if ask else resolve(template, values)
+            with trusting(settings.trusts(label)):  # a trusted source's copier questions may use its extensions
+                answers = ask(template, values) if ask else resolve(template, values)
             if answers is None:
                 raise AnswersError("cancelled; nothing was created")
             say_fallback_owner(template, answers)

@@ -10,6 +10,11 @@ The rules, in order (content and the executable bit are decided separately):
   merged: the user's is kept and the file is reported as a conflict;
 - the template added a file where the user already has a different one: merged against an empty base.
 
+A symlink (`LinkState`, its target text) is one value, never merged: when the user's side equals the
+old render the template's side is taken (a link kept, retargeted, added, turned into a file or back);
+when the user changed it too (another target, a file in its place) and the template's side differs,
+the user's is kept and the path is a conflict.
+
 Nothing here touches the disk except `git merge-file`'s temporary files.
 """
 
@@ -30,15 +35,25 @@ class FileState:
     executable: bool = False
 
 
+@dataclass(frozen=True)
+class LinkState:
+    """A symlink, by its target text (what `os.readlink` gives)."""
+
+    target: str
+
+
+State = FileState | LinkState
+
+
 class Other:
-    """Something at a path that is not a regular file (a symlink, a folder): never written through."""
+    """Something at a path that is neither a regular file nor a symlink (a folder): never written through."""
 
     def __repr__(self) -> str:
         return "Other()"
 
 
 OTHER = Other()
-Ours = FileState | Other | None
+Ours = FileState | LinkState | Other | None
 
 
 @dataclass(frozen=True)
@@ -46,7 +61,7 @@ class Decision:
     """What to do with one path of the repo."""
 
     action: Literal["keep", "write", "delete"]
-    result: FileState | None = None  # the content to write
+    result: State | None = None  # the content (or link) to write
     conflict: bool = False  # markers written, or the user's version kept because both sides changed
     kept_deleted: bool = False  # the template changed it, the user had deleted it: left deleted
     markers: bool = False  # the written content holds conflict markers
@@ -82,10 +97,20 @@ def _executable(base: FileState | None, ours: FileState, theirs: FileState) -> b
     return theirs.executable if ours.executable == base_x else ours.executable
 
 
+def _decide_link(base: State | None, ours: State, theirs: State) -> Decision:
+    """One side at least is a symlink: taken whole from the template when the user left the
+    old render's as it was, else the user's is kept (a conflict unless both agree)."""
+    if ours == theirs:
+        return KEEP
+    if ours == base:
+        return Decision("write", theirs)
+    return Decision("keep", conflict=True)
+
+
 def decide(
-    base: FileState | None,
+    base: State | None,
     ours: Ours,
-    theirs: FileState | None,
+    theirs: State | None,
     *,
     required: bool = False,
     labels: Labels = Labels(),
@@ -100,13 +125,15 @@ def decide(
     if theirs is None:  # the template deleted it
         if ours is None:
             return KEEP
-        if base is not None and ours.data == base.data:
+        if ours == base or (isinstance(ours, FileState) and isinstance(base, FileState) and ours.data == base.data):
             return Decision("delete")
         return Decision("keep", conflict=True)
     if ours is None:
         if base is not None and not required:
             return Decision("keep", kept_deleted=True)
         return Decision("write", theirs)  # added by the template, or required and restored
+    if not (isinstance(base, FileState | None) and isinstance(ours, FileState) and isinstance(theirs, FileState)):
+        return _decide_link(base, ours, theirs)
     executable = _executable(base, ours, theirs)
     if ours.data == theirs.data:
         data, conflict = ours.data, False

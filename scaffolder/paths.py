@@ -82,3 +82,72 @@ def inside(root: Path, relative: str | Path) -> Path:
     if target != base and git_component(target.relative_to(base).as_posix()) is not None:
         raise RenderError("path names .git", [Problem(rel, GIT_MESSAGE)])  # reached through a link
     return target
+
+
+_MAX_HOPS = 40  # links followed in one resolution before it counts as a loop (Linux's limit)
+
+
+class _Leaves(Exception):
+    """A link's resolution left the tree, looped or crossed something that is not a folder."""
+
+
+def _walk(start: list[str], target: str, links: dict[str, str], hops: list[int]) -> list[str]:
+    """The components `target` leads to from the folder `start`, following the tree's own links
+    as the kernel would (each link's target from its own folder); _Leaves when `..` climbs above
+    the top or when more than `_MAX_HOPS` links are followed (a cycle)."""
+    parts = list(start)
+    for part in target.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                raise _Leaves("leads out of the generated project")
+            parts.pop()
+            continue
+        parts.append(part)
+        joined = "/".join(parts)
+        if joined in links:
+            hops[0] += 1
+            if hops[0] > _MAX_HOPS:
+                raise _Leaves("is a cycle of links")
+            parts = _walk(parts[:-1], links[joined], links, hops)
+    return parts
+
+
+def link_target_problem(rel: str, target: str, links: dict[str, str], exists: set[str]) -> str | None:
+    """What is wrong with the symlink `rel` -> `target` in a generated tree whose links are `links`
+    (path -> target) and whose files and folders are `exists`, or None when it is fine: the target
+    must be relative, portable and free of `.git`, and, followed from the link's own folder through
+    the tree's other links, must stay inside the tree and reach something in it."""
+    if not target or "\x00" in target or "\\" in target:
+        return f"is a symlink to {target!r}, which is not a portable relative path"
+    if target.startswith("/") or _DRIVE.match(target):
+        return f"is a symlink to {target}, an absolute path"
+    if git_component(target) is not None:
+        return f"is a symlink to {target}, which {GIT_MESSAGE}"
+    try:
+        final = _walk(rel.split("/")[:-1], target, links, [0])
+    except _Leaves as exc:
+        return f"is a symlink to {target}, which {exc}"
+    if final and "/".join(final) not in exists:
+        return f"is a symlink to {target}, which is not in the generated project (a dangling link)"
+    return None
+
+
+def link_problems(paths: list[str], links: dict[str, str]) -> list[Problem]:
+    """Every problem with the symlinks (`links`: path -> target) of a generated tree whose other
+    entries are the files `paths`: targets that leave it (`link_target_problem`), and paths the
+    render would write through a link."""
+    exists = set(paths) | set(links)
+    for rel in [*paths, *links]:
+        parts = rel.split("/")
+        exists.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    problems = []
+    for rel in sorted([*paths, *links]):
+        parts = rel.split("/")
+        through = next(("/".join(parts[:i]) for i in range(1, len(parts)) if "/".join(parts[:i]) in links), None)
+        if through is not None:
+            problems.append(Problem(rel, f"would be written through the symlink {through} -> {links[through]}"))
+        elif rel in links and (bad := link_target_problem(rel, links[rel], links, exists)) is not None:
+            problems.append(Problem(rel, bad))
+    return problems

@@ -1,7 +1,8 @@
 """The record a generated repo keeps of its origin, committed as `.scaffold/record.yaml`.
 
 It names the golden path, version and library, holds the answers without secrets and a manifest
-of every generated file with its SHA-256, so an upgrade can tell template changes from human ones.
+of every generated file with its SHA-256 (a symlink: `symlink:` and its target text), so an upgrade
+can tell template changes from human ones.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class Record(BaseModel):
     secret_parameters: list[str] = Field(default_factory=list)
     run_id: str
     created_at: str
-    files: dict[str, str] = Field(description="generated file -> sha256 of its content")
+    files: dict[str, str] = Field(description="generated file -> sha256 of its content, or `symlink:TARGET`")
 
 
 def build(
@@ -73,24 +74,33 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+LINK_PREFIX = "symlink:"
+
+
+def link_entry(target: str) -> str:
+    """A symlink's manifest entry: its target text, marked so it never reads as a file's hash."""
+    return LINK_PREFIX + target
+
+
 def manifest(root: Path) -> dict[str, str]:
-    """sha256 of every file under root, by POSIX path; `.git` and the record itself excluded."""
+    """sha256 of every file under root and `link_entry` of every symlink (to a file or a folder,
+    never followed), by POSIX path; `.git` and the record itself excluded."""
     out = {}
-    top = str(root)
-    for dirpath, dirnames, filenames in os.walk(top):
-        at_top = dirpath == top
-        if at_top:
-            dirnames[:] = [d for d in dirnames if d not in IGNORED]
-        rel_dir = "" if at_top else os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"
-        for name in filenames:
-            rel = rel_dir + name
-            if (at_top and name in IGNORED) or rel == RECORD_PATH:
-                continue
-            try:
-                with open(f"{dirpath}/{name}", "rb") as fh:  # noqa: PTH123 (cheaper than a Path per file)
-                    out[rel] = sha256(fh.read())
-            except (IsADirectoryError, FileNotFoundError):  # a symlink to a folder, or a broken one
-                continue
+    pending = [("", str(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as it:
+            for entry in it:
+                rel = prefix + entry.name
+                if (not prefix and entry.name in IGNORED) or rel == RECORD_PATH:
+                    continue
+                if entry.is_symlink():
+                    out[rel] = link_entry(str(Path(entry.path).readlink()))
+                elif entry.is_dir():
+                    pending.append((rel + "/", entry.path))
+                else:
+                    with open(entry.path, "rb") as fh:  # noqa: PTH123 (cheaper than a Path per file)
+                        out[rel] = sha256(fh.read())
     return dict(sorted(out.items(), key=lambda item: item[0].split("/")))  # pathlib's order, by parts
 
 

@@ -2,7 +2,9 @@
 
 Text files are rendered with strict undefined, so a missing variable is an error naming the file
 and line. Binary files and files matching copy-without-render globs are copied byte for byte. A
-rendered path that leaves the destination, or a symlink in the skeleton, is refused.
+rendered path that leaves the destination is refused. A symlink is kept as a symlink with the same
+target text (its path rendered) when it leads to something inside the rendered tree, and refused,
+naming it and its target, otherwise (`scaffolder.paths.link_problems`).
 """
 
 from __future__ import annotations
@@ -276,15 +278,15 @@ def render_tree(
     out: list[RenderedFile] = []
     problems: list[Problem] = []
     for rel, path, symlink in _entries(source):
-        if symlink:
-            problems.append(Problem(rel, "symlinks are not allowed in a skeleton"))
-            continue
         try:
             rendered_rel = render_text(env, rel, context, f"{rel} (path)")
             segments = rendered_rel.replace("\\", "/").split("/")
             if len(segments) == len(rel.split("/")) and any(s.strip() == "" for s in segments):
                 continue  # a conditional file or folder rendered to nothing
             target = _safe_relpath(rendered_rel, rel)
+            if symlink:
+                out.append(RenderedFile(target, b"", 0o777, link=str(Path(path).readlink())))
+                continue
             with open(path, "rb") as fh:  # noqa: PTH123 (a Path per file costs more than reading it)
                 data = fh.read()
                 mode = os.fstat(fh.fileno()).st_mode & 0o777
@@ -299,20 +301,29 @@ def render_tree(
             raise  # the budget is spent: rendering the other files would only spend more
         except RenderError as exc:
             problems.extend(exc.problems)
+    problems += _link_problems(out)
     if problems:
         raise RenderError(f"the skeleton {source.name} cannot be rendered", problems)
     return out
 
 
+def _link_problems(files: list[RenderedFile]) -> list[Problem]:
+    """The symlinks among `files` that lead out of them (`scaffolder.paths.link_problems`)."""
+    from scaffolder.paths import link_problems
+
+    links = {f.path: f.link for f in files if f.link is not None}
+    return link_problems([f.path for f in files if f.link is None], links) if links else []
+
+
 def read_tree(root: Path, producer: str) -> list[RenderedFile]:
-    """Every file another tool (`producer`, e.g. cookiecutter) generated under `root`, ready for
-    `write_files`; a `.git` (any spelling) or a symlink is refused, naming it, as in a skeleton."""
+    """Every file and symlink another tool (`producer`, e.g. cookiecutter) generated under `root`,
+    ready for `write_files`; a `.git` (any spelling) or a symlink leading out of `root` is refused,
+    naming it, as in a skeleton."""
     from scaffolder.paths import GIT_MESSAGE, git_component
 
     files, problems = [], []
     refused: set[str] = set()
-    for file in sorted(root.rglob("*")):
-        rel = file.relative_to(root).as_posix()
+    for rel, path, symlink in _entries(root):
         part = git_component(rel)
         if part is not None:
             top = rel.split("/")
@@ -321,10 +332,14 @@ def read_tree(root: Path, producer: str) -> list[RenderedFile]:
                 refused.add(where)
                 problems.append(Problem(where, f"{producer} generated a path that {GIT_MESSAGE}"))
             continue
-        if file.is_symlink():
-            problems.append(Problem(rel, f"{producer} generated a symlink; scaffold does not write them"))
-        elif file.is_file():
-            files.append(RenderedFile(rel, file.read_bytes(), file.stat().st_mode & 0o777))
+        if symlink:
+            files.append(RenderedFile(rel, b"", 0o777, link=str(Path(path).readlink())))
+            continue
+        if not Path(path).is_file():
+            continue  # a socket or a pipe: not something a project holds
+        with open(path, "rb") as fh:  # noqa: PTH123 (a Path per file costs more than reading it)
+            files.append(RenderedFile(rel, fh.read(), os.fstat(fh.fileno()).st_mode & 0o777))
+    problems += [Problem(p.where, f"{p.message} ({producer} generated it)") for p in _link_problems(files)]
     if problems:
         raise RenderError("the generated project cannot be written", problems)
     return files

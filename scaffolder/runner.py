@@ -112,13 +112,20 @@ def run_step(
 
 
 def _tree(root: Path) -> list[str]:
-    """Every file under `root` (symlinks to files included), `.git` left out, as sorted POSIX paths."""
-    top = str(root)
+    """Every file and symlink under `root` (a symlinked folder listed, not entered), `.git` left out,
+    as sorted POSIX paths."""
     found = []
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames[:] = [d for d in dirnames if d != ".git"]
-        rel_dir = "" if dirpath == top else os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"
-        found += [rel_dir + n for n in filenames if n != ".git" and Path(dirpath, n).is_file()]
+    pending = [("", str(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as it:
+            for entry in it:
+                if entry.name == ".git":
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((prefix + entry.name + "/", entry.path))
+                elif entry.is_symlink() or entry.is_file():
+                    found.append(prefix + entry.name)
     return sorted(found)
 
 

@@ -94,7 +94,7 @@ def test_library_urls_survive_the_path_separator(scaffold_home: Path, monkeypatc
 
 
 def test_unknown_profile_and_malformed_toml(scaffold_home: Path) -> None:
-    with pytest.raises(ConfigError, match="no profile 'nope'"):
+    with pytest.raises(ConfigError, match="the profile 'nope' \\(--profile\\) is not defined"):
         config.load("nope")
     write(scaffold_home, "default_profile = [\n")
     with pytest.raises(ConfigError, match="cannot read the config file"):

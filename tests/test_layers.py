@@ -189,6 +189,19 @@ def cycles(edges: list[Import]) -> list[str]:
     return out
 
 
+def beyond_contract(edges: list[Import]) -> list[str]:
+    """Imports of an action module (`actions/`) of anything of scaffold's but the action contract
+    (`scaffolder.action`) and its sibling action modules: a built-in action needs what a plugin
+    gets, no more, typing-only imports included."""
+    return [
+        f"{e.where}: {e.source} imports {e.target}"
+        for e in edges
+        if e.source.startswith("scaffolder.actions")
+        and e.target != "scaffolder.action"
+        and not e.target.startswith("scaffolder.actions")
+    ]
+
+
 def oversized(root: Path) -> list[str]:
     sizes = {p: len(p.read_text(encoding="utf-8").splitlines()) for p in modules(root).values()}
     return [f"{p.relative_to(root).as_posix()}: {n} lines" for p, n in sorted(sizes.items()) if n > MAX_LINES]
@@ -211,6 +224,11 @@ def test_no_import_climbs_a_layer() -> None:
     found = climbing(project_imports())
     order = " > ".join(name for name, _ in reversed(LAYERS))
     assert not found, f"imports that climb a layer ({order}):\n" + "\n".join(found)
+
+
+def test_actions_import_only_the_action_contract() -> None:
+    found = beyond_contract(project_imports())
+    assert not found, "action modules reaching past scaffolder.action:\n" + "\n".join(found)
 
 
 def test_no_module_over_500_lines() -> None:
@@ -259,6 +277,10 @@ def test_an_upward_import_is_found_and_a_typing_only_one_is_not(tree: Path) -> N
         " (engine)",
         "scaffolder/runner.py:4: scaffolder.runner (engine) imports scaffolder.cli (CLI) inside a function",
     ]
+
+
+def test_an_action_reaching_past_the_contract_is_found(tree: Path) -> None:
+    assert beyond_contract(imports(tree)) == ["actions/fs_x.py:2: scaffolder.actions.fs_x imports scaffolder.render"]
 
 
 def test_relative_imports_resolve(tree: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scaffolder import git
-from scaffolder.merge import OTHER, Decision, FileState, Labels, decide, merge_text
+from scaffolder.merge import OTHER, Decision, FileState, Labels, LinkState, Ours, State, decide, merge_text
 
 BASE = b"one\ntwo\nthree\nfour\nfive\nsix\nseven\n"
 USER = BASE.replace(b"one", b"ONE (user)")
@@ -88,3 +88,32 @@ def test_the_executable_bit_merges_three_ways() -> None:
     assert decide(f(BASE), f(BASE, True), f(TEMPLATE)) == Decision("write", f(TEMPLATE, True))
     # the user removed the bit the template keeps
     assert decide(f(BASE, True), f(USER), f(TEMPLATE, True)).result == f(merge_text(BASE, USER, TEMPLATE)[0], False)
+
+
+A, B, C = LinkState("a.md"), LinkState("b.md"), LinkState("c.md")
+
+
+@pytest.mark.parametrize(
+    ("base", "ours", "theirs", "expected"),
+    [
+        (A, A, A, Decision("keep")),  # unchanged
+        (A, C, A, Decision("keep")),  # the user retargeted it; the template did not
+        (A, f(BASE), A, Decision("keep")),  # the user replaced it by a file; the template did not change it
+        (A, A, B, Decision("write", B)),  # the template retargeted it
+        (A, A, f(TEMPLATE), Decision("write", f(TEMPLATE))),  # the template turned it into a file
+        (f(BASE), f(BASE), B, Decision("write", B)),  # ... or a file into a link
+        (A, C, B, Decision("keep", conflict=True)),  # both retargeted it
+        (A, f(USER), B, Decision("keep", conflict=True)),  # the user's file against the template's link
+        (f(BASE), A, f(TEMPLATE), Decision("keep", conflict=True)),  # the user's link against the template's file
+        (f(BASE), f(USER), B, Decision("keep", conflict=True)),
+        (A, B, B, Decision("keep")),  # both made the same change
+        (None, None, B, Decision("write", B)),  # added
+        (A, A, None, Decision("delete")),  # removed
+        (A, C, None, Decision("keep", conflict=True)),  # removed, but the user had retargeted it
+        (A, None, B, Decision("keep", kept_deleted=True)),  # the user deleted it
+    ],
+)
+def test_a_link_is_taken_whole_never_merged(
+    base: State | None, ours: Ours, theirs: State | None, expected: Decision
+) -> None:
+    assert decide(base, ours, theirs) == expected

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scaffolder.errors import RenderError
-from scaffolder.render import Delimiters, render_tree, write_files
+from scaffolder.render import Delimiters, RenderedFile, render_tree, write_files
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR{{ not a template }}"
 
@@ -72,12 +72,23 @@ def test_rendered_paths_cannot_escape(tmp_path: Path, name: str, value: str) -> 
     assert "escapes" in info.value.render()
 
 
-def test_symlinks_in_the_skeleton_are_refused(tmp_path: Path) -> None:
+def test_symlinks_leading_out_of_the_skeleton_are_refused(tmp_path: Path) -> None:
     src = make(tmp_path, {"a.txt": "x"})
     (src / "passwd").symlink_to("/etc/passwd")
     with pytest.raises(RenderError) as info:
         render_tree(src, {"values": {}})
-    assert "symlinks are not allowed" in info.value.render()
+    assert "passwd: is a symlink to /etc/passwd, an absolute path" in info.value.render()
+
+
+def test_symlinks_inside_the_skeleton_are_kept_with_their_target_text(tmp_path: Path) -> None:
+    src = make(tmp_path, {"a.txt": "{{ values.x }}", "docs/b.txt": "b"})
+    (src / "docs" / "{{ values.x }}.txt").symlink_to("../a.txt")
+    (src / "alias").symlink_to("docs")
+    files = render_tree(src, {"values": {"x": "y"}})
+    assert {f.path: f.link for f in files if f.link} == {"docs/y.txt": "../a.txt", "alias": "docs"}
+    write_files(tmp_path / "out", files)
+    assert (tmp_path / "out" / "docs" / "y.txt").readlink().as_posix() == "../a.txt"
+    assert (tmp_path / "out" / "alias" / "y.txt").read_text() == "y"
 
 
 def test_write_refuses_a_symlink_planted_in_the_target(tmp_path: Path) -> None:
@@ -90,6 +101,14 @@ def test_write_refuses_a_symlink_planted_in_the_target(tmp_path: Path) -> None:
     with pytest.raises(RenderError):
         write_files(target, render_tree(src, {"values": {}}))
     assert not (outside / "file.txt").exists()
+
+
+def test_a_file_written_where_an_earlier_step_left_a_link_replaces_the_link(tmp_path: Path) -> None:
+    target = tmp_path / "ws"
+    write_files(target, [RenderedFile("README.md", b"readme\n", 0o644), RenderedFile("a.md", b"", 0o777, "README.md")])
+    write_files(target, [RenderedFile("a.md", b"mine\n", 0o644)])  # a later step
+    assert not (target / "a.md").is_symlink() and (target / "a.md").read_bytes() == b"mine\n"
+    assert (target / "README.md").read_bytes() == b"readme\n"
 
 
 def test_the_sandbox_holds_in_skeleton_files(tmp_path: Path) -> None:

@@ -76,21 +76,23 @@ def run_cmd(
 ) -> None:
     """Run a migration campaign for golden path NAME."""
     from scaffolder import campaign, config
+    from scaffolder.formats.copier_questions import trusting
     from scaffolder.parameters import parse_set
 
-    result = campaign.run_campaign(
-        config.load(profile),
-        name,
-        to=to_version,
-        repos=repos,
-        shard=campaign.Shard.parse(shard) if shard else None,
-        answers=parse_set(list(sets)),
-        dry_run=dry_run,
-        trust=trust,
-        concurrency=concurrency,
-        write_interval=write_interval,
-        on_outcome=_progress(output),
-    )
+    with trusting(trust):  # copier's questions may use the template's Jinja extensions
+        result = campaign.run_campaign(
+            config.load(profile),
+            name,
+            to=to_version,
+            repos=repos,
+            shard=campaign.Shard.parse(shard) if shard else None,
+            answers=parse_set(list(sets)),
+            dry_run=dry_run,
+            trust=trust,
+            concurrency=concurrency,
+            write_interval=write_interval,
+            on_outcome=_progress(output),
+        )
     if output == "json":
         click.echo(json.dumps(result.to_json(), sort_keys=True))
     else:
@@ -132,7 +134,9 @@ def _status_text(fleet: Any) -> str:
             e.repo,
             e.version or "?",
             f"#{e.pr_number} {e.pr_state} (-> {e.pr_target})" if e.pr_number else "-",
-            f"FAILED: {e.error}".splitlines()[0][:70] if e.error else "",
+            f"FAILED: {e.error}".splitlines()[0][:70]
+            if e.error
+            else (f"catalog {e.catalog}"[:70] if e.catalog else ""),
         ]
         for e in fleet.entries
     ]

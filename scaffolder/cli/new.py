@@ -113,6 +113,7 @@ def new_cmd(
       scaffold new backend-service --no-input --set name=orders-api --set owner=group:payments
     """
     from scaffolder import config, create, redact
+    from scaffolder.formats.copier_questions import trusting
     from scaffolder.parameters import parse_set
 
     settings = config.load(profile)
@@ -121,7 +122,8 @@ def new_cmd(
     given = [{**values, **overrides} for values in given]
     interactive = not no_input and sys.stdin.isatty() and len(given) == 1
     ask = (lambda t, v: _wizard_ask(t, dict(v), yes)) if interactive else None
-    prepared: list[Prepared] = create.prepare(template_ref, given, settings, ask=ask)
+    with trusting(trust):  # copier's questions may use the template's Jinja extensions
+        prepared: list[Prepared] = create.prepare(template_ref, given, settings, ask=ask)
     for item in prepared:
         redact.remember(item.answers.secret_values())
     results = create.run_prepared(prepared, settings, dry_run=dry_run, on_event=_progress(quiet), trusted=trust)

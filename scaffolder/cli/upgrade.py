@@ -80,20 +80,22 @@ def upgrade_cmd(
     """
     from scaffolder import config
     from scaffolder.errors import EXIT_CONFLICTS
+    from scaffolder.formats.copier_questions import trusting
     from scaffolder.parameters import parse_set
     from scaffolder.upgrade import upgrade_repo
 
     path = path.resolve()
-    result = upgrade_repo(
-        path,
-        config.load(profile),
-        to=to_version,
-        answers=parse_set(list(sets)),
-        ask=_ask if not no_input and sys.stdin.isatty() else None,
-        dry_run=dry_run,
-        trust=trust,
-        allow_dirty=allow_dirty,
-    )
+    with trusting(trust):  # copier's questions may use the template's Jinja extensions
+        result = upgrade_repo(
+            path,
+            config.load(profile),
+            to=to_version,
+            answers=parse_set(list(sets)),
+            ask=_ask if not no_input and sys.stdin.isatty() else None,
+            dry_run=dry_run,
+            trust=trust,
+            allow_dirty=allow_dirty,
+        )
     emit(output, result.to_json(include_diff=dry_run), lambda: _text(result, path))
     if result.conflicts:
         click.get_current_context().exit(EXIT_CONFLICTS)

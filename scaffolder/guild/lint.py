@@ -36,7 +36,7 @@ RULES: dict[str, str] = {
     "parameter-default": "every literal default satisfies its parameter's type and rules",
     "skeleton-syntax": "every skeleton file and file name parses as Jinja, with known filters and tests",
     "skeleton-undefined": "every name a skeleton file uses is defined (values.X is a parameter)",
-    "skeleton-symlink": "a skeleton holds no symlinks",
+    "skeleton-symlink": "a skeleton's symlinks lead to something it renders (none leads out)",
     "expression-syntax": "every ${{ }} expression in template.yaml parses, with known filters and tests",
     "expression-undefined": "every name an expression uses is defined (earlier parameters, earlier steps' outputs)",
     "expression-error": "every expression evaluates with each example's answers",

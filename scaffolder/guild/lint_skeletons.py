@@ -1,8 +1,9 @@
 """Lint of skeleton files: every `fetch:template` step's skeleton parsed as it would render (file
-names too), with its delimiters, knowing which values it is given; symlinks refused."""
+names too), with its delimiters, knowing which values it is given; symlinks that lead out refused."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
@@ -55,6 +56,21 @@ def _skeleton_name(env: Environment, root: str, keys: list[str], defined: set[st
     return None if root in env.globals else f"{root!r} is undefined: a skeleton sees values and template"
 
 
+def _check_links(report: Report, source: Path) -> None:
+    """Symlinks that would not lead to something the skeleton renders: refused when it renders."""
+    from scaffolder.paths import link_problems
+
+    entries = sorted(source.rglob("*"))
+    links = {p.relative_to(source).as_posix(): p.readlink().as_posix() for p in entries if p.is_symlink()}
+    if not links:
+        return
+    files = [p.relative_to(source).as_posix() for p in entries if p.is_file() and not p.is_symlink()]
+    # named relative to the golden path: `Report.add` would resolve an absolute path, following the link
+    folder = source.relative_to(report.real) if source.is_relative_to(report.real) else source
+    for problem in link_problems(files, links):
+        report.add(folder / problem.where, None, "skeleton-symlink", problem.message)
+
+
 def _check_skeleton(report: Report, template: Template, index: int, inp: Any) -> None:
     """Parse every file (and file name) of one `fetch:template` step's skeleton as it would render."""
     step = template.steps[index]
@@ -70,12 +86,10 @@ def _check_skeleton(report: Report, template: Template, index: int, inp: Any) ->
     else:
         defined, what = set(inp.values), f"a key of step {step.id}'s values input"
     env = make_environment(inp.delimiters or Delimiters())
+    _check_links(report, source)
     for file in sorted(source.rglob("*")):
         rel = file.relative_to(source).as_posix()
-        if file.is_symlink():
-            report.add(file, None, "skeleton-symlink", "is a symlink, which a skeleton may not hold")
-            continue
-        if file.is_dir():
+        if file.is_symlink() or file.is_dir():
             continue
         data = file.read_bytes()
         texts = [("file name: ", rel)]

@@ -11,13 +11,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from scaffolder import git, versions
 from scaffolder.config import Settings
 from scaffolder.errors import TemplateNotFound
+from scaffolder.formats.versions import release_tags
 from scaffolder.sources import changelog, outside
 from scaffolder.sources.foreign import is_template_dir, load_template
 from scaffolder.sources.libraries import Library, current_hint, list_entries, open_libraries, open_library
 from scaffolder.sources.refs import LibrarySpec, split_ref, split_version
-from scaffolder.sources.releases import Release, available, changelog_in, load_release, owning_library, releases_in
+from scaffolder.sources.releases import (
+    Kind,
+    Release,
+    available,
+    changelog_in,
+    load_release,
+    owning_library,
+    releases_in,
+)
 from scaffolder.template import Template
 
 
@@ -46,13 +56,29 @@ class GoldenPathSource:
         return self.template.version
 
     def versions(self) -> list[Release]:
-        """Every release in the owning library, oldest first (read once per handle)."""
-        if self.owner is None:
-            raise TemplateNotFound(f"no golden path named {self.origin!r}")
+        """Every release, oldest first (read once per handle): in the owning library, or for a
+        template named by a path or URL, the release tags of its repository and its current version."""
         with self._lock:
             if "releases" not in self._cache:
-                self._cache["releases"] = releases_in(self.owner, self.name)
+                self._cache["releases"] = (
+                    releases_in(self.owner, self.name) if self.owner is not None else self._tagged_releases()
+                )
             return self._cache["releases"]
+
+    def _tagged_releases(self) -> list[Release]:
+        """The releases of a path or URL template: each release tag of its repository (extracted
+        once, by commit) and the current version when no tag holds it."""
+        assert self.origin is not None
+        where = outside.repository(self.origin)
+        tags = [] if where is None else release_tags(where[0], where[1], bare=where[2])
+        dates = {} if where is None else git.list_tags(where[0], where[1], bare=where[2])
+        out = []
+        for version, tag, _commit in tags:
+            template = self.template if version == self.version else self.at(version).template
+            out.append(_outside_release(self, template, tag, "tag", dates.get(tag, ("", None))[1]))
+        if all(r.version != self.version for r in out):
+            out.append(_outside_release(self, self.template, "current", "current", None))
+        return sorted(out, key=lambda r: versions.key(r.version))
 
     def at(self, version: str) -> GoldenPathSource:
         """The same golden path at another release; TemplateNotFound lists the versions there are."""
@@ -74,6 +100,21 @@ class GoldenPathSource:
             target = self.at(to_version).template.path
             return changelog.between(changelog.sections(target), from_version, to_version)
         return changelog_in(self.versions(), self.name, from_version, to_version)
+
+
+def _outside_release(source: GoldenPathSource, template: Template, ref: str, kind: Kind, date: str | None) -> Release:
+    own = changelog.sections(template.path).get(template.version)
+    return Release(
+        name=source.name,
+        version=template.version,
+        folder=template.path,
+        library=source.library,
+        ref=ref,
+        kind=kind,
+        changelog=own.text if own else "",
+        date=(own.date if own else None) or date,
+        current=template.version == source.version,
+    )
 
 
 def _release(owner: Library, name: str, version: str | None, releases: list[Release]) -> GoldenPathSource:

@@ -30,9 +30,15 @@ def _snapshot_files(folder: Path) -> list[str]:
     return out
 
 
+def _digest(path: Path) -> str:
+    """A file's sha256; a symlink's is that of its target text (as git hashes a link), never followed."""
+    return sha256(str(path.readlink()).encode()) if path.is_symlink() else sha256(path.read_bytes())
+
+
 def manifest_text(folder: Path) -> str:
-    """The `.sha256` manifest of a snapshot folder, in `sha256sum` format, sorted by path."""
-    return "".join(f"{sha256((folder / rel).read_bytes())}  {rel}\n" for rel in _snapshot_files(folder))
+    """The `.sha256` manifest of a snapshot folder, in `sha256sum` format (a symlink's line hashes its
+    target text), sorted by path."""
+    return "".join(f"{_digest(folder / rel)}  {rel}\n" for rel in _snapshot_files(folder))
 
 
 def write_manifest(folder: Path) -> Path:
@@ -51,7 +57,7 @@ def verify_snapshot(folder: Path) -> list[Problem]:
         digest, sep, rel = line.partition("  ")
         if sep and rel:
             expected[rel] = digest
-    actual = {rel: sha256((folder / rel).read_bytes()) for rel in _snapshot_files(folder)}
+    actual = {rel: _digest(folder / rel) for rel in _snapshot_files(folder)}
     problems = []
     for rel in sorted(expected.keys() | actual.keys()):
         if rel not in actual:

@@ -6,13 +6,22 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
-from scaffolder.merge import FileState, Ours
+from scaffolder.merge import FileState, LinkState, Ours, State
 from scaffolder.upgrade.result import UpgradeResult
 from scaffolder.upgrade.trees import RECORD, Disk
 
 
-def _mode(state: FileState) -> str:
+def _mode(state: State) -> str:
+    if isinstance(state, LinkState):
+        return "120000"
     return "100755" if state.executable else "100644"
+
+
+def _data(state: State | None) -> bytes:
+    """What git diffs for a state: a file's content, a symlink's target text."""
+    if state is None:
+        return b""
+    return state.target.encode("utf-8", "surrogateescape") if isinstance(state, LinkState) else state.data
 
 
 def _lines(data: bytes) -> list[str] | None:
@@ -29,20 +38,24 @@ def _lines(data: bytes) -> list[str] | None:
 
 
 def file_diff(old_path: str | None, new_path: str | None, before: Ours, after: Ours) -> str:
-    """One file's change in git's diff format (`git apply` takes it)."""
+    """One path's change in git's diff format (`git apply` takes it); a symlink's is its target
+    text with mode 120000, and a file turned into a symlink (or back) is a deletion and an addition,
+    as git shows a type change."""
+    old = before if isinstance(before, FileState | LinkState) else None
+    new = after if isinstance(after, FileState | LinkState) else None
+    if old is not None and new is not None and type(old) is not type(new):
+        return file_diff(old_path, old_path, old, None) + file_diff(new_path, new_path, None, new)
     a, b = old_path or new_path, new_path or old_path
     head = [f"diff --git a/{a} b/{b}"]
-    old = before if isinstance(before, FileState) else None
-    new = after if isinstance(after, FileState) else None
     if old is None and new is not None:
         head.append(f"new file mode {_mode(new)}")
     elif new is None and old is not None:
         head.append(f"deleted file mode {_mode(old)}")
-    elif old is not None and new is not None and old.executable != new.executable:
+    elif old is not None and new is not None and _mode(old) != _mode(new):
         head += [f"old mode {_mode(old)}", f"new mode {_mode(new)}"]
     if old_path and new_path and old_path != new_path:
         head += [f"rename from {old_path}", f"rename to {new_path}"]
-    old_data, new_data = (old.data if old else b""), (new.data if new else b"")
+    old_data, new_data = _data(old), _data(new)
     if old_data == new_data:
         return "\n".join(head) + "\n" if len(head) > 1 else ""
     old_lines, new_lines = _lines(old_data), _lines(new_data)
@@ -56,7 +69,7 @@ def file_diff(old_path: str | None, new_path: str | None, before: Ours, after: O
 
 
 def report(
-    changes: Mapping[str, FileState | None], disk: Disk, renamed: list[tuple[str, str]], result: UpgradeResult
+    changes: Mapping[str, State | None], disk: Disk, renamed: list[tuple[str, str]], result: UpgradeResult
 ) -> str:
     """Fill the result's lists from the changes; returns the diff."""
     result.renamed = [(a, b) for a, b in renamed if a in changes and changes[a] is None and changes.get(b)]

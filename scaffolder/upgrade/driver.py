@@ -12,7 +12,7 @@ from scaffolder.catalogs.null import NullCatalog
 from scaffolder.errors import TemplateError
 from scaffolder.forges.base import Forge
 from scaffolder.globs import matches
-from scaffolder.merge import Decision, FileState, Labels, Ours, decide
+from scaffolder.merge import Decision, FileState, Labels, LinkState, Ours, State, decide
 from scaffolder.registry import Registry, load_registry
 from scaffolder.runner import Runner
 from scaffolder.template import Template
@@ -28,12 +28,23 @@ def _required(template: Template, rel: str) -> bool:
     return matches(rel, template.model.spec.required_files)
 
 
-def _write(root: Path, rel: str, state: FileState, before: Ours) -> None:
-    """Write one file: an existing file keeps its mode bits, but for the executable bit."""
+def _write(root: Path, rel: str, state: State, before: Ours) -> None:
+    """Write one file or symlink, never through a symlink: one standing at `rel` is replaced (its
+    folder is resolved and checked by `inside`). An existing file keeps its mode bits, but for the
+    executable bit."""
     from scaffolder.paths import inside
 
-    target = inside(root, rel)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    folder, _, name = rel.rpartition("/")
+    parent = inside(root, folder) if folder else root
+    parent.mkdir(parents=True, exist_ok=True)
+    target = parent / name
+    if isinstance(state, LinkState) or isinstance(before, LinkState):
+        if target.is_symlink() or target.is_file():
+            target.unlink()
+        if isinstance(state, LinkState):
+            target.symlink_to(state.target)
+            return
+        before = None
     if isinstance(before, FileState):
         mode = target.stat().st_mode & 0o777
         if not mode & 0o200:
@@ -55,11 +66,21 @@ def _remove(root: Path, rel: str) -> None:
         parent = parent.parent
 
 
-def _merge(
-    trees: Trees, disk: Disk, new: Template, labels: Labels, result: UpgradeResult
-) -> dict[str, FileState | None]:
-    """The repo's new state where it differs from disk (None: delete), path by path."""
-    final: dict[str, FileState | None] = dict(trees.ours)
+def _kept_link_above(root: Path, rel: str, final: Mapping[str, State | None]) -> bool:
+    """Whether a folder on the way to `rel` is a symlink in the repo that the upgrade keeps (writing
+    `rel` would go through it)."""
+    parts = rel.split("/")[:-1]
+    for i in range(len(parts)):
+        above = "/".join(parts[: i + 1])
+        if (root / above).is_symlink() and not (above in final and final[above] is None):
+            return True
+    return False
+
+
+def _merge(trees: Trees, disk: Disk, new: Template, labels: Labels, result: UpgradeResult) -> dict[str, State | None]:
+    """The repo's new state where it differs from disk (None: delete), path by path. A write that
+    would go through a symlinked folder the repo keeps is not made: a conflict."""
+    final: dict[str, State | None] = dict(trees.ours)
     result.conflicts += trees.kept
     for rel in sorted(set(trees.base) | set(trees.theirs)):
         b, t = trees.base.get(rel), trees.theirs.get(rel)
@@ -76,7 +97,11 @@ def _merge(
             final[rel] = decision.result
         elif decision.action == "delete":
             final[rel] = None
-    result.conflicts.sort()
+    for rel, state in list(final.items()):
+        if state is not None and "/" in rel and _kept_link_above(disk.root, rel, final):
+            del final[rel]
+            result.conflicts.append(rel)
+    result.conflicts = sorted(set(result.conflicts))
     return final
 
 
@@ -94,7 +119,7 @@ def _check_versions(worktree: Path, rec: records.Record, old: Template, new: Tem
         )
 
 
-def _apply(worktree: Path, changes: Mapping[str, FileState | None], disk: Disk) -> None:
+def _apply(worktree: Path, changes: Mapping[str, State | None], disk: Disk) -> None:
     """Write the changes: deletions first (deepest paths first), then every new or changed file."""
     for rel in sorted((r for r, state in changes.items() if state is None), reverse=True):
         _remove(worktree, rel)
@@ -138,7 +163,10 @@ def upgrade_tree(
     trees = build_trees(worktree, old, new, (old_answers, new_answers), migrations, runner, rec, disk)
     labels = Labels("yours", f"{old.name} {old.version}", f"{new.name} {new.version}")
     final = _merge(trees, disk, new, labels, result)
-    files = {rel: records.sha256(state.data) for rel, state in sorted(trees.theirs.items())}
+    files = {
+        rel: records.link_entry(state.target) if isinstance(state, LinkState) else records.sha256(state.data)
+        for rel, state in sorted(trees.theirs.items())
+    }
     new_record = records.build(
         new,
         new_answers,

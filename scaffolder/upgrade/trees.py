@@ -13,7 +13,7 @@ from pathlib import Path
 
 from scaffolder import git
 from scaffolder import record as records
-from scaffolder.merge import OTHER, FileState, Other, Ours
+from scaffolder.merge import OTHER, FileState, LinkState, Other, Ours, State
 from scaffolder.parameters import Answers
 from scaffolder.render import scratch_dir
 from scaffolder.runner import Runner
@@ -29,8 +29,15 @@ def _inside(root: Path, rel: str) -> bool:
     return parent == root or root in parent.parents
 
 
+def _through_link(root: Path, rel: str) -> bool:
+    """Whether a folder on the way to `root/rel` is a symlink (what is there is not the repo's own path)."""
+    parts = rel.split("/")[:-1]
+    return any((root / "/".join(parts[: i + 1])).is_symlink() for i in range(len(parts)))
+
+
 def read_state(root: Path, rel: str) -> Ours:
-    """What is at `root/rel`: a regular file's state, OTHER (symlink, folder, escape) or None."""
+    """What is at `root/rel`: a regular file's state, a symlink's target, OTHER (folder, escape) or
+    None (nothing, or only something reached through a symlinked folder: the repo has no such path)."""
     path = root / rel
     try:
         st = path.lstat()
@@ -38,14 +45,18 @@ def read_state(root: Path, rel: str) -> Ours:
         return None
     except NotADirectoryError:
         return OTHER  # a file stands where a folder on the way should be
+    if "/" in rel and _through_link(root, rel):
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return LinkState(str(path.readlink()))
     if not stat.S_ISREG(st.st_mode) or not _inside(root, rel):
         return OTHER
     return FileState(path.read_bytes(), bool(st.st_mode & stat.S_IXUSR))
 
 
-def collect(root: Path) -> dict[str, FileState]:
-    """Every regular file under `root` (no `.git`, no record), by POSIX path."""
-    out: dict[str, FileState] = {}
+def collect(root: Path) -> dict[str, State]:
+    """Every regular file and symlink under `root` (no `.git`, no record), by POSIX path."""
+    out: dict[str, State] = {}
     pending = [("", str(root))]
     while pending:
         prefix, folder = pending.pop()
@@ -53,7 +64,9 @@ def collect(root: Path) -> dict[str, FileState]:
             entries = sorted(it, key=lambda e: e.name)
         for entry in entries:
             rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
+            if entry.is_symlink():
+                out[rel] = LinkState(str(Path(entry.path).readlink()))
+            elif entry.is_dir(follow_symlinks=False):
                 if entry.name != ".git":
                     pending.append((rel + "/", entry.path))
             elif entry.is_file(follow_symlinks=False) and rel != RECORD:
@@ -98,13 +111,13 @@ class Disk:
         return self._cache[rel]
 
 
-def _migration_changes(worktree: Path, files: list[str], copy: Path) -> dict[str, FileState | None]:
+def _migration_changes(worktree: Path, files: list[str], copy: Path) -> dict[str, State | None]:
     """How the migrations changed the copy of the repo: path -> new state (None: deleted)."""
-    after = set(collect(copy)) | {rel for rel in files if (copy / rel).is_symlink()}
-    changes: dict[str, FileState | None] = {}
+    after = set(collect(copy))
+    changes: dict[str, State | None] = {}
     for rel in sorted(set(files) | after):
         before, now = read_state(worktree, rel), read_state(copy, rel)
-        if isinstance(now, Other):
+        if isinstance(now, Other | LinkState) or isinstance(before, LinkState):
             continue  # a symlink or folder a migration left or made: not ours to write
         if before != now:
             changes[rel] = now
@@ -112,7 +125,7 @@ def _migration_changes(worktree: Path, files: list[str], copy: Path) -> dict[str
 
 
 def _keep_edited(
-    ours: dict[str, FileState | None], disk: Disk, generated: Mapping[str, FileState], renamed: list[tuple[str, str]]
+    ours: dict[str, State | None], disk: Disk, generated: Mapping[str, State], renamed: list[tuple[str, str]]
 ) -> list[str]:
     """Undo a migration's deletion of a generated file the user had edited (a human edit is never
     lost); returns those paths, reported as conflicts."""
@@ -120,14 +133,16 @@ def _keep_edited(
     kept = []
     for rel, now in list(ours.items()):
         before = disk.get(rel)
-        edited = isinstance(before, FileState) and rel in generated and generated[rel].data != before.data
+        made = generated.get(rel)
+        same = isinstance(made, FileState) and isinstance(before, FileState) and made.data == before.data
+        edited = isinstance(before, FileState) and made is not None and not same
         if now is None and rel not in sources and edited:
             del ours[rel]
             kept.append(rel)
     return kept
 
 
-def _renames(changes: Mapping[str, FileState | None], disk: Disk) -> list[tuple[str, str]]:
+def _renames(changes: Mapping[str, State | None], disk: Disk) -> list[tuple[str, str]]:
     """Deleted and added paths holding the same content: the migrations renamed them."""
     gone: dict[bytes, list[str]] = {}
     for rel, now in changes.items():
@@ -136,7 +151,7 @@ def _renames(changes: Mapping[str, FileState | None], disk: Disk) -> list[tuple[
             gone.setdefault(before.data, []).append(rel)
     pairs = []
     for rel, now in changes.items():
-        if now is not None and disk.get(rel) is None and gone.get(now.data):
+        if isinstance(now, FileState) and disk.get(rel) is None and gone.get(now.data):
             pairs.append((gone[now.data].pop(0), rel))
     return sorted(pairs)
 
@@ -145,9 +160,9 @@ def _renames(changes: Mapping[str, FileState | None], disk: Disk) -> list[tuple[
 class Trees:
     """The three sides of the merge, after migrations."""
 
-    base: dict[str, FileState]  # the old version's render
-    theirs: dict[str, FileState]  # the new version's render
-    ours: dict[str, FileState | None] = field(default_factory=dict)  # the repo, where migrations changed it
+    base: dict[str, State]  # the old version's render
+    theirs: dict[str, State]  # the new version's render
+    ours: dict[str, State | None] = field(default_factory=dict)  # the repo, where migrations changed it
     renamed: list[tuple[str, str]] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # edited files a migration deleted: kept
 

@@ -49,7 +49,9 @@ def test_paths_outside_and_symlinks_are_refused(golden: Path, tmp_path: Path) ->
         action.run(ctx, {"path": "docs", "target_path": "../out"})
     (golden / "docs" / "link").symlink_to("/etc/passwd")
     assert action.preflight is not None
-    assert [p.message for p in action.preflight(ctx, action.parse({"path": "docs"}))] == ["symlinks are not copied"]
+    assert [p.message for p in action.preflight(ctx, action.parse({"path": "docs"}))] == [
+        "is a symlink to /etc/passwd, an absolute path"
+    ]
     with pytest.raises(RenderError, match="cannot find"):
         action.run(ctx, {"path": "missing"})
 

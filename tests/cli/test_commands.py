@@ -87,7 +87,7 @@ def test_config_show(invoke: Invoke, scaffold_home: Path) -> None:
 
 def test_bad_config_is_exit_1(invoke: Invoke, scaffold_home: Path) -> None:
     (scaffold_home / "config.toml").write_text("default_profile = 'nope'\n")
-    assert "no profile 'nope'" in invoke("list", code=1).stderr
+    assert "the profile 'nope' (default_profile) is not defined" in invoke("list", code=1).stderr
 
 
 def test_catalog_show_unknown(invoke: Invoke) -> None:

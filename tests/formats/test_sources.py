@@ -75,6 +75,26 @@ def test_versions_come_from_release_tags(tmp_path: Path) -> None:
         sources.resolve(f"{repo}@9.9.9")
 
 
+def test_a_path_or_url_template_lists_its_release_tags(tmp_path: Path) -> None:
+    repo = copy(COOKIECUTTER, tmp_path / "cookiecutter-pyservice")
+    commit_and_tag(repo, "v1.4.0")
+    edit(repo / "cookiecutter.json", "Jane Doe", "John Doe")
+    git.commit_all(repo, "next", "2026-03-09T00:00:00+00:00")
+    git.tag(repo, "2.0.0")
+    for ref in (str(repo), f"file://{repo}"):
+        found = sources.resolve(ref).versions()
+        assert [(r.version, r.ref, r.kind, r.current) for r in found] == [
+            ("1.4.0", "v1.4.0", "tag", False),
+            ("2.0.0", "2.0.0", "tag", True),
+        ]
+        assert found[0].folder != repo and (found[0].folder / "cookiecutter.json").read_text().count("Jane Doe")
+    edit(repo / "cookiecutter.json", "John Doe", "Jo Doe")  # not committed: a development version, listed too
+    found = sources.resolve(str(repo)).versions()
+    assert [(r.version, r.kind, r.current) for r in found][-1] == (load_template(repo).version, "current", True)
+    untagged = copy(COOKIECUTTER, tmp_path / "elsewhere" / "plain")  # in no repository: its one version
+    assert [r.kind for r in sources.resolve(str(untagged)).versions()] == ["current"]
+
+
 def test_a_git_library_tags_its_folders(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     copy(COPIER, lib / "copier-pyservice")

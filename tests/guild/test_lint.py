@@ -96,6 +96,16 @@ def test_syntax_error_in_a_skeleton_file_name(tmp_path: Path) -> None:
     assert finding.message.startswith("file name: ")
 
 
+def test_only_a_skeleton_symlink_that_leads_out_is_a_finding(tmp_path: Path) -> None:
+    folder = golden(tmp_path, files={"README.md": "hi\n", "docs/guide.md": "guide\n"})
+    (folder / "skeleton" / "docs" / "readme.md").symlink_to("../README.md")  # inside: fine
+    (folder / "skeleton" / "manual").symlink_to("docs")
+    (folder / "skeleton" / "spec.yaml").symlink_to("../template.yaml")  # inside the golden path only
+    finding = only(lint_path(folder), "skeleton-symlink")
+    assert finding.file == str(folder / "skeleton" / "spec.yaml")
+    assert finding.message == "is a symlink to ../template.yaml, which leads out of the generated project"
+
+
 def test_unknown_filter_in_a_skeleton_file(tmp_path: Path) -> None:
     folder = golden(tmp_path, files={"a.txt": "\n{{ values.name | snakecase }}\n"})
     finding = only(lint_path(folder), "skeleton-syntax")

@@ -289,6 +289,82 @@ def test_a_symlink_inside_a_foreign_template_stays_allowed(scene: Scene, tmp_pat
     scene.assert_harmless(result)
 
 
+def template_with_links(tmp_path: Path, fmt: str, links: dict[str, str]) -> Path:
+    """A template of `fmt` whose project holds `links` (name -> target) and a folder `docs/`: in the
+    skeleton (native, Backstage), in a copier `_subdirectory` with `_preserve_symlinks`, or made by
+    a cookiecutter post-generation hook (which runs with --trust)."""
+    files = {"README.md": "hi\n", "docs/guide.md": "guide\n"}
+    if fmt == "cookiecutter":
+        hook = "import os\n\n" + "".join(
+            f"os.makedirs(os.path.dirname({k!r}) or '.', exist_ok=True)\nos.symlink({v!r}, {k!r})\n"
+            for k, v in links.items()
+        )
+        return cookiecutter_template(tmp_path, {}, {**files, "/hooks/post_gen_project.py": hook})
+    if fmt == "copier":
+        questions = "name:\n  type: str\n  default: victim-svc\n_subdirectory: project\n_preserve_symlinks: true\n"
+        folder = copier_template(tmp_path, questions, {f"project/{k}": v for k, v in files.items()})
+        files_dir = folder / "project"
+    else:
+        folder = (native_template if fmt == "native" else backstage_template)(tmp_path, files)
+        files_dir = folder / "skeleton"
+    for name, target in links.items():
+        (files_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (files_dir / name).symlink_to(target)
+    return folder
+
+
+LEAVING = {  # links that stay inside the template folder but not inside the generated project
+    "out of the project": ({"docs/leak.md": "../../README.md"}, "docs/leak.md: is a symlink to ../../README.md"),
+    "through .git": ({"cfg": ".git/config"}, "cfg: is a symlink to .git/config, which names .git"),
+    "through .GIT.": ({"cfg": "docs/../.GIT./config"}, "cfg: is a symlink to docs/../.GIT./config, which names .git"),
+    "dangling chain": ({"a.md": "b.md", "b.md": "gone.md"}, "b.md: is a symlink to gone.md, which is not in the"),
+    "cycle": ({"a.md": "b.md", "b.md": "a.md"}, "a.md: is a symlink to b.md, which is a cycle of links"),
+    "climb through a link to the top": ({"top": ".", "up.md": "top/../README.md"}, "up.md: is a symlink to top/.."),
+}
+
+
+@pytest.mark.parametrize("dry", DRY)
+@pytest.mark.parametrize("kind", list(LEAVING))
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_symlink_leading_out_of_the_generated_project_is_refused_naming_link_and_target(
+    scene: Scene, tmp_path: Path, fmt: str, kind: str, dry: tuple[str, ...]
+) -> None:
+    links, message = LEAVING[kind]
+    folder = template_with_links(tmp_path, fmt, links)
+    trust = ("--trust",) if fmt == "cookiecutter" else ()
+    result = scene.run(*args_for(fmt, folder, *trust, *dry), code=1)
+    if fmt == "copier" and kind == "cycle":  # the check of the template's own links comes first
+        assert "b.md: is a symlink to a.md, outside the template" in result.stderr
+    else:
+        assert message in result.stderr
+    assert "resume" not in result.stderr
+    scene.assert_harmless(result)
+
+
+# copier 9 itself stops on such a template with an AssertionError (`_render_allowed`), before scaffold
+# sees its output: that is fetch:copier's error mapping to make a one-line refusal.
+@pytest.mark.parametrize("fmt", ["native", "backstage", "cookiecutter"])
+def test_a_symlink_replacing_a_folder_the_render_writes_through_is_refused(
+    scene: Scene, tmp_path: Path, fmt: str
+) -> None:
+    if fmt == "cookiecutter":  # the hook replaces the folder docs/ by a link after cookiecutter wrote it
+        folder = cookiecutter_template(
+            tmp_path,
+            {},
+            {"docs/guide.md": "x\n", "/hooks/post_gen_project.py": (
+                "import os, shutil\n\nshutil.rmtree('docs')\nos.symlink('../../outside', 'docs')\n"
+            )},
+        )  # fmt: skip
+        result = scene.run(*args_for(fmt, folder, "--trust"), code=1)
+        assert "docs: is a symlink to ../../outside, which leads out" in result.stderr
+    else:  # a link whose name renders to docs, a folder the skeleton also writes into
+        name = "${{ 'docs' }}" if fmt == "backstage" else "{{ 'docs' }}"
+        folder = template_with_links(tmp_path, fmt, {name: "README.md"})
+        result = scene.run(*args_for(fmt, folder), code=1)
+        assert "docs/guide.md: would be written through the symlink docs -> README.md" in result.stderr
+    scene.assert_harmless(result)
+
+
 # --- route 1 (copier): code needs trust, copier's own fences hold -------------------------------
 
 
