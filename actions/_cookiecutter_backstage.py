@@ -17,8 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from scaffolder.errors import Problem, RenderError
-from scaffolder.foreign_files import COOKIECUTTER_FILE
+from scaffolder.action import COOKIECUTTER_FILE, Problem, RenderError
 
 CONTENTS = "{{cookiecutter and 'contents'}}"
 
