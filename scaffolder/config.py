@@ -22,6 +22,7 @@ kind = "backstage"           # sqlite | backstage
 base_url = "https://backstage.acme.example"       # where the catalog API is (backend)
 app_url = "https://backstage.acme.example"        # optional: the UI, for entity links
 token_env = "BACKSTAGE_TOKEN"                     # a static token (backend.auth.externalAccess)
+default_owner = "group:platform"  # catalog owner of cookiecutter/copier projects (SCAFFOLD_CATALOG_OWNER)
 ```
 """
 
@@ -134,6 +135,8 @@ class CatalogConfig:
     token_env: str = "BACKSTAGE_TOKEN"
     token: str | None = field(default=None, repr=False)
     wait_timeout: float = 60.0
+    # The catalog owner of projects made from cookiecutter and copier templates when none is given.
+    default_owner: str | None = None
 
     def resolved_token(self) -> str | None:
         return os.environ.get(self.token_env) or self.token
@@ -202,12 +205,13 @@ class Settings:
                 "path": str(self.catalog_db) if self.catalog.kind == "sqlite" else None,
                 "token_env": self.catalog.token_env if self.catalog.kind == "backstage" else None,
                 "token": mask(self.catalog.resolved_token()) if self.catalog.kind == "backstage" else None,
+                "default_owner": self.catalog.default_owner,
             },
         }
 
 
 _FORGE_KEYS = {"kind", "owner", "base_url", "token_env", "token", "min_write_interval"}
-_CATALOG_KEYS = {"kind", "base_url", "app_url", "token_env", "token", "wait_timeout"}
+_CATALOG_KEYS = {"kind", "base_url", "app_url", "token_env", "token", "wait_timeout", "default_owner"}
 
 
 def _section(data: Any, keys: set[str], where: str, problems: list[Problem]) -> dict[str, Any]:
@@ -236,6 +240,8 @@ def load(profile: str | None = None) -> Settings:
     env = os.environ
     if env.get("SCAFFOLD_FORGE"):
         forge["kind"] = env["SCAFFOLD_FORGE"]
+    if env.get("SCAFFOLD_CATALOG_OWNER"):
+        catalog["default_owner"] = env["SCAFFOLD_CATALOG_OWNER"]
     if env.get("SCAFFOLD_FORGE_OWNER"):
         forge["owner"] = env["SCAFFOLD_FORGE_OWNER"]
     if env.get("SCAFFOLD_GITHUB_URL"):

@@ -6,13 +6,15 @@ open); every service of a batch is validated, answers and steps alike, before th
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from scaffolder import config, sources, yamlio
 from scaffolder.errors import ActionError, AnswersError, Problem, RunError, ScaffoldError, TemplateError
+from scaffolder.formats._common import FALLBACK_OWNER, catalog_owner_id
 from scaffolder.formats.copier_questions import trusting
 from scaffolder.parameters import Answers, resolve
 from scaffolder.plan import plan
@@ -74,10 +76,12 @@ def prepare(
     for index, values in enumerate(given):
         prefix = f"service {index + 1}: " if len(given) > 1 else ""
         try:
+            values = with_default_owner(template, values, settings.catalog.default_owner)
             with trusting(settings.trusts(label)):  # a trusted source's copier questions may use its extensions
                 answers = ask(template, values) if ask else resolve(template, values)
             if answers is None:
                 raise AnswersError("cancelled; nothing was created")
+            say_fallback_owner(template, answers)
             plan(template, answers)
             prepared.append(Prepared(template, label, answers, found.ref))
         except (AnswersError, TemplateError) as exc:
@@ -93,6 +97,26 @@ def prepare(
     if problems:
         raise AnswersError(f"cannot create from {template.name}@{template.version}; nothing was created", problems)
     return prepared
+
+
+def with_default_owner(template: Template, values: dict[str, Any], default: str | None) -> dict[str, Any]:
+    """The answers given, with the profile's default catalog owner for the owner parameter scaffold
+    adds to cookiecutter and copier templates when it is not given."""
+    pid = catalog_owner_id(template)
+    if pid is None or default is None or values.get(pid) not in (None, ""):
+        return values
+    return {**values, pid: default}
+
+
+def say_fallback_owner(template: Template, answers: Answers) -> None:
+    """One line on stderr when a foreign template's project gets the fallback catalog owner."""
+    pid = catalog_owner_id(template)
+    if pid is not None and not answers.values.get(pid):
+        print(
+            f"scaffold: no catalog owner (--set {pid}=group:NAME, or catalog.default_owner in the profile);"
+            f" the catalog entry names {FALLBACK_OWNER!r}",
+            file=sys.stderr,
+        )
 
 
 def run_prepared(
@@ -195,7 +219,7 @@ def resume(
     folder = Path(info.template_path)
     if not folder.is_dir():
         raise RunError(f"run {run_id}: its golden path is gone from {folder}")
-    template = load_template(folder, name=info.template, version=info.version)
+    template = replace(load_template(folder, name=info.template, version=info.version), origin=(info.library, info.ref))
     if template.version != info.version:
         raise RunError(f"run {run_id} used {info.template}@{info.version}, but {folder} now holds {template.version}")
     given = {k: v for k, v in info.answers.items() if v is not None}

@@ -132,3 +132,14 @@ def test_render_budgets_come_from_the_file_and_the_environment(
     config.load()
     monkeypatch.delenv("SCAFFOLD_RENDER_TIMEOUT")
     assert budget.seconds() == budget.DEFAULT_SECONDS  # a file without the keys puts the defaults back
+
+
+def test_a_default_catalog_owner_from_the_profile_or_the_environment(
+    scaffold_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(scaffold_home, PROFILES + 'default_owner = "group:platform"\n')
+    assert config.load("work").catalog.default_owner == "group:platform"
+    assert config.load("work").masked()["catalog"]["default_owner"] == "group:platform"
+    assert config.load().catalog.default_owner is None
+    monkeypatch.setenv("SCAFFOLD_CATALOG_OWNER", "user:jane")
+    assert config.load().catalog.default_owner == config.load("work").catalog.default_owner == "user:jane"

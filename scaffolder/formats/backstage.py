@@ -202,9 +202,7 @@ def _fetch_cookiecutter(inp: dict[str, Any], problems: list[str]) -> tuple[str, 
     out: dict[str, Any] = {"path": _relative(inp.pop("url", "."), problems), "values": inp.pop("values", None) or {}}
     if "targetPath" in inp:
         out["target_path"] = inp.pop("targetPath")
-    if "copyWithoutRender" in inp:
-        problems.append("copyWithoutRender: declare _copy_without_render in the template's cookiecutter.json")
-        inp.pop("copyWithoutRender")
+    out["backstage"] = True  # the folder is the project, values its context (Backstage's module)
     for ignored in ("imageName", "token"):
         inp.pop(ignored, None)
     return "fetch:cookiecutter", {**out, **inp}

@@ -28,7 +28,15 @@ from typing import Any
 from scaffolder import versions
 from scaffolder.errors import Problem
 from scaffolder.foreign_files import read_copier_config
-from scaffolder.formats._common import IDENT, build, fail, owner_parameter, publish_steps, template_name
+from scaffolder.formats._common import (
+    IDENT,
+    build,
+    fail,
+    owner_expression,
+    owner_parameter,
+    publish_steps,
+    template_name,
+)
 from scaffolder.formats._jinja import translate
 from scaffolder.formats.copier_questions import CopierQuestions
 from scaffolder.formats.versions import version_for
@@ -174,8 +182,8 @@ def convert(folder: Path, *, name: str | None = None, version: str | None = None
     writes_catalog_info = any(subdir.glob("catalog-info.yaml*"))
     owner = None
     if not writes_catalog_info:
-        params.append(owner_parameter("catalog_owner" if "owner" in ids else "owner"))
-        owner = f"${{{{ parameters.{params[-1]['id']} }}}}"
+        params.append(owner_parameter("catalog_owner" if "owner" in ids else "owner", ids))
+        owner = owner_expression(params[-1]["id"])
     if "repo_name" not in ids:
         source = next((k for k in NAME_KEYS if k in ids), None)
         repo_param: dict[str, Any] = {
@@ -186,6 +194,8 @@ def convert(folder: Path, *, name: str | None = None, version: str | None = None
         }
         if source is not None:
             repo_param["default"] = f"${{{{ parameters.{source} | default('', true) | slugify }}}}"
+        else:  # no name question: the template's name (docs/formats.md, batch mode)
+            repo_param["default"] = name or template_name(folder.name)
         params.append(repo_param)
     described = next((k for k in DESCRIPTION_KEYS if k in ids), None)
     description = (
