@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 
 from scaffolder.catalogs.null import NullCatalog
-from scaffolder.errors import ActionError
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import resolve
 from scaffolder.runner import Runner
@@ -260,13 +259,6 @@ def test_symlinks_inside_the_skeleton_are_kept(backstage_engine: BackstageEngine
     assert_same(ours, theirs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ActionError,
-    reason="issue 13 (Backstage, fetch:cookiecutter as Backstage runs it): Backstage renders the url folder as the "
-    "project's contents (cookiecutter.json copied too); scaffold runs it as a cookiecutter repository and stops "
-    "with NonTemplatedInputDirException",
-)
 def test_fetch_cookiecutter(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
     """Backstage's fetch:cookiecutter module runs the `cookiecutter` on PATH (the venv's); the
     template folder is the project, so its cookiecutter.json is copied into the output too."""
@@ -277,12 +269,6 @@ def test_fetch_cookiecutter(backstage_engine: BackstageEngine, tmp_path: Path) -
     assert_same(ours, theirs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ActionError,
-    reason="issue 13 (Backstage, fetch:cookiecutter): scaffold's fetch:cookiecutter demands a cookiecutter.json; "
-    "Backstage builds the context from `values`",
-)
 def test_fetch_cookiecutter_without_cookiecutter_json(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
     ours, theirs = render_both(backstage_engine, tmp_path, "cookiecutter_bare", {"name": "svc"})
     assert theirs["without-json/README.md"][1] == b"# svc\n"
