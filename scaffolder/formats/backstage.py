@@ -15,8 +15,8 @@ Parameters: see `scaffolder.formats.backstage_parameters`. Steps keep their orde
   actions of the same ids take Backstage's inputs;
 - `catalog:register`: `catalogInfoUrl`, or `repoContentsUrl` + `catalogInfoPath`, become
   `target`; its outputs `entityRef` and `catalogInfoUrl` keep their Backstage names in expressions;
-- `catalog:write`: `filePath` and `entity` (a Component: name, title, description, tags,
-  annotations, links, type, lifecycle, owner, system);
+- `catalog:write`: `filePath` and `entity`, written as given with `backstage.io/source-template`
+  added, as Backstage writes it;
 - any other id scaffold has installed runs as it is.
 
 An action that is neither is reported by name, with every other such problem, before anything
@@ -222,35 +222,14 @@ def _catalog_register(inp: dict[str, Any], problems: list[str]) -> tuple[str, di
     return "catalog:register", {**out, **inp}
 
 
-_ENTITY_KEYS = {
-    "metadata": {"name", "title", "description", "tags", "annotations", "links", "namespace"},
-    "spec": {"type", "lifecycle", "owner", "system"},
-}
-
-
 def _catalog_write(inp: dict[str, Any], problems: list[str]) -> tuple[str, dict[str, Any]]:
+    """Backstage's catalog:write writes the entity it is given as it is (any kind, any keys)."""
     entity = inp.pop("entity", None)
     out: dict[str, Any] = {"file_path": inp.pop("filePath", "catalog-info.yaml")}
-    if not isinstance(entity, dict):
-        problems.append("entity must be written out as a mapping (a Component)")
+    if not isinstance(entity, dict | str):  # a string: an expression giving the entity
+        problems.append("entity must be a mapping (the entity to write)")
         return "catalog:write", out
-    if str(entity.get("kind", "Component")).lower() != "component":
-        problems.append(f"entity kind {entity.get('kind')!r}: scaffold writes Components")
-    for part, keys in _ENTITY_KEYS.items():
-        section = entity.get(part) or {}
-        extra = sorted(set(section) - keys) if isinstance(section, dict) else []
-        if extra:
-            problems.append(f"entity.{part}: {', '.join(extra)} cannot be written by catalog:write")
-    metadata = entity.get("metadata") if isinstance(entity.get("metadata"), dict) else {}
-    spec = entity.get("spec") if isinstance(entity.get("spec"), dict) else {}
-    assert isinstance(metadata, dict) and isinstance(spec, dict)
-    for key in ("name", "title", "description", "tags", "annotations", "links"):
-        if key in metadata:
-            out[key] = metadata[key]
-    for key in ("type", "lifecycle", "owner", "system"):
-        if key in spec:
-            out[key] = spec[key]
-    return "catalog:write", {**out, **inp}
+    return "catalog:write", {**out, "entity": entity, **inp}
 
 
 def _same(action: str) -> Translator:

@@ -499,6 +499,7 @@ def test_fetch_template_options_and_catalog_write(tmp_path: Path) -> None:
     catalog_info = (ws / "catalog-info.yaml").read_text()
     assert "name: demo-app" in catalog_info and "type: website" in catalog_info and "- python" in catalog_info
 
+    assert "backstage.io/source-template: template:default/" in catalog_info  # as Backstage writes it
     (folder / "template.yaml").write_text(FETCH_OPTIONS.replace("tags: [python]}", "tags: [python], labels: {a: b}}"))
-    with pytest.raises(TemplateError, match=r"entity\.metadata: labels cannot be written by catalog:write"):
-        load_template(folder)
+    Runner(LocalForge(tmp_path / "forge"), NullCatalog()).render(load_template(folder), resolve(template, {}), ws)
+    assert "labels:\n    a: b\n" in (ws / "catalog-info.yaml").read_text()  # any key, as Backstage writes it

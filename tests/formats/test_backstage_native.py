@@ -275,12 +275,6 @@ def test_fetch_cookiecutter_without_cookiecutter_json(backstage_engine: Backstag
     assert_same(ours, theirs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 13 (Backstage semantics, catalog:write): Backstage adds the annotation "
-    "backstage.io/source-template: template:default/NAME after the entity's own metadata keys; scaffold writes "
-    "scaffold.dev/template and scaffold.dev/template-version instead, before `tags`",
-)
 def test_workspace_actions_and_catalog_write(backstage_engine: BackstageEngine, tmp_path: Path) -> None:
     """fs:rename, fs:delete, debug:log and catalog:write; Backstage adds the source-template annotation."""
     ours, theirs = render_both(backstage_engine, tmp_path, "workspace", {"name": "svc", "owner": "group:web"})
