@@ -125,9 +125,11 @@ def run_prepared(
     dry_run: bool = False,
     on_event: OnEvent | None = None,
     trusted: bool = False,
+    on_service: Callable[[Prepared], None] | None = None,
 ) -> list[Outcome | ScaffoldError]:
     """Run each service independently; a failed one does not stop the others. `trusted` lets the
-    golden path run code (cookiecutter hooks, copier tasks), as do `trusted_sources`."""
+    golden path run code (cookiecutter hooks, copier tasks), as do `trusted_sources`; `on_service`
+    hears which service the next events belong to."""
     runner = Runner(config.open_forge(settings), config.open_catalog(settings), on_event or (lambda e: None))
     if len(items) > 1:
         rehearsal = rehearse(runner, items, settings, trusted)
@@ -136,6 +138,8 @@ def run_prepared(
     results: list[Outcome | ScaffoldError] = []
     for item in items:
         runner.trusted = trusted or settings.trusts(item.library)
+        if on_service is not None:
+            on_service(item)
         try:
             results.append(
                 runner.start(

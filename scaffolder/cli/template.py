@@ -23,7 +23,7 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], base: str | None, outp
     """Check golden paths: format, Jinja, names, actions and inputs, owner, changelog, versions.
 
     PATH is a golden path's folder or its template.yaml, or a library folder (every golden path
-    in it). Prints FILE:LINE: PROBLEM [RULE] for every problem (rules: docs/guilds.md) and exits 1
+    in it). Prints FILE:LINE: PROBLEM [RULE] for every problem (the rules: guilds.md in the documentation) and exits 1
     when there is any error (a warning, such as a name a Backstage template leaves undefined,
     does not fail).
     """
