@@ -40,12 +40,13 @@ def console(stderr: bool = False, **options: Any) -> Console:
 
 
 def rich_table(rows: list[list[str]], headers: list[str], width: int | None = None) -> str:
-    """`rows` drawn as a rich table (bold headers, no borders between rows), as text for `click.echo`."""
+    """`rows` drawn as a rich table (bold coloured headers, no borders), as text for `click.echo`."""
     from rich.table import Table
 
     out = io.StringIO()
     con = console(file=out, force_terminal=True, width=width or shutil.get_terminal_size().columns)
-    grid = Table(*headers, box=None, header_style="bold", pad_edge=False, show_edge=False)
+    style = "" if os.environ.get("NO_COLOR") else "bold cyan"  # NO_COLOR: no escape codes at all
+    grid = Table(*headers, box=None, header_style=style, pad_edge=False, show_edge=False)
     for row in rows:
         grid.add_row(*(str(c) for c in row))
     con.print(grid)
