@@ -24,9 +24,15 @@ def complete(command: click.Command) -> None:
         command.short_help = summary(command.help)
     if not command.epilog:
         lines = [f"Documentation: {urls.doc('cli.md')}"]
-        if any(p.name == "trust" for p in command.params):
+        if _trusts(command):
             lines.append(f"Security:      {urls.SECURITY}")
         command.epilog = "\b\n" + "\n".join(lines)
     if isinstance(command, click.Group):
         for sub in command.commands.values():
             complete(sub)
+
+
+def _trusts(command: click.Command) -> bool:
+    """Whether `command` (or a subcommand it runs) has `--trust`, so its help links the security policy."""
+    subs = command.commands.values() if isinstance(command, click.Group) else ()
+    return any(p.name == "trust" for p in command.params) or any(_trusts(sub) for sub in subs)

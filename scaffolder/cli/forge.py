@@ -66,7 +66,13 @@ def _pr_json(repo: Any, pr: Any) -> dict[str, Any]:
 
 @forge_group.command("prs")
 @click.argument("repo", required=False, metavar="[OWNER/]REPO")
-@click.option("--state", type=click.Choice(["open", "merged", "closed", "all"]), default="all", show_default=True)
+@click.option(
+    "--state",
+    type=click.Choice(["open", "merged", "closed", "all"]),
+    default="all",
+    show_default=True,
+    help="Only pull requests in this state.",
+)
 @profile_option
 @output_option
 def prs_cmd(repo: str | None, state: str, profile: str | None, output: str) -> None:

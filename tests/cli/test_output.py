@@ -34,6 +34,7 @@ def test_new_prints_each_url_once_as_the_readme_shows(invoke: Invoke, scaffold_h
     assert [u.rstrip(")") for u in URL.findall(out)] == [repo, repo, entry]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("```\nCreated from ", 1)[1].split("```", 1)[0]
+
     def labels(text: str) -> list[str]:
         return [re.sub(r"\(run [^)]+\)", "(run ID)", line.split(":", 1)[0]) for line in text.strip().splitlines()]
 
@@ -81,11 +82,13 @@ def test_a_failing_service_of_a_batch_goes_to_stderr_and_every_line_names_its_se
     assert "unreachable (injected)" in result.stderr
     progress = [line for line in result.stderr.splitlines() if re.search(r"\[\d/\d\]", line)]
     assert {line.split(":")[0] for line in progress} == {"orders-api", "billing-api"}
-    values.write_text("- {name: stock-api, owner: 'group:payments'}\n- {name: billing-api-2, owner: 'group:payments'}\n")
+    values.write_text(
+        "- {name: stock-api, owner: 'group:payments'}\n- {name: pay-api-2, owner: 'group:payments'}\n"
+    )
     result = invoke("new", "backend-service", "-f", str(values), "--no-input", "-o", "json", code=1)
     data = as_json(result)  # the JSON of every service on stdout, the error on stderr too
-    assert data["failed"] == 1 and [r["service"] for r in data["results"]] == ["stock-api", "billing-api-2"]
-    assert "billing-api-2: error: " in result.stderr
+    assert data["failed"] == 1 and [r["service"] for r in data["results"]] == ["stock-api", "pay-api-2"]
+    assert "pay-api-2: error: " in result.stderr
 
 
 def test_tables_are_drawn_by_rich_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
