@@ -82,9 +82,7 @@ def test_a_failing_service_of_a_batch_goes_to_stderr_and_every_line_names_its_se
     assert "unreachable (injected)" in result.stderr
     progress = [line for line in result.stderr.splitlines() if re.search(r"\[\d/\d\]", line)]
     assert {line.split(":")[0] for line in progress} == {"orders-api", "billing-api"}
-    values.write_text(
-        "- {name: stock-api, owner: 'group:payments'}\n- {name: pay-api-2, owner: 'group:payments'}\n"
-    )
+    values.write_text("- {name: stock-api, owner: 'group:payments'}\n- {name: pay-api-2, owner: 'group:payments'}\n")
     result = invoke("new", "backend-service", "-f", str(values), "--no-input", "-o", "json", code=1)
     data = as_json(result)  # the JSON of every service on stdout, the error on stderr too
     assert data["failed"] == 1 and [r["service"] for r in data["results"]] == ["stock-api", "pay-api-2"]
