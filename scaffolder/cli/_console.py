@@ -176,3 +176,14 @@ def spinner(quiet: bool) -> Iterator[Any]:
             status.update(message)
 
         yield say
+
+
+@contextmanager
+def busy(message: str, enabled: bool = True) -> Iterator[None]:
+    """A transient spinner saying `message` while the block runs, on a terminal only (off while
+    a prompt may ask something: the two would fight over the screen)."""
+    if not enabled or not fancy(sys.stderr):
+        yield
+        return
+    with console(stderr=True).status(message):
+        yield

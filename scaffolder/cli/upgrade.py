@@ -81,6 +81,7 @@ def upgrade_cmd(
     (files with <<<<<<< markers, or kept as yours), 1 bad input.
     """
     from scaffolder import config
+    from scaffolder.cli._console import busy
     from scaffolder.errors import EXIT_CONFLICTS
     from scaffolder.formats.copier_questions import trusting
     from scaffolder.parameters import parse_set
@@ -88,13 +89,14 @@ def upgrade_cmd(
     from scaffolder.upgrade import upgrade_repo
 
     path = find_root(path)
-    with trusting(trust):  # copier's questions may use the template's Jinja extensions
+    interactive = not no_input and sys.stdin.isatty()
+    with trusting(trust), busy(f"upgrading {path}", enabled=not interactive):  # copier may use Jinja extensions
         result = upgrade_repo(
             path,
             config.load(profile),
             to=to_version,
             answers=parse_set(list(sets)),
-            ask=_ask if not no_input and sys.stdin.isatty() else None,
+            ask=_ask if interactive else None,
             dry_run=dry_run,
             trust=trust,
             allow_dirty=allow_dirty,

@@ -82,11 +82,11 @@ def test_a_failing_service_of_a_batch_goes_to_stderr_and_every_line_names_its_se
     assert "unreachable (injected)" in result.stderr
     progress = [line for line in result.stderr.splitlines() if re.search(r"\[\d/\d\]", line)]
     assert {line.split(":")[0] for line in progress} == {"orders-api", "billing-api"}
-    values.write_text("- {name: stock-api, owner: 'group:payments'}\n- {name: pay-api-2, owner: 'group:payments'}\n")
+    values.write_text("- {name: stock-api, owner: 'group:payments'}\n- {name: billing-api2, owner: 'group:payments'}\n")
     result = invoke("new", "backend-service", "-f", str(values), "--no-input", "-o", "json", code=1)
     data = as_json(result)  # the JSON of every service on stdout, the error on stderr too
-    assert data["failed"] == 1 and [r["service"] for r in data["results"]] == ["stock-api", "pay-api-2"]
-    assert "pay-api-2: error: " in result.stderr
+    assert data["failed"] == 1 and [r["service"] for r in data["results"]] == ["stock-api", "billing-api2"]
+    assert "billing-api2: error: " in result.stderr
 
 
 def test_tables_are_drawn_by_rich_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -163,3 +163,28 @@ def test_rich_is_not_imported_by_help_or_piped_output(scaffold_home: Path) -> No
     for args in (["--help"], ["runs"], ["list"]):
         run = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
         assert run.stdout.strip().splitlines()[-1] == "False", args
+
+
+@pytest.mark.parametrize("terminal", [True, False], ids=["terminal", "piped"])
+def test_template_test_and_upgrade_progress(monkeypatch: pytest.MonkeyPatch, terminal: bool) -> None:
+    from scaffolder.cli._console import busy, spinner
+
+    monkeypatch.setenv("TERM", "xterm")
+    stream = Terminal() if terminal else io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    with spinner(quiet=False) as say:
+        say("mini: rendering example minimal")
+        say("mini: [bold] checks passed")
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue()).replace("\r", "\n")
+    lines = {line.strip() for line in plain.splitlines()}
+    assert {"mini: rendering example minimal", "mini: [bold] checks passed"} <= lines  # each stays, as it is
+    with busy("upgrading ."):
+        pass
+    with busy("asking", enabled=False):
+        pass
+    if not terminal:
+        assert stream.getvalue().count("\n") == 2 and "upgrading" not in stream.getvalue()
+    monkeypatch.setattr(sys, "stderr", quiet := Terminal())
+    with spinner(quiet=True) as say:
+        say("nothing")
+    assert quiet.getvalue() == ""
