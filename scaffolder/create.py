@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder import config, sources, yamlio
-from scaffolder.errors import ActionError, AnswersError, Problem, RunError, ScaffoldError, TemplateError
+from scaffolder.errors import ActionError, AnswersError, Interrupted, Problem, RunError, ScaffoldError, TemplateError
 from scaffolder.formats._common import FALLBACK_OWNER, catalog_owner_id
 from scaffolder.formats.copier_questions import trusting
 from scaffolder.parameters import Answers, resolve
@@ -84,6 +84,8 @@ def prepare(
             say_fallback_owner(template, answers)
             plan(template, answers)
             prepared.append(Prepared(template, label, answers, found.ref))
+        except Interrupted:
+            raise  # Ctrl-C in the wizard: exit 130, not a problem with the answers
         except (AnswersError, TemplateError) as exc:
             if ask and exc.message.startswith("cancelled"):
                 raise

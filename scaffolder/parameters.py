@@ -8,11 +8,11 @@ and `when` conditions can use earlier answers, and collects every problem before
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scaffolder import redact
+from scaffolder import hints, redact
 from scaffolder.errors import AnswersError, Problem, RenderError
 from scaffolder.expressions import render_value, truthy
 from scaffolder.taint import Taint
@@ -116,13 +116,16 @@ def _coerce_choice(param: Parameter, raw: Any) -> str | int:
         if raw == option or str(raw) == str(option):
             return option
     choices = ", ".join(str(o) for o in options)
-    raise InvalidValue(f"{shown(param, raw)} is not one of: {choices}")
+    close = None if param.secret else hints.close_choice(str(raw), [str(o) for o in options])
+    hint = f"; did you mean {close}?" if close else ""
+    raise InvalidValue(f"{shown(param, raw)} is not one of: {choices}{hint}")
 
 
-def coerce(param: Parameter, raw: Any) -> Any:
+def coerce(param: Parameter, raw: Any, candidates: Sequence[str] = ()) -> Any:
     """Convert `raw` to the parameter's type and check its rules; raises InvalidValue.
 
-    Messages name a secret's value by its kind only (see `shown`)."""
+    Messages say in words what is expected (`hints`), suggesting a close value (from `candidates`
+    too, e.g. the catalog's groups for an owner), and name a secret's value by its kind only."""
     if param.type == "integer":
         value: Any = _coerce_int(param, raw)
         got = "" if param.secret else f", got {value}"
@@ -151,7 +154,7 @@ def coerce(param: Parameter, raw: Any) -> Any:
     if param.max_length is not None and len(value) > param.max_length:
         raise InvalidValue(f"must be at most {param.max_length} characters")
     if param.pattern is not None and not re.fullmatch(param.pattern, value):
-        raise InvalidValue(f"{shown(param, value)} does not match the pattern {param.pattern}")
+        raise InvalidValue(hints.mismatch(param, shown(param, value), value, candidates))
     return value
 
 

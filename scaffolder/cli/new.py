@@ -45,13 +45,21 @@ def _text(outcome: Outcome) -> str:
     return "\n".join(lines)
 
 
-def _wizard_ask(template: Template, given: dict[str, Any], yes: bool) -> Answers | None:
-    from scaffolder import wizard
+def _wizard_ask(template: Template, given: dict[str, Any], yes: bool, ref: str, settings: Any) -> Answers | None:
+    """The wizard, with names checked against the forge and the catalog as they are typed and the
+    catalog's groups suggested for a mistyped owner."""
+    from scaffolder import hints, wizard
+    from scaffolder.taken import NameCheck
 
-    answers = wizard.ask(template, given)
-    if not yes and not wizard.confirm(template, answers):
-        return None
-    return answers
+    check = NameCheck(template, settings)
+    return wizard.run(
+        template,
+        given,
+        ref=ref,
+        yes=yes,
+        check=check,
+        candidates=lambda param: check.candidates(hints.is_owner(param)),
+    )
 
 
 @click.command("new")
@@ -118,7 +126,7 @@ def new_cmd(
         raise click.UsageError("--into DIR renders one service; the values file lists several")
     given = [{**values, **overrides} for values in given]
     interactive = not no_input and sys.stdin.isatty() and len(given) == 1
-    ask = (lambda t, v: _wizard_ask(t, dict(v), yes)) if interactive else None
+    ask = (lambda t, v: _wizard_ask(t, dict(v), yes, template_ref, settings)) if interactive else None
     with trusting(trust):  # copier's questions may use the template's Jinja extensions
         prepared: list[Prepared] = create.prepare(template_ref, given, settings, ask=ask)
     for item in prepared:
