@@ -14,7 +14,7 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
 from scaffolder import wizard
-from scaffolder.errors import AnswersError, Interrupted
+from scaffolder.errors import AnswersError, Interrupted, Problem
 from scaffolder.parameters import Answers, resolve
 from scaffolder.sources import load_template
 from scaffolder.template import Template
@@ -449,3 +449,202 @@ def test_a_default_computed_from_a_secret_is_asked_as_a_secret(tmp_path: Path, p
     answers = wizard.ask(template, input=pipe, output=PlainTextOutput(buffer))
     assert answers.values["header"] == "x-tok-s3cr3t" and "header" in answers.secret
     assert "tok-s3cr3t" not in buffer.getvalue()  # not prefilled in the clear
+
+
+# --- a wizard that forgives: back, review, confirm, Ctrl-C, taken names -------------------------
+
+CTRL_B = "\x02"
+THREE = """\
+    - id: name
+      type: string
+    - id: kubernetes
+      type: boolean
+      default: false
+    - id: replicas
+      type: integer
+      default: 2
+      when: ${{ parameters.kubernetes }}
+    - id: tier
+      type: choice
+      choices: [gold, silver]
+"""
+
+
+def run_wizard(template: Template, pipe: PipeInput, keys: str, **kwargs: Any) -> tuple[Answers, str]:
+    buffer = io.StringIO()
+    pipe.send_text(keys)
+    answers = wizard.run(template, input=pipe, output=PlainTextOutput(buffer), **kwargs)
+    return answers, buffer.getvalue()
+
+
+def test_ctrl_b_goes_back_to_the_previous_question(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, THREE)
+    keys = "".join(
+        [
+            "svc" + ENTER,  # name
+            "n",  # kubernetes: no, so replicas is not asked
+            CTRL_B,  # at tier: back to kubernetes
+            CTRL_B,  # at kubernetes: back to name, its answer prefilled
+            CLEAR + "orders" + ENTER,
+            "y",  # kubernetes: yes this time, so replicas is asked
+            CLEAR + "3" + ENTER,
+            DOWN + ENTER,  # tier: silver
+        ]
+    )
+    answers, shown = run_ask_output(template, pipe, keys)
+    assert answers.values == {"name": "orders", "kubernetes": True, "replicas": 3, "tier": "silver"}
+    assert shown.count("Ctrl-B goes back") == 1  # the hint is shown once
+
+
+def run_ask_output(template: Template, pipe: PipeInput, keys: str) -> tuple[Answers, str]:
+    buffer = io.StringIO()
+    pipe.send_text(keys)
+    return wizard.ask(template, input=pipe, output=PlainTextOutput(buffer)), buffer.getvalue()
+
+
+def test_ctrl_b_at_the_first_question_stays_there(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, "    - id: name\n      type: string\n")
+    answers, shown = run_ask_output(template, pipe, CTRL_B + "svc" + ENTER)
+    assert answers.values == {"name": "svc"}
+    assert "this is the first question" in shown
+
+
+def test_ctrl_b_skips_given_answers(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, THREE)
+    pipe.send_text("y" + CTRL_B + "n" + ENTER)  # back from kubernetes: name was given, so it stays put
+    answers = wizard.ask(template, {"name": "given"}, input=pipe, output=DummyOutput())
+    assert answers.values == {"name": "given", "kubernetes": False, "tier": "gold"}
+
+
+def test_review_lists_every_answer_and_edits_one(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, THREE)
+    keys = "".join(
+        [
+            "svc" + ENTER + "n" + ENTER,  # name, kubernetes, tier: gold
+            DOWN + DOWN + ENTER,  # review: change kubernetes
+            "y",  # now replicas becomes visible and is asked; tier keeps its answer
+            CLEAR + "4" + ENTER,
+            DOWN + ENTER,  # review: change name
+            CLEAR + "orders" + ENTER,
+            ENTER,  # review: create it
+            "y",  # confirm
+        ]
+    )
+    answers, shown = run_wizard(template, pipe, keys)
+    assert answers.values == {"name": "orders", "kubernetes": True, "replicas": 4, "tier": "gold"}
+    assert "Review the answers Change kubernetes: no" in shown and "Review the answers Change name: svc" in shown
+    tables = [line.split() for line in shown.splitlines() if line.startswith("  ")]
+    assert ["replicas", "4"] in tables and ["tier", "gold"] in tables  # every answer is listed
+    assert answers == resolve(template, answers.values)
+
+
+def test_no_at_the_confirm_returns_to_the_review(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, THREE)
+    keys = "svc" + ENTER + "n" + ENTER + ENTER + "n" + DOWN + ENTER + CLEAR + "other" + ENTER + ENTER + "y"
+    answers, shown = run_wizard(template, pipe, keys)
+    assert answers.values["name"] == "other"
+    assert "Create svc from demo@1.2.3?" in shown and "Create other from demo@1.2.3?" in shown
+    assert "Not created yet" in shown
+
+
+def test_yes_skips_the_review(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, THREE)
+    answers, shown = run_wizard(template, pipe, "svc" + ENTER + "n" + ENTER, yes=True)
+    assert answers.values["name"] == "svc" and "Review the answers" not in shown
+
+
+@pytest.mark.parametrize(("save", "saved"), [("n", False), ("y", True)])
+def test_ctrl_c_says_how_to_rerun_with_the_answers_so_far(
+    tmp_path: Path, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch, save: str, saved: bool
+) -> None:
+    template = make(tmp_path, SECRET + THREE.replace("    - id: name\n      type: string\n", ""))
+    monkeypatch.chdir(tmp_path)
+    pipe.send_text("my svc" + ENTER + "tok-abc" + ENTER + "y" + CTRL_C + save)
+    with pytest.raises(Interrupted) as info:
+        wizard.run(template, ref="demo@1.2.3", input=pipe, output=DummyOutput())
+    assert info.value.exit_code == 130 and info.value.message == "cancelled; nothing was created"
+    text = info.value.render()
+    assert "scaffold new demo@1.2.3 --set 'name=my svc' --set kubernetes=true" in text
+    assert "tok-abc" not in text and "secret answers: are never saved or shown" in text
+    answers_file = tmp_path / "scaffold-answers.yaml"
+    assert answers_file.is_file() is saved
+    if saved:
+        assert yaml_load(answers_file) == {"name": "my svc", "kubernetes": True}
+        assert "scaffold new demo@1.2.3 --values scaffold-answers.yaml" in text
+
+
+def yaml_load(path: Path) -> Any:
+    import yaml
+
+    return yaml.safe_load(path.read_text())
+
+
+@pytest.mark.parametrize("where", ["review", "confirm"])
+def test_ctrl_c_at_the_review_or_the_confirm_is_interrupted(tmp_path: Path, pipe: PipeInput, where: str) -> None:
+    template = make(tmp_path, "    - id: name\n      type: string\n")
+    pipe.send_text("svc" + ENTER + (CTRL_C if where == "review" else ENTER + CTRL_C) + "n")
+    with pytest.raises(Interrupted) as info:
+        wizard.run(template, ref="demo", input=pipe, output=DummyOutput())
+    assert "scaffold new demo --set name=svc" in info.value.render()
+
+
+def test_a_taken_name_is_asked_again_right_after_it_is_typed(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, THREE)
+    checked: list[tuple[str, dict[str, Any]]] = []
+
+    def check(pid: str, values: Any) -> list[Problem]:
+        checked.append((pid, dict(values)))
+        if pid == "name" and values["name"] == "taken":
+            return [Problem("local/taken", "a repo of that name already exists on the forge; choose another name")]
+        return []
+
+    # "n" would be typed into the name question again if the check ran only at the end
+    keys = "taken" + ENTER + CLEAR + "free" + ENTER + "n" + ENTER
+    answers, shown = run_ask_checked(template, pipe, keys, check)
+    assert answers.values["name"] == "free"
+    assert "! name: a repo of that name already exists on the forge; choose another name" in shown
+    assert checked[:2] == [("name", {"name": "taken"}), ("name", {"name": "free"})]
+
+
+def run_ask_checked(template: Template, pipe: PipeInput, keys: str, check: Any) -> tuple[Answers, str]:
+    buffer = io.StringIO()
+    pipe.send_text(keys)
+    answers = wizard.ask(template, input=pipe, output=PlainTextOutput(buffer), check=check)
+    return answers, buffer.getvalue()
+
+
+def test_a_given_name_that_is_taken_is_asked(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, "    - id: name\n      type: string\n")
+
+    def check(pid: str, values: Any) -> list[Problem]:
+        return [Problem("x", "taken")] if values[pid] == "taken" else []
+
+    pipe.send_text(CLEAR + "free" + ENTER)  # the taken value is prefilled, to be edited
+    answers = wizard.ask(template, {"name": "taken"}, input=pipe, output=DummyOutput(), check=check)
+    assert answers.values == {"name": "free"}
+
+
+OWNER = "    - id: owner\n      type: string\n      pattern: '^(group|user):[a-z0-9][a-z0-9-]*$'\n"
+
+
+def test_validation_messages_say_what_is_expected_and_suggest(
+    tmp_path: Path, pipe: PipeInput, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = make(tmp_path, OWNER)
+    validators: list[Any] = []
+    real_text = questionary.text
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        validators.append(kwargs["validate"])
+        return real_text(*args, **kwargs)
+
+    monkeypatch.setattr(questionary, "text", spy)
+    groups = ["group:payments", "group:platform"]
+    pipe.send_text("group:payments" + ENTER)
+    wizard.ask(template, input=pipe, output=DummyOutput(), candidates=lambda p: groups)
+    [validate] = validators
+    words = "an owner is group:NAME or user:NAME, e.g. group:payments"
+    assert validate("payments") == f"'payments' is not valid: {words}; did you mean group:payments?"
+    assert validate("gruop:payments") == f"'gruop:payments' is not valid: {words}; did you mean group:payments?"
+    assert validate("platfrom") == f"'platfrom' is not valid: {words}; did you mean group:platform?"
+    assert "^(group" not in validate("!!")
