@@ -87,7 +87,7 @@ ANSWERS = [
     ("empty", "", "is empty"),
     ("unknown-key", "name: orders-api\nowner: group:p\ncolour: red\n", "colour: unknown parameter"),
     ("wrong-type", "name: orders-api\nowner: group:p\nport: [1]\n", "port: expected an integer"),
-    ("bad-pattern", "name: Orders API\nowner: group:p\n", "does not match the pattern"),
+    ("bad-pattern", "name: Orders API\nowner: group:p\n", "did you mean orders-api?"),
     ("bool-for-int", "name: orders-api\nowner: group:p\nport: true\n", "expected an integer"),
     ("out-of-bounds", "name: orders-api\nowner: group:p\nport: 80\n", "at least 1024"),
     ("missing-required", "owner: group:p\n", "name: is required"),
