@@ -81,12 +81,13 @@ def did_you_mean(param: Parameter, text: str, candidates: Sequence[str] = ()) ->
 
 
 def mismatch(param: Parameter, shown: str, text: str, candidates: Sequence[str] = ()) -> str:
-    """The message for a value the pattern refuses: what is expected and, if close, a suggestion."""
-    message = f"{shown} is not valid: {expected(param)}"
-    if param.secret:
-        return message
-    suggestion = did_you_mean(param, text, candidates)
-    return f"{message}; did you mean {suggestion}?" if suggestion else message
+    """The message for a value the pattern refuses: a suggestion first if one is close (the part a
+    narrow screen must not cut), then what is expected."""
+    words = expected(param)
+    suggestion = None if param.secret else did_you_mean(param, text, candidates)
+    if suggestion is None:
+        return f"{shown} is not valid: {words}"
+    return f"{shown} is not valid, did you mean {suggestion}? {words[0].upper()}{words[1:]}"
 
 
 def close_choice(text: str, options: Sequence[str]) -> str | None:

@@ -21,29 +21,28 @@ def message(param: Parameter, raw: str, candidates: tuple[str, ...] = ()) -> str
 
 def test_an_owner_is_explained_with_an_example_and_a_suggestion() -> None:
     assert message(OWNER, "payments") == (
-        "'payments' is not valid: an owner is group:NAME or user:NAME, e.g. group:payments; "
-        "did you mean group:payments?"
+        "'payments' is not valid, did you mean group:payments? An owner is group:NAME or user:NAME, e.g. group:payments"
     )
 
 
 def test_the_catalogs_groups_are_suggested_for_a_close_owner() -> None:
     groups = ("group:payments", "group:platform-team")
-    assert message(OWNER, "platfrom-team", groups).endswith("did you mean group:platform-team?")
-    assert message(OWNER, "Group:Payments", groups).endswith("did you mean group:payments?")
+    assert "did you mean group:platform-team?" in message(OWNER, "platfrom-team", groups)
+    assert "did you mean group:payments?" in message(OWNER, "Group:Payments", groups)
 
 
 def test_a_lowercase_name_is_explained_and_repaired() -> None:
     text = message(NAME, "Orders_API")
     assert text == (
-        "'Orders_API' is not valid: lowercase letters, digits and '-', starting with a letter, e.g. orders-api; "
-        "did you mean orders-api?"
+        "'Orders_API' is not valid, did you mean orders-api? "
+        "Lowercase letters, digits and '-', starting with a letter, e.g. orders-api"
     )
 
 
 def test_help_text_says_what_is_expected() -> None:
     param = NAME.model_copy(update={"help": "DNS-safe; becomes the repo name"})
-    assert message(param, "x_y").startswith(
-        "'x_y' is not valid: expected DNS-safe; becomes the repo name, e.g. orders-api"
+    assert message(param, "x_y") == (
+        "'x_y' is not valid, did you mean x-y? Expected DNS-safe; becomes the repo name, e.g. orders-api"
     )
 
 

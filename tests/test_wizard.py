@@ -643,8 +643,8 @@ def test_validation_messages_say_what_is_expected_and_suggest(
     pipe.send_text("group:payments" + ENTER)
     wizard.ask(template, input=pipe, output=DummyOutput(), candidates=lambda p: groups)
     [validate] = validators
-    words = "an owner is group:NAME or user:NAME, e.g. group:payments"
-    assert validate("payments") == f"'payments' is not valid: {words}; did you mean group:payments?"
-    assert validate("gruop:payments") == f"'gruop:payments' is not valid: {words}; did you mean group:payments?"
-    assert validate("platfrom") == f"'platfrom' is not valid: {words}; did you mean group:platform?"
+    words = "An owner is group:NAME or user:NAME, e.g. group:payments"
+    assert validate("payments") == f"'payments' is not valid, did you mean group:payments? {words}"
+    assert validate("gruop:payments") == f"'gruop:payments' is not valid, did you mean group:payments? {words}"
+    assert validate("platfrom") == f"'platfrom' is not valid, did you mean group:platform? {words}"
     assert "^(group" not in validate("!!")

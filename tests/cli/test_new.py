@@ -93,7 +93,7 @@ def test_a_taken_name_fails_before_any_side_effect(invoke: Invoke, scaffold_home
     [
         (
             ["--set", "name=Orders_API", "--set", "owner=group:payments"],
-            ["name: 'Orders_API' is not valid: expected DNS-safe", "did you mean orders-api?"],
+            ["name: 'Orders_API' is not valid, did you mean orders-api? Expected DNS-safe"],
         ),
         (
             ["--set", "name=orders", "--set", "owner=group:p", "--set", "port=80"],

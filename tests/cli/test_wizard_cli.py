@@ -109,7 +109,7 @@ def test_the_catalogs_groups_are_suggested_for_a_mistyped_owner(
     terminal.pipe.send_text(keys + CTRL_C + "n")
     invoke("new", "backend-service@1.0.0", "--set", "owner=paymnets-platform", code=130)
     expected = (
-        "! owner: 'paymnets-platform' is not valid: an owner is group:NAME or user:NAME, e.g. group:payments; "
-        "did you mean group:payments-platform? (given value); answer again"
+        "! owner: 'paymnets-platform' is not valid, did you mean group:payments-platform? "
+        "An owner is group:NAME or user:NAME, e.g. group:payments (given value); answer again"
     )
     assert expected in terminal.text
