@@ -75,7 +75,7 @@ def _wizard_ask(template: Template, given: dict[str, Any], yes: bool, ref: str, 
     "--set", "-s", "sets", multiple=True, metavar="KEY=VALUE", help="An answer (repeatable; overrides --values)."
 )
 @click.option("--no-input", is_flag=True, help="Never prompt; a missing required answer is an error.")
-@click.option("--yes", "-y", is_flag=True, help="Skip the wizard's confirmation.")
+@click.option("--yes", "-y", is_flag=True, help="Skip the wizard's review and confirmation.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the file tree; touch nothing outside a temp dir.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 @click.option(
