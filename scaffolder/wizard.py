@@ -289,13 +289,19 @@ class _Session:
                     return answers
                 self.io.say("Not created yet: change an answer, or pick Create it.")
                 continue
-            index = ids.index(picked) if picked in ids else len(ids) - 1  # Ctrl-B: the last question
+            if picked not in ids:  # Ctrl-B: back to the last question
+                answered = [pid for pid in ids if pid in answers.values]
+                if not answered:
+                    continue
+                picked = answered[-1]
+            index = ids.index(picked)
             if self.ask_at(index) is not BACK:
                 self.walk(index + 1, keep=True)
 
     def interrupted(self, ref: str) -> Interrupted:
         """The Ctrl-C error: how to rerun with the answers so far, saved to a file if the user asks."""
-        public = {k: v for k, v in self.values.items() if k not in self.secret and not is_missing(v)}
+        given = {k: v for k, v in self.given.items() if k not in self.values}  # not reached yet
+        public = {k: v for k, v in {**self.values, **given}.items() if k not in self.secret and not is_missing(v)}
         if not public:
             return Interrupted(CANCELLED)
         problems = [Problem("rerun with the answers so far", answer_text.rerun(ref, public))]

@@ -648,3 +648,18 @@ def test_validation_messages_say_what_is_expected_and_suggest(
     assert validate("gruop:payments") == f"'gruop:payments' is not valid, did you mean group:payments? {words}"
     assert validate("platfrom") == f"'platfrom' is not valid, did you mean group:platform? {words}"
     assert "^(group" not in validate("!!")
+
+
+def test_ctrl_b_at_the_review_asks_the_last_question_again(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, THREE)  # replicas, hidden, is not the last one asked: tier is
+    keys = "svc" + ENTER + "n" + ENTER + CTRL_B + DOWN + ENTER + ENTER + "y"
+    answers, _ = run_wizard(template, pipe, keys)
+    assert answers.values == {"name": "svc", "kubernetes": False, "tier": "silver"}
+
+
+def test_ctrl_c_names_given_answers_not_reached_yet(tmp_path: Path, pipe: PipeInput) -> None:
+    template = make(tmp_path, THREE)
+    pipe.send_text(CTRL_C + "n")
+    with pytest.raises(Interrupted) as info:
+        wizard.run(template, {"tier": "gold"}, ref="demo", input=pipe, output=DummyOutput())
+    assert "scaffold new demo --set tier=gold" in info.value.render()
