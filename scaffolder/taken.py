@@ -42,6 +42,7 @@ class NameCheck:
         self.template = template
         self.settings = settings
         self._runner: Runner | None = None
+        self._groups: list[str] | None = None
 
     @property
     def runner(self) -> Runner:
@@ -110,8 +111,10 @@ class NameCheck:
         """Catalog groups as owner references (`group:NAME`), for a "did you mean"; [] if unreachable."""
         if not owner_param:
             return []
-        try:
-            groups = self.runner.catalog.list(kind="group")
-        except ScaffoldError:
-            return []
-        return sorted(f"group:{g['metadata']['name']}" for g in groups if g.get("metadata", {}).get("name"))
+        if self._groups is None:
+            try:
+                groups = self.runner.catalog.list(kind="group")
+            except ScaffoldError:
+                groups = []
+            self._groups = sorted(f"group:{g['metadata']['name']}" for g in groups if g.get("metadata", {}).get("name"))
+        return self._groups
