@@ -67,8 +67,15 @@ def _texts(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _choice_values(param: Parameter) -> list[str | int]:
+def _choice_values(param: Parameter) -> list[str | int | float | bool]:
     return [c.value for c in param.choices or []]
+
+
+def _same_choice(raw: Any, option: str | int | float | bool) -> bool:
+    """Whether an answer names a choice: the value itself, or its text (`true` for a YAML boolean)."""
+    if isinstance(option, bool):
+        return raw is option or str(raw).strip().lower() in (TRUE if option else FALSE)
+    return (raw == option and not isinstance(raw, bool)) or str(raw) == str(option)
 
 
 def shown(param: Parameter, raw: Any) -> str:
@@ -110,10 +117,10 @@ def _coerce_bool(param: Parameter, raw: Any) -> bool:
     raise InvalidValue(f"expected true or false, got {shown(param, raw)}")
 
 
-def _coerce_choice(param: Parameter, raw: Any) -> str | int:
+def _coerce_choice(param: Parameter, raw: Any) -> str | int | float | bool:
     options = _choice_values(param)
     for option in options:
-        if raw == option or str(raw) == str(option):
+        if _same_choice(raw, option):
             return option
     choices = ", ".join(str(o) for o in options)
     close = None if param.secret else hints.close_choice(str(raw), [str(o) for o in options])

@@ -43,7 +43,7 @@ class _Model(BaseModel):
 class Choice(_Model):
     """One option of a choice parameter: the stored value and the label shown in the wizard."""
 
-    value: str | int
+    value: str | int | float | bool  # copier's choices may be YAML numbers and booleans too
     label: str | None = None
 
 

@@ -61,7 +61,7 @@ def _choices(raw: Any) -> list[dict[str, Any]] | None:
         return None
     out = []
     for label, value in items:
-        if isinstance(value, bool) or not isinstance(value, str | int):
+        if not isinstance(value, str | int | float):  # bool is an int
             return None
         out.append(
             {"value": value, "label": str(label)}
@@ -95,7 +95,7 @@ def _question(
         param["secret"] = True
     choices = _choices(spec["choices"]) if spec.get("choices") is not None else None
     if spec.get("choices") is not None and choices is None:
-        problems.append(Problem(where, f"question {key}: only fixed choices of text or numbers are supported"))
+        problems.append(Problem(where, f"question {key}: only fixed choices (text, numbers, booleans) are supported"))
         return None
     if choices is not None:
         param.update(type="multi-choice" if spec.get("multiselect") else "choice", choices=choices)

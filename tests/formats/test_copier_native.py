@@ -259,3 +259,24 @@ def test_upgrade_no_input_takes_a_yaml_11_boolean_default(invoke: Invoke, tmp_pa
     }
     assert "folder: cafe-deja-vu; dst: cafe-deja-vu; ref: v1.1.0" in (ours / "README.md").read_text()
     assert (ours / "CI.md").read_text() == "ci: True\n"
+
+
+@pytest.mark.parametrize("given", [[], ["example=false", "version=16.0"]])
+def test_choices_may_be_yaml_booleans_and_numbers(invoke: Invoke, tmp_path: Path, given: list[str]) -> None:
+    """Choices written as YAML booleans (`Yes: true`) and floats (`16.0`), as real templates write
+    them: the default and answers given as text are copier's values, the tree copier's."""
+    folder = tmp_path / "templates" / "typed-choices"
+    folder.mkdir(parents=True)
+    (folder / "copier.yml").write_text(
+        "example:\n  type: bool\n  default: true\n  choices:\n    'Yes, make an example': true\n    'No': false\n"
+        "version:\n  type: float\n  default: 17.0\n  choices: [15.0, 16.0, 17.0]\n"
+    )
+    (folder / "README.md.jinja").write_text("{{ example }} {{ version }} {{ example is sameas true }}\n")
+    (folder / "{% if example %}example.py{% endif %}.jinja").write_text("VERSION = {{ version }}\n")
+    (folder / "{{ _copier_conf.answers_file }}.jinja").write_text("{{ _copier_answers|to_nice_yaml -}}\n")
+    commit_and_tag(folder, "v1.0.0")
+    ours = scaffold_new(invoke, f"{folder}@1.0.0", tmp_path, "repo_name=typed", "owner=group:x", *given)
+    data = {k: {"false": False, "16.0": 16.0}[v] for k, v in (s.split("=") for s in given)}
+    theirs = copier_copy(str(folder), tmp_path / "theirs" / "typed", data, "v1.0.0")
+    assert {k: v for k, v in tree(ours).items() if k != "catalog-info.yaml"} == tree(theirs)
+    assert (ours / "example.py").exists() == (not given)
