@@ -7,6 +7,9 @@ counterpart for; see compat/README.md):
 - `.scaffold/`: scaffold's record (answers, template version, file hashes), documented in docs/formats.md.
 - `catalog-info.yaml` at the top, when the native tree has none: scaffold's `catalog:write` step adds one to
   cookiecutter and copier templates that do not write their own (docs/formats.md).
+- files only the native tree has that the generated project's own `.gitignore` excludes, and empty folders:
+  scaffold publishes a git repository, which holds what `git add` takes, as a user committing the native
+  tool's output would.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +72,7 @@ def differences(scaffold: Path, native: Path, *, keep_empty_dirs: bool = False) 
     if not keep_empty_dirs:
         ours = {k: v for k, v in ours.items() if v.kind != "dir"}
         theirs = {k: v for k, v in theirs.items() if v.kind != "dir"}
+        theirs = {k: v for k, v in theirs.items() if k not in gitignored(native, sorted(set(theirs) - set(ours)))}
     found: list[str] = []
     for rel in sorted(set(ours) | set(theirs)):
         a, b = ours.get(rel), theirs.get(rel)
@@ -86,3 +91,19 @@ def differences(scaffold: Path, native: Path, *, keep_empty_dirs: bool = False) 
         else:
             found.append(f"{rel} (exec bit)")
     return found
+
+
+def gitignored(root: Path, paths: list[str]) -> set[str]:
+    """The `paths` (relative to `root`) that the tree's own `.gitignore` files exclude, as `git add` would."""
+    if not paths:
+        return set()
+    if not (root / ".git").exists():
+        subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
+    done = subprocess.run(
+        ["git", "-C", str(root), "check-ignore", "--no-index", "--stdin"],
+        input="\n".join(paths),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return set(done.stdout.splitlines())
