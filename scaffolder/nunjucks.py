@@ -248,12 +248,3 @@ def truthy(value: Any) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return False
     return bool(value)
-
-
-_CR = "\ue000"  # a private-use character standing for "\r" while Jinja renders
-
-
-def keep_carriage_returns(render: Callable[[str], str], source: str) -> str:
-    """`render(source)` with the source's carriage returns kept where they were (Jinja turns every
-    line ending into "\\n"; nunjucks leaves CRLF files as they are)."""
-    return render(source.replace("\r", _CR)).replace(_CR, "\r")

@@ -2,11 +2,12 @@
 
 Text files are rendered with strict undefined, so a missing variable is an error naming the file
 and line; a Backstage skeleton renders in the `nunjucks` dialect instead (`scaffolder.nunjucks`:
-undefined renders empty, JavaScript printing, CRLF kept). Binary files and files matching
-copy-without-render globs are copied byte for byte. A rendered path that leaves the destination
-is refused. A symlink is kept as a symlink with the same target text (its path rendered) when it
-leads to something inside the rendered tree, and refused, naming it and its target, otherwise
-(`scaffolder.paths.link_problems`).
+undefined renders empty, JavaScript printing). Line endings (CRLF, CR, mixed) and a missing final
+newline are kept as the skeleton file has them (`scaffolder.line_endings`), the mode's exec bits
+too. Binary files and files matching copy-without-render globs are copied byte for byte. A
+rendered path that leaves the destination is refused. A symlink is kept as a symlink with the same
+target text (its path rendered) when it leads to something inside the rendered tree, and refused,
+naming it and its target, otherwise (`scaffolder.paths.link_problems`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from jinja2 import Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from scaffolder import budget, nunjucks
+from scaffolder import budget, line_endings, nunjucks
 from scaffolder.action import SHM as SHM  # re-exported: scratch space, files and delimiters are the contract's
 from scaffolder.action import Delimiters as Delimiters
 from scaffolder.action import RenderedFile as RenderedFile
@@ -32,7 +33,7 @@ from scaffolder.action import write_files as write_files
 from scaffolder.errors import Problem, RenderError
 from scaffolder.filters import FILTERS as FILTERS  # re-exported for the engine
 from scaffolder.globs import matches
-from scaffolder.nunjucks import Dialect, environment_class, keep_carriage_returns
+from scaffolder.nunjucks import Dialect, environment_class
 
 JINJA = Delimiters()  # plain Jinja2
 
@@ -72,7 +73,25 @@ def _line_in(exc: BaseException | None, name: str) -> int | None:
 
 
 def _markers(env: SandboxedEnvironment) -> tuple[str, ...]:
-    return (env.variable_start_string, env.block_start_string, env.comment_start_string, "\r")
+    return (env.variable_start_string, env.block_start_string, env.comment_start_string)
+
+
+@lru_cache(maxsize=32)
+def _with_newline(env: SandboxedEnvironment, newline: str) -> SandboxedEnvironment:
+    """`env` printing `newline` for the template's own line breaks (a CRLF or CR skeleton file)."""
+    overlay: SandboxedEnvironment = env.overlay(newline_sequence=newline)  # type: ignore[arg-type]
+    return overlay
+
+
+def _render(env: SandboxedEnvironment, source: str, context: Mapping[str, Any], name: str) -> str:
+    """Jinja's render of `source`, its line endings kept as they are (`scaffolder.line_endings`)."""
+    if "\r" not in source:
+        return _compiled(env, source, name).render(**context)
+    ending = line_endings.uniform(source)
+    if ending is not None:
+        return _compiled(_with_newline(env, ending), source, name).render(**context)
+    trim = (env.block_end_string, env.comment_end_string) if env.trim_blocks else ()
+    return line_endings.keep_mixed(lambda text: _compiled(env, text, name).render(**context), source, trim)
 
 
 @lru_cache(maxsize=8192)
@@ -116,9 +135,10 @@ def _lookup(path: str, context: Mapping[str, Any]) -> str | None:
 def _substitute(env: SandboxedEnvironment, source: str, context: Mapping[str, Any]) -> str | None:
     """Render text whose only Jinja is `{{ name.key }}` tags over plain dicts, without compiling
     it: the same output as Jinja's, far cheaper for files seen once. None when anything else is
-    there (blocks, comments, filters, whitespace control, `\r`, an undefined name): Jinja renders it.
+    there (blocks, comments, filters, whitespace control, an undefined name): Jinja renders it.
+    Line endings are copied as they are, as `_render` keeps them.
     """
-    if env.block_start_string in source or env.comment_start_string in source or "\r" in source:
+    if env.block_start_string in source or env.comment_start_string in source:
         return None
     if env.finalize is not None:
         return None  # the nunjucks dialect prints values its own way
@@ -142,9 +162,9 @@ def _substitute(env: SandboxedEnvironment, source: str, context: Mapping[str, An
 def render_text(env: SandboxedEnvironment, source: str, context: Mapping[str, Any], name: str) -> str:
     """Render one template string; errors name `name:line`.
 
-    Text holding no delimiter renders to itself, so it is returned without involving Jinja
-    (text with `\r` still goes through Jinja, which normalises newlines). Text whose only tags
-    are plain variables (`{{ values.name }}`) is substituted directly (`_substitute`).
+    Text holding no delimiter renders to itself, so it is returned without involving Jinja,
+    byte for byte (CRLF and a missing final newline included). Text whose only tags are plain
+    variables (`{{ values.name }}`) is substituted directly (`_substitute`).
     """
     if not any(marker in source for marker in _markers(env)):
         return source
@@ -153,9 +173,7 @@ def render_text(env: SandboxedEnvironment, source: str, context: Mapping[str, An
         return fast
     try:
         with budget.limits(name):
-            if env.finalize is not None and "\r" in source:  # nunjucks keeps CRLF, Jinja would not
-                return keep_carriage_returns(lambda text: _compiled(env, text, name).render(**context), source)
-            return _compiled(env, source, name).render(**context)
+            return _render(env, source, context, name)
     except budget.BudgetExceeded as exc:
         line = _line_in(exc, name) or _line_in(exc.__context__, name)
         raise budget.BudgetExceeded(
