@@ -1,4 +1,5 @@
-"""The render fast path (`{{ values.x }}` substituted without compiling) prints what Jinja prints."""
+"""The render fast path (`{{ values.x }}` substituted without compiling) prints what Jinja prints, line
+endings kept as the text has them (`scaffolder.line_endings`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scaffolder.errors import RenderError
-from scaffolder.render import Delimiters, _compiled, _substitute, make_environment, render_text
+from scaffolder.render import Delimiters, _render, _substitute, make_environment, render_text
 
 CONTEXT: dict[str, Any] = {
     "values": {"name": "svc", "n": 3, "on": False, "none": None, "items": "shadowed", "nested": {"k": "v"}, "l": [1]},
@@ -44,13 +45,14 @@ PIECES = [
     "\n",
     "\t",
     "\r\n",
+    "\r",
     "é",
 ]
 
 
 def _jinja(env: Any, text: str) -> str | None:
     try:
-        return str(_compiled(env, text, "f.txt").render(**CONTEXT))
+        return _render(env, text, CONTEXT, "f.txt")
     except Exception:
         return None
 
