@@ -10,7 +10,8 @@ from tests.servers.backstage_engine import BackstageEngine
 
 SKELETON = {
     "crlf.txt": b"name: ${{ values.name }}\r\n{% if values.name %}\r\nset\r\n{% endif %}\r\nend\r\n",
-    "strip.txt": b"a\r\n  \r\n{%- if values.name %}\r\nb\r\n{%- endif %}\r\n{% if values.name -%}\r\n\r\n  c\r\n{% endif %}\r\n",
+    "strip.txt": b"a\r\n  \r\n{%- if values.name %}\r\nb\r\n{%- endif %}\r\n"
+    b"{% if values.name -%}\r\n\r\n  c\r\n{% endif %}\r\n",
     "mixed.txt": b"one\r\n${{ values.name }}\ntwo\r\n{% if values.name %}\nthree\r\n{% endif %}\r\nfour\n",
     "cr.txt": b"old\r${{ values.name }}\rmac\r",
     "bare.txt": b"no final newline: ${{ values.name }}",
