@@ -144,7 +144,9 @@ def test_a_copier_made_repo_is_adopted_then_upgraded(invoke: Invoke, tmp_path: P
     assert "_commit: v1.0.0" in answers
     team_edits(project)
     result = adopt_then_upgrade(invoke, project, "--template", str(template))
-    assert result["conflicts"] == [] and result["modified"] == ["README.md", "app.ini"]
+    # copier's answers file names the release it came from: it moves to 2.0.0, as `copier update` moves it
+    assert result["conflicts"] == [] and result["modified"] == [".copier-answers.yml", "README.md", "app.ini"]
+    assert "_commit: v2.0.0" in (project / ".copier-answers.yml").read_text()
 
 
 def test_answers_come_from_the_repos_own_files(tmp_path: Path) -> None:
