@@ -116,7 +116,7 @@ def test_conflicts_are_committed_and_reported(
     make_fleet(forge, v1, tmp_path, ["alpha"])
     edit(forge, "alpha", tmp_path, "app.py", "PORT = 8080\nTIMEOUT = 5  # ours\n\n\ndef main():\n    return 'hello'\n")
     [outcome] = campaign.run(forge, campaign.fleet(forge, "mini"), options(v1, v2))
-    assert outcome.state == "conflicted" and outcome.conflicts == ["app.py"]
+    assert outcome.state == "conflicted" and outcome.conflicts == ["app.py"], outcome.reason
     repo = forge.get_repo("local", "alpha")
     assert repo is not None
     pr = forge.find_pull_request(repo, "scaffold/mini")

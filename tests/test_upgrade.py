@@ -193,6 +193,16 @@ def commit(repo: Path, message: str = "human edit") -> None:
     git.commit_all(repo, message, "2026-02-01T00:00:00+00:00")
 
 
+def stages(repo: Path) -> dict[str, list[int]]:
+    """The unmerged paths of the repo's index and their stages (`git ls-files -u`)."""
+    out = subprocess.run(["git", "-C", str(repo), "ls-files", "-u"], capture_output=True, text=True, check=True)
+    found: dict[str, list[int]] = {}
+    for line in out.stdout.splitlines():
+        info, path = line.split("\t", 1)
+        found.setdefault(path, []).append(int(info.split()[2]))
+    return found
+
+
 def status(repo: Path) -> set[str]:
     return set(git.dirty_paths(repo))
 
@@ -257,16 +267,28 @@ def test_a_clean_upgrade_keeps_human_edits_and_applies_the_template_changes(
     assert (repo / "config/app.ini").read_text() == "[app]\nport = 8080\nlog = info\nmetrics = on\n"
 
 
-def test_the_same_lines_changed_on_both_sides_leave_standard_conflict_markers(
+def test_the_same_lines_changed_on_both_sides_leave_diff3_markers_and_an_unmerged_index(
     make_repo: Make, v1: Template, v2: Template, forge: LocalForge
 ) -> None:
     repo = make_repo(v1)
     edit(repo, "README.md", "kubectl apply -f deploy/", "helm upgrade --install orders-api chart/")
     commit(repo)
+    mine = (repo / "README.md").read_bytes()
     result = upgrade_tree(repo, v1, v2, forge=forge)
     readme = (repo / "README.md").read_text()
-    assert result.conflicts == ["README.md"]
-    assert "<<<<<<< yours\nhelm upgrade --install orders-api chart/\n=======\nkubectl apply -k deploy/\n" in readme
+    assert result.conflicts == ["README.md"] and result.conflict_kinds == {"README.md": "content"}
+    assert (
+        "<<<<<<< yours\nhelm upgrade --install orders-api chart/\n"
+        "||||||| svc 1.0.0\nkubectl apply -f deploy/\n"
+        "=======\nkubectl apply -k deploy/\n"
+    ) in readme
+    # left unmerged as git merge leaves it: base, yours, the template's, so git status and mergetool see it
+    assert stages(repo) == {"README.md": [1, 2, 3]}
+    assert git.show(repo, ":2", "README.md") == mine
+    assert b"kubectl apply -k deploy/" in (git.show(repo, ":3", "README.md") or b"")
+    assert b"kubectl apply -f deploy/" in (git.show(repo, ":1", "README.md") or b"")
+    porcelain = subprocess.run(["git", "-C", str(repo), "status", "--porcelain"], capture_output=True, text=True)
+    assert "UU README.md" in porcelain.stdout.splitlines()
     assert ">>>>>>> svc 2.0.0\n" in readme
     assert "## Owner\n\ngroup:payments\n" in readme  # the rest merged around it
     assert not list(repo.rglob("*.rej")) and not list(repo.rglob("*.orig"))
@@ -286,7 +308,10 @@ def test_a_file_the_user_deleted_stays_deleted_unless_the_template_requires_it(
     assert not (repo / "config/app.ini").exists() and not (repo / "run.sh").exists()
     assert (repo / "LICENSE").read_text() == "MIT License\n"
     assert "LICENSE" in result.added
-    assert result.conflicts == []
+    # a modify/delete: it needs a human (exit 4), and git sees it as "deleted by us"
+    assert result.conflicts == ["config/app.ini"] and result.conflict_kinds == {"config/app.ini": "modify/delete"}
+    assert stages(repo) == {"config/app.ini": [1, 3]}
+    assert "config/app.ini" not in record.read(repo).files  # the record lists only what is in the tree
 
 
 def test_a_file_the_template_deleted_goes_unless_the_user_changed_it(
@@ -318,7 +343,7 @@ def test_a_migration_renames_a_file_and_the_human_edits_follow_it(
     assert "rename from setup.cfg\nrename to settings.cfg\n" in result.diff
 
 
-def test_without_a_migration_a_renamed_file_is_a_delete_and_an_add(
+def test_without_a_migration_a_template_rename_is_found_by_content_and_the_edits_follow_it(
     make_repo: Make, v1: Template, tmp_path: Path, forge: LocalForge
 ) -> None:
     v2 = golden(tmp_path / "lib", "2.0.0", V2)  # no migration
@@ -326,9 +351,11 @@ def test_without_a_migration_a_renamed_file_is_a_delete_and_an_add(
     edit(repo, "setup.cfg", "version = 0.1.0", "version = 0.4.2")
     commit(repo)
     result = upgrade_tree(repo, v1, v2, forge=forge)
-    assert result.renamed == []
-    assert "setup.cfg" in result.conflicts and (repo / "setup.cfg").exists()  # edited: kept and reported
-    assert "settings.cfg" in result.added
+    assert result.renamed == [("setup.cfg", "settings.cfg")]
+    assert not (repo / "setup.cfg").exists()
+    text = (repo / "settings.cfg").read_text()
+    assert "version = 0.4.2" in text and "python_requires = >=3.11" in text
+    assert "settings.cfg" not in result.conflicts and "settings.cfg" not in result.added
 
 
 def test_migrations_run_only_when_the_upgrade_crosses_their_version(
@@ -614,7 +641,11 @@ def test_a_file_the_template_adds_where_the_user_has_one_is_merged_as_a_conflict
     result = upgrade_tree(repo, v1, v2, forge=forge)
     assert "docs/guide.md" in result.conflicts
     text = (repo / "docs/guide.md").read_text()
-    assert text == "<<<<<<< yours\n# My own guide\n=======\n# Guide for orders-api\n>>>>>>> svc 2.0.0\n"
+    assert (
+        text == "<<<<<<< yours\n# My own guide\n||||||| svc 1.0.0\n=======\n# Guide for orders-api\n>>>>>>> svc 2.0.0\n"
+    )
+    assert result.conflict_kinds["docs/guide.md"] == "add/add"
+    assert stages(repo)["docs/guide.md"] == [2, 3]  # "both added", as git says
 
 
 def test_refusals(make_repo: Make, v1: Template, v2: Template, forge: LocalForge, tmp_path: Path) -> None:

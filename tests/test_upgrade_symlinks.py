@@ -139,7 +139,7 @@ def test_an_upgrade_applies_the_template_s_link_changes_and_keeps_the_user_s(
     assert "removed.md" not in files and files["config.ini"] == "symlink:docs/guide.md"
     commit(repo, "upgrade")
     again = upgrade_tree(repo, versions[1], versions[1], forge=forge)
-    assert not again.changed and again.conflicts == []
+    assert again.files_changed == [] and again.conflicts == []  # only the record's conflict list is cleared
 
 
 def test_a_dry_run_shows_links_as_git_does_and_its_diff_applies(
