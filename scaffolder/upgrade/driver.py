@@ -122,26 +122,24 @@ def _follow_template(
 def _follow_user(
     trees: Trees, disk: Disk, pair: tuple[str, str], moved: Mapping[str, str], labels: Labels, out: Merged
 ) -> None:
-    """The user moved `old` to `mine`: the template's change of `old` is merged into `mine`; when the
-    template moved it elsewhere too, both are kept (rename/rename), staged as git stages them."""
+    """The user moved `old` to `mine`: the template's change of `old` is merged into `mine`. When the
+    template moved it elsewhere too (rename/rename), the merged content goes to both paths, staged as
+    `git merge` stages them (the old path at 1, yours at 2, the template's at 3)."""
     old, mine = pair
     b, o = trees.base[old], disk.get(mine)
     theirs_path = moved.get(old, old)
     t = trees.theirs.get(theirs_path)
-    if theirs_path not in (old, mine) and t is not None:
-        out.final[theirs_path] = t
-        both = ((1, old, b), *entries(mine, None, o, None))
-        out.conflicts += [
-            Conflict(mine, "rename/rename", both),
-            Conflict(theirs_path, "rename/rename", ((3, theirs_path, t),)),
-        ]
-        return
     d = decide(b, o, t, labels=labels)
     if d.action == "write":
         out.final[mine] = d.result
     elif d.action == "delete":
         out.final[mine] = None
-    if d.conflict:
+    if theirs_path not in (old, mine) and t is not None and isinstance(o, FileState):
+        both = d.result if d.action == "write" and d.result is not None else o
+        out.final[theirs_path] = both
+        stages = ((1, old, b), (2, mine, both), (3, theirs_path, both))
+        out.conflicts += [Conflict(mine, "rename/rename", stages), Conflict(theirs_path, "rename/rename")]
+    elif d.conflict:
         out.conflicts.append(Conflict(mine, d.kind, entries(mine, b, o, t)))
 
 
