@@ -358,6 +358,22 @@ def test_without_a_migration_a_template_rename_is_found_by_content_and_the_edits
     assert "settings.cfg" not in result.conflicts and "settings.cfg" not in result.added
 
 
+def test_a_declared_rename_wins_over_one_found_by_content(
+    make_repo: Make, v1: Template, tmp_path: Path, forge: LocalForge
+) -> None:
+    # by content, settings.cfg is setup.cfg moved (as in V2); the guild declares that old.txt became it
+    migration = RENAME_MIGRATION.replace("from: setup.cfg", "from: old.txt")
+    v2 = golden(tmp_path / "lib", "2.0.0", V2, spec=migration)
+    repo = make_repo(v1)
+    edit(repo, "old.txt", "obsolete", "obsolete, but ours")
+    commit(repo)
+    result = upgrade_tree(repo, v1, v2, forge=forge)
+    assert result.renamed == [("old.txt", "settings.cfg")]
+    assert "setup.cfg" in result.deleted and not (repo / "setup.cfg").exists()
+    assert result.conflict_kinds == {"settings.cfg": "content"}  # old.txt's edits against the new content
+    assert "obsolete, but ours" in (repo / "settings.cfg").read_text()
+
+
 def test_migrations_run_only_when_the_upgrade_crosses_their_version(
     make_repo: Make, v1: Template, tmp_path: Path, forge: LocalForge
 ) -> None:
