@@ -129,11 +129,12 @@ def _follow_user(
     b, o = trees.base[old], disk.get(mine)
     theirs_path = moved.get(old, old)
     t = trees.theirs.get(theirs_path)
+    if t is None:  # the template deleted what you moved: yours kept, as git's rename/delete
+        out.conflicts.append(Conflict(mine, "delete/modify", entries(mine, b, o, None)))
+        return
     d = decide(b, o, t, labels=labels)
     if d.action == "write":
         out.final[mine] = d.result
-    elif d.action == "delete":
-        out.final[mine] = None
     if theirs_path not in (old, mine) and t is not None and isinstance(o, FileState):
         both = d.result if d.action == "write" and d.result is not None else o
         out.final[theirs_path] = both

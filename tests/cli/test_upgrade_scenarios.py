@@ -28,6 +28,9 @@ FAR_U = TEXT.replace("line 1 of", "line 1 (team) of")  # the team's edit at the 
 BOTH = TEXT.replace("line 20 of", "line 20 (template) of").replace("line 1 of", "line 1 (team) of")
 NEAR_T = TEXT.replace("line 10 of", "line 10 (template) of")
 NEAR_U = TEXT.replace("line 10 of", "line 10 (team) of")
+OTHER = "".join(f"step {i}: build, test and ship the container image\n" for i in range(1, 13))
+OTHER_T = OTHER.replace("step 6:", "step 6 (template):")
+OTHER_U = OTHER.replace("step 6:", "step 6 (team):")
 BIN = [b"\x89PNG\r\n\x1a\n\x00" + bytes([i]) * 64 for i in range(3)]
 Edit = Callable[[Path], None]
 
@@ -65,6 +68,7 @@ class Scenario:
     stages: dict[str, list[int]] = field(default_factory=dict)
     renamed: list[list[str]] = field(default_factory=list)
     git_differs: tuple[str, ...] = ()  # paths where scaffold's tree differs from git's on purpose
+    git_stages: dict[str, list[int]] | None = None  # git's index, where it differs on purpose
 
 
 SCENARIOS = {
@@ -128,6 +132,53 @@ SCENARIOS = {
         {},
         kinds={"n.txt": "add/add"},
         stages={"n.txt": [2, 3]},
+    ),
+    "team-renamed-a-file-the-template-deleted": Scenario(
+        {"f.txt": TEXT, "keep.txt": "kept\n"},
+        {"keep.txt": "kept\n"},
+        [move("f.txt", "mine/h.txt")],
+        4,
+        {"f.txt": None, "mine/h.txt": TEXT},
+        kinds={"mine/h.txt": "delete/modify"},
+        stages={"mine/h.txt": [1, 2]},  # git: rename/delete, "deleted by them"
+    ),
+    "template-renamed-a-file-the-team-deleted": Scenario(
+        {"f.txt": TEXT},
+        {"g.txt": TEXT},
+        [delete("f.txt")],
+        0,
+        {"f.txt": None, "g.txt": None},
+        # the template did not change the file you deleted: it stays deleted, quietly; git calls it a
+        # rename/delete conflict and puts the moved file back
+        git_differs=("g.txt",),
+        git_stages={"g.txt": [1, 3]},
+    ),
+    "template-renamed-and-changed-a-file-the-team-deleted": Scenario(
+        {"f.txt": TEXT},
+        {"g.txt": FAR_T},
+        [delete("f.txt")],
+        4,
+        {"f.txt": None, "g.txt": None},
+        kinds={"g.txt": "modify/delete"},
+        stages={"g.txt": [1, 3]},
+        git_differs=("g.txt",),
+    ),
+    "a-release-mixing-several-kinds-of-change": Scenario(
+        {"a.txt": TEXT, "b.txt": OTHER, "c.txt": "retired\n", "logo.bin": BIN[0], "keep.txt": "kept\n"},
+        {"docs/a.txt": FAR_T, "b.txt": OTHER_T, "d.txt": "new\n", "logo.bin": BIN[1], "keep.txt": "kept\n"},
+        [write("a.txt", FAR_U), write("b.txt", OTHER_U), write("keep.txt", "kept, and ours\n")],
+        4,
+        {
+            "a.txt": None,
+            "docs/a.txt": BOTH,
+            "c.txt": None,
+            "d.txt": "new\n",
+            "logo.bin": BIN[1],
+            "keep.txt": "kept, and ours\n",
+        },
+        kinds={"b.txt": "content"},
+        stages={"b.txt": [1, 2, 3]},
+        renamed=[["a.txt", "docs/a.txt"]],
     ),
     "binary-changed-on-both-sides": Scenario(
         {"logo.bin": BIN[0]},
@@ -239,7 +290,8 @@ def test_scenario(name: str, setup: Callable[[Scenario], Path], invoke: Invoke, 
     assert data["renamed"] == case.renamed
     files = record.read(repo).files
     assert all((repo / rel).exists() or (repo / rel).is_symlink() for rel in files)  # true to the tree
-    assert stages(merged) == case.stages
+    assert stages(merged) == (case.stages if case.git_stages is None else case.git_stages)
+    assert set(_run(repo, "diff", "--name-only").split()) >= set(case.stages)  # git diff shows each
     ours, theirs = _tree(repo), _tree(merged)
     for rel in case.git_differs:
         ours.pop(rel, None), theirs.pop(rel, None)
