@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -16,7 +17,7 @@ from pydantic import Field
 from scaffolder import git, record
 from scaffolder.action import ActionContext, ActionInput, NoOutput, define_action
 from scaffolder.catalogs.sqlite import SqliteCatalog
-from scaffolder.errors import ActionError, AnswersError, TemplateError
+from scaffolder.errors import ActionError, AnswersError, TemplateError, UnresolvedConflicts
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import Answers, resolve
 from scaffolder.registry import load_registry
@@ -693,3 +694,21 @@ def test_renders_go_to_memory_when_there_is_room_and_tmpdir_wins(monkeypatch: py
     assert scratch_dir() in (None, str(SHM))
     monkeypatch.setenv("TMPDIR", "/somewhere")
     assert scratch_dir() is None
+
+
+def test_a_project_in_a_folder_of_a_larger_repo_is_left_unmerged_there(
+    make_repo: Make, v1: Template, v2: Template, forge: LocalForge, tmp_path: Path
+) -> None:
+    made = make_repo(v1)
+    mono = tmp_path / "mono"
+    shutil.copytree(made, mono / "services" / "orders", ignore=shutil.ignore_patterns(".git"))
+    git.init(mono)
+    edit(mono, "services/orders/README.md", "kubectl apply -f deploy/", "helm install")
+    commit(mono, "a monorepo")
+    project = mono / "services" / "orders"
+    result = upgrade_tree(project, v1, v2, forge=forge)
+    assert result.conflicts == ["README.md"]
+    assert stages(mono) == {"services/orders/README.md": [1, 2, 3]}
+    with pytest.raises(UnresolvedConflicts, match="not resolved") as refused:
+        upgrade_tree(project, v2, v2, forge=forge)
+    assert [p.where for p in refused.value.problems] == ["README.md"]

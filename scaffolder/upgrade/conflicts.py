@@ -46,6 +46,18 @@ def _bytes(state: State) -> bytes:
     return state.target.encode("utf-8", "surrogateescape") if isinstance(state, LinkState) else state.data
 
 
+def _repo_of(worktree: Path) -> tuple[Path, str] | None:
+    """The top of the git work tree holding `worktree` and `worktree`'s path in it ("" or "dir/"),
+    so a project in a folder of a larger repository (a monorepo) is staged there; None outside git."""
+    if git.is_worktree(worktree):
+        return worktree, ""
+    top = git.toplevel(worktree)
+    if top is None:
+        return None
+    prefix = worktree.resolve().relative_to(top.resolve()).as_posix()
+    return top.resolve(), "" if prefix == "." else prefix + "/"
+
+
 def _hash_objects(worktree: Path, blobs: list[bytes]) -> list[str]:
     """Write the blobs into the repo's object store (verbatim: no filters); their ids, in order."""
     with tempfile.TemporaryDirectory(prefix="scaffold-stages-", dir=scratch_dir()) as tmp:
@@ -61,25 +73,30 @@ def _hash_objects(worktree: Path, blobs: list[bytes]) -> list[str]:
 def stage(worktree: Path, conflicts: list[Conflict]) -> None:
     """Leave the conflicts' paths unmerged in the index of the git work tree at `worktree`."""
     staged = [c for c in conflicts if c.stages]
-    if not staged or not git.is_worktree(worktree):
+    repo = _repo_of(worktree) if staged else None
+    if repo is None:
         return
-    flat = [entry for c in staged for entry in c.stages]
-    ids = _hash_objects(worktree, [_bytes(state) for _, _, state in flat])
+    top, prefix = repo
+    flat = [(n, prefix + path, state) for c in staged for n, path, state in c.stages]
+    ids = _hash_objects(top, [_bytes(state) for _, _, state in flat])
     lines: list[str] = []
     for path in sorted({p for _, p, _ in flat}):
         lines.append(f"0 {NO_SHA}\t{path}")  # drop the merged (stage 0) entry, as git merge does
     for (n, path, state), sha in zip(flat, ids, strict=True):
         lines.append(f"{_mode(state)} {sha} {n}\t{path}")
     feed = "".join(line + "\0" for line in lines).encode("utf-8", "surrogateescape")
-    _git([*_wt(worktree), "update-index", "-z", "--index-info"], stdin=feed)
+    _git([*_wt(top), "update-index", "-z", "--index-info"], stdin=feed)
 
 
 def unmerged(worktree: Path) -> list[str]:
-    """Paths git's index holds unmerged (`git ls-files -u`)."""
-    if not git.is_worktree(worktree):
+    """Paths under `worktree` git's index holds unmerged (`git ls-files -u`), relative to it."""
+    repo = _repo_of(worktree)
+    if repo is None:
         return []
-    _, out = _git([*_wt(worktree), "ls-files", "-u", "-z"])
-    return sorted({entry.split("\t", 1)[1] for entry in str(out).split("\0") if "\t" in entry})
+    top, prefix = repo
+    _, out = _git([*_wt(top), "ls-files", "-u", "-z"])
+    paths = {entry.split("\t", 1)[1] for entry in str(out).split("\0") if "\t" in entry}
+    return sorted(p.removeprefix(prefix) for p in paths if p.startswith(prefix))
 
 
 def with_markers(worktree: Path, paths: list[str]) -> list[str]:
