@@ -257,3 +257,13 @@ def test_upgrade_refuses_to_run_again_until_the_conflicts_are_resolved(invoke: I
     readme.write_text(text[:start] + "helm install\n" + text[end:])
     commit(repo)
     assert "already at svc 2.0.0" in invoke("upgrade", str(repo)).stdout
+
+
+def test_a_dry_run_with_conflicts_exits_4_and_leaves_the_index_alone(invoke: Invoke, repo: Path) -> None:
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text().replace("kubectl apply -f deploy/", "helm install"))
+    commit(repo)
+    data = as_json(invoke("upgrade", str(repo), "--dry-run", "-o", "json", code=4))
+    assert data["conflict_kinds"] == {"README.md": "content"}
+    assert _git(repo, "ls-files", "-u") == "" and git.dirty_paths(repo) == []
+    assert record.read(repo).template.version == "1.0.0"
