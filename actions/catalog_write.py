@@ -32,6 +32,8 @@ from ._entity import (
     write_text,
 )
 
+SOURCE_TEMPLATE = "backstage.io/source-template"
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -50,10 +52,15 @@ class RepoInput(_Strict):
 
 class CatalogWriteInput(ActionInput):
     file_path: str = Field("catalog-info.yaml", description="Where to write, relative to the workspace")
-    name: str = Field(description="metadata.name: 1-63 chars of [A-Za-z0-9] runs joined by - _ .")
+    entity: dict[str, Any] | None = Field(
+        None,
+        description="An entity written as given, as Backstage's catalog:write writes it (with the annotation "
+        "backstage.io/source-template added); the other fields are then not used",
+    )
+    name: str = Field("", description="metadata.name: 1-63 chars of [A-Za-z0-9] runs joined by - _ .")
     title: str | None = Field(None, description="Human-friendly display name")
     description: str = Field("", description="One sentence about the component")
-    owner: str = Field(description="Owning group or user, e.g. group:payments or user:jane")
+    owner: str = Field("", description="Owning group or user, e.g. group:payments or user:jane")
     lifecycle: str = Field("production", description="experimental, production or deprecated")
     type: str = Field("service", description="Component type: service, website, pipeline, ...")
     system: str | None = Field(None, description="The system the component belongs to")
@@ -124,7 +131,24 @@ def entity(ctx: ActionContext, inp: CatalogWriteInput) -> dict[str, Any]:
     }
 
 
+def given_entity(ctx: ActionContext, entity: dict[str, Any]) -> dict[str, Any]:
+    """A given entity as Backstage's catalog:write writes it: as it is, with
+    `backstage.io/source-template` naming the template added last to its annotations."""
+    metadata = entity.get("metadata") if isinstance(entity.get("metadata"), dict) else {}
+    assert isinstance(metadata, dict)
+    namespace = (
+        (ctx.template.doc or {}).get("metadata", {}).get("namespace") if isinstance(ctx.template.doc, dict) else None
+    )
+    source = f"template:{namespace or 'default'}/{ctx.template.name}"
+    annotations = {**(metadata.get("annotations") or {}), SOURCE_TEMPLATE: source}
+    return {**entity, "metadata": {**metadata, "annotations": annotations}}
+
+
 def write_catalog_info(ctx: ActionContext, inp: CatalogWriteInput) -> CatalogWriteOutput:
+    if inp.entity is not None:
+        doc = given_entity(ctx, inp.entity)
+        write_text(ctx, inp.file_path, dump_yaml(doc))
+        return CatalogWriteOutput(file_path=inp.file_path, entity_ref=entity_ref(doc))
     problems = _problems(inp)
     if problems:
         raise ActionError(f"catalog:write cannot describe {inp.name!r}", problems)

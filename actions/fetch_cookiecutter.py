@@ -48,7 +48,9 @@ from scaffolder.action import (
 )
 from scaffolder.action import foreign_files as cc
 
+from . import _cookiecutter_backstage as bs
 from ._cookiecutter_fence import FENCE, PathEscape, escape_problem, fenced
+from ._cookiecutter_provenance import provenance, stamped
 from ._foreign import KeptRenders, outside_links, stdout_to_stderr, template_error_problem
 
 # What `_jinja2_env_vars` may set: syntax, whitespace and escaping; nothing that names code or a loader.
@@ -78,6 +80,13 @@ class Input(ActionInput):
         default_factory=dict, description="Answers (cookiecutter's extra_context); none: its default"
     )
     target_path: str = Field(".", alias="targetPath", description="Where the generated project goes in the workspace")
+    backstage: bool = Field(
+        False, description="Run as Backstage's fetch:cookiecutter: the folder is the project, values its context"
+    )
+    copy_without_render: list[str] | None = Field(
+        None, alias="copyWithoutRender", description="With backstage: cookiecutter's _copy_without_render"
+    )
+    extensions: list[str] | None = Field(None, description="With backstage: cookiecutter's _extensions")
 
 
 class Output(ActionOutput):
@@ -87,6 +96,8 @@ class Output(ActionOutput):
 
 def _template(ctx: ActionContext, inp: Input) -> Path:
     folder = inside(ctx.template_dir, inp.path) if inp.path not in ("", ".") else ctx.template_dir.resolve()
+    if inp.backstage and folder.is_dir():
+        return folder  # Backstage makes the template around the folder
     if not (folder / "cookiecutter.json").is_file():
         raise RenderError(
             "fetch:cookiecutter has no template", [Problem(inp.path, f"no cookiecutter.json in {folder}")]
@@ -94,13 +105,17 @@ def _template(ctx: ActionContext, inp: Input) -> Path:
     return folder
 
 
-def _untrusted(ctx: ActionContext, folder: Path) -> list[Problem]:
+def _untrusted(ctx: ActionContext, folder: Path, inp: Input) -> list[Problem]:
     problems = outside_links(folder)
     if ctx.trusted:
         return problems
+    if inp.backstage:  # the folder's hooks are files of the project: only the step's extensions run
+        reasons = [cc.unsafe_extension(name, folder) for name in inp.extensions or []]
+        features = [(COOKIECUTTER_FILE, f"{r} of the step") for r in reasons if r is not None]
+    else:
+        features = cc.cookiecutter_code_features(folder)
     return problems + [
-        Problem(str(folder / file), f"{what} would run: it runs only with trust (--trust)")
-        for file, what in cc.cookiecutter_code_features(folder)
+        Problem(str(folder / file), f"{what} would run: it runs only with trust (--trust)") for file, what in features
     ]
 
 
@@ -110,7 +125,7 @@ _KEPT = KeptRenders()
 
 
 def _key(ctx: ActionContext, folder: Path, inp: Input) -> tuple[str, str, str, bool]:
-    return (ctx.run_id, str(folder), json.dumps(inp.values, sort_keys=True, default=str), ctx.trusted)
+    return (ctx.run_id, str(folder), inp.model_dump_json(), ctx.trusted)
 
 
 def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
@@ -118,7 +133,7 @@ def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
     answer that makes a path escape, a refused extension or a render error fail before any run."""
     try:
         folder = _template(ctx, inp)
-        problems = _untrusted(ctx, folder)
+        problems = _untrusted(ctx, folder, inp)
         if problems or (ctx.trusted and "hooks/pre_prompt.py" in cc.cookiecutter_hooks(folder)):
             return problems  # a pre_prompt hook may change the template: the run's render is checked
         signature = ctx.rendering.skeleton_signature(folder)
@@ -178,11 +193,12 @@ def _sandbox() -> None:
 
 
 def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path, hooks: bool) -> Path:
+    """The project cookiecutter generates from `folder` into `out`, in the sandbox and the fence."""
     from cookiecutter.exceptions import CookiecutterException, FailedHookException, UndefinedVariableInTemplate
     from cookiecutter.main import cookiecutter
     from jinja2 import TemplateError
 
-    context = {k: v for k, v in inp.values.items() if v is not None}
+    context = {k: v for k, v in inp.values.items() if v is not None and not inp.backstage}
     config = out.parent / "cookiecutter-config.yaml"
     config.write_text(
         json.dumps({"cookiecutters_dir": str(out.parent / "cc"), "replay_dir": str(out.parent / "replay")})
@@ -190,7 +206,9 @@ def _generate(ctx: ActionContext, folder: Path, inp: Input, out: Path, hooks: bo
     before = set(sys.modules)
     base = cc.cookiecutter_project_dir(folder)
     names = ("infile", "unrendered_dir")
-    with stdout_to_stderr(), fenced(folder, out, ctx.trusted):
+    source, ref = ctx.template.origin or (str(ctx.template_dir), None)
+    stamp = provenance(source, ref, inp.path, str(Path.cwd()))
+    with stdout_to_stderr(), fenced(folder, out, ctx.trusted), stamped(stamp):
         _sandbox()
         try:
             with budget.limits(str(folder)):
@@ -236,13 +254,16 @@ def _render(ctx: ActionContext, folder: Path, inp: Input, hooks: bool) -> tuple[
     with ctx.temp_dir("scaffold-cookiecutter-") as tmp:
         out = Path(tmp) / "out"
         out.mkdir()
+        if inp.backstage:
+            context = bs.context(folder, inp.values, inp.copy_without_render, inp.extensions)
+            folder, hooks = bs.build(folder, Path(tmp) / "template", context), False
         project = _generate(ctx, folder, inp, out, hooks)
         return project.name, ctx.rendering.read_tree(project, "cookiecutter")
 
 
 def run(ctx: ActionContext, inp: Input) -> Output:
     folder = _template(ctx, inp)
-    untrusted = _untrusted(ctx, folder)
+    untrusted = _untrusted(ctx, folder, inp)
     if untrusted:
         why = "runs code, which needs trust (--trust)" if any("would run" in p.message for p in untrusted) else ""
         raise ActionError(f"{folder.name} {why or 'links outside itself'}; nothing was rendered", untrusted)

@@ -6,10 +6,13 @@ own default and copier's `when`, validators, `_exclude`, `_subdirectory` and tem
 apply as they do in copier. copier renders (in Jinja's sandbox, as copier always does) into a
 temporary folder; its files then go into the workspace, where scaffold's path rules apply.
 
-A template folder of the golden path (`path`) is rendered as it is on disk: copier gets a copy
-without `.git`, so the version scaffold loaded is the one rendered, and `.copier-answers.yml`
-records the golden path's name as `_src_path`. A git URL (`url`) is rendered at `vcs_ref` by
-copier itself. `_tasks` and `_jinja_extensions` are code: they run only when the golden path is
+A template that came from a git source at a tag (`PATH@VERSION`, a URL: the template's
+`questions.origin`) is rendered by copier from that source at that ref, so `_commit`, `_src_path`
+and `.copier-answers.yml` are copier's own; any other template folder (`path`) is rendered as it is
+on disk from a copy without `.git`, `_src_path` being the golden path's name. A git URL (`url`) is
+rendered at `vcs_ref` by copier itself. copier renders into a folder named as the repository,
+given relative (`_folder_name`, `_copier_conf.dst_path`), as `copier copy SRC NAME` does.
+`_tasks` and `_jinja_extensions` are code: they run only when the golden path is
 trusted (`--trust`, `trusted_sources`); without trust the step refuses, before anything runs,
 naming each task. copier's user settings (its own trust list) are not read.
 
@@ -30,7 +33,6 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,7 @@ from scaffolder.action import (
     ScaffoldError,
     budget,
     copier_file,
+    copier_sandboxed,
     define_action,
     inside,
 )
@@ -144,30 +147,6 @@ def _copy_source(folder: Path, dest: Path) -> Path:
     return dest
 
 
-@cache
-def _sandbox_class() -> type:
-    """copier's sandbox (which keeps paths' parsers and pydantic internals away) on scaffold's
-    (huge `*`, `**`, `%` refused before they compute, the deadline checked on every call)."""
-    from copier._jinja_ext import SandboxedEnvironment
-
-    from scaffolder.action import Sandbox
-
-    return type("CopierSandbox", (Sandbox, SandboxedEnvironment), {})
-
-
-@contextmanager
-def _sandboxed() -> Iterator[None]:
-    """copier renders in `_sandbox_class()` while the block lasts."""
-    import copier._main
-
-    saved = copier._main.__dict__["SandboxedEnvironment"]
-    setattr(copier._main, "SandboxedEnvironment", _sandbox_class())  # noqa: B010 (not a public name of copier's)
-    try:
-        yield
-    finally:
-        setattr(copier._main, "SandboxedEnvironment", saved)  # noqa: B010
-
-
 @contextmanager
 def _git_fenced() -> Iterator[None]:
     """git, as copier runs it to fetch a template: no `ext::` transport (it runs a command), no
@@ -187,25 +166,32 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
     from copier import Settings, run_copy
     from copier.errors import CopierError, ForbiddenPathError, UnsafeTemplateError
     from jinja2 import TemplateError
+    from plumbum import local
 
     data = {k: v for k, v in inp.values.items() if v is not None}
-    dst = tmp / "out"
+    (tmp / "out").mkdir()
+    dst = tmp / "out" / _folder_name(ctx)  # copier gets it relative, as `copier copy SRC NAME` from out/
+    origin = getattr(ctx.template.questions, "origin", None) if inp.path in ("", ".") else None
+    vcs_ref = inp.vcs_ref
     if inp.url is not None:
         src, label, folder = inp.url, None, Path(inp.url)
+    elif origin is not None:  # the git source the template came from, at its ref, as copier reads it
+        (src, vcs_ref), label, folder = origin, None, _template(ctx, inp)
+        src = _copier_url(src)
     else:
         folder = _template(ctx, inp)
         src, label = str(_copy_source(folder, tmp / ctx.template.name)), ctx.template.name
     try:
         # one render at a time: copier's tasks change the working folder
-        with stdout_to_stderr(), _sandboxed(), _git_fenced(), budget.limits(str(folder)):
+        with stdout_to_stderr(), copier_sandboxed(), _git_fenced(), budget.limits(str(folder)), local.cwd(dst.parent):
             run_copy(
                 src,
-                dst,
+                Path(dst.name),
                 data=data,
                 defaults=True,
                 unsafe=ctx.trusted,
                 skip_tasks=not tasks,
-                vcs_ref=inp.vcs_ref,
+                vcs_ref=vcs_ref,
                 quiet=True,
                 overwrite=True,
                 settings=Settings(),
@@ -231,6 +217,19 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
     if label is not None:
         _relabel(dst, src, label)
     return dst
+
+
+def _copier_url(source: str) -> str:
+    """`source` as copier takes it: a URL copier does not see as git (`file://…`) gets `git+`."""
+    from copier._vcs import get_repo
+
+    return source if get_repo(source) is not None or "://" not in source else f"git+{source}"
+
+
+def _folder_name(ctx: ActionContext) -> str:
+    """The project folder's name (copier's `_folder_name`): the repository's, else the template's."""
+    name = str(ctx.parameters.get("repo_name") or ctx.template.name)
+    return name if name not in ("", ".", "..") and "/" not in name else ctx.template.name
 
 
 def _forbidden(exc: BaseException, folder: Path) -> Problem:

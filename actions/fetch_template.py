@@ -1,7 +1,8 @@
 """`fetch:template`: render a skeleton folder of the golden path into the workspace.
 
 File contents and paths are Jinja2 templates (sandboxed, strict undefined) seeing `values` (by
-default every non-secret answer) and `template` (name, version). Binary files and files matching
+default every non-secret answer) and `template` (name, version); Backstage templates render in
+the `nunjucks` dialect (`scaffolder.nunjucks`), seeing `values` only, as Backstage does. Binary files and files matching
 `copy_without_render` are copied byte for byte. Nothing is written until every file has rendered.
 """
 
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import threading
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -29,8 +31,14 @@ from scaffolder.action import globs as fileglobs  # `globs` is the name of a lis
 
 
 class Input(ActionInput):
-    path: str = Field("skeleton", description="Skeleton folder, relative to the golden path")
-    target_path: str = Field(".", alias="targetPath", description="Where to write, inside the workspace")
+    path: str = Field(
+        "skeleton",
+        description="Skeleton folder, relative to the golden path; or one file (Backstage's fetch:template:file), "
+        "whose contents render to the file `target_path` names",
+    )
+    target_path: str = Field(
+        ".", alias="targetPath", description="Where to write, inside the workspace (for one file: its path)"
+    )
     values: dict[str, Any] | None = Field(
         None, description="Variables for the skeleton (`values.x`); default: every non-secret answer"
     )
@@ -52,6 +60,11 @@ class Input(ActionInput):
     template_suffix: str | None = Field(
         None, description="Render only files ending in this suffix (e.g. .jinja), stripping it"
     )
+    dialect: Literal["jinja", "nunjucks"] = Field(
+        "jinja",
+        description="jinja: undefined names are errors; nunjucks (Backstage templates): undefined renders "
+        "empty, values print as JavaScript prints them, CRLF is kept, and the skeleton sees only `values`",
+    )
 
 
 class Output(ActionOutput):
@@ -66,22 +79,38 @@ _KEPT_MAX = 4
 _lock = threading.Lock()
 
 
-def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[RenderedFile]:
-    source = inside(ctx.template_dir, inp.path)
+def _one_file(ctx: ActionContext, inp: Input, source: Path) -> list[RenderedFile]:
+    """Backstage's fetch:template:file: the file's contents rendered (not its name), written as
+    the file `target_path` names, with a new file's usual mode (Backstage does not copy it)."""
+    name = inp.target_path.rstrip("/").rpartition("/")[2]
+    if inp.target_path in ("", ".") or not name:
+        raise RenderError("fetch:template needs a file path", [Problem(inp.path, "targetPath must name the file")])
+    with ctx.temp_dir("scaffold-file-") as tmp:
+        (tmp / "file").write_bytes(source.read_bytes())
+        rendered = _render(ctx, inp.model_copy(update={"path": "."}), template_dir=tmp)
+    return [RenderedFile(name, rendered[0].content, 0o644)]
+
+
+def _render(ctx: ActionContext, inp: Input, keep: bool = False, template_dir: Path | None = None) -> list[RenderedFile]:
+    source = inside(template_dir or ctx.template_dir, inp.path)
+    if source.is_file() and template_dir is None:
+        return _one_file(ctx, inp, source)
     if not source.is_dir():
         raise RenderError("fetch:template cannot find its skeleton", [Problem(inp.path, f"no folder {source}")])
     secret = {p.id for p in ctx.template.parameters if p.secret}
     values = inp.values if inp.values is not None else {k: v for k, v in ctx.parameters.items() if k not in secret}
-    context = {"values": values, "template": {"name": ctx.template.name, "version": ctx.template.version}}
-    if inp.cookiecutter_compat:
-        context["cookiecutter"] = values
+    context: dict[str, Any] = {"values": values}
+    if inp.dialect == "jinja":
+        context["template"] = {"name": ctx.template.name, "version": ctx.template.version}
+    if inp.cookiecutter_compat:  # Backstage's skeleton then sees `cookiecutter` only
+        context = {"cookiecutter": values} if inp.dialect == "nunjucks" else {**context, "cookiecutter": values}
     delimiters = inp.delimiters or Delimiters()
     globs = list(inp.copy_without_render)
     if inp.copy_without_templating:
         globs += [
             fileglobs.escape(rel) for rel in sorted(fileglobs.matching_files(source, inp.copy_without_templating))
         ]
-    key = (ctx.run_id, str(ctx.template_dir), str(source), tuple(globs), delimiters, inp.template_suffix)
+    key = (ctx.run_id, str(ctx.template_dir), str(source), tuple(globs), delimiters, inp.template_suffix, inp.dialect)
     with _lock:
         kept = _KEPT.pop(key, None)
     if kept is not None and not keep and kept[0] == context and kept[1] == ctx.rendering.skeleton_signature(source):
@@ -93,6 +122,7 @@ def _render(ctx: ActionContext, inp: Input, keep: bool = False) -> list[Rendered
         copy_without_render=globs,
         delimiters=delimiters,
         template_suffix=inp.template_suffix,
+        dialect=inp.dialect,
     )
     if keep:
         with _lock:
@@ -113,7 +143,10 @@ def preflight(ctx: ActionContext, inp: Input) -> list[Problem]:
 
 
 def run(ctx: ActionContext, inp: Input) -> Output:
-    return Output(files=ctx.write_files(inp.target_path, _render(ctx, inp)))
+    files = _render(ctx, inp)
+    if inside(ctx.template_dir, inp.path).is_file():  # one file: target_path is its path
+        return Output(files=ctx.write_files(inp.target_path.rstrip("/").rpartition("/")[0] or ".", files))
+    return Output(files=ctx.write_files(inp.target_path, files))
 
 
 action = define_action(

@@ -60,6 +60,7 @@ class Config:
     def __post_init__(self) -> None:
         home = self.work / "home"
         home.mkdir(parents=True, exist_ok=True)
+        (self.work / "no-config.toml").touch()  # an empty config: the built-in defaults
         gitconfig = self.work / "gitconfig"
         gitconfig.write_text("[user]\n\tname = bench\n\temail = bench@example.com\n[init]\n\tdefaultBranch = main\n")
         drop = {"PYTHONDONTWRITEBYTECODE", "TMPDIR", "VIRTUAL_ENV", "PYTHONPATH"}
@@ -148,17 +149,26 @@ def render(cfg: Config, size: str, t: Templates) -> list[Row]:
     if cfg.peers:
         assert cfg.tools.cookiecutter and cfg.tools.copier
         jobs += [
-            ("cookiecutter", Job(
-                "cookiecutter --no-input",
-                [str(cfg.tools.cookiecutter), "--no-input", "-o", str(out / "cc"), str(t.cookiecutter)], cfg.env,
-                prepare=lambda i: _fresh(out / "cc"),
-                check=_check(expected, lambda: out / "cc" / synth.VARIABLES["project_name"]),
-            )),
-            ("copier", Job(
-                "copier copy --defaults",
-                [str(cfg.tools.copier), "copy", "--defaults", "--quiet", str(t.copier), str(out / "cp")], cfg.env,
-                prepare=lambda i: _fresh(out / "cp"), check=_check(expected, lambda: out / "cp"),
-            )),
+            (
+                "cookiecutter",
+                Job(
+                    "cookiecutter --no-input",
+                    [str(cfg.tools.cookiecutter), "--no-input", "-o", str(out / "cc"), str(t.cookiecutter)],
+                    cfg.env,
+                    prepare=lambda i: _fresh(out / "cc"),
+                    check=_check(expected, lambda: out / "cc" / synth.VARIABLES["project_name"]),
+                ),
+            ),
+            (
+                "copier",
+                Job(
+                    "copier copy --defaults",
+                    [str(cfg.tools.copier), "copy", "--defaults", "--quiet", str(t.copier), str(out / "cp")],
+                    cfg.env,
+                    prepare=lambda i: _fresh(out / "cp"),
+                    check=_check(expected, lambda: out / "cp"),
+                ),
+            ),
         ]
     return _rows("render", size, cfg, jobs)
 
@@ -173,28 +183,58 @@ def e2e(cfg: Config, size: str, t: Templates) -> list[Row]:
     def workspace() -> Path:
         return next((home / "runs").glob("*/workspace"))
 
-    jobs = [("scaffold", Job(
-        "scaffold new (forge + catalog)", [str(cfg.tools.scaffold), "new", synth.NAME, "--no-input", "-q"], env,
-        prepare=lambda i: _fresh(home), check=_check(expected, workspace),
-    ))]
+    jobs = [
+        (
+            "scaffold",
+            Job(
+                "scaffold new (forge + catalog)",
+                [str(cfg.tools.scaffold), "new", synth.NAME, "--no-input", "-q"],
+                env,
+                prepare=lambda i: _fresh(home),
+                check=_check(expected, workspace),
+            ),
+        )
+    ]
     if cfg.peers:
         assert cfg.tools.cruft and cfg.tools.copier
         commit = "git init -q -b main && git add -A && git commit -q --no-gpg-sign -m generated"
         cc_out, cp_out = out / "cruft", out / "copier"
         jobs += [
-            ("cruft", Job(
-                "cruft create + git commit",
-                ["sh", "-c", f'"$0" create --no-input --output-dir "$1" "$2" && cd "$1/$3" && {commit}',
-                 str(cfg.tools.cruft), str(cc_out), str(t.cookiecutter), synth.VARIABLES["project_name"]],
-                cfg.env, prepare=lambda i: _fresh(cc_out),
-                check=_check(expected, lambda: cc_out / synth.VARIABLES["project_name"]),
-            )),
-            ("copier", Job(
-                "copier copy + git commit",
-                ["sh", "-c", f'"$0" copy --defaults --quiet "$2" "$1" && cd "$1" && {commit}',
-                 str(cfg.tools.copier), str(cp_out), str(t.copier)],
-                cfg.env, prepare=lambda i: _fresh(cp_out), check=_check(expected, lambda: cp_out),
-            )),
+            (
+                "cruft",
+                Job(
+                    "cruft create + git commit",
+                    [
+                        "sh",
+                        "-c",
+                        f'"$0" create --no-input --output-dir "$1" "$2" && cd "$1/$3" && {commit}',
+                        str(cfg.tools.cruft),
+                        str(cc_out),
+                        str(t.cookiecutter),
+                        synth.VARIABLES["project_name"],
+                    ],
+                    cfg.env,
+                    prepare=lambda i: _fresh(cc_out),
+                    check=_check(expected, lambda: cc_out / synth.VARIABLES["project_name"]),
+                ),
+            ),
+            (
+                "copier",
+                Job(
+                    "copier copy + git commit",
+                    [
+                        "sh",
+                        "-c",
+                        f'"$0" copy --defaults --quiet "$2" "$1" && cd "$1" && {commit}',
+                        str(cfg.tools.copier),
+                        str(cp_out),
+                        str(t.copier),
+                    ],
+                    cfg.env,
+                    prepare=lambda i: _fresh(cp_out),
+                    check=_check(expected, lambda: cp_out),
+                ),
+            ),
         ]
     return _rows("e2e", size, cfg, jobs)
 
@@ -234,32 +274,71 @@ def upgrade(cfg: Config, size: str, t: Templates) -> list[Row]:
     _git(["clone", "-q", str(bare), str(out / "scaffold-gen")], out, cfg.env)
     pristine = _pristine(cfg, t.shape, out / "scaffold-gen", out / "scaffold-pristine")
     runs = {tool: out / f"{tool}-run" for tool in ("scaffold", "cruft", "copier")}
-    jobs = [("scaffold", Job(
-        "scaffold upgrade", [str(cfg.tools.scaffold), "upgrade", str(runs["scaffold"]), "--no-input"], env,
-        prepare=_copy_of(cfg, pristine, runs["scaffold"]), check=_check(expected, lambda: runs["scaffold"]),
-    ))]
+    jobs = [
+        (
+            "scaffold",
+            Job(
+                "scaffold upgrade",
+                [str(cfg.tools.scaffold), "upgrade", str(runs["scaffold"]), "--no-input"],
+                env,
+                prepare=_copy_of(cfg, pristine, runs["scaffold"]),
+                check=_check(expected, lambda: runs["scaffold"]),
+            ),
+        )
+    ]
     if cfg.peers:
         assert cfg.tools.cruft and cfg.tools.copier
-        run_once([str(cfg.tools.cruft), "create", "--no-input", "--checkout", "v1", "--output-dir",
-                  str(out / "cruft-gen"), str(t.cookiecutter)], cfg.env)
+        run_once(
+            [
+                str(cfg.tools.cruft),
+                "create",
+                "--no-input",
+                "--checkout",
+                "v1",
+                "--output-dir",
+                str(out / "cruft-gen"),
+                str(t.cookiecutter),
+            ],
+            cfg.env,
+        )
         cruft_pristine = _pristine(
             cfg, t.shape, out / "cruft-gen" / synth.VARIABLES["project_name"], out / "cruft-pristine"
         )
-        run_once([str(cfg.tools.copier), "copy", "--defaults", "--quiet", "--vcs-ref", "v1", str(t.copier),
-                  str(out / "copier-gen")], cfg.env)
+        run_once(
+            [
+                str(cfg.tools.copier),
+                "copy",
+                "--defaults",
+                "--quiet",
+                "--vcs-ref",
+                "v1",
+                str(t.copier),
+                str(out / "copier-gen"),
+            ],
+            cfg.env,
+        )
         copier_pristine = _pristine(cfg, t.shape, out / "copier-gen", out / "copier-pristine")
         jobs += [
-            ("cruft", Job(
-                "cruft update",
-                [str(cfg.tools.cruft), "update", "-y", "--checkout", "v2", "-p", str(runs["cruft"])], cfg.env,
-                prepare=_copy_of(cfg, cruft_pristine, runs["cruft"]), check=_check(expected, lambda: runs["cruft"]),
-            )),
-            ("copier", Job(
-                "copier update",
-                [str(cfg.tools.copier), "update", "--defaults", "--quiet", "--vcs-ref", "v2", str(runs["copier"])],
-                cfg.env, prepare=_copy_of(cfg, copier_pristine, runs["copier"]),
-                check=_check(expected, lambda: runs["copier"]),
-            )),
+            (
+                "cruft",
+                Job(
+                    "cruft update",
+                    [str(cfg.tools.cruft), "update", "-y", "--checkout", "v2", "-p", str(runs["cruft"])],
+                    cfg.env,
+                    prepare=_copy_of(cfg, cruft_pristine, runs["cruft"]),
+                    check=_check(expected, lambda: runs["cruft"]),
+                ),
+            ),
+            (
+                "copier",
+                Job(
+                    "copier update",
+                    [str(cfg.tools.copier), "update", "--defaults", "--quiet", "--vcs-ref", "v2", str(runs["copier"])],
+                    cfg.env,
+                    prepare=_copy_of(cfg, copier_pristine, runs["copier"]),
+                    check=_check(expected, lambda: runs["copier"]),
+                ),
+            ),
         ]
     return _rows("upgrade", size, cfg, jobs)
 

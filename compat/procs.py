@@ -24,7 +24,9 @@ class Side:
 
 def environment(home: Path) -> dict[str, str]:
     """An environment isolating scaffold's state, git's and the tools' user config under `home`."""
-    home.mkdir(parents=True, exist_ok=True)
+    home = home.resolve()
+    (home / "scaffold").mkdir(parents=True, exist_ok=True)
+    (home / "scaffold" / "config.toml").touch()  # an empty config (a named config file must exist)
     (home / "gitconfig").write_text(GITCONFIG, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SCAFFOLD_", "GIT_", "COPIER_", "GITHUB_"))}
     env.setdefault(

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.dataclasses import dataclass as pydantic_dataclass
@@ -36,7 +36,7 @@ from scaffolder.budget import BudgetExceeded
 from scaffolder.catalogs.base import Catalog, entity_ref
 from scaffolder.errors import ActionError, CatalogError, ForgeError, Problem, RenderError, RepoConflict, ScaffoldError
 from scaffolder.filters import FILTERS
-from scaffolder.foreign_files import COOKIECUTTER_FILE, copier_file
+from scaffolder.foreign_files import COOKIECUTTER_FILE, copier_file, copier_sandboxed
 from scaffolder.forges.base import Forge, Repo, RepoSpec
 from scaffolder.git_process import pinned_cwd
 from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name, lexical_problem, link_problems
@@ -66,8 +66,9 @@ class NoOutput(ActionOutput):
 
 @pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Delimiters:
-    """Jinja delimiters; the defaults are plain Jinja2 (`{{ }}`, `{% %}`, `{# #}`). A pydantic
-    dataclass, so a step's `delimiters` input validates straight into it (unknown keys refused)."""
+    """Jinja delimiters; the defaults are plain Jinja2 (`{{ }}`, `{% %}`, `{# #}`), and Jinja's
+    (and nunjucks') `trim_blocks`/`lstrip_blocks`, off. A pydantic dataclass, so a step's
+    `delimiters` input validates straight into it (unknown keys refused)."""
 
     variable_start: str = "{{"
     variable_end: str = "}}"
@@ -75,6 +76,8 @@ class Delimiters:
     block_end: str = "%}"
     comment_start: str = "{#"
     comment_end: str = "#}"
+    trim_blocks: bool = False  # the newline after a block tag is dropped
+    lstrip_blocks: bool = False  # spaces and tabs before a block tag on its line are dropped
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,11 @@ class Rendering(Protocol):
         copy_without_render: Iterable[str] = (),
         delimiters: Delimiters = ...,
         template_suffix: str | None = None,
+        dialect: Literal["jinja", "nunjucks"] = "jinja",
     ) -> list[RenderedFile]:
         """Render every file under `source` in memory (contents and names), in the sandbox and
-        the render budget; every problem is collected before raising RenderError."""
+        the render budget; every problem is collected before raising RenderError. `dialect`
+        "nunjucks" renders as Backstage does (undefined is empty, JavaScript printing)."""
 
     def read_tree(self, root: Path, producer: str) -> list[RenderedFile]:
         """Every file another tool (`producer`) generated under `root`, checked as a skeleton is."""
@@ -401,6 +406,7 @@ __all__ = [  # noqa: RUF022 (two groups: the contract, then what it re-exports)
     "ScaffoldError",
     "budget",
     "copier_file",
+    "copier_sandboxed",
     "entity_ref",
     "foreign_files",
     "git",

@@ -23,6 +23,7 @@ kind = "backstage"           # sqlite | backstage
 base_url = "https://backstage.acme.example"       # where the catalog API is (backend)
 app_url = "https://backstage.acme.example"        # optional: the UI, for entity links
 token_env = "BACKSTAGE_TOKEN"                     # a static token (backend.auth.externalAccess)
+default_owner = "group:platform"  # catalog owner of cookiecutter/copier projects (SCAFFOLD_CATALOG_OWNER)
 ```
 """
 
@@ -57,12 +58,61 @@ def home() -> Path:
 
 
 def config_path() -> Path:
+    """`$SCAFFOLD_CONFIG`, or `config.toml` in the platform's user config dir."""
     env = os.environ.get("SCAFFOLD_CONFIG")
     if env:
         return Path(env).expanduser()
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("scaffold", appauthor=False)) / "config.toml"
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    """The config file's tables; a file named by `SCAFFOLD_CONFIG` must exist (a typo there must
+    not fall back silently to the local forge and catalog), the default one may be absent."""
+    if not path.exists():
+        if os.environ.get("SCAFFOLD_CONFIG"):
+            raise ConfigError(f"SCAFFOLD_CONFIG names {path}, which does not exist")
+        return {}
+    if not path.is_file():
+        raise ConfigError(f"the config file {path} is not a file")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"cannot read the config file {path}", [Problem(str(path), str(exc))]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the config file {path}: {exc}") from None
+
+
+def checked_home() -> Path:
+    """`home()`, created when missing; ConfigError when it is not a directory or cannot be made."""
+    path = home()
+    what = "SCAFFOLD_HOME" if os.environ.get("SCAFFOLD_HOME") else "scaffold's data directory"
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{what} {path} is not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{what} {path} cannot be created: {exc.strerror or exc}") from None
+    return path
+
+
+def _profile_name(profile: str | None, data: dict[str, Any], path: Path) -> str:
+    """The chosen profile; ConfigError naming where the choice came from when it is not defined."""
+    if profile:
+        name, source = profile, "--profile"
+    elif os.environ.get("SCAFFOLD_PROFILE"):
+        name, source = os.environ["SCAFFOLD_PROFILE"], "SCAFFOLD_PROFILE"
+    elif data.get("default_profile"):
+        name, source = str(data["default_profile"]), "default_profile"
+    else:
+        return BUILTIN_PROFILE
+    profiles = data.get("profiles") or {}
+    if name != BUILTIN_PROFILE and (not isinstance(profiles, dict) or name not in profiles):
+        known = ", ".join(sorted({BUILTIN_PROFILE, *(profiles if isinstance(profiles, dict) else ())}))
+        where = str(path) if path.is_file() else f"{path} (no such file)"
+        raise ConfigError(f"the profile {name!r} ({source}) is not defined in {where}; defined: {known}")
+    return name
 
 
 @dataclass(frozen=True)
@@ -86,6 +136,8 @@ class CatalogConfig:
     token_env: str = "BACKSTAGE_TOKEN"
     token: str | None = field(default=None, repr=False)
     wait_timeout: float = 60.0
+    # The catalog owner of projects made from cookiecutter and copier templates when none is given.
+    default_owner: str | None = None
 
     def resolved_token(self) -> str | None:
         return os.environ.get(self.token_env) or self.token
@@ -155,12 +207,13 @@ class Settings:
                 "path": str(self.catalog_db) if self.catalog.kind == "sqlite" else None,
                 "token_env": self.catalog.token_env if self.catalog.kind == "backstage" else None,
                 "token": mask(self.catalog.resolved_token()) if self.catalog.kind == "backstage" else None,
+                "default_owner": self.catalog.default_owner,
             },
         }
 
 
 _FORGE_KEYS = {"kind", "owner", "base_url", "token_env", "token", "min_write_interval"}
-_CATALOG_KEYS = {"kind", "base_url", "app_url", "token_env", "token", "wait_timeout"}
+_CATALOG_KEYS = {"kind", "base_url", "app_url", "token_env", "token", "wait_timeout", "default_owner"}
 
 
 def _section(data: Any, keys: set[str], where: str, problems: list[Problem]) -> dict[str, Any]:
@@ -177,24 +230,20 @@ def _section(data: Any, keys: set[str], where: str, problems: list[Problem]) -> 
 def load(profile: str | None = None) -> Settings:
     """Read the config file and environment; raise ConfigError naming every problem."""
     path = config_path()
-    data: dict[str, Any] = {}
+    data = _read_file(path)
     problems: list[Problem] = []
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"cannot read the config file {path}", [Problem(str(path), str(exc))]) from None
-    name = profile or os.environ.get("SCAFFOLD_PROFILE") or data.get("default_profile") or BUILTIN_PROFILE
+    name = _profile_name(profile, data, path)
     profiles = data.get("profiles") or {}
-    if name not in profiles and name != BUILTIN_PROFILE:
-        known = ", ".join(sorted({BUILTIN_PROFILE, *profiles}))
-        raise ConfigError(f"no profile {name!r} in {path} (known: {known})")
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"the configuration in {path} is not valid", [Problem("profiles", "must be a table")])
     chosen = profiles.get(name) or {}
     forge = _section(chosen.get("forge"), _FORGE_KEYS, f"profiles.{name}.forge", problems)
     catalog = _section(chosen.get("catalog"), _CATALOG_KEYS, f"profiles.{name}.catalog", problems)
     env = os.environ
     if env.get("SCAFFOLD_FORGE"):
         forge["kind"] = env["SCAFFOLD_FORGE"]
+    if env.get("SCAFFOLD_CATALOG_OWNER"):
+        catalog["default_owner"] = env["SCAFFOLD_CATALOG_OWNER"]
     if env.get("SCAFFOLD_FORGE_OWNER"):
         forge["owner"] = env["SCAFFOLD_FORGE_OWNER"]
     if env.get("SCAFFOLD_GITHUB_URL"):
@@ -229,7 +278,7 @@ def load(profile: str | None = None) -> Settings:
     budget.configure(seconds=render_timeout, memory_mib=render_memory)
     try:
         settings = Settings(
-            home=home(),
+            home=checked_home(),
             profile=name,
             forge=ForgeConfig(**forge),
             catalog=CatalogConfig(**catalog),

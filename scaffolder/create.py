@@ -6,13 +6,16 @@ open); every service of a batch is validated, answers and steps alike, before th
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from scaffolder import config, sources, yamlio
 from scaffolder.errors import ActionError, AnswersError, Problem, RunError, ScaffoldError, TemplateError
+from scaffolder.formats._common import FALLBACK_OWNER, catalog_owner_id
+from scaffolder.formats.copier_questions import trusting
 from scaffolder.parameters import Answers, resolve
 from scaffolder.plan import plan
 from scaffolder.runner import OnEvent, Outcome, Runner
@@ -73,9 +76,12 @@ def prepare(
     for index, values in enumerate(given):
         prefix = f"service {index + 1}: " if len(given) > 1 else ""
         try:
-            answers = ask(template, values) if ask else resolve(template, values)
+            values = with_default_owner(template, values, settings.catalog.default_owner)
+            with trusting(settings.trusts(label)):  # a trusted source's copier questions may use its extensions
+                answers = ask(template, values) if ask else resolve(template, values)
             if answers is None:
                 raise AnswersError("cancelled; nothing was created")
+            say_fallback_owner(template, answers)
             plan(template, answers)
             prepared.append(Prepared(template, label, answers, found.ref))
         except (AnswersError, TemplateError) as exc:
@@ -93,15 +99,37 @@ def prepare(
     return prepared
 
 
+def with_default_owner(template: Template, values: dict[str, Any], default: str | None) -> dict[str, Any]:
+    """The answers given, with the profile's default catalog owner for the owner parameter scaffold
+    adds to cookiecutter and copier templates when it is not given."""
+    pid = catalog_owner_id(template)
+    if pid is None or default is None or values.get(pid) not in (None, ""):
+        return values
+    return {**values, pid: default}
+
+
+def say_fallback_owner(template: Template, answers: Answers) -> None:
+    """One line on stderr when a foreign template's project gets the fallback catalog owner."""
+    pid = catalog_owner_id(template)
+    if pid is not None and not answers.values.get(pid):
+        print(
+            f"scaffold: no catalog owner (--set {pid}=group:NAME, or catalog.default_owner in the profile);"
+            f" the catalog entry names {FALLBACK_OWNER!r}",
+            file=sys.stderr,
+        )
+
+
 def run_prepared(
     items: list[Prepared],
     settings: config.Settings,
     dry_run: bool = False,
     on_event: OnEvent | None = None,
     trusted: bool = False,
+    on_service: Callable[[Prepared], None] | None = None,
 ) -> list[Outcome | ScaffoldError]:
     """Run each service independently; a failed one does not stop the others. `trusted` lets the
-    golden path run code (cookiecutter hooks, copier tasks), as do `trusted_sources`."""
+    golden path run code (cookiecutter hooks, copier tasks), as do `trusted_sources`; `on_service`
+    hears which service the next events belong to."""
     runner = Runner(config.open_forge(settings), config.open_catalog(settings), on_event or (lambda e: None))
     if len(items) > 1:
         rehearsal = rehearse(runner, items, settings, trusted)
@@ -110,6 +138,8 @@ def run_prepared(
     results: list[Outcome | ScaffoldError] = []
     for item in items:
         runner.trusted = trusted or settings.trusts(item.library)
+        if on_service is not None:
+            on_service(item)
         try:
             results.append(
                 runner.start(
@@ -193,7 +223,7 @@ def resume(
     folder = Path(info.template_path)
     if not folder.is_dir():
         raise RunError(f"run {run_id}: its golden path is gone from {folder}")
-    template = load_template(folder, name=info.template, version=info.version)
+    template = replace(load_template(folder, name=info.template, version=info.version), origin=(info.library, info.ref))
     if template.version != info.version:
         raise RunError(f"run {run_id} used {info.template}@{info.version}, but {folder} now holds {template.version}")
     given = {k: v for k, v in info.answers.items() if v is not None}

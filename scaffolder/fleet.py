@@ -19,6 +19,7 @@ from scaffolder.forges.base import Forge, PullRequest, Repo
 from scaffolder.record import RECORD_PATH, Record
 
 if TYPE_CHECKING:
+    from scaffolder.catalogs.base import Catalog
     from scaffolder.config import Settings
 
 META = re.compile(r"<!-- scaffold-metadata (\{.*?\}) -->", re.S)
@@ -121,10 +122,12 @@ class FleetEntry:
     pr_target: str | None
     error: str | None = None
     state: Literal["ok", "failed"] = "ok"  # failed: its record cannot be read (`error` says why)
+    catalog: str | None = None  # after a merged PR: refreshed, unchanged or failed (the catalog entity)
 
 
-def status(forge: Forge, name: str, shard: Shard | None = None) -> list[FleetEntry]:
-    """Where the fleet stands: each repo's recorded version and its migration PR, if any."""
+def status(forge: Forge, name: str, shard: Shard | None = None, catalog: Catalog | None = None) -> list[FleetEntry]:
+    """Where the fleet stands: each repo's recorded version and its migration PR, if any. With
+    `catalog`, the entity of each repo whose PR is merged is refreshed so the catalog stays true."""
     entries = []
     for target in fleet(forge, name, shard=shard):
         try:
@@ -132,18 +135,31 @@ def status(forge: Forge, name: str, shard: Shard | None = None) -> list[FleetEnt
         except ScaffoldError as exc:
             entries.append(FleetEntry(target.repo.full_name, target.version, None, None, None, exc.render(), "failed"))
             continue
-        entries.append(
-            FleetEntry(
-                target.repo.full_name,
-                target.version,
-                pr.number if pr else None,
-                pr.state if pr else None,
-                metadata(pr).get("to"),
-                target.error,
-                "failed" if target.error else "ok",
-            )
+        entry = FleetEntry(
+            target.repo.full_name,
+            target.version,
+            pr.number if pr else None,
+            pr.state if pr else None,
+            metadata(pr).get("to"),
+            target.error,
+            "failed" if target.error else "ok",
         )
+        if catalog is not None and pr is not None and pr.state == "merged" and not target.error:
+            entry.catalog = _refresh(catalog, forge, target.repo)
+        entries.append(entry)
     return entries
+
+
+def _refresh(catalog: Catalog, forge: Forge, repo: Repo) -> str | None:
+    """Refresh the repo's catalog entity after its migration PR was merged; what happened."""
+    from scaffolder.catalogs.sync import refresh_repo
+
+    refreshed = refresh_repo(catalog, forge, repo)
+    if refreshed is None:
+        return None
+    if refreshed.state == "failed":
+        return f"failed: {(refreshed.error or '').partition(chr(10))[0]}"
+    return refreshed.state
 
 
 @dataclass
@@ -183,11 +199,19 @@ def _count(keys: Iterable[str]) -> dict[str, int]:
 
 
 def fleet_status(
-    settings: Settings, name: str, *, shard: Shard | None = None, forge: Forge | None = None
+    settings: Settings,
+    name: str,
+    *,
+    shard: Shard | None = None,
+    forge: Forge | None = None,
+    catalog: Catalog | None = None,
 ) -> FleetStatus:
-    """`scaffold migrate status NAME` as one call: each repo's recorded version and its migration PR."""
-    if forge is None:
-        from scaffolder import config
+    """`scaffold migrate status NAME` as one call: each repo's recorded version and its migration
+    PR; the catalog entity of each repo whose PR is merged is refreshed (the settings' catalog)."""
+    from scaffolder import config
 
+    if forge is None:
         forge = config.open_forge(settings)
-    return FleetStatus(status(forge, name, shard))
+    if catalog is None:
+        catalog = config.open_catalog(settings)
+    return FleetStatus(status(forge, name, shard, catalog))

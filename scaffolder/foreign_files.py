@@ -3,16 +3,19 @@ its hooks and project folder, `copier.yml`, and what in them runs code (which ne
 
 Both the format converters (`scaffolder.formats`) and the actions that render these templates
 (`fetch:cookiecutter`, `fetch:copier`) read them here; this module needs nothing of scaffold but
-its errors and YAML reader.
+its errors and sandbox (copier renders in scaffold's sandbox: `copier_sandboxed`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.error import YAMLError
+from ruamel.yaml.error import YAMLError as RuamelYAMLError
 
 from scaffolder import yamlio
 from scaffolder.errors import Problem, TemplateError
@@ -100,23 +103,70 @@ def cookiecutter_project_dir(folder: Path) -> Path | None:
     return None
 
 
+MERGED_SETTINGS = ("_exclude", "_jinja_extensions", "_secret_questions", "_skip_if_exists")
+
+
+def _load_copier_yaml(file: Path) -> dict[str, Any]:
+    """copier.yml as copier's `load_template_config` reads it: PyYAML's safe loader (YAML 1.1:
+    `yes`/`no` are booleans), every document merged, the list settings concatenated. A file with
+    `!include` is read by copier's loader itself (which imports copier, so only then)."""
+    import yaml
+
+    text = file.read_text(encoding="utf-8")
+    if "!include" in text:
+        from copier._template import load_template_config
+
+        return dict(load_template_config(file, quiet=True))
+    list(yamlio.loader("safe").load_all(text))  # scaffold's reader first: it refuses alias bombs
+    docs = [doc for doc in yaml.load_all(text, Loader=yaml.SafeLoader) if doc]
+    if not all(isinstance(doc, dict) for doc in docs):
+        raise TypeError("must be a mapping of questions")
+    merged: dict[str, Any] = {}
+    for doc in docs:
+        merged.update(doc)
+    for option in MERGED_SETTINGS:
+        if any(option in doc for doc in docs):
+            merged[option] = [item for doc in docs for item in doc.get(option) or []]
+    return merged
+
+
 def read_copier_config(folder: Path) -> tuple[Path, dict[str, Any]]:
-    """copier.yml (every YAML document merged, as copier does), as plain data."""
+    """copier.yml as copier reads it (see `_load_copier_yaml`), as plain data."""
+    from yaml import YAMLError
+
     file = copier_file(folder)
     assert file is not None
     try:
-        docs = list(yamlio.loader("safe").load_all(file.read_text(encoding="utf-8")))  # aliases bounded
-    except (OSError, UnicodeDecodeError, YAMLError) as exc:
-        problem = Problem(str(file), f"cannot be read: {str(exc).splitlines()[0] if str(exc) else exc}")
+        data = _load_copier_yaml(file)
+    except (OSError, UnicodeDecodeError, YAMLError, RuamelYAMLError, ValueError, TypeError) as exc:
+        text = str(exc).strip().splitlines()
+        problem = Problem(str(file), f"cannot be read: {text[0] if text else type(exc).__name__}")
         raise _cannot_run("copier", folder, [problem]) from None
-    merged: dict[str, Any] = {}
-    for doc in docs:
-        if doc is None:
-            continue
-        if not isinstance(doc, dict):
-            raise _cannot_run("copier", folder, [Problem(str(file), "must be a mapping of questions")])
-        merged.update(yamlio.plain(doc))
-    return file, merged
+    return file, data
+
+
+@cache
+def _copier_sandbox_class() -> type:
+    """copier's sandbox (which keeps paths' parsers and pydantic internals away) on scaffold's
+    (huge `*`, `**`, `%` refused before they compute, the deadline checked on every call)."""
+    from copier._jinja_ext import SandboxedEnvironment
+
+    from scaffolder.sandbox import Sandbox
+
+    return type("CopierSandbox", (Sandbox, SandboxedEnvironment), {})
+
+
+@contextmanager
+def copier_sandboxed() -> Iterator[None]:
+    """copier builds its Jinja environments as `_copier_sandbox_class()` while the block lasts."""
+    import copier._main
+
+    saved = copier._main.__dict__["SandboxedEnvironment"]
+    setattr(copier._main, "SandboxedEnvironment", _copier_sandbox_class())  # noqa: B010 (not public in copier)
+    try:
+        yield
+    finally:
+        setattr(copier._main, "SandboxedEnvironment", saved)  # noqa: B010
 
 
 def copier_tasks(config: dict[str, Any]) -> list[str]:

@@ -163,13 +163,22 @@ def context(values: Mapping[str, Any], template: Template) -> dict[str, Any]:
     }
 
 
+def _asks(template: Template, param: Parameter) -> bool:
+    """Whether the template's own tool (copier) computes this parameter's default and `when`."""
+    return template.questions is not None and param.id in template.questions.ids
+
+
 def visible(param: Parameter, values: Mapping[str, Any], template: Template) -> bool:
     """Whether `when` lets this parameter be asked, given the answers so far."""
+    if _asks(template, param):
+        return bool(template.questions.when(param.id, values))
     return truthy(param.when, context(values, template), f"parameters.{param.id}.when")
 
 
 def default_for(param: Parameter, values: Mapping[str, Any], template: Template) -> Any:
     """The parameter's default, its expression evaluated over earlier answers (None if none)."""
+    if _asks(template, param):
+        return template.questions.default(param.id, values)
     if param.default is None:
         return None
     return render_value(param.default, context(values, template), f"parameters.{param.id}.default")
@@ -177,6 +186,13 @@ def default_for(param: Parameter, values: Mapping[str, Any], template: Template)
 
 def is_missing(value: Any) -> bool:
     return value is None or value == "" or value == []
+
+
+def _missing(raw: Any, param: Parameter, template: Template) -> bool:
+    """No answer; an empty text is one where the template's tool takes it (copier's `str`)."""
+    if raw == "" and _asks(template, param) and template.questions.keeps_empty(param.id):
+        return False
+    return is_missing(raw)
 
 
 def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
@@ -203,9 +219,9 @@ def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
                 secret.add(param.id)  # its default is computed from a secret (the wizard asks it as one)
                 param = param.model_copy(update={"secret": True})  # its messages hide it too
             raw = given.get(param.id)
-            if is_missing(raw):
+            if _missing(raw, param, template):
                 raw = default_for(param, values, template)
-            if is_missing(raw):
+            if _missing(raw, param, template):
                 if param.required:
                     problems.append(Problem(param.id, "is required" + (f" ({param.help})" if param.help else "")))
                 values[param.id] = [] if param.type == "multi-choice" else None

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from scaffolder import redact
 from scaffolder.action import AnyAction
 from scaffolder.errors import ActionError, Problem, RenderError
-from scaffolder.expressions import render_value, truthy
+from scaffolder.expressions import dialect_entry, render_value, truthy
 from scaffolder.parameters import Answers
 from scaffolder.registry import Registry, load_registry
 from scaffolder.taint import Taint
@@ -42,6 +42,7 @@ def expression_context(
         "steps": {sid: {"output": dict(out)} for sid, out in steps.items()},
         "template": {"name": template.name, "version": template.version},
         "run": {"id": run_id},
+        **dialect_entry(template.format),  # a Backstage template's expressions keep Backstage's semantics
     }
 
 

@@ -1,10 +1,12 @@
 """Rendering a skeleton directory: file contents and paths through Jinja2's sandbox.
 
 Text files are rendered with strict undefined, so a missing variable is an error naming the file
-and line. Binary files and files matching copy-without-render globs are copied byte for byte. A
-rendered path that leaves the destination is refused. A symlink is kept as a symlink with the same
-target text (its path rendered) when it leads to something inside the rendered tree, and refused,
-naming it and its target, otherwise (`scaffolder.paths.link_problems`).
+and line; a Backstage skeleton renders in the `nunjucks` dialect instead (`scaffolder.nunjucks`:
+undefined renders empty, JavaScript printing, CRLF kept). Binary files and files matching
+copy-without-render globs are copied byte for byte. A rendered path that leaves the destination
+is refused. A symlink is kept as a symlink with the same target text (its path rendered) when it
+leads to something inside the rendered tree, and refused, naming it and its target, otherwise
+(`scaffolder.paths.link_problems`).
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from scaffolder import budget
+from scaffolder import budget, nunjucks
 from scaffolder.action import SHM as SHM  # re-exported: scratch space, files and delimiters are the contract's
 from scaffolder.action import Delimiters as Delimiters
 from scaffolder.action import RenderedFile as RenderedFile
@@ -30,25 +32,30 @@ from scaffolder.action import write_files as write_files
 from scaffolder.errors import Problem, RenderError
 from scaffolder.filters import FILTERS as FILTERS  # re-exported for the engine
 from scaffolder.globs import matches
-from scaffolder.sandbox import Sandbox
+from scaffolder.nunjucks import Dialect, environment_class, keep_carriage_returns
 
 JINJA = Delimiters()  # plain Jinja2
 
 
 @lru_cache(maxsize=16)
-def make_environment(delimiters: Delimiters = JINJA) -> SandboxedEnvironment:
-    env = Sandbox(
+def make_environment(delimiters: Delimiters = JINJA, dialect: Dialect = "jinja") -> SandboxedEnvironment:
+    cls, options = environment_class(dialect)
+    env = cls(
         variable_start_string=delimiters.variable_start,
         variable_end_string=delimiters.variable_end,
         block_start_string=delimiters.block_start,
         block_end_string=delimiters.block_end,
         comment_start_string=delimiters.comment_start,
         comment_end_string=delimiters.comment_end,
-        undefined=StrictUndefined,
+        trim_blocks=delimiters.trim_blocks,
+        lstrip_blocks=delimiters.lstrip_blocks,
         autoescape=False,
         keep_trailing_newline=True,
+        **options,
     )
     env.filters.update(FILTERS)
+    if dialect == "nunjucks":
+        env.filters.update(nunjucks.FILTERS)
     return env
 
 
@@ -113,6 +120,8 @@ def _substitute(env: SandboxedEnvironment, source: str, context: Mapping[str, An
     """
     if env.block_start_string in source or env.comment_start_string in source or "\r" in source:
         return None
+    if env.finalize is not None:
+        return None  # the nunjucks dialect prints values its own way
     start = env.variable_start_string
     tag = _variable_tag(start, env.variable_end_string)
     parts: list[str] = []
@@ -144,6 +153,8 @@ def render_text(env: SandboxedEnvironment, source: str, context: Mapping[str, An
         return fast
     try:
         with budget.limits(name):
+            if env.finalize is not None and "\r" in source:  # nunjucks keeps CRLF, Jinja would not
+                return keep_carriage_returns(lambda text: _compiled(env, text, name).render(**context), source)
             return _compiled(env, source, name).render(**context)
     except budget.BudgetExceeded as exc:
         line = _line_in(exc, name) or _line_in(exc.__context__, name)
@@ -265,15 +276,17 @@ def render_tree(
     copy_without_render: Iterable[str] = (),
     delimiters: Delimiters = JINJA,
     template_suffix: str | None = None,
+    dialect: Dialect = "jinja",
 ) -> list[RenderedFile]:
     """Render every file under `source` in memory, collecting every problem before raising.
 
     Paths are rendered too; a path rendering to an empty segment is skipped (the usual way to make
     a file conditional). With `template_suffix` (copier's `.jinja`), only files ending in it are
     rendered, and the suffix is dropped from their names. Nothing is written: the caller writes
-    the result, so a bad skeleton leaves no half-written workspace.
+    the result, so a bad skeleton leaves no half-written workspace. `dialect` is how values print
+    and undefined names behave (`scaffolder.nunjucks`).
     """
-    env = make_environment(delimiters)
+    env = make_environment(delimiters, dialect)
     globs = list(copy_without_render)
     out: list[RenderedFile] = []
     problems: list[Problem] = []

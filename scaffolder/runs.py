@@ -3,14 +3,15 @@
 `runs/<id>/run.json` holds the golden path, the answers without secrets, the status and the
 process running it; `journal.jsonl` gets one line per finished step (appended and fsynced before
 the next step starts); `workspace/` is where the steps write. Secrets are never written here.
-A `running` run whose process is gone reads as `dead`; a folder that is not a readable run reads
-as `broken`, so neither is ever invisible or mistaken for a live run.
+A `running` run whose process is gone reads as `interrupted`; a folder that is not a readable run
+reads as `broken`, so neither is ever invisible or mistaken for a live run.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -23,7 +24,10 @@ from typing import Any, Literal
 
 from scaffolder.errors import Problem, RunError
 
-Status = Literal["running", "failed", "interrupted", "done", "dead", "broken"]
+Status = Literal["running", "failed", "interrupted", "done", "broken"]
+FINISHED: tuple[Status, ...] = ("failed", "interrupted", "done", "broken")  # no process is working on these
+# The answers that name the service a run makes, in the order golden paths and foreign formats use them.
+NAME_KEYS = ("name", "component_id", "project_slug", "repo_name", "project_name", "name_of_repo")
 
 
 def new_run_id(template: str) -> str:
@@ -209,10 +213,18 @@ def broken_reason(folder: Path) -> str | None:
     return None
 
 
+def service_name(answers: dict[str, Any]) -> str:
+    """The name of the service a run makes (its `name` answer or a foreign format's like it); "" if none."""
+    for key in NAME_KEYS:
+        if isinstance(answers.get(key), str) and answers[key]:
+            return str(answers[key])
+    return ""
+
+
 def current(info: RunInfo) -> RunInfo:
-    """`info` as it stands now: a `running` run whose process is gone is `dead`."""
+    """`info` as it stands now: a `running` run whose process is gone is `interrupted` (resumable)."""
     if info.status == "running" and not info.alive():
-        info.status = "dead"
+        info.status = "interrupted"
         info.error = info.error or f"the process running it (pid {info.pid}) is gone; finish it with scaffold resume"
     return info
 
@@ -220,6 +232,30 @@ def current(info: RunInfo) -> RunInfo:
 def broken(folder: Path, reason: str) -> RunInfo:
     """A stand-in for a folder that is not a readable run, so listings show it."""
     return RunInfo(folder.name, "?", "?", "", "", {}, [], "", "", status="broken", error=reason)
+
+
+DURATION = re.compile(r"(\d+)([smhdw])")
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a duration such as `30m`, `12h`, `7d` or `1w2d`; ValueError for anything else."""
+    parts = DURATION.findall(text.strip())
+    if not parts or "".join(n + u for n, u in parts) != text.strip():
+        raise ValueError(f"{text!r} is not a duration; write a number and a unit (s, m, h, d, w), e.g. 7d or 12h")
+    return float(sum(int(n) * UNITS[u] for n, u in parts))
+
+
+def age(info: RunInfo, runs_dir: Path) -> float:
+    """Seconds since the run started (its folder's last change when `run.json` is unreadable)."""
+    try:
+        started = datetime.fromisoformat(info.started_at).timestamp()
+    except ValueError:
+        try:
+            started = (runs_dir / info.run_id).lstat().st_mtime
+        except OSError:
+            return 0.0
+    return max(0.0, time.time() - started)
 
 
 def list_runs(runs_dir: Path) -> list[RunInfo]:

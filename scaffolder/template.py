@@ -257,6 +257,12 @@ class Template:
     # copier template is converted to this model: see scaffolder.formats).
     file: str = TEMPLATE_FILE
     format: str = "scaffold"
+    # (source, ref) as the record names them (the path or URL the user gave, the release tag), set
+    # when the golden path is resolved; foreign renderers print them where their tools would.
+    origin: tuple[str, str | None] | None = field(default=None, compare=False)
+    # A foreign tool's own questionnaire (copier's: `ids`, `when`, `default`, `keeps_empty`), which
+    # computes the defaults and conditions of the parameters it names (see scaffolder.parameters).
+    questions: Any = field(default=None, compare=False, repr=False)
 
     def where(self, *loc: str | int) -> str:
         """`template.yaml:LINE` of a key path such as ("spec", "steps", 2, "input")."""

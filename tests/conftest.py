@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 # Session-scoped real servers, shared by every test folder (each starts only when a test asks).
-pytest_plugins = ["tests.servers.backstage_server", "tests.servers.github_api"]
+pytest_plugins = ["tests.servers.backstage_server", "tests.servers.backstage_engine", "tests.servers.github_api"]
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +18,7 @@ def hermetic_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     gitconfig = home / "gitconfig"
     gitconfig.write_text('[init]\n\tdefaultBranch = main\n[protocol "file"]\n\tallow = always\n')
     monkeypatch.setenv("SCAFFOLD_HOME", str(home))
+    (home / "config.toml").touch()  # SCAFFOLD_CONFIG must name a file that exists
     monkeypatch.setenv("SCAFFOLD_CONFIG", str(home / "config.toml"))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")

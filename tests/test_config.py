@@ -94,7 +94,7 @@ def test_library_urls_survive_the_path_separator(scaffold_home: Path, monkeypatc
 
 
 def test_unknown_profile_and_malformed_toml(scaffold_home: Path) -> None:
-    with pytest.raises(ConfigError, match="no profile 'nope'"):
+    with pytest.raises(ConfigError, match="the profile 'nope' \\(--profile\\) is not defined"):
         config.load("nope")
     write(scaffold_home, "default_profile = [\n")
     with pytest.raises(ConfigError, match="cannot read the config file"):
@@ -132,3 +132,14 @@ def test_render_budgets_come_from_the_file_and_the_environment(
     config.load()
     monkeypatch.delenv("SCAFFOLD_RENDER_TIMEOUT")
     assert budget.seconds() == budget.DEFAULT_SECONDS  # a file without the keys puts the defaults back
+
+
+def test_a_default_catalog_owner_from_the_profile_or_the_environment(
+    scaffold_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(scaffold_home, PROFILES + 'default_owner = "group:platform"\n')
+    assert config.load("work").catalog.default_owner == "group:platform"
+    assert config.load("work").masked()["catalog"]["default_owner"] == "group:platform"
+    assert config.load().catalog.default_owner is None
+    monkeypatch.setenv("SCAFFOLD_CATALOG_OWNER", "user:jane")
+    assert config.load().catalog.default_owner == config.load("work").catalog.default_owner == "user:jane"

@@ -65,3 +65,27 @@ def test_expressions_run_within_the_budgets(monkeypatch: pytest.MonkeyPatch) -> 
         evaluate("${{ 10 ** (10 ** 10) }}", CTX, "steps.x.input.power")
     assert "`**` would make an integer" in refused.value.render()
     assert evaluate("${{ 2 ** 8 * 2 }}-${{ '%03d' % 7 }}", CTX) == "512-007"
+
+
+BACKSTAGE = {"$dialect": "nunjucks", "parameters": {"name": "orders", "empty": "", "n": 2, "flag": False, "tags": []}}
+
+
+def test_a_backstage_input_that_renders_to_nothing_is_left_out() -> None:
+    raw = {"a": "${{ parameters.missing }}", "b": "x${{ parameters.missing }}", "c": "${{ parameters.empty }}"}
+    raw |= {"d": "${{ parameters.empty }}${{ parameters.missing }}", "e": ["${{ parameters.missing }}"]}
+    assert render_value(raw, BACKSTAGE) == {"b": "x", "c": "", "e": [None]}
+    assert render_value({"a": "${{ parameters.missing }}"}, CTX | {"parameters": {"missing": 1}}) == {"a": 1}
+
+
+def test_backstage_if_is_javascript_truth() -> None:
+    assert truthy("${{ parameters.tags }}", BACKSTAGE) is False  # an empty list
+    assert truthy("${{ parameters.flag }}", BACKSTAGE) is False
+    assert truthy("no-${{ parameters.flag }}", BACKSTAGE) is True  # any text but ""
+    assert truthy("${{ parameters.name && parameters.flag }}", BACKSTAGE) is True  # kept as written, as Backstage
+    assert truthy("${{ parameters.n === 2 and parameters.name !== 'x' }}", BACKSTAGE) is True
+
+
+def test_backstage_values_print_as_javascript_prints_them() -> None:
+    assert evaluate("${{ parameters.flag }}/${{ parameters.tags }}/${{ parameters.n / 4 }}", BACKSTAGE) == "false//0.5"
+    assert evaluate("${{ parameters.flag + 1 }}", BACKSTAGE) == 1
+    assert evaluate("${{ parameters.tags + parameters.n }}", BACKSTAGE) == "2"

@@ -42,6 +42,10 @@ def test_greet() -> None:
 """
 
 
+# The checks run in an environment built from the project's declared dependencies.
+PYPROJECT = '[project.optional-dependencies]\ntest = ["pytest>=8"]\n\n[tool.pytest.ini_options]\npythonpath = ["src"]\n'
+
+
 def write_golden_path(
     lib: Path,
     version: str = "1.0.0",
@@ -63,7 +67,7 @@ def write_golden_path(
         "README.md": "# {{ values.name }}\n\nOwned by {{ values.owner }}.\n",
         "src/{{ values.name | snake }}/__init__.py": MAIN_PY,
         "tests/test_greet.py": TEST_PY,
-        "pyproject.toml": '[tool.pytest.ini_options]\npythonpath = ["src"]\n',
+        "pyproject.toml": PYPROJECT,
     }
     for rel, content in skeleton.items():
         path = folder / "skeleton" / rel

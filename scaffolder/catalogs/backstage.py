@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from scaffolder import redact
-from scaffolder.catalogs.base import Registration, entity_ref, parse_ref
+from scaffolder.catalogs.base import Registration, entity_ref, matches, parse_ref
 from scaffolder.errors import CatalogError, Problem
 
 ORIGIN_LOCATION = "backstage.io/managed-by-origin-location"
@@ -362,6 +362,41 @@ class BackstageCatalog:
             what=f"delete the location of {full}",
         )
         return deleted.status != 404
+
+    def location_of(self, ref: str) -> str | None:
+        """The entity's `backstage.io/managed-by-location` (`url:…` or `file:…`), or None."""
+        entity = self.get(ref)
+        return _annotation(entity, MANAGED_BY_LOCATION) if entity is not None else None
+
+    def refresh(self, ref: str, current: Mapping[str, Any] | None) -> bool:
+        """Ask Backstage to reprocess the entity and its location (`POST /refresh`), then, when
+        `current` is known, wait until Backstage shows it. True when the entity changed."""
+        kind, namespace, name = parse_ref(ref)
+        full = f"{kind}:{namespace}/{name}"
+        before = self.get(full)
+        if before is None:
+            raise CatalogError(f"cannot refresh {full}: it is not in the Backstage catalog at {self.base_url}")
+        if current is not None and matches(before, current):
+            return False
+        self._request("POST", "/refresh", {"entityRef": full}, ok=(200, 204), what=f"refresh {full}")
+        if current is None:
+            return True
+        deadline, shown = time.monotonic() + self.wait_timeout, self.get(full)
+        while time.monotonic() < deadline:
+            time.sleep(self.poll_interval)
+            shown = self.get(full)
+            if shown is not None and matches(shown, current):
+                return True
+        raise CatalogError(
+            f"Backstage was asked to refresh {full} but does not show its new content after "
+            f"{self.wait_timeout:g} s; it will catch up on its next processing cycle (rerun to check)",
+            [Problem(full, m) for m in self._errors_of(shown)],
+        )
+
+    @staticmethod
+    def _errors_of(entity: Mapping[str, Any] | None) -> builtins.list[str]:
+        items = ((entity or {}).get("status") or {}).get("items") or []
+        return [_clean(str(i.get("message", ""))) for i in items if isinstance(i, dict) and i.get("message")]
 
     def _location_id_from_annotations(self, entity: Mapping[str, Any]) -> str | None:
         keys = (ORIGIN_LOCATION, MANAGED_BY_LOCATION)

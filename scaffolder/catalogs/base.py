@@ -56,3 +56,31 @@ class Catalog(Protocol):
     def unregister(self, ref: str) -> bool:
         """Remove the entity's location and the entity; False when it was not there."""
         ...
+
+    def location_of(self, ref: str) -> str | None:
+        """The location the entity was registered from (a URL), or None when it is not there."""
+        ...
+
+    def refresh(self, ref: str, current: Mapping[str, Any] | None) -> bool:
+        """Bring the stored entity up to date with its location, whose entity now is `current`
+        (None when scaffold cannot read the location). True when the stored entity changed."""
+        ...
+
+
+VERSION_ANNOTATION = "scaffold.dev/template-version"
+
+
+def matches(stored: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
+    """Whether `stored` already says what `current` (the location's entity) says: the same spec
+    and every annotation of `current` (a catalog adds annotations of its own)."""
+    mine = (stored.get("metadata") or {}).get("annotations") or {}
+    theirs = (current.get("metadata") or {}).get("annotations") or {}
+    same_annotations = all(mine.get(key) == value for key, value in theirs.items())
+    return same_annotations and (stored.get("spec") or {}) == (current.get("spec") or {})
+
+
+def annotation(entity: Mapping[str, Any] | None, key: str) -> str | None:
+    """One annotation's value, or None."""
+    annotations = ((entity or {}).get("metadata") or {}).get("annotations") or {}
+    value = annotations.get(key) if isinstance(annotations, Mapping) else None
+    return str(value) if value is not None else None

@@ -29,3 +29,9 @@ class NullCatalog:
 
     def unregister(self, ref: str) -> bool:
         return False
+
+    def location_of(self, ref: str) -> str | None:
+        return None
+
+    def refresh(self, ref: str, current: Mapping[str, Any] | None) -> bool:
+        return False

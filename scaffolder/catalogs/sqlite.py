@@ -204,6 +204,33 @@ class SqliteCatalog:
             )
         return True
 
+    def location_of(self, ref: str) -> str | None:
+        kind, namespace, name = parse_ref(ref)
+        with self._read() as conn:
+            existing = self._existing(conn, f"{kind}:{namespace}/{name}") if conn is not None else None
+        return existing[0] if existing else None
+
+    def refresh(self, ref: str, current: Mapping[str, Any] | None) -> bool:
+        """Store `current` (what the entity's location holds now) in place of the entity."""
+        kind, namespace, name = parse_ref(ref)
+        full = f"{kind}:{namespace}/{name}"
+        if current is None:
+            raise CatalogError(f"cannot refresh {full}: its location cannot be read")
+        problems = validate_entity(current)
+        if problems:
+            raise CatalogError(f"cannot refresh {full}: its location now holds an invalid entity", problems)
+        if entity_ref(current) != full:
+            raise CatalogError(f"cannot refresh {full}: its location now describes {entity_ref(current)}")
+        body = json.dumps(current, sort_keys=True, default=str)
+        with self._write() as conn:
+            existing = self._existing(conn, full)
+            if existing is None:
+                raise CatalogError(f"cannot refresh {full}: it is not in the catalog")
+            if existing[1] == body:
+                return False
+            conn.execute("UPDATE entities SET body = ? WHERE ref = ?", (body, full))
+        return True
+
     def locations(self) -> builtins.list[str]:
         """Every registered location target, sorted."""
         with self._read() as conn:

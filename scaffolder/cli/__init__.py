@@ -12,8 +12,9 @@ from typing import Any
 
 import click
 
-from scaffolder import __version__
+from scaffolder import __version__, urls
 from scaffolder.cli._errors import handle
+from scaffolder.cli._help import complete
 
 
 class ScaffoldGroup(click.Group):
@@ -24,7 +25,11 @@ class ScaffoldGroup(click.Group):
             return super().invoke(ctx)
 
 
-@click.group(cls=ScaffoldGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=ScaffoldGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=f"\b\nDocumentation: {urls.DOCUMENTATION}\nSecurity:      {urls.SECURITY}",
+)
 @click.version_option(__version__, "--version", prog_name="scaffold")
 def cli() -> None:
     """Create repositories from golden paths and keep them on the path.
@@ -32,16 +37,18 @@ def cli() -> None:
     \b
     Exit codes: 0 ok, 1 bad input or a remote refused (one message naming
     every problem), 2 usage, 3 unexpected (traceback in a log file),
-    4 an upgrade left conflicts to resolve, 130 Ctrl-C.
+    4 an upgrade left conflicts to resolve, 5 `check`: a newer version is
+    out, 130 Ctrl-C.
     """
 
 
 def _register() -> None:
-    from scaffolder.cli import browse, catalog, config_cmd, forge, migrate, new, template, upgrade
+    from scaffolder.cli import adopt, browse, catalog, check, config_cmd, forge, migrate, new, runs, template, upgrade
 
-    for module in (new, upgrade, migrate, browse, forge, catalog, template, config_cmd):
+    for module in (new, runs, upgrade, check, adopt, migrate, browse, forge, catalog, template, config_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
+    complete(cli)
 
 
 _register()

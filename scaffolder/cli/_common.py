@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -29,7 +30,7 @@ def output_option(func: F) -> F:
         callback=_remember,
         is_eager=True,
         expose_value=True,
-        help="Output format; json is for bots (keys documented in docs/cli.md).",
+        help="Output format; json is for bots (its keys: cli.md in the documentation).",
     )(func)
 
 
@@ -44,11 +45,11 @@ def profile_option(func: F) -> F:
 
 def trust_option(func: F) -> F:
     """`--trust`: let the golden path run code (migration scripts, cookiecutter hooks, copier
-    tasks); golden paths from `trusted_sources` need no flag. See SECURITY.md."""
+    tasks); golden paths from `trusted_sources` need no flag (`urls.SECURITY`)."""
     return click.option(
         "--trust",
         is_flag=True,
-        help="Let the golden path run code (migration scripts, cookiecutter hooks, copier tasks); see SECURITY.md.",
+        help="Let the golden path run code (migration scripts, cookiecutter hooks, copier tasks); see Security below.",
     )(func)
 
 
@@ -61,9 +62,15 @@ def emit(output: str, data: Any, text: Callable[[], str]) -> None:
 
 
 def table(rows: list[list[str]], headers: list[str]) -> str:
-    """A plain aligned table (no colours, so it pipes and greps well)."""
+    """An aligned table: drawn by rich on a terminal, plain text (no colours) when piped, so it greps well."""
     if not rows:
         return "(none)"
+    from scaffolder.cli._console import fancy
+
+    if fancy(sys.stdout):
+        from scaffolder.cli._console import rich_table
+
+        return rich_table(rows, headers)
     widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
 
     def line(row: list[str]) -> str:

@@ -48,7 +48,7 @@ def configured_tokens() -> list[str]:
     return [t for t in tokens if len(t) >= 4]
 
 
-def _mask(text: str) -> str:
+def mask(text: str) -> str:
     """`text` without any secret answer, value computed from one, or configured token."""
     return redact.text(text, [*redact.known(), *configured_tokens()])
 
@@ -64,7 +64,7 @@ def _crash_log(exc: BaseException) -> Path | None:
         logs = home() / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         path = logs / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
-        path.write_text(_mask("".join(traceback.format_exception(exc))), encoding="utf-8")
+        path.write_text(mask("".join(traceback.format_exception(exc))), encoding="utf-8")
         return path
     except OSError:
         return None
@@ -81,8 +81,8 @@ def handle(ctx: click.Context) -> Iterator[None]:
             raise
         except ScaffoldError as exc:
             if ctx.meta.get(OUTPUT_KEY) == "json":
-                click.echo(_mask(json.dumps(_mask_data(exc.to_json()), indent=2)))
-            click.echo(_mask(f"error: {exc.render()}"), err=True)
+                click.echo(mask(json.dumps(_mask_data(exc.to_json()), indent=2)))
+            click.echo(mask(f"error: {exc.render()}"), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
@@ -90,10 +90,10 @@ def handle(ctx: click.Context) -> Iterator[None]:
         except Exception as exc:
             log = _crash_log(exc)
             where = f"; the traceback is in {log}" if log else ""
-            message = _mask(f"unexpected error (a bug in scaffold): {type(exc).__name__}: {exc}{where}")
+            message = mask(f"unexpected error (a bug in scaffold): {type(exc).__name__}: {exc}{where}")
             click.echo(message, err=True)
             if ctx.meta.get(OUTPUT_KEY) == "json":
-                data = {"error": "Bug", "message": _mask(str(exc)), "log": str(log), "exit_code": 3}
+                data = {"error": "Bug", "message": mask(str(exc)), "log": str(log), "exit_code": 3}
                 click.echo(json.dumps(data))
             sys.stderr.flush()
             ctx.exit(EXIT_BUG)

@@ -66,7 +66,13 @@ def _pr_json(repo: Any, pr: Any) -> dict[str, Any]:
 
 @forge_group.command("prs")
 @click.argument("repo", required=False, metavar="[OWNER/]REPO")
-@click.option("--state", type=click.Choice(["open", "merged", "closed", "all"]), default="all", show_default=True)
+@click.option(
+    "--state",
+    type=click.Choice(["open", "merged", "closed", "all"]),
+    default="all",
+    show_default=True,
+    help="Only pull requests in this state.",
+)
 @profile_option
 @output_option
 def prs_cmd(repo: str | None, state: str, profile: str | None, output: str) -> None:
@@ -91,10 +97,23 @@ def prs_cmd(repo: str | None, state: str, profile: str | None, output: str) -> N
 @output_option
 def merge_cmd(repo: str, number: int, profile: str | None, output: str) -> None:
     """Merge a pull request on the embedded forge (a real git merge into the bare repo)."""
+    from scaffolder import config
+    from scaffolder.catalogs.sync import refresh_repo
+
     forge, reviewable = _reviewable(profile)
     target = _repo(forge, repo)
     pr = reviewable.merge_pull_request(target, number)
-    emit(output, _pr_json(target, pr), lambda: f"merged {target.full_name}#{number} into {pr.base}")
+    refreshed = refresh_repo(config.open_catalog(config.load(profile)), forge, target)
+    data = {**_pr_json(target, pr), "catalog": refreshed.to_json() if refreshed else None}
+    lines = [f"merged {target.full_name}#{number} into {pr.base}"]
+    if refreshed is not None and refreshed.state != "failed":
+        version = f" (template version {refreshed.version})" if refreshed.version else ""
+        lines.append(f"catalog: {refreshed.entity_ref} {refreshed.state}{version}")
+    emit(output, data, lambda: "\n".join(lines))
+    if refreshed is not None and refreshed.state == "failed":  # the merge stands; say how to retry
+        first = (refreshed.error or "").partition("\n")[0]
+        click.echo(f"warning: the catalog was not refreshed: {first}", err=True)
+        click.echo(f"  retry with: scaffold catalog refresh {refreshed.entity_ref}", err=True)
 
 
 @forge_group.command("close")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import click
 
 from scaffolder.cli._common import emit, output_option, profile_option, table, trust_option
+from scaffolder.cli._console import Counter
 
 
 class _DefaultToRun(click.Group):
@@ -18,6 +18,15 @@ class _DefaultToRun(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """`migrate --help` describes the options of `migrate NAME` too (its hidden `run` command)."""
+        super().format_options(ctx, formatter)
+        run = self.commands["run"]
+        options = [p for p in run.get_params(ctx) if isinstance(p, click.Option)]
+        records = [r for p in options if (r := p.get_help_record(ctx)) is not None]
+        with formatter.section("Options of `scaffold migrate NAME`"):
+            formatter.write_dl(records)
 
 
 @click.group("migrate", cls=_DefaultToRun)
@@ -31,20 +40,13 @@ def migrate_group() -> None:
     """
 
 
-def _progress(output: str) -> Any:
-    tty = sys.stderr.isatty()
+def _progress(output: str, counter: Any) -> Any:
+    """Each repo's outcome: a JSON line on stdout with `-o json`, a progress line or bar on stderr."""
 
     def on_outcome(outcome: Any, done: int, total: int) -> None:
         if output == "json":
             click.echo(json.dumps(outcome.to_json(), sort_keys=True))
-        if tty:
-            width = 30
-            bar = "#" * (width * done // max(total, 1))
-            click.echo(f"\r[{bar:<{width}}] {done}/{total} {outcome.repo}: {outcome.state}\x1b[K", err=True, nl=False)
-            if done == total:
-                click.echo("", err=True)
-        else:
-            click.echo(f"[{done}/{total}] {outcome.repo}: {outcome.state}", err=True)
+        counter.item(outcome.repo, outcome.state, done, total)
 
     return on_outcome
 
@@ -58,6 +60,7 @@ def _progress(output: str) -> Any:
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, show_default=True, help="Repos in flight.")
 @click.option("--shard", metavar="I/N", help="Take only this deterministic share of the fleet (CI matrix).")
 @click.option("--write-interval", type=float, default=0.0, show_default=True, help="Seconds between forge writes.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (the table and summary still print).")
 @trust_option
 @profile_option
 @output_option
@@ -70,27 +73,31 @@ def run_cmd(
     concurrency: int,
     shard: str | None,
     write_interval: float,
+    quiet: bool,
     trust: bool,
     profile: str | None,
     output: str,
 ) -> None:
     """Run a migration campaign for golden path NAME."""
     from scaffolder import campaign, config
+    from scaffolder.formats.copier_questions import trusting
     from scaffolder.parameters import parse_set
 
-    result = campaign.run_campaign(
-        config.load(profile),
-        name,
-        to=to_version,
-        repos=repos,
-        shard=campaign.Shard.parse(shard) if shard else None,
-        answers=parse_set(list(sets)),
-        dry_run=dry_run,
-        trust=trust,
-        concurrency=concurrency,
-        write_interval=write_interval,
-        on_outcome=_progress(output),
-    )
+    counter = Counter(quiet, f"migrating {name}")
+    with trusting(trust), counter.shown():  # copier's questions may use the template's Jinja extensions
+        result = campaign.run_campaign(
+            config.load(profile),
+            name,
+            to=to_version,
+            repos=repos,
+            shard=campaign.Shard.parse(shard) if shard else None,
+            answers=parse_set(list(sets)),
+            dry_run=dry_run,
+            trust=trust,
+            concurrency=concurrency,
+            write_interval=write_interval,
+            on_outcome=_progress(output, counter),
+        )
     if output == "json":
         click.echo(json.dumps(result.to_json(), sort_keys=True))
     else:
@@ -132,7 +139,9 @@ def _status_text(fleet: Any) -> str:
             e.repo,
             e.version or "?",
             f"#{e.pr_number} {e.pr_state} (-> {e.pr_target})" if e.pr_number else "-",
-            f"FAILED: {e.error}".splitlines()[0][:70] if e.error else "",
+            f"FAILED: {e.error}".splitlines()[0][:70]
+            if e.error
+            else (f"catalog {e.catalog}"[:70] if e.catalog else ""),
         ]
         for e in fleet.entries
     ]

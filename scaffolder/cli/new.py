@@ -1,4 +1,4 @@
-"""`scaffold new`, `scaffold resume` and `scaffold runs`."""
+"""`scaffold new` and `scaffold resume`."""
 
 from __future__ import annotations
 
@@ -8,37 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from scaffolder.cli._common import emit, output_option, profile_option, table, trust_option
+from scaffolder.cli._common import emit, output_option, profile_option, trust_option
+from scaffolder.cli._console import Steps
 
 if TYPE_CHECKING:
     from scaffolder.create import Prepared
     from scaffolder.errors import ScaffoldError
     from scaffolder.parameters import Answers
-    from scaffolder.runner import Event, Outcome
+    from scaffolder.runner import Outcome
     from scaffolder.template import Template
-
-
-def _progress(quiet: bool) -> Any:
-    """One line per step on stderr; on a terminal the running step is shown, then replaced."""
-    tty = sys.stderr.isatty()
-
-    def on_event(event: Event) -> None:
-        if quiet:
-            return
-        label = f"[{event.index}/{event.total}] {event.step.id} ({event.step.action})"
-        if event.kind == "start":
-            if tty:
-                click.echo(f"{label} ...", err=True, nl=False)
-        elif event.kind == "done":
-            click.echo(f"{chr(13) if tty else ''}{label} done in {event.seconds:.2f}s", err=True)
-        elif event.kind == "skipped":
-            click.echo(f"{label} skipped (its `if` is false)", err=True)
-        elif event.kind == "replayed":
-            click.echo(f"{label} already done, not repeated", err=True)
-        elif event.kind == "failed":
-            click.echo(f"{chr(13) if tty else ''}{label} FAILED", err=True)
-
-    return on_event
 
 
 def _text(outcome: Outcome) -> str:
@@ -58,8 +36,12 @@ def _text(outcome: Outcome) -> str:
         lines.append(f"  clone:          git clone {data['repository']['clone_url']}")
     if data["entity_ref"]:
         lines.append(f"  catalog entry:  {data['entity_ref']}  ({data['entity_url']})")
-    for link in data["links"]:
-        lines.append(f"  {link['title']}: {link['url']}")
+    shown = {data["repository"]["url"], data["repository"]["clone_url"]} if data["repository"] else set()
+    shown.add(data["entity_url"])
+    for link in data["links"]:  # the golden path's output links, each URL once
+        if link["url"] not in shown:
+            shown.add(link["url"])
+            lines.append(f"  {link['title']}: {link['url']}")
     return "\n".join(lines)
 
 
@@ -88,6 +70,13 @@ def _wizard_ask(template: Template, given: dict[str, Any], yes: bool) -> Answers
 @click.option("--yes", "-y", is_flag=True, help="Skip the wizard's confirmation.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the file tree; touch nothing outside a temp dir.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Render into this local folder (new or existing) with its record; no forge repo, no catalog entry.",
+)
+@click.option("--force", is_flag=True, help="With --into: overwrite files that exist with other content.")
+@click.option("--publish", is_flag=True, help="With --into: also create the forge repo and catalog entry.")
 @trust_option
 @profile_option
 @output_option
@@ -99,6 +88,9 @@ def new_cmd(
     yes: bool,
     dry_run: bool,
     quiet: bool,
+    into: Path | None,
+    force: bool,
+    publish: bool,
     trust: bool,
     profile: str | None,
     output: str,
@@ -111,24 +103,84 @@ def new_cmd(
     \b
     Example:
       scaffold new backend-service --no-input --set name=orders-api --set owner=group:payments
+      scaffold new backend-service --into services/orders --set name=orders-api
     """
     from scaffolder import config, create, redact
+    from scaffolder.formats.copier_questions import trusting
     from scaffolder.parameters import parse_set
 
+    if (force or publish) and into is None:
+        raise click.UsageError("--force and --publish go with --into DIR")
     settings = config.load(profile)
     overrides = parse_set(list(sets))
     given = create.load_values(values_file) if values_file else [{}]
+    if into is not None and len(given) > 1:
+        raise click.UsageError("--into DIR renders one service; the values file lists several")
     given = [{**values, **overrides} for values in given]
     interactive = not no_input and sys.stdin.isatty() and len(given) == 1
     ask = (lambda t, v: _wizard_ask(t, dict(v), yes)) if interactive else None
-    prepared: list[Prepared] = create.prepare(template_ref, given, settings, ask=ask)
+    with trusting(trust):  # copier's questions may use the template's Jinja extensions
+        prepared: list[Prepared] = create.prepare(template_ref, given, settings, ask=ask)
     for item in prepared:
         redact.remember(item.answers.secret_values())
-    results = create.run_prepared(prepared, settings, dry_run=dry_run, on_event=_progress(quiet), trusted=trust)
-    _report(results, output)
+    if into is not None:
+        _into(prepared[0], into, settings, force, publish, dry_run, trust, quiet, output)
+        return
+    steps = Steps(quiet, batch=len(prepared) > 1)
+    with steps.shown():
+        results = create.run_prepared(
+            prepared,
+            settings,
+            dry_run=dry_run,
+            on_event=steps.on_event,
+            trusted=trust,
+            on_service=lambda item: steps.on_service(_service(item, prepared)),
+        )
+    _report(results, prepared, output)
 
 
-def _report(results: list[Outcome | ScaffoldError], output: str) -> None:
+def _service(item: Prepared, batch: list[Prepared]) -> str:
+    """The name a batch's output gives `item`: its name answer, else its place in the values file."""
+    from scaffolder.runs import service_name
+
+    return service_name(item.answers.public()) or f"service {batch.index(item) + 1}"
+
+
+def _into(
+    item: Prepared,
+    into: Path,
+    settings: Any,
+    force: bool,
+    publish: bool,
+    dry_run: bool,
+    trust: bool,
+    quiet: bool,
+    output: str,
+) -> None:
+    from scaffolder.local import render_into
+
+    steps = Steps(quiet)
+    with steps.shown():
+        result = render_into(
+            item, into, settings, force=force, publish=publish, dry_run=dry_run, trusted=trust, on_event=steps.on_event
+        )
+
+    def text() -> str:
+        verb = "Would render" if result.dry_run else "Rendered"
+        lines = [f"{verb} {result.template}@{result.version} into {result.dest} ({len(result.files)} files)"]
+        lines += [f"  overwrite: {rel}" for rel in result.overwritten]
+        if result.outcome is not None:
+            lines += ["", _text(result.outcome)]
+        if not result.dry_run:
+            lines.append(f"  record:    {result.dest / '.scaffold' / 'record.yaml'} (`scaffold upgrade` reads it)")
+        return "\n".join(lines)
+
+    emit(output, result.to_json(), text)
+
+
+def _report(results: list[Outcome | ScaffoldError], prepared: list[Prepared], output: str) -> None:
+    """Results on stdout, errors on stderr; in a batch every error names its service."""
+    from scaffolder.cli._errors import mask
     from scaffolder.create import summary
     from scaffolder.errors import ScaffoldError
 
@@ -138,12 +190,18 @@ def _report(results: list[Outcome | ScaffoldError], output: str) -> None:
         assert not isinstance(outcome, ScaffoldError)
         emit(output, summary(outcome), lambda: _text(outcome))
         return
-    data = [r.to_json() if isinstance(r, ScaffoldError) else summary(r) for r in results]
-    emit(
-        output,
-        {"results": data, "failed": len(failures)},
-        lambda: "\n\n".join(f"error: {r.render()}" if isinstance(r, ScaffoldError) else _text(r) for r in results),
-    )
+    names = [_service(item, prepared) for item in prepared]
+    data = [
+        {"service": name, **(r.to_json() if isinstance(r, ScaffoldError) else summary(r))}
+        for name, r in zip(names, results, strict=True)
+    ]
+    done = [(n, r) for n, r in zip(names, results, strict=True) if not isinstance(r, ScaffoldError)]
+    lines = lambda: "\n".join(f"{n}: {line}" for n, r in done for line in _text(r).splitlines())  # noqa: E731
+    emit(output, {"results": data, "failed": len(failures)}, lines)
+    for name, result in zip(names, results, strict=True):
+        if isinstance(result, ScaffoldError):
+            for line in result.render().splitlines():
+                click.echo(mask(f"{name}: error: {line}"), err=True)
     if failures:
         click.get_current_context().exit(1)
 
@@ -174,97 +232,10 @@ def resume_cmd(
         from scaffolder import wizard
 
         ask = wizard.ask_secrets
-    outcome = create.resume(run_id, settings, secrets, ask_secrets=ask, on_event=_progress(quiet), trusted=trust)
+    steps = Steps(quiet)
+    with steps.shown():
+        outcome = create.resume(run_id, settings, secrets, ask_secrets=ask, on_event=steps.on_event, trusted=trust)
     emit(output, create.summary(outcome), lambda: _text(outcome))
 
 
-def _run_row(info: Any) -> dict[str, Any]:
-    from dataclasses import asdict
-
-    return {k: v for k, v in asdict(info).items() if k != "outputs"}
-
-
-def _runs_table(runs: list[Any]) -> str:
-    return table(
-        [
-            [r.run_id, f"{r.template}@{r.version}", r.status, (r.error or "").splitlines()[0][:60] if r.error else ""]
-            for r in runs
-        ],
-        ["RUN", "GOLDEN PATH", "STATUS", "ERROR"],
-    )
-
-
-@click.group("runs", invoke_without_command=True)
-@output_option
-@click.pass_context
-def runs_cmd(ctx: click.Context, output: str) -> None:
-    """List runs (oldest first) with their status; failed, interrupted and dead ones can be resumed.
-
-    A run whose process is gone shows as `dead`; a folder that is not a readable run as `broken`
-    (remove it with `scaffold runs rm ID` or `scaffold runs prune`).
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    from scaffolder import config
-    from scaffolder.runs import list_runs
-
-    runs = list_runs(config.load().runs_dir)
-    emit(output, [_run_row(r) for r in runs], lambda: _runs_table(runs))
-
-
-def _remove(runs: list[Any], output: str) -> None:
-    from scaffolder import config
-    from scaffolder.runs import Run
-
-    runs_dir = config.load().runs_dir
-    for info in runs:
-        Run(runs_dir / info.run_id).remove()
-    emit(
-        output,
-        {"removed": [_run_row(r) for r in runs]},
-        lambda: "\n".join(f"removed run {r.run_id} ({r.status})" for r in runs) or "no run to remove",
-    )
-
-
-@runs_cmd.command("rm")
-@click.argument("run_ids", nargs=-1, required=True, metavar="RUN_ID...")
-@click.option("--force", is_flag=True, help="Also remove runs that still look running.")
-@output_option
-def runs_rm_cmd(run_ids: tuple[str, ...], force: bool, output: str) -> None:
-    """Remove run folders (any status); what a run created on the forge or in the catalog stays."""
-    from scaffolder import config
-    from scaffolder.errors import Problem, RunError
-    from scaffolder.runs import list_runs
-
-    by_id = {r.run_id: r for r in list_runs(config.load().runs_dir)}
-    problems = [Problem(i, "no such run") for i in run_ids if i not in by_id]
-    problems += [
-        Problem(i, f"still running (pid {by_id[i].pid}); stop it first or use --force")
-        for i in run_ids
-        if i in by_id and by_id[i].status == "running" and not force
-    ]
-    if problems:
-        raise RunError("nothing was removed", problems)
-    _remove([by_id[i] for i in dict.fromkeys(run_ids)], output)
-
-
-@runs_cmd.command("prune")
-@click.option(
-    "--status",
-    "statuses",
-    multiple=True,
-    type=click.Choice(["broken", "dead", "interrupted", "failed", "done"]),
-    default=("broken",),
-    show_default=True,
-    help="Remove the runs in this status (repeatable).",
-)
-@output_option
-def runs_prune_cmd(statuses: tuple[str, ...], output: str) -> None:
-    """Remove every run folder in the given statuses (by default the broken ones)."""
-    from scaffolder import config
-    from scaffolder.runs import list_runs
-
-    _remove([r for r in list_runs(config.load().runs_dir) if r.status in statuses], output)
-
-
-COMMANDS = [new_cmd, resume_cmd, runs_cmd]
+COMMANDS = [new_cmd, resume_cmd]

@@ -23,8 +23,9 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], base: str | None, outp
     """Check golden paths: format, Jinja, names, actions and inputs, owner, changelog, versions.
 
     PATH is a golden path's folder or its template.yaml, or a library folder (every golden path
-    in it). Prints FILE:LINE: PROBLEM [RULE] for every problem (rules: docs/guilds.md) and exits 1
-    when there is any.
+    in it). Prints FILE:LINE: PROBLEM [RULE] for every problem (the rules: guilds.md in the documentation) and exits 1
+    when there is any error (a warning, such as a name a Backstage template leaves undefined,
+    does not fail).
     """
     from scaffolder.guild.lint import lint
 
@@ -37,9 +38,10 @@ def lint_cmd(ctx: click.Context, paths: tuple[Path, ...], base: str | None, outp
             line for path, found in results.items() for line in ([str(f) for f in found] or [f"{path}: ok"])
         ),
     )
-    if findings:
-        bad = sum(1 for found in results.values() if found)
-        click.echo(f"{len(findings)} problem(s) in {bad} of {len(results)} golden path(s)", err=True)
+    errors = [f for f in findings if f.severity == "error"]
+    if errors:
+        bad = sum(1 for found in results.values() if any(f.severity == "error" for f in found))
+        click.echo(f"{len(errors)} problem(s) in {bad} of {len(results)} golden path(s)", err=True)
         ctx.exit(1)
 
 

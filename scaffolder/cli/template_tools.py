@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from scaffolder.cli._common import emit, output_option
-
-
-def _progress(quiet: bool) -> Callable[[str], None]:
-    """Progress lines go to stderr, so stdout stays the report (or JSON)."""
-
-    def say(message: str) -> None:
-        if not quiet:
-            click.echo(message, err=True)
-
-    return say
+from scaffolder.cli._console import spinner
 
 
 @click.command("test")
@@ -60,19 +50,19 @@ def test_cmd(
     from scaffolder.guild import report as reports
     from scaffolder.guild.testing import expand, run_template_test
 
-    say = _progress(quiet)
-    results = [
-        run_template_test(
-            path,
-            update_snapshots=update_snapshots,
-            checks=not no_checks,
-            upgrade=not no_upgrade,
-            strict=strict,
-            progress=say,
-            jobs=jobs,
-        )
-        for path in expand(list(paths))
-    ]
+    with spinner(quiet) as say:  # on a terminal a spinner shows the latest step
+        results = [
+            run_template_test(
+                path,
+                update_snapshots=update_snapshots,
+                checks=not no_checks,
+                upgrade=not no_upgrade,
+                strict=strict,
+                progress=say,
+                jobs=jobs,
+            )
+            for path in expand(list(paths))
+        ]
     if report_file is not None:
         report_file.write_text(reports.markdown(results), encoding="utf-8")
     emit(output, [r.to_json() for r in results], lambda: reports.text(results))
@@ -128,7 +118,8 @@ def release_cmd(path: Path, strict: bool, quiet: bool, output: str) -> None:
     """
     from scaffolder.guild.release import release_golden_path
 
-    done = release_golden_path(path, strict=strict, progress=_progress(quiet))
+    with spinner(quiet) as say:
+        done = release_golden_path(path, strict=strict, progress=say)
 
     def text() -> str:
         where = f"tag {done.ref} on {done.commit}" if done.kind == "tag" else str(done.path)

@@ -85,7 +85,9 @@ def upgrade_cmd(
     profile: str | None,
     output: str,
 ) -> None:
-    """Upgrade the repo at PATH (default: here) to a newer version of its golden path.
+    """Upgrade the repo holding PATH (default: here) to a newer version of its golden path.
+
+    The record is found upward from PATH, as git finds `.git` (in a monorepo, the nearest one).
 
     Re-renders the recorded version and the target with the recorded answers, runs the
     version's migrations, merges every file three ways with your edits, and writes the new
@@ -97,22 +99,27 @@ def upgrade_cmd(
     upgrade's conflicts still unresolved.
     """
     from scaffolder import config
+    from scaffolder.cli._console import busy
     from scaffolder.errors import EXIT_CONFLICTS
+    from scaffolder.formats.copier_questions import trusting
     from scaffolder.parameters import parse_set
+    from scaffolder.project import find_root
     from scaffolder.upgrade import upgrade_repo
 
-    path = path.resolve()
-    result = upgrade_repo(
-        path,
-        config.load(profile),
-        to=to_version,
-        answers=parse_set(list(sets)),
-        ask=_ask if not no_input and sys.stdin.isatty() else None,
-        dry_run=dry_run,
-        trust=trust,
-        allow_dirty=allow_dirty,
-        conflict_style=conflict_style,
-    )
+    path = find_root(path)
+    interactive = not no_input and sys.stdin.isatty()
+    with trusting(trust), busy(f"upgrading {path}", enabled=not interactive):  # copier may use Jinja extensions
+        result = upgrade_repo(
+            path,
+            config.load(profile),
+            to=to_version,
+            answers=parse_set(list(sets)),
+            ask=_ask if interactive else None,
+            dry_run=dry_run,
+            trust=trust,
+            allow_dirty=allow_dirty,
+            conflict_style=conflict_style,
+        )
     emit(output, result.to_json(include_diff=dry_run), lambda: _text(result, path))
     if result.conflicts:
         click.get_current_context().exit(EXIT_CONFLICTS)

@@ -5,6 +5,7 @@ one render at a time, the symlink check, Jinja errors as `file:line`, renders ke
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +40,37 @@ def ident(text: str, taken: set[str] | None = None) -> str:
     return out
 
 
-def owner_parameter(pid: str = "owner") -> dict[str, Any]:
-    """The parameter asked when a template has no owner of its own but the catalog needs one."""
-    return {
-        "id": pid,
-        "title": "Owner",
-        "help": OWNER_HELP,
-        "pattern": OWNER_PATTERN,
-    }
+# Answers of a template that name who owns what it makes, best first: a team or organisation
+# becomes `group:SLUG`, a person `user:SLUG` (the catalog owner when no other is given).
+GROUP_KEYS = ("owner", "team", "team_name", "github_org", "organization", "organisation", "org")
+USER_KEYS = ("github_username", "github_user", "gitlab_username", "username", "author", "author_name", "full_name")
+FALLBACK_OWNER = "unknown"
+
+
+def owner_parameter(pid: str = "owner", ids: Iterable[str] = ()) -> dict[str, Any]:
+    """The optional parameter naming the catalog owner of a foreign template's project: by default
+    from the template's own owner-like answer (`GROUP_KEYS`, `USER_KEYS`); the profile's
+    `catalog.default_owner` is given for it when set (`create.prepare`)."""
+    param: dict[str, Any] = {"id": pid, "title": "Owner", "help": OWNER_HELP, "pattern": OWNER_PATTERN}
+    param["required"] = False
+    key = next((k for k in (*GROUP_KEYS, *USER_KEYS) if k in set(ids) and k != pid), None)
+    if key is not None:
+        kind = "group" if key in GROUP_KEYS else "user"
+        slug = f"(parameters.{key} | string | slugify)"
+        param["default"] = f"${{{{ ('{kind}:' ~ {slug}) if parameters.{key} and {slug} else none }}}}"
+    return param
+
+
+def owner_expression(pid: str) -> str:
+    """The catalog owner a converted template writes: the owner parameter, else `FALLBACK_OWNER`."""
+    return f"${{{{ parameters.{pid} or '{FALLBACK_OWNER}' }}}}"
+
+
+def catalog_owner_id(template: Template) -> str | None:
+    """The id of the owner parameter scaffold added to a foreign template, or None."""
+    if template.format == "scaffold":
+        return None
+    return next((p.id for p in template.parameters if p.help == OWNER_HELP), None)
 
 
 def publish_steps(

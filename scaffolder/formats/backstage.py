@@ -6,15 +6,17 @@ Parameters: see `scaffolder.formats.backstage_parameters`. Steps keep their orde
 
 - `fetch:template` -> `fetch:template`: `url` becomes `path` (a folder of the template),
   `targetPath`, `values`; skeletons render with `${{ }}` (`delimiters`), or `{{ cookiecutter.x }}`
-  with `cookiecutterCompat`; `copyWithoutTemplating` (and the older `copyWithoutRender`) keep
-  Backstage's globs; `templateFileExtension` becomes `template_suffix`;
+  with `cookiecutterCompat`, in the `nunjucks` dialect (undefined renders empty, as in Backstage);
+  `copyWithoutTemplating` keeps Backstage's globs, and the deprecated `copyWithoutRender` is
+  ignored as Backstage 2.0.0 and later ignore it; `templateFileExtension` becomes `template_suffix`;
+- `fetch:template:file` -> `fetch:template` with `path` naming one file;
 - `fetch:plain`, `fetch:plain:file` -> `fetch:plain`; `fetch:cookiecutter` -> `fetch:cookiecutter`;
 - `publish:github`, `publish:github:pull-request`, `fs:rename`, `fs:delete`, `debug:log`: scaffold
   actions of the same ids take Backstage's inputs;
 - `catalog:register`: `catalogInfoUrl`, or `repoContentsUrl` + `catalogInfoPath`, become
   `target`; its outputs `entityRef` and `catalogInfoUrl` keep their Backstage names in expressions;
-- `catalog:write`: `filePath` and `entity` (a Component: name, title, description, tags,
-  annotations, links, type, lifecycle, owner, system);
+- `catalog:write`: `filePath` and `entity`, written as given with `backstage.io/source-template`
+  added, as Backstage writes it;
 - any other id scaffold has installed runs as it is.
 
 An action that is neither is reported by name, with every other such problem, before anything
@@ -36,7 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder import versions, yamlio
-from scaffolder.errors import Problem
+from scaffolder.errors import Problem, TemplateError
+from scaffolder.formats import BACKSTAGE_API_VERSION
 from scaffolder.formats._common import build, fail, ident, template_name
 from scaffolder.formats.backstage_parameters import Converted, convert_parameters
 from scaffolder.formats.versions import version_for
@@ -48,6 +51,7 @@ DELIMITERS = {"variable_start": "${{ '${{' }}", "variable_end": "}}"}
 OUTPUT_ALIASES: dict[str, dict[str, str]] = {
     "catalog:register": {"entityRef": "entity_ref", "catalogInfoUrl": "location"}
 }
+_BLOCKS = {"trim_blocks": "trimBlocks", "lstrip_blocks": "lstripBlocks"}  # nunjucks' options, as Jinja's
 _SPAN = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 _NAME = r"(?:\.\s*([A-Za-z_$][\w$]*)|\[\s*(['\"])(.*?)\{q}\s*\])"
 _PARAM = re.compile(r"(?<![\w.$])parameters\s*" + _NAME.format(q="2"))
@@ -73,9 +77,29 @@ def _param_ref(ctx: _Context, name: str) -> str | None:
         return None
     if pid in ctx.params.lists:
         return f"((parameters.{pid} | default('', true)).split(',') | map('trim') | reject('equalto', '') | list)"
-    if pid in ctx.params.conditional:
-        return f"(parameters.{pid} | default(none))"
-    return f"parameters.{pid}"
+    ref = f"(parameters.{pid} | default(none))" if pid in ctx.params.conditional else f"parameters.{pid}"
+    return f"({ref} | jsNumber)" if pid in ctx.params.numbers else ref
+
+
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_OPERATOR = re.compile(r"===|!==|&&|\|\||!(?!=)|\?")
+_REFUSED = {"&&": "and", "||": "or", "!": "not", "?": "`b if a else c`"}
+
+
+def _operators(text: str) -> str | None:
+    """JavaScript's `===` and `!==` as Jinja's `==` and `!=` (outside string literals); None when
+    the expression uses `&&`, `||`, `!` or `? :`, which Backstage's templating cannot parse either."""
+    out, pos = [], 0
+    for literal in [*_STRING.finditer(text), None]:
+        end = literal.start() if literal else len(text)
+        code = text[pos:end]
+        if any(op in _REFUSED for op in _OPERATOR.findall(code)):
+            return None
+        out.append(code.replace("===", "==").replace("!==", "!="))
+        if literal:
+            out.append(literal[0])
+            pos = literal.end()
+    return "".join(out)
 
 
 def _rewrite_inner(ctx: _Context, text: str, where: str) -> str:
@@ -106,7 +130,10 @@ def _rewrite_inner(ctx: _Context, text: str, where: str) -> str:
 
     if _USER.search(text):
         ctx.problems.append(Problem(where, "`user` (the signed-in Backstage user) does not exist in scaffold"))
-    return _STEP.sub(step, _SECRET.sub(secret, _PARAM.sub(param, text)))
+    translated = _operators(text)
+    if translated is None:  # kept as written, as Backstage keeps it (`template lint` warns)
+        return text
+    return _STEP.sub(step, _SECRET.sub(secret, _PARAM.sub(param, translated)))
 
 
 def rewrite(ctx: _Context, value: Any, where: str) -> Any:
@@ -136,19 +163,31 @@ def _fetch_template(inp: dict[str, Any], problems: list[str]) -> tuple[str, dict
     out: dict[str, Any] = {"path": _relative(inp.pop("url", "."), problems), "values": inp.pop("values", None) or {}}
     if "targetPath" in inp:
         out["target_path"] = inp.pop("targetPath")
-    globs = [*(inp.pop("copyWithoutTemplating", None) or []), *(inp.pop("copyWithoutRender", None) or [])]
+    globs = list(inp.pop("copyWithoutTemplating", None) or [])
+    inp.pop("copyWithoutRender", None)  # deprecated, and ignored by Backstage since scaffolder-backend 2.0.0
     if globs:
         out["copy_without_templating"] = globs
+    out["dialect"] = "nunjucks"
+    blocks = {key: True for key, name in _BLOCKS.items() if inp.pop(name, False) is True}
     if inp.pop("cookiecutterCompat", False):
         out["cookiecutter_compat"] = True
+        if blocks:
+            out["delimiters"] = blocks
     else:
-        out["delimiters"] = dict(DELIMITERS)
+        out["delimiters"] = {**DELIMITERS, **blocks}
     extension = inp.pop("templateFileExtension", None)
     if extension:
         out["template_suffix"] = ".njk" if extension is True else str(extension)
-    for ignored in ("replace", "token", "trimBlocks", "lstripBlocks"):
+    for ignored in ("replace", "token"):
         inp.pop(ignored, None)
     return "fetch:template", {**out, **inp}
+
+
+def _fetch_template_file(inp: dict[str, Any], problems: list[str]) -> tuple[str, dict[str, Any]]:
+    """Backstage's fetch:template:file: one file of the template rendered to `targetPath`."""
+    if not inp.get("targetPath"):
+        problems.append("targetPath is required (the path of the file to write)")
+    return _fetch_template(inp, problems)
 
 
 def _fetch_plain(inp: dict[str, Any], problems: list[str]) -> tuple[str, dict[str, Any]]:
@@ -163,9 +202,7 @@ def _fetch_cookiecutter(inp: dict[str, Any], problems: list[str]) -> tuple[str, 
     out: dict[str, Any] = {"path": _relative(inp.pop("url", "."), problems), "values": inp.pop("values", None) or {}}
     if "targetPath" in inp:
         out["target_path"] = inp.pop("targetPath")
-    if "copyWithoutRender" in inp:
-        problems.append("copyWithoutRender: declare _copy_without_render in the template's cookiecutter.json")
-        inp.pop("copyWithoutRender")
+    out["backstage"] = True  # the folder is the project, values its context (Backstage's module)
     for ignored in ("imageName", "token"):
         inp.pop(ignored, None)
     return "fetch:cookiecutter", {**out, **inp}
@@ -185,35 +222,14 @@ def _catalog_register(inp: dict[str, Any], problems: list[str]) -> tuple[str, di
     return "catalog:register", {**out, **inp}
 
 
-_ENTITY_KEYS = {
-    "metadata": {"name", "title", "description", "tags", "annotations", "links", "namespace"},
-    "spec": {"type", "lifecycle", "owner", "system"},
-}
-
-
 def _catalog_write(inp: dict[str, Any], problems: list[str]) -> tuple[str, dict[str, Any]]:
+    """Backstage's catalog:write writes the entity it is given as it is (any kind, any keys)."""
     entity = inp.pop("entity", None)
     out: dict[str, Any] = {"file_path": inp.pop("filePath", "catalog-info.yaml")}
-    if not isinstance(entity, dict):
-        problems.append("entity must be written out as a mapping (a Component)")
+    if not isinstance(entity, dict | str):  # a string: an expression giving the entity
+        problems.append("entity must be a mapping (the entity to write)")
         return "catalog:write", out
-    if str(entity.get("kind", "Component")).lower() != "component":
-        problems.append(f"entity kind {entity.get('kind')!r}: scaffold writes Components")
-    for part, keys in _ENTITY_KEYS.items():
-        section = entity.get(part) or {}
-        extra = sorted(set(section) - keys) if isinstance(section, dict) else []
-        if extra:
-            problems.append(f"entity.{part}: {', '.join(extra)} cannot be written by catalog:write")
-    metadata = entity.get("metadata") if isinstance(entity.get("metadata"), dict) else {}
-    spec = entity.get("spec") if isinstance(entity.get("spec"), dict) else {}
-    assert isinstance(metadata, dict) and isinstance(spec, dict)
-    for key in ("name", "title", "description", "tags", "annotations", "links"):
-        if key in metadata:
-            out[key] = metadata[key]
-    for key in ("type", "lifecycle", "owner", "system"):
-        if key in spec:
-            out[key] = spec[key]
-    return "catalog:write", {**out, **inp}
+    return "catalog:write", {**out, "entity": entity, **inp}
 
 
 def _same(action: str) -> Translator:
@@ -222,6 +238,7 @@ def _same(action: str) -> Translator:
 
 TRANSLATORS: dict[str, Translator] = {
     "fetch:template": _fetch_template,
+    "fetch:template:file": _fetch_template_file,
     "fetch:plain": _fetch_plain,
     "fetch:plain:file": _fetch_plain,
     "fetch:cookiecutter": _fetch_cookiecutter,
@@ -290,11 +307,19 @@ def _links(raw: Any, ctx: _Context, where: str) -> list[dict[str, Any]]:
     return links
 
 
-def convert(folder: Path, doc: Any, *, version: str | None = None) -> Template:
-    """The Backstage template `folder/template.yaml` (already loaded as `doc`) as a golden path;
-    TemplateError lists every problem, actions with no counterpart first."""
-    file = folder / TEMPLATE_FILE
+def convert(folder: Path, doc: Any, *, version: str | None = None, file_name: str = TEMPLATE_FILE) -> Template:
+    """The Backstage template `folder/file_name` (already loaded as `doc`) as a golden path;
+    TemplateError lists every problem, actions with no counterpart first, or says in one sentence
+    that an older apiVersion (v1beta2) is not supported."""
+    file = folder / file_name
     data = yamlio.plain(doc)
+    api = str(data.get("apiVersion", ""))
+    if api != BACKSTAGE_API_VERSION:
+        version_name = api.rpartition("/")[2] or api
+        raise TemplateError(
+            f"{version_name} templates are not supported; scaffold runs {BACKSTAGE_API_VERSION}",
+            [Problem(f"{file}:{yamlio.line_of(doc, ('apiVersion',))}", f"apiVersion: {api}")],
+        )
     problems: list[Problem] = []
     if data.get("kind") != "Template":
         problems.append(Problem(f"{file}:{yamlio.line_of(doc, ('kind',))}", "kind must be Template"))
@@ -319,7 +344,7 @@ def convert(folder: Path, doc: Any, *, version: str | None = None) -> Template:
         )
         declared = None
     if problems:
-        raise fail(folder, TEMPLATE_FILE, "backstage", problems)
+        raise fail(folder, file_name, "backstage", problems)
     model = {
         "apiVersion": "scaffold/v1",
         "kind": "GoldenPath",
@@ -338,4 +363,4 @@ def convert(folder: Path, doc: Any, *, version: str | None = None) -> Template:
             "output": {"links": links},
         },
     }
-    return build(model, folder, file=TEMPLATE_FILE, fmt="backstage", doc=doc)
+    return build(model, folder, file=file_name, fmt="backstage", doc=doc)

@@ -1,7 +1,7 @@
 """A Backstage template's parameter pages (JSON Schema forms) as scaffold parameters.
 
 - `type: string` (`minLength`, `maxLength`, `pattern`, `default`): string; `integer` (bounds,
-  exclusive bounds too): integer; `number`: string checked as a number; `boolean`: boolean;
+  exclusive bounds too): integer; `number`: string checked as a number (expressions see a number); `boolean`: boolean;
 - `enum` (+ `enumNames` as labels): choice; an `array` of `items.enum`: multi-choice; an `array`
   of text (`EntityTagsPicker`, ...): comma-separated text that expressions see as a list;
 - `ui:field`: `OwnerPicker`/`MyGroupsPicker` ask for an owner reference (`group:payments`),
@@ -45,6 +45,7 @@ class Converted:
     conditional: set[str] = field(default_factory=set)  # parameter ids a condition can hide
     lists: set[str] = field(default_factory=set)  # comma-separated text that expressions see as a list
     secrets: set[str] = field(default_factory=set)
+    numbers: set[str] = field(default_factory=set)  # `type: number`: text that expressions see as a number
 
 
 def literal(value: Any) -> str:
@@ -129,6 +130,7 @@ def _property(
                 param[bound] = int(schema[key]) + step
     elif kind == "number":
         param["pattern"] = NUMBER
+        out.numbers.add(pid)
         helps.append("a number")
     elif kind == "string":
         for key, target in (("minLength", "minLength"), ("maxLength", "maxLength"), ("pattern", "pattern")):

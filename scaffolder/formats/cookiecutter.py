@@ -14,9 +14,10 @@ converted to golden paths.
 The steps: `fetch:cookiecutter` renders the template with the answers (cookiecutter itself does,
 so `_copy_without_render`, private and computed variables behave as in cookiecutter), then the
 usual end of a golden path: `catalog:write` (only when the template writes no
-`catalog-info.yaml`; an `owner` parameter is added for it), `repo:create` named after the folder
-cookiecutter generated, and `catalog:register`. Hooks (`hooks/pre_gen_project.py`, ...) and
-`_extensions` run only with trust.
+`catalog-info.yaml`; an optional `owner` parameter is added for it, by default the profile's
+`catalog.default_owner` or the template's owner-like answer: `_common.owner_parameter`),
+`repo:create` named after the folder cookiecutter generated, and `catalog:register`. Hooks
+(`hooks/pre_gen_project.py`, ...) and `_extensions` run only with trust.
 """
 
 from __future__ import annotations
@@ -26,7 +27,15 @@ from typing import Any
 
 from scaffolder.errors import Problem
 from scaffolder.foreign_files import COOKIECUTTER_FILE, cookiecutter_project_dir, read_cookiecutter_context
-from scaffolder.formats._common import IDENT, build, fail, owner_parameter, publish_steps, template_name
+from scaffolder.formats._common import (
+    IDENT,
+    build,
+    fail,
+    owner_expression,
+    owner_parameter,
+    publish_steps,
+    template_name,
+)
 from scaffolder.formats.versions import version_for
 from scaffolder.template import Template
 
@@ -96,8 +105,8 @@ def convert(folder: Path, *, name: str | None = None, version: str | None = None
     writes_catalog_info = project is not None and (project / "catalog-info.yaml").is_file()
     owner = None
     if not writes_catalog_info:
-        params.append(owner_parameter("catalog_owner" if "owner" in ids else "owner"))
-        owner = f"${{{{ parameters.{params[-1]['id']} }}}}"
+        params.append(owner_parameter("catalog_owner" if "owner" in ids else "owner", ids))
+        owner = owner_expression(params[-1]["id"])
     plain = {p["id"] for p in params if p.get("required", True) or "default" in p}
     described = next((k for k in DESCRIPTION_KEYS if k in plain), None)
     directory = "${{ steps.fetch.output.directory }}"

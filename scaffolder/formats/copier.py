@@ -5,9 +5,9 @@
 - `choices` (a list, `[label, value]` pairs or `{label: value}`): choice with labels, or
   multi-choice with `multiselect: true`;
 - `help`: help; `secret: true` (or `_secret_questions`): secret, never recorded;
-- `default`: default; a Jinja default over other answers (`"{{ name | lower }}"`) becomes a
-  computed default when scaffold's sandbox can evaluate it, else it is left to copier;
-- `when`: `when`, translated the same way (one that cannot be is an error);
+- `default` and `when`: computed by copier itself (`CopierQuestions`, the template's
+  `questions`) over the earlier answers; shown as a `${{ }}` translation where one exists;
+  a question with any default (`""` too) needs no answer;
 - `validator`: checked by copier when it renders.
 
 The steps: `fetch:copier` renders the template with the answers (copier itself does, with
@@ -21,14 +21,24 @@ in `scaffold upgrade`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from scaffolder import versions
 from scaffolder.errors import Problem
 from scaffolder.foreign_files import read_copier_config
-from scaffolder.formats._common import IDENT, build, fail, owner_parameter, publish_steps, template_name
+from scaffolder.formats._common import (
+    IDENT,
+    build,
+    fail,
+    owner_expression,
+    owner_parameter,
+    publish_steps,
+    template_name,
+)
 from scaffolder.formats._jinja import translate
+from scaffolder.formats.copier_questions import CopierQuestions
 from scaffolder.formats.versions import version_for
 from scaffolder.template import Template
 
@@ -99,40 +109,26 @@ def _question(
     if isinstance(when, bool):
         if not when:
             return None  # never asked: copier keeps its default
-    elif when is not None:
-        expression = translate(str(when), names, envops) if "{" in str(when) else None
-        if expression is None:
-            problems.append(Problem(where, f"question {key}: its `when` ({when}) cannot be evaluated by scaffold"))
-            return None
-        param["when"] = expression
-    if has_default and default is not None:
-        if isinstance(default, str) and ("{{" in default or "{%" in default or "[[" in default):
-            computed = translate(default, names, envops)
-            if computed is not None:
-                param["default"] = computed
-            else:
-                param.update(
-                    required=False,
-                    help=f"{param.get('help', '')} (leave empty for copier's default: {default})".strip(),
-                )
-        elif isinstance(default, list | dict):
-            if param.get("type") == "multi-choice" and isinstance(default, list):
-                param["default"] = default
-            else:
-                param["required"] = False
-        else:
-            param["default"] = (
-                default if param.get("type") in ("boolean", "integer", "choice", "multi-choice") else str(default)
-            )
-    elif has_default:
-        param["required"] = False
-    if (
-        param.get("type") in ("integer", "boolean")
-        and isinstance(param.get("default"), str)
-        and "${{" not in param["default"]
-    ):
-        param.pop("default")
+    elif when is not None:  # copier evaluates it (CopierQuestions); shown translated when it can be
+        param["when"] = (translate(str(when), names, envops) if "{" in str(when) else None) or str(when)
+    if has_default:
+        param["required"] = False  # only a question without a default needs an answer in copier
+        shown = _default(default, param, names, envops)
+        if shown is not None:
+            param["default"] = shown
     return param
+
+
+def _default(default: Any, param: dict[str, Any], names: set[str], envops: dict[str, Any]) -> Any:
+    """The default as scaffold shows it (copier computes the value itself: CopierQuestions)."""
+    kind = param.get("type")
+    if default is None or (isinstance(default, list | dict) and kind != "multi-choice"):
+        return None
+    if isinstance(default, str) and ("{{" in default or "{%" in default or "[[" in default):
+        return None if kind in ("integer", "boolean") else (translate(default, names, envops) or default)
+    if kind in ("boolean", "integer", "choice", "multi-choice"):
+        return default
+    return str(default)
 
 
 def parameters(file: Path, config: dict[str, Any], problems: list[Problem]) -> list[dict[str, Any]]:
@@ -186,8 +182,8 @@ def convert(folder: Path, *, name: str | None = None, version: str | None = None
     writes_catalog_info = any(subdir.glob("catalog-info.yaml*"))
     owner = None
     if not writes_catalog_info:
-        params.append(owner_parameter("catalog_owner" if "owner" in ids else "owner"))
-        owner = f"${{{{ parameters.{params[-1]['id']} }}}}"
+        params.append(owner_parameter("catalog_owner" if "owner" in ids else "owner", ids))
+        owner = owner_expression(params[-1]["id"])
     if "repo_name" not in ids:
         source = next((k for k in NAME_KEYS if k in ids), None)
         repo_param: dict[str, Any] = {
@@ -198,6 +194,8 @@ def convert(folder: Path, *, name: str | None = None, version: str | None = None
         }
         if source is not None:
             repo_param["default"] = f"${{{{ parameters.{source} | default('', true) | slugify }}}}"
+        else:  # no name question: the template's name (docs/formats.md, batch mode)
+            repo_param["default"] = name or template_name(folder.name)
         params.append(repo_param)
     described = next((k for k in DESCRIPTION_KEYS if k in ids), None)
     description = (
@@ -238,4 +236,5 @@ def convert(folder: Path, *, name: str | None = None, version: str | None = None
             "output": {"links": [{"title": "Repository", "url": "${{ steps.publish.output.repo_url }}"}]},
         },
     }
-    return build(data, folder, file=file.name, fmt="copier")
+    template = build(data, folder, file=file.name, fmt="copier")
+    return replace(template, questions=CopierQuestions(folder, config))

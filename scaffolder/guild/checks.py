@@ -1,8 +1,9 @@
 """Running a golden path's `spec.checks` (the generated project's own tests) in a rendered example.
 
 Each check is an argv list run without a shell in the rendered project, with a timeout; `python`
-(or `python3`) as the command means the interpreter scaffold runs on, so the checks see the same
-Python and packages on every machine. A failing check keeps the tail of its output for the report.
+(or `python3`) as the command means the given environment's interpreter (`check_env`: built from
+the project's declared dependencies, its `bin` first on PATH), or else the one scaffold runs on.
+A failing check keeps the tail of its output for the report.
 """
 
 from __future__ import annotations
@@ -85,9 +86,21 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str], timeout: int) -> tuple
     return proc.returncode, out.decode("utf-8", "replace")
 
 
-def run_checks(template: Template, answers: Answers, project: Path) -> list[CheckResult]:
-    """Run every check whose `when` holds, in order, in `project`; failures do not stop the others."""
+def _environment(python: Path | None) -> dict[str, str]:
+    """The checks' environment variables: the given virtual environment's `bin` first on PATH."""
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    if python is not None:
+        env["VIRTUAL_ENV"] = str(python.parent.parent)
+        env["PATH"] = os.pathsep.join([str(python.parent), env.get("PATH", "")])
+        env.pop("PYTHONHOME", None)
+    return env
+
+
+def run_checks(template: Template, answers: Answers, project: Path, python: Path | None = None) -> list[CheckResult]:
+    """Run every check whose `when` holds, in order, in `project` (with `python` for `python`
+    commands); failures do not stop the others."""
     context = expression_context(template, answers.values, {}, "render")
+    base_env = _environment(python)
     results = []
     for check in template.model.spec.checks:
         try:
@@ -97,9 +110,10 @@ def run_checks(template: Template, answers: Answers, project: Path) -> list[Chec
         except ScaffoldError as exc:
             results.append(CheckResult(check.name, list(check.run), False, 0.0, None, exc.render()))
             continue
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **check.env}
+        env = {**base_env, **check.env}
         began = time.perf_counter()
-        executable = [sys.executable, *argv[1:]] if argv[0] in PYTHON_NAMES else argv
+        interpreter = str(python) if python is not None else sys.executable
+        executable = [interpreter, *argv[1:]] if argv[0] in PYTHON_NAMES else argv
         code, output = _run(executable, project, env, check.timeout)
         seconds = time.perf_counter() - began
         ok = code == 0

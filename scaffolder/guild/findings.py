@@ -19,18 +19,22 @@ Loc = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem: `file:line: message`; `rule` names the check (a key of `RULES`)."""
+    """One problem: `file:line: message`; `rule` names the check (a key of `RULES`). A warning
+    is shown but does not fail the lint."""
 
     file: str
     line: int | None
     rule: str
     message: str
+    severity: str = "error"  # or "warning"
 
     def __str__(self) -> str:
-        return f"{self.file}{f':{self.line}' if self.line else ''}: {self.message} [{self.rule}]"
+        rule = self.rule if self.severity == "error" else f"{self.rule}, {self.severity}"
+        return f"{self.file}{f':{self.line}' if self.line else ''}: {self.message} [{rule}]"
 
     def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "rule": self.rule, "message": self.message}
+        out = {"file": self.file, "line": self.line, "rule": self.rule, "message": self.message}
+        return out if self.severity == "error" else {**out, "severity": self.severity}
 
 
 class Report:

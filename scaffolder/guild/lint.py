@@ -10,6 +10,7 @@ against what changed since. The rule ids are `RULES` (documented in docs/guilds.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -47,6 +48,10 @@ RULES: dict[str, str] = {
     "base": "--base REF names a commit of the repository holding the golden path",
     "release-changed": "released snapshots (releases/VERSION/) match their .sha256 manifest",
 }
+
+# What Backstage renders rather than refuses: in a Backstage template these are warnings (an
+# undefined name renders empty, an expression nunjitsu cannot parse stays as written).
+BACKSTAGE_WARNINGS = frozenset({"skeleton-undefined", "expression-undefined", "expression-syntax"})
 
 OWNER = re.compile(r"^(group|user):([a-z0-9][a-z0-9_.-]*/)?[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -88,7 +93,10 @@ def lint_path(path: Path, base: str | None = None, registry: Registry | None = N
     check_skeletons(report, template, answer_sets)
     if base is not None:
         check_base(report, template, base)
-    return report.findings()
+    findings = report.findings()
+    if template.format == "backstage":
+        findings = [dataclasses.replace(f, severity="warning") if f.rule in BACKSTAGE_WARNINGS else f for f in findings]
+    return findings
 
 
 # --- metadata, changelog, examples ----------------------------------------------------------

@@ -42,18 +42,22 @@ def _fetch_inputs(
     return list(parsed.values())
 
 
-def _skeleton_name(env: Environment, root: str, keys: list[str], defined: set[str], what: str) -> str | None:
-    """Why `root.keys` is undefined in a skeleton file that sees `values` (with keys `defined`)."""
+def _skeleton_name(
+    env: Environment, root: str, keys: list[str], defined: set[str], what: str, dialect: str
+) -> str | None:
+    """Why `root.keys` is undefined in a skeleton file that sees `values` (with keys `defined`),
+    and `template` unless it renders as Backstage's (`nunjucks`), which renders undefined empty."""
     if root == "values":
         return f"values.{keys[0]} is undefined: it is not {what}" if keys and keys[0] not in defined else None
-    if root == "template":
+    if root == "template" and dialect == "jinja":
         known = BUILTINS["template"]
         return (
             f"template.{keys[0]} is undefined: template has {', '.join(known)}"
             if keys and keys[0] not in known
             else None
         )
-    return None if root in env.globals else f"{root!r} is undefined: a skeleton sees values and template"
+    sees = "values and template" if dialect == "jinja" else "values only (it renders empty, as in Backstage)"
+    return None if root in env.globals else f"{root!r} is undefined: a skeleton sees {sees}"
 
 
 def _check_links(report: Report, source: Path) -> None:
@@ -75,7 +79,8 @@ def _check_skeleton(report: Report, template: Template, index: int, inp: Any) ->
     """Parse every file (and file name) of one `fetch:template` step's skeleton as it would render."""
     step = template.steps[index]
     source = (template.path / inp.path).resolve()
-    if not source.is_relative_to(template.path) or not source.is_dir():
+    single = source.is_file()  # Backstage's fetch:template:file: one file, its name not rendered
+    if not source.is_relative_to(template.path) or not (source.is_dir() or single):
         line = line_of(template, ("spec", "steps", index, "input", "path"))
         state = "does not exist" if source.is_relative_to(template.path) else "is outside the golden path"
         report.add(TEMPLATE_FILE, line, "step-input", f"step {step.id}: skeleton folder {inp.path!r} {state}")
@@ -85,14 +90,15 @@ def _check_skeleton(report: Report, template: Template, index: int, inp: Any) ->
         defined, what = {p.id for p in template.parameters} - secrets, "a parameter (secrets never reach skeletons)"
     else:
         defined, what = set(inp.values), f"a key of step {step.id}'s values input"
-    env = make_environment(inp.delimiters or Delimiters())
-    _check_links(report, source)
-    for file in sorted(source.rglob("*")):
-        rel = file.relative_to(source).as_posix()
+    env = make_environment(inp.delimiters or Delimiters(), inp.dialect)
+    if not single:
+        _check_links(report, source)
+    for file in [source] if single else sorted(source.rglob("*")):
+        rel = file.name if single else file.relative_to(source).as_posix()
         if file.is_symlink() or file.is_dir():
             continue
         data = file.read_bytes()
-        texts = [("file name: ", rel)]
+        texts = [] if single else [("file name: ", rel)]
         if renders_content(rel, data, inp.copy_without_render, inp.template_suffix):
             texts.append(("", data.decode("utf-8")))
         for prefix, text in texts:
@@ -100,7 +106,7 @@ def _check_skeleton(report: Report, template: Template, index: int, inp: Any) ->
             for line, reason in problems:
                 report.add(file, line if not prefix else None, "skeleton-syntax", prefix + reason)
             for root, keys, line in [] if ast is None else names(ast):
-                why = _skeleton_name(env, root, keys, defined, what)
+                why = _skeleton_name(env, root, keys, defined, what, inp.dialect)
                 if why:
                     report.add(file, line if not prefix else None, "skeleton-undefined", prefix + why)
 

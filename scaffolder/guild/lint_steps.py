@@ -112,7 +112,8 @@ def _check_expression(
     """Report syntax and undefined names; returns whether it is clean and the step ids it reads."""
     line = line_of(template, loc)
     shown = " ".join(text.split())
-    ast, problems = parse(expression_environment(), text)
+    dialect = "nunjucks" if template.format == "backstage" else "jinja"  # Backstage's filters and `===`
+    ast, problems = parse(expression_environment(dialect), text)
     for _, reason in problems:
         report.add(TEMPLATE_FILE, line, "expression-syntax", f"{shown!r}: {reason}")
     read = [] if ast is None else list(names(ast))

@@ -139,6 +139,10 @@ description = {{{{ values.description | tojson }}}}
 readme = "README.md"
 requires-python = ">=3.11"
 
+[project.optional-dependencies]
+# `scaffold template test` runs the checks in an environment built from these.
+test = ["pytest>=8"]
+
 [tool.pytest.ini_options]
 # Tests import the package from src/ without installing it.
 pythonpath = ["src"]

@@ -27,6 +27,7 @@ from scaffolder.errors import Problem, ScaffoldError, TemplateError
 from scaffolder.forges.base import Forge
 from scaffolder.forges.local import LocalForge
 from scaffolder.guild import snapshots
+from scaffolder.guild.check_env import CheckEnvError, CheckEnvs
 from scaffolder.guild.checks import CheckResult, run_checks
 from scaffolder.guild.impact import Impact, edits_file, load_edits, upgrade_impact
 from scaffolder.runner import Runner
@@ -183,10 +184,24 @@ class _Context:
     previous: Release | None
     old: Template | None
     update: bool
-    checks: bool
+    run_checks: bool
     upgrade: bool
     workdir: Path
     progress: Progress
+    envs: CheckEnvs
+    env_errors: list[Problem] = field(default_factory=list)
+
+    def checks(self, answers: Any, project: Path) -> list[CheckResult]:
+        """The project's checks, run in the environment its declared dependencies make; none when
+        that environment cannot be built (the reason goes to the report once)."""
+        try:
+            python = self.envs.python_for(project)
+        except CheckEnvError as exc:
+            problem = Problem("checks", exc.render())
+            if problem not in self.env_errors:
+                self.env_errors.append(problem)
+            return []
+        return run_checks(self.template, answers, project, python)
 
 
 def _example(ctx: _Context, example: Path) -> ExampleReport:
@@ -208,8 +223,8 @@ def _example(ctx: _Context, example: Path) -> ExampleReport:
         return report
     _check_snapshot(template, example, render, ctx.update, report)
     ctx.progress(f"{template.name}: {example.stem}: snapshot {report.snapshot}")
-    if ctx.checks and template.model.spec.checks:
-        report.checks = run_checks(template, answers, render)
+    if ctx.run_checks and template.model.spec.checks:
+        report.checks = ctx.checks(answers, render)
         for check in report.checks:
             ctx.progress(f"{template.name}: {example.stem}: {check.name} {'ok' if check.ok else 'FAILED'}")
     if ctx.upgrade and ctx.previous is not None and ctx.old is not None:
@@ -231,8 +246,8 @@ def _example(ctx: _Context, example: Path) -> ExampleReport:
             ctx.workdir / example.stem,
         )
         up = report.upgrade
-        if ctx.checks and up.repo is not None and not up.conflicts:
-            up.checks = run_checks(template, answers, up.repo)  # the upgraded repo still passes its checks
+        if ctx.run_checks and template.model.spec.checks and up.repo is not None and not up.conflicts:
+            up.checks = ctx.checks(answers, up.repo)  # the upgraded repo still passes its checks
         state = "FAILED" if not up.ok() else "skipped" if up.skipped else f"{len(up.conflicts)} conflicts"
         ctx.progress(f"{template.name}: {example.stem}: upgrade from {up.from_version}: {state}")
     return report
@@ -280,10 +295,12 @@ def run_template_test(
             upgrade,
             Path(tmp),
             progress or (lambda _message: None),
+            CheckEnvs(template.name, template.version),
         )
         workers = max(1, jobs or min(4, os.cpu_count() or 1))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="template-test") as pool:
             report.examples = list(pool.map(lambda example: _example(ctx, example), examples))
+        report.problems += ctx.env_errors
     names = {e.stem for e in examples}
     folder_of_snapshots = template.path / snapshots.SNAPSHOTS_DIR
     for stale in sorted(folder_of_snapshots.glob(f"*{snapshots.SUFFIX}")):

@@ -10,7 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from scaffolder.errors import TemplateError
-from scaffolder.formats import COOKIECUTTER_FILE, Format, copier_file, is_backstage_doc, is_backstage_text
+from scaffolder.formats import (
+    COOKIECUTTER_FILE,
+    Format,
+    backstage_template_file,
+    copier_file,
+    is_backstage_doc,
+    is_backstage_text,
+)
 from scaffolder.template import TEMPLATE_FILE, Template, from_document, read_document
 
 
@@ -27,6 +34,8 @@ def detect(folder: Path) -> Format | None:
         return "cookiecutter"
     if copier_file(folder) is not None:
         return "copier"
+    if folder.is_dir() and backstage_template_file(folder) is not None:
+        return "backstage"
     return None
 
 
@@ -36,10 +45,21 @@ def is_template_dir(folder: Path) -> bool:
 
 
 def load_foreign(folder: Path, *, name: str | None = None, version: str | None = None) -> Template | None:
-    """A cookiecutter or copier template converted to a `Template`, or None when `folder` holds
-    neither. `name` and `version` are hints for formats that declare none (a release's name and
-    version, known from its tag or snapshot folder)."""
+    """A cookiecutter, copier or Backstage template (in a file not named template.yaml) converted
+    to a `Template`, or None when `folder` holds none. `name` and `version` are hints for formats
+    that declare none (a release's name and version, known from its tag or snapshot folder)."""
     kind = detect(folder)
+    if kind == "backstage":
+        from scaffolder import yamlio
+        from scaffolder.formats import backstage
+
+        file = backstage_template_file(folder)
+        assert file is not None
+        try:
+            doc = yamlio.load(folder / file)
+        except yamlio.YamlSyntaxError as exc:
+            raise TemplateError(f"cannot load the Backstage template {folder / file}", [exc.problem]) from None
+        return backstage.convert(folder, doc, version=version, file_name=file)
     if kind == "cookiecutter":
         from scaffolder.formats import cookiecutter
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scaffolder import git, versions
@@ -46,6 +46,10 @@ class GoldenPathSource:
     origin: str | None = None
     _cache: dict[str, list[Release]] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.template.origin is None:  # the renderers see the source and ref the record names
+            object.__setattr__(self, "template", replace(self.template, origin=(self.library, self.ref)))
 
     @property
     def version(self) -> str:

@@ -33,7 +33,7 @@ def as_folder(ref: str) -> Path | None:
     """The template folder a path names; None when `ref` is not a path (a name, then). A path
     that holds no template is TemplateNotFound."""
     candidate = Path(ref).expanduser()
-    if candidate.name == TEMPLATE_FILE and candidate.is_file():
+    if candidate.suffix in (".yaml", ".yml") and candidate.is_file():  # template.yaml, or a Backstage my-template.yaml
         candidate = candidate.parent
     if "/" in ref or ref.startswith(".") or (candidate.is_dir() and is_template_dir(candidate)):
         if not is_template_dir(candidate):
@@ -54,26 +54,33 @@ def _unknown(ref: str, version: str, known: list[str], current: str | None) -> T
     return TemplateNotFound(f"{ref}@{version} is not a release; available: {', '.join(listed) or 'none'}")
 
 
+def _release(repo: Path, commit: str, rel: str, dest: Path, bare: bool, name: str | None, version: str) -> Template:
+    """The template at a release's commit of a repository, in whatever format it has there:
+    PATH@VERSION and URL@VERSION both load through here, never from the folder's HEAD."""
+    return load_template(extract(repo, commit, rel, dest, bare=bare), name=name, version=version)
+
+
 def _from_folder(ref: str, folder: Path, version: str | None) -> Located:
     label = str(folder.resolve())
+    where = location(folder)
+    if version is not None and where is not None:  # the release, read at its tag (its format there)
+        top, rel, prefix = where
+        found = next(((t, c) for v, t, c in release_tags(top, prefix) if v == version), None)
+        if found is not None and git.rev_parse(top, f"{found[1]}:{'' if rel == '.' else rel}") is not None:
+            dest = _cache(label) / found[1] / folder.resolve().name
+            template = _release(top, found[1], rel, dest, False, None, version)
+            return _at_origin(template, label if rel == "." else None, found[0]), label, found[0]
     current = load_template(folder)
-    where = location(folder) if current.format != "scaffold" or version is not None else None
+    where = where if current.format != "scaffold" or version is not None else None
     tags = release_tags(where[0], where[2]) if where is not None else []
     if version is None or version == current.version:
         tag = next((t for v, t, _ in tags if v == current.version), None)
-        return current, label, tag or current.version
-    found = next(((t, c) for v, t, c in tags if v == version), None)
-    if found is None or where is None:
-        raise _unknown(ref, version, [v for v, _, _ in tags], current.version)
-    tag, commit = found
-    top, rel = where[0], where[1]
-    if git.rev_parse(top, f"{commit}:{'' if rel == '.' else rel}") is None:
-        raise _unknown(ref, version, [v for v, _, _ in tags], current.version)
-    dest = extract(top, commit, rel, _cache(label) / commit / folder.resolve().name, bare=False)
-    return load_template(dest, name=current.name, version=version), label, tag
+        top_level = where is not None and where[1] == "."
+        return _at_origin(current, label if tag and top_level else None, tag or ""), label, tag or current.version
+    raise _unknown(ref, version, [v for v, _, _ in tags], current.version)
 
 
-def _from_url(url: str, version: str | None) -> Located:
+def _from_url(url: str, version: str | None, source: str | None = None) -> Located:
     cache = _cache(url)
     mirror = mirror_once(url, cache)
     name = re.sub(r"\.git$", "", url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]) or "template"
@@ -83,7 +90,8 @@ def _from_url(url: str, version: str | None) -> Located:
         if found is None:
             raise _unknown(url, version, [v for v, _, _ in tags], None)
         tag, commit = found
-        hint: str | None = version
+        template = _release(mirror, commit, ".", cache / commit / name, True, name, version)
+        return _at_origin(template, source or url, tag), url, tag
     else:
         head = git.rev_parse(mirror, f"{git.MIRROR_HEAD}^{{commit}}", bare=True)
         if head is None:
@@ -91,12 +99,21 @@ def _from_url(url: str, version: str | None) -> Located:
         commit = head
         tree = git.tree_sha(mirror, commit, bare=True)
         match = next(((v, t) for v, t, c in tags if git.tree_sha(mirror, c, bare=True) == tree), None)
+        hint: str | None
         hint, tag = (match[0], match[1]) if match else (None, "")
     dest = extract(mirror, commit, ".", cache / commit / name, bare=True)
     if hint is None and tags:  # an untagged HEAD: the development version after the newest tag
         hint = _next_dev(tags[0][0], content_hash(dest))
     template = load_template(dest, name=name, version=hint)
-    return template, url, tag or template.version
+    return _at_origin(template, source or url, tag or commit), url, tag or template.version
+
+
+def _at_origin(template: Template, source: str | None, ref: str) -> Template:
+    """A copier template learns the git source and ref it came from, so copier renders from there
+    (its `_src_path` and `_commit` are then what `copier copy SOURCE --vcs-ref REF` gives)."""
+    if template.questions is not None and source is not None:
+        template.questions.origin = (source, ref)
+    return template
 
 
 def _next_dev(newest: str, digest: str) -> str:
@@ -111,7 +128,7 @@ def locate(ref: str) -> Located | None:
     base, version = split_version(ref)
     url = expand(base)
     if url is not None:
-        return _from_url(url, version)
+        return _from_url(url, version, base)
     folder = as_folder(base)
     if folder is None:
         return None

@@ -26,7 +26,13 @@ DIRTY_SHOWN = 10
 
 def check_clean(path: Path) -> None:
     """Refuse a folder that is not the top of a git work tree, or one with uncommitted changes: an
-    upgrade there could not be reviewed and undone with git."""
+    upgrade there could not be reviewed and undone with git. A folder inside a work tree (a monorepo
+    folder made with `scaffold new --into`) is checked for its own files."""
+    if not git.is_worktree(path) and git.toplevel(path) is not None:
+        from scaffolder.project import check_clean_folder
+
+        check_clean_folder(path)
+        return
     if not git.is_worktree(path):
         raise ScaffoldError(
             f"{path} is not the top of a git work tree; an upgrade could not be undone",

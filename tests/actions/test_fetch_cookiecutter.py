@@ -102,3 +102,52 @@ def test_a_trusted_render_leaves_sys_path_as_it_was(tmp_path: Path) -> None:
     ctx.template_dir, ctx.trusted = folder, True
     load_registry().action("fetch:cookiecutter").run(ctx, {})
     assert sys.path == before and "local_ext" not in sys.modules
+
+
+def test_as_backstage_the_folders_own_context_is_overlaid_by_the_steps(tmp_path: Path) -> None:
+    """Backstage's module reads the fetched folder's cookiecutter.json, overlays the step's values
+    and writes its own `_copy_without_render` and `_extensions` over the folder's (none: dropped)."""
+    folder = tmp_path / "skeleton"
+    folder.mkdir()
+    context = {"name": "own", "kind": "service", "_copy_without_render": ["*.txt"]}
+    (folder / "cookiecutter.json").write_text(json.dumps(context))
+    (folder / "a.txt").write_text("{{ cookiecutter.name }}/{{ cookiecutter.kind }}\n")
+    ctx = make_ctx(tmp_path / "ws")
+    ctx.template_dir = tmp_path
+    action = load_registry().action("fetch:cookiecutter")
+    step = {"url": "skeleton", "backstage": True, "values": {"name": "given", "gone": None}}
+    out = action.run(ctx, step)
+    assert out.directory == "contents" and sorted(out.files) == ["a.txt", "cookiecutter.json"]
+    assert (ctx.workspace / "a.txt").read_text() == "given/service\n"  # rendered: _copy_without_render dropped
+    assert json.loads((ctx.workspace / "cookiecutter.json").read_text()) == context  # a file of the project
+
+
+def test_as_backstage_the_steps_extensions_need_trust(tmp_path: Path) -> None:
+    (tmp_path / "skeleton").mkdir()
+    ctx = make_ctx(tmp_path / "ws")
+    ctx.template_dir = tmp_path
+    action = load_registry().action("fetch:cookiecutter")
+    step = action.parse({"url": "skeleton", "backstage": True, "extensions": ["local_extensions.Shout"]})
+    assert action.preflight is not None
+    [problem] = action.preflight(ctx, step)
+    assert "local_extensions.Shout" in problem.message and "would run" in problem.message
+    ok = action.parse({"url": "skeleton", "backstage": True, "extensions": ["jinja2.ext.do"]})
+    assert action.preflight(ctx, ok) == []
+
+
+def test_a_url_sources_provenance_is_where_cookiecutter_clones_it(tmp_path: Path) -> None:
+    from cookiecutter.vcs import clone
+
+    from actions._cookiecutter_provenance import provenance
+    from tests.formats.conftest import commit_and_tag, copy
+
+    repo = copy(COOKIECUTTER, tmp_path / "cookiecutter-svc.git")
+    commit_and_tag(repo, "v1.0.0")
+    url = f"file://{repo}"
+    cloned = Path(clone(url, checkout="v1.0.0", clone_to_dir=tmp_path / "clones", no_input=True))
+    values = provenance(url, "v1.0.0", ".", "/work/here")
+    assert Path(values["_repo_dir"]).name == cloned.name == "cookiecutter-svc"  # cookiecutter's own naming
+    assert (values["_template"], values["_checkout"], values["_output_dir"]) == (url, "v1.0.0", "/work/here")
+    assert Path(provenance("gh:acme/cookiecutter-svc", None)["_repo_dir"]).name == "cookiecutter-svc"
+    local = provenance("/srv/templates/svc", "v1.0.0", "cc", "/work/here")
+    assert (local["_template"], local["_repo_dir"], local["_checkout"]) == ("/srv/templates/svc/cc",) * 2 + (None,)

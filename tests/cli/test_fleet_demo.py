@@ -1,6 +1,7 @@
 """The issue's demonstration on the product's own golden path: a fleet made from
-backend-service 1.0.0, some repos edited by hand, a migration campaign to 2.0.0, the pull
-requests merged, and the fleet's status; the upgraded services still pass their own tests."""
+backend-service 1.0.0, some repos edited by hand, a migration campaign to the current version
+(across 2.0.0's migration), the pull requests merged, and the fleet's status; the upgraded
+services still pass their own tests."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def test_fleet_of_backend_services_moves_from_1_to_2(invoke: Invoke, tmp_path: P
     for repo in states:
         invoke("forge", "merge", repo, "1")
     status = as_json(invoke("migrate", "status", "backend-service", "-o", "json"))
-    assert status["versions"] == {"2.0.0": 4} and status["pull_requests"] == {"merged": 4}
+    assert status["versions"] == {"2.1.0": 4} and status["pull_requests"] == {"merged": 4}
 
     forge = config.open_forge(config.load())
     orders = forge.get_repo("local", "orders-api")
@@ -76,6 +77,7 @@ def test_fleet_of_backend_services_moves_from_1_to_2(invoke: Invoke, tmp_path: P
     assert not (clone / "src/orders_api/app.py").exists()
     assert "# orders team: names come from users" in (clone / "src/orders_api/api.py").read_text()
     assert (clone / "src/orders_api/metrics.py").is_file()
+    assert (clone / "mkdocs.yml").is_file() and (clone / "docs/index.md").is_file()  # 2.1.0's TechDocs
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=clone, capture_output=True, text=True
     )

@@ -25,7 +25,7 @@ def _clone(url: str, dest: Path) -> Path:
 
 def test_backend_service_end_to_end(invoke: Invoke, tmp_path: Path, scaffold_home: Path) -> None:
     data = as_json(invoke(*NEW, "-o", "json"))
-    assert data["template"] == "backend-service" and data["version"] == "2.0.0"
+    assert data["template"] == "backend-service" and data["version"] == "2.1.0"
     assert data["entity_ref"] == "component:default/orders-api"
     assert data["repository"]["url"] and data["run_id"]
     repo = _clone(data["repository"]["clone_url"], tmp_path / "orders-api")
@@ -63,7 +63,7 @@ def test_backend_service_end_to_end(invoke: Invoke, tmp_path: Path, scaffold_hom
     info = yaml.safe_load((repo / "catalog-info.yaml").read_text())
     assert info["spec"]["owner"] == "group:payments"
     record = yaml.safe_load((repo / RECORD_PATH).read_text())
-    assert record["template"] == {"name": "backend-service", "version": "2.0.0", "source": "builtin", "ref": "2.0.0"}
+    assert record["template"] == {"name": "backend-service", "version": "2.1.0", "source": "builtin", "ref": "2.1.0"}
     assert record["answers"]["name"] == "orders-api"
     assert "catalog-info.yaml" in record["files"]
 
@@ -176,7 +176,7 @@ def test_malformed_values_file(invoke: Invoke, tmp_path: Path, content: str) -> 
 
 def test_dry_run_prints_the_plan_and_tree_and_creates_nothing(invoke: Invoke, scaffold_home: Path) -> None:
     result = invoke(*NEW, "--dry-run")
-    assert "Dry run of backend-service@2.0.0: nothing was created." in result.stdout
+    assert "Dry run of backend-service@2.1.0: nothing was created." in result.stdout
     assert "  run  k8s" in result.stdout and "deploy/kubernetes/" in result.stdout
     assert not (scaffold_home / "runs").exists() and not (scaffold_home / "forge").exists()
 

@@ -33,6 +33,7 @@ def test_every_builtin_golden_path_passes_template_test(invoke: Invoke, name: st
     for example in data["examples"]:
         assert example["snapshot"] == "ok" and example["mismatched"] == []
         assert example["checks"] and all(c["ok"] for c in example["checks"])
+        assert "docs" in {c["name"] for c in example["checks"]}  # its TechDocs built with mkdocs --strict
         if data["previous"] is not None:
             assert example["upgrade"]["from"] == data["previous"]
             assert example["upgrade"]["conflicts"] == []
@@ -58,7 +59,7 @@ def copy_backend_service(tmp_path: Path) -> Path:
 
 def test_a_breaking_change_shows_up_as_a_conflict_in_the_upgrade_impact(invoke: Invoke, tmp_path: Path) -> None:
     """The issue's check: a guild rewrites a line that teams edit (examples/edits/minimal.yaml
-    edits it in 1.0.0's app.py), and `template test` shows the conflict the fleet would meet."""
+    edits it in 2.0.0's api.py), and `template test` shows the conflict the fleet would meet."""
     folder = copy_backend_service(tmp_path)
     api = folder / "skeleton" / "src" / "{{ values.name | snake }}" / "api.py"
     api.write_text(
@@ -109,7 +110,7 @@ def test_template_new_then_test_then_release(invoke: Invoke, tmp_path: Path) -> 
 def test_template_test_text_output_and_no_upgrade(invoke: Invoke, tmp_path: Path) -> None:
     folder = copy_backend_service(tmp_path)
     text = invoke("template", "test", str(folder), "--no-checks", "--no-upgrade").stdout
-    assert "backend-service 2.0.0" in text and "snapshot  ok (18 files)" in text
+    assert "backend-service 2.1.0" in text and "snapshot  ok (18 files)" in text
     assert "upgrade" not in text.split("\n", 1)[1] and text.rstrip().endswith("ok: 1 golden path passed")
 
 

@@ -193,7 +193,7 @@ def test_backend_service_from_1_to_2_on_the_builtin_library(
     commit(repo)
 
     out = as_json(invoke("upgrade", str(repo), "-o", "json"))
-    assert (out["from_version"], out["to_version"], out["conflicts"]) == ("1.0.0", "2.0.0", [])
+    assert (out["from_version"], out["to_version"], out["conflicts"]) == ("1.0.0", "2.1.0", [])
     assert ["src/orders_api/app.py", "src/orders_api/api.py"] in out["renamed"]
     assert "src/orders_api/metrics.py" in out["added"]
     api = (repo / "src/orders_api/api.py").read_text()
@@ -204,7 +204,7 @@ def test_backend_service_from_1_to_2_on_the_builtin_library(
     )
     assert tests.returncode == 0, tests.stdout + tests.stderr
     commit(repo)
-    assert "already at backend-service 2.0.0" in invoke("upgrade", str(repo)).stdout
+    assert "already at backend-service 2.1.0" in invoke("upgrade", str(repo)).stdout
 
 
 def test_conflict_style_merge_leaves_markers_without_the_base(invoke: Invoke, repo: Path) -> None:

@@ -18,12 +18,14 @@ ANSWERS = ["--no-input", "--set", "name=orders-api", "--set", "owner=group:payme
 
 def test_versions_of_a_builtin_golden_path(invoke: Invoke) -> None:
     text = invoke("versions", "backend-service").stdout
-    assert text.startswith("backend-service: 2 version(s) in builtin, newest first\n")
+    assert text.startswith("backend-service: 3 version(s) in builtin, newest first\n")
     lines = text.splitlines()
-    current = next(i for i, line in enumerate(lines) if line.startswith("2.0.0  "))
+    current = next(i for i, line in enumerate(lines) if line.startswith("2.1.0  "))
+    middle = next(i for i, line in enumerate(lines) if line.startswith("2.0.0  "))
     old = next(i for i, line in enumerate(lines) if line.startswith("1.0.0  "))
-    assert current < old
+    assert current < middle < old
     assert lines[current].endswith("  (current)") and lines[old].endswith("  releases/1.0.0")
+    assert lines[middle].endswith("  releases/2.0.0")
     assert "    - **Breaking:** the WSGI module" in text  # the changelog, indented
     assert "### Added" in "\n".join(lines[old:])
 
@@ -31,7 +33,8 @@ def test_versions_of_a_builtin_golden_path(invoke: Invoke) -> None:
 def test_versions_as_json(invoke: Invoke) -> None:
     data = as_json(invoke("versions", "data-pipeline", "-o", "json"))
     assert [(v["version"], v["current"], v["ref"], v["library"]) for v in data] == [
-        ("1.1.0", True, "current", "builtin"),
+        ("1.2.0", True, "current", "builtin"),
+        ("1.1.0", False, "releases/1.1.0", "builtin"),
         ("1.0.0", False, "releases/1.0.0", "builtin"),
     ]
     assert set(data[0]) == {"version", "current", "ref", "library", "date", "changelog"}
@@ -63,7 +66,8 @@ def test_new_from_an_older_release(invoke: Invoke, tmp_path: Path) -> None:
 
 def test_new_and_show_refuse_an_unknown_version(invoke: Invoke, scaffold_home: Path) -> None:
     result = invoke("new", "backend-service@9.9.9", *ANSWERS, code=1)
-    assert "backend-service@9.9.9 is not a release in builtin; available: 2.0.0 (current), 1.0.0" in result.stderr
+    wanted = "backend-service@9.9.9 is not a release in builtin; available: 2.1.0 (current), 2.0.0, 1.0.0"
+    assert wanted in result.stderr
     assert not (scaffold_home / "forge").exists()
     assert as_json(invoke("show", "backend-service@1.0.0", "-o", "json"))["version"] == "1.0.0"
 

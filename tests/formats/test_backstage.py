@@ -482,7 +482,7 @@ def test_fetch_template_options_and_catalog_write(tmp_path: Path) -> None:
     template = load_template(folder)
     ws = tmp_path / "ws"
     Runner(LocalForge(tmp_path / "forge"), NullCatalog()).render(template, resolve(template, {}), ws)
-    assert (ws / "compat/README.md").read_text() == "# demo-app / demo-app\n"
+    assert (ws / "compat/README.md").read_text() == "# demo-app / \n"  # as Backstage: `cookiecutter` only
     assert (ws / "njk/app.cfg").read_text() == "name=demo-app\n"
     assert (ws / "njk/raw.cfg").read_text() == "name=${{ values.name }}\n"  # no .njk: copied as it is
     rendered = {rel: (ws / "globs" / rel).read_text() == "demo-app\n" for rel in (
@@ -499,6 +499,7 @@ def test_fetch_template_options_and_catalog_write(tmp_path: Path) -> None:
     catalog_info = (ws / "catalog-info.yaml").read_text()
     assert "name: demo-app" in catalog_info and "type: website" in catalog_info and "- python" in catalog_info
 
+    assert "backstage.io/source-template: template:default/" in catalog_info  # as Backstage writes it
     (folder / "template.yaml").write_text(FETCH_OPTIONS.replace("tags: [python]}", "tags: [python], labels: {a: b}}"))
-    with pytest.raises(TemplateError, match=r"entity\.metadata: labels cannot be written by catalog:write"):
-        load_template(folder)
+    Runner(LocalForge(tmp_path / "forge"), NullCatalog()).render(load_template(folder), resolve(template, {}), ws)
+    assert "labels:\n    a: b\n" in (ws / "catalog-info.yaml").read_text()  # any key, as Backstage writes it

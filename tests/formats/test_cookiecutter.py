@@ -4,6 +4,8 @@ wizard, a git URL) and upgraded from one tagged release to the next."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from scaffolder import git, record
 from scaffolder.sources import load_template
 from tests.cli.conftest import Invoke, as_json
-from tests.formats.conftest import COOKIECUTTER, DOWN, ENTER, commit_and_tag, copy, edit, run_wizard
+from tests.formats.conftest import CLEAR, COOKIECUTTER, DOWN, ENTER, commit_and_tag, copy, edit, run_wizard
 
 SETS = ["--set", "owner=group:payments"]
 
@@ -104,7 +106,7 @@ def test_the_wizard_end_to_end(tmp_path: Path) -> None:
             ENTER,  # version
             DOWN + DOWN + DOWN + ENTER,  # license: Not open source
             ENTER,  # use_docker: yes (the default)
-            "group:logistics" + ENTER,  # owner
+            CLEAR + "group:logistics" + ENTER,  # owner (offered: user:jane-doe, from full_name)
         ]
     )
     outcome = run_wizard(str(COOKIECUTTER), keys, trusted=True)
@@ -192,3 +194,173 @@ def test_new_from_a_release_and_from_a_git_url(invoke: Invoke, template_repo: Pa
     assert newest["steps"]["fetch"]["directory"] == "second-one"
     unknown = invoke(*new(f"{url}@3.0.0", "--trust"), code=1)
     assert "3.0.0 is not a release; available: 1.1.0, 1.0.0" in unknown.stderr
+
+
+PROVENANCE = COOKIECUTTER.parent / "cookiecutter-provenance"
+
+
+def tree_of(root: Path) -> dict[str, tuple[str, bytes | str, bool]]:
+    """Every file and symlink under `root` (bytes, exec bit, link target), `.git` and the record
+    (`.scaffold/`) left out: what must match between scaffold's output and the native tool's."""
+    out: dict[str, tuple[str, bytes | str, bool]] = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if rel.split("/")[0] in (".git", ".scaffold"):
+            continue
+        if path.is_symlink():
+            out[rel] = ("link", str(path.readlink()), False)
+        elif path.is_file():
+            out[rel] = ("file", path.read_bytes(), bool(path.stat().st_mode & 0o111))
+    return out
+
+
+def native(template: str | Path, **context: object) -> Path:
+    """The project cookiecutter itself generates from `template` in the current folder (no input),
+    as a user runs it; moved out of the way into a fresh folder, so it can run again."""
+    from cookiecutter.main import cookiecutter
+
+    made = Path(cookiecutter(str(template), no_input=True, extra_context=context))
+    kept = made.parent.parent / f"native-{len(list(made.parent.parent.glob('native-*')))}"
+    return made.rename(kept)
+
+
+def test_provenance_values_are_cookiecutters_and_stable_across_an_upgrade(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = copy(PROVENANCE, tmp_path / "templates" / "cookiecutter-provenance").resolve()
+    commit_and_tag(repo, "v1.0.0")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)  # cookiecutter's _output_dir is the folder it runs in
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # cookiecutter's replay goes there
+    data = as_json(invoke("new", str(repo), "--no-input", "-o", "json", "--set", "project_name=Ledger"))
+    clone = git.clone(data["repository"]["clone_url"], tmp_path / "clone")
+    assert tree_of(clone) == tree_of(native(repo, project_name="Ledger"))
+    text = (clone / "provenance.txt").read_text()
+    assert text == f"template: {repo}\nrepo_dir: {repo}\noutput_dir: {here}\ncheckout: None\n"
+    assert "scaffold-" not in (clone / ".cookiecutter.json").read_text()  # no scratch or cache folder
+
+    edit(repo / "{{cookiecutter.project_slug}}" / "README.md", "By", "Written by")
+    git.commit_all(repo, "1.1.0", "2026-03-05T00:00:00+00:00")
+    git.tag(repo, "v1.1.0")
+    result = as_json(invoke("upgrade", str(clone), "-o", "json"))
+    assert (result["to_version"], result["conflicts"], result["modified"]) == ("1.1.0", [], ["README.md"])
+    assert tree_of(clone) == tree_of(native(repo, project_name="Ledger"))
+
+
+def owner_test_template(tmp_path: Path, context: dict[str, str]) -> Path:
+    """A template with no catalog-info.yaml and no owner question: scaffold writes the entry."""
+    folder = tmp_path / "cookiecutter-plain"
+    (folder / "{{cookiecutter.project_slug}}").mkdir(parents=True)
+    (folder / "cookiecutter.json").write_text(json.dumps({"project_slug": "tally", **context}))
+    (folder / "{{cookiecutter.project_slug}}" / "README.md").write_text("# {{ cookiecutter.project_slug }}\n")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("env", "context", "owner", "said"),
+    [
+        ({}, {"github_username": "Jane-Doe"}, "user:jane-doe", False),  # the template's owner-like answer
+        ({"SCAFFOLD_CATALOG_OWNER": "group:platform"}, {"author": "Jo"}, "group:platform", False),  # the profile's
+        ({}, {"language": "python"}, "unknown", True),  # neither: the fallback, said in one line
+    ],
+)
+def test_batch_mode_asks_only_what_cookiecutter_needs(
+    invoke: Invoke,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    context: dict[str, str],
+    owner: str,
+    said: bool,
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    folder = owner_test_template(tmp_path, context)
+    result = invoke("new", str(folder), "--no-input", "-o", "json")
+    data = as_json(result)
+    clone = git.clone(data["repository"]["clone_url"], tmp_path / "clone")
+    assert data["repository"]["full_name"] == "local/tally"  # the folder cookiecutter made
+    assert f"owner: {owner}\n" in (clone / "catalog-info.yaml").read_text()
+    assert result.stderr.count("no catalog owner") == int(said)
+    monkeypatch.chdir(tmp_path)
+    expected = tree_of(native(folder))
+    assert {k: v for k, v in tree_of(clone).items() if k != "catalog-info.yaml"} == expected
+
+
+BACKSTAGE_TEMPLATE = """\
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: ledger-from-cookiecutter, title: Ledger}
+spec:
+  owner: group:ledger
+  type: service
+  parameters:
+    - title: Service
+      required: [name, repoUrl]
+      properties:
+        name: {type: string}
+        repoUrl: {type: string, ui:field: RepoUrlPicker}
+  steps:
+    - id: fetch
+      action: fetch:cookiecutter
+      input:
+        url: ./skeleton
+        targetPath: service
+        imageName: acme/cookiecutter:latest
+        copyWithoutRender: ['docs/*.html']
+        values:
+          name: ${{ parameters.name }}
+          replicas: 3
+          public: true
+    - id: publish
+      action: publish:github
+      input:
+        repoUrl: ${{ parameters.repoUrl }}
+        protectDefaultBranch: false
+"""
+
+
+def backstage_cookiecutter(tmp_path: Path) -> Path:
+    """A Backstage template whose fetch:cookiecutter skeleton has no cookiecutter.json (Backstage
+    builds the context from the step's values) and a hook that Backstage copies, never runs."""
+    folder = tmp_path / "ledger-bs"
+    skeleton = folder / "skeleton"
+    (skeleton / "docs").mkdir(parents=True)
+    (skeleton / "hooks").mkdir()
+    (folder / "template.yaml").write_text(BACKSTAGE_TEMPLATE)
+    (skeleton / "README.md").write_text("# {{ cookiecutter.name }}\n\n{{ cookiecutter.replicas }} replicas\n")
+    (skeleton / "public.txt").write_text("{% if cookiecutter.public %}public{% else %}private{% endif %}\n")
+    (skeleton / "docs" / "index.html").write_text("<title>{{ page.title }}</title>\n")
+    (skeleton / "hooks" / "post_gen_project.py").write_text("import os\nos.remove('README.md')\n")
+    (skeleton / "run.sh").write_text("#!/bin/sh\necho {{ cookiecutter.name }}\n")
+    (skeleton / "run.sh").chmod(0o755)
+    return folder
+
+
+def backstage_native(skeleton: Path, values: dict[str, object], copy_without_render: list[str], out: Path) -> Path:
+    """What Backstage's fetch:cookiecutter hands cookiecutter, written out as its module does
+    (`CookiecutterRunner.run`): the skeleton as `{{cookiecutter and 'contents'}}`, a cookiecutter.json
+    of the step's values and `_copy_without_render`; then `cookiecutter --no-input -o OUT TEMPLATE`."""
+    from cookiecutter.main import cookiecutter
+
+    template = out / "template"
+    shutil.copytree(skeleton, template / "{{cookiecutter and 'contents'}}")
+    context = {**values, "_copy_without_render": copy_without_render}
+    (template / "cookiecutter.json").write_text(json.dumps(context))
+    return Path(cookiecutter(str(template), no_input=True, output_dir=str(out / "intermediate")))
+
+
+def test_backstage_fetch_cookiecutter_needs_no_cookiecutter_json(invoke: Invoke, tmp_path: Path) -> None:
+    folder = backstage_cookiecutter(tmp_path)
+    given = ["--set", "name=ledger", "--set", "repoUrl=github.com?owner=acme&repo=ledger"]
+    data = as_json(invoke("new", str(folder), "--no-input", "-o", "json", *given))  # no --trust: no hook runs
+    clone = git.clone(data["repository"]["clone_url"], tmp_path / "clone")
+    values = {"name": "ledger", "replicas": 3, "public": True}
+    expected = backstage_native(folder / "skeleton", values, ["docs/*.html"], tmp_path / "native")
+    assert expected.name == "contents"
+    assert tree_of(clone / "service") == tree_of(expected)
+    assert (clone / "service" / "README.md").read_text() == "# ledger\n\n3 replicas\n"
+    assert (clone / "service" / "docs" / "index.html").read_text() == "<title>{{ page.title }}</title>\n"
+    assert (clone / "service" / "hooks" / "post_gen_project.py").is_file()  # a file of the project
+    assert os.access(clone / "service" / "run.sh", os.X_OK)

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from scaffolder import git, record
-from scaffolder.errors import TemplateError
 from scaffolder.parameters import resolve
 from scaffolder.sources import cache, load_template
 from tests.cli.conftest import Invoke, as_json
@@ -46,16 +45,20 @@ def test_questions_become_parameters() -> None:
     assert [s.action for s in template.steps] == ["fetch:copier", "catalog:write", "repo:create", "catalog:register"]
 
 
-def test_a_condition_scaffold_cannot_evaluate_is_an_error(tmp_path: Path) -> None:
+def test_copier_evaluates_a_condition_scaffold_has_no_filter_for(tmp_path: Path) -> None:
+    """`when` is computed by copier's Question (here an Ansible filter copier's environment has)."""
     folder = copy(COPIER, tmp_path / "t")
     edit(
         folder / "copier.yml",
         'when: "{{ use_database }}"\n\ndatabase_password',
-        'when: "{{ _copier_conf.x }}"\n\ndatabase_password',
+        "when: \"{{ project_name | regex_search('[Dd]b') }}\"\n\ndatabase_password",
     )
-    with pytest.raises(TemplateError) as info:
-        load_template(folder)
-    assert "question database: its `when` ({{ _copier_conf.x }}) cannot be evaluated by scaffold" in info.value.render()
+    template = load_template(folder)
+    assert template.parameter("database") is not None
+    plain = resolve(template, {"project_name": "Stock Keeper", "owner": "group:x"}).values
+    assert "database" not in plain and plain["project_slug"] == "stock-keeper"
+    with_db = resolve(template, {"project_name": "Stock Db", "owner": "group:x"}).values
+    assert with_db["database"] == "postgres"
 
 
 def test_migrations_with_a_version_become_migration_scripts(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ PATHS = {
     "data-pipeline": ("group:data-guild", "pipeline", "pytest"),
 }
 # The current version of each (earlier releases: tests/golden_paths/test_builtin_releases.py).
-CURRENT = {"backend-service": "2.0.0", "website": "1.0.0", "data-pipeline": "1.1.0"}
+CURRENT = {"backend-service": "2.1.0", "website": "1.1.0", "data-pipeline": "1.2.0"}
 EXAMPLES = [(name, f.name) for name in PATHS for f in sorted((LIBRARY / name / "examples").glob("*.yaml"))]
 
 

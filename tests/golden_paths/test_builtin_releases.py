@@ -39,6 +39,8 @@ RELEASED_EXAMPLES = [
 def test_backend_service_and_data_pipeline_have_releases() -> None:
     assert ("backend-service", "1.0.0") in RELEASED
     assert ("data-pipeline", "1.0.0") in RELEASED
+    # the TechDocs releases (backend-service 2.1.0, data-pipeline 1.2.0, website 1.1.0) keep what they replaced
+    assert {("backend-service", "2.0.0"), ("data-pipeline", "1.1.0"), ("website", "1.0.0")} <= set(RELEASED)
 
 
 @pytest.mark.parametrize(("name", "version"), RELEASED)
@@ -97,7 +99,16 @@ UPGRADES = {
         {".github/workflows/lint.yml", "src/PKG/metrics.py", "tests/test_main.py", "tests/test_metrics.py"},
     ),
     ("data-pipeline", "1.0.0", "1.1.0"): (set(), {"tests/test_load.py"}),
+    ("backend-service", "2.0.0", "2.1.0"): (set(), {"mkdocs.yml", "docs/index.md"}),
+    ("data-pipeline", "1.1.0", "1.2.0"): (set(), {"mkdocs.yml", "docs/index.md"}),
+    ("website", "1.0.0", "1.1.0"): (set(), {"mkdocs.yml", "docs/index.md", "pyproject.toml"}),
 }
+
+
+def at_version(name: str, version: str) -> Template:
+    """The built-in golden path at `version`: a release, or the current top folder."""
+    source = sources.resolve(name)
+    return source.template if source.template.version == version else source.release(version)
 
 
 def _migrate(old: Template, new: Template, answers: Answers, tree: Path) -> list[str]:
@@ -116,7 +127,7 @@ def _migrate(old: Template, new: Template, answers: Answers, tree: Path) -> list
 
 @pytest.mark.parametrize(("name", "old_version", "new_version"), list(UPGRADES), ids=lambda v: str(v))
 def test_the_upgrade_accounts_for_every_file(name: str, old_version: str, new_version: str, tmp_path: Path) -> None:
-    old, new = sources.resolve(name).release(old_version), sources.resolve(name).template
+    old, new = at_version(name, old_version), at_version(name, new_version)
     assert new.version == new_version
     only_old, only_new = UPGRADES[(name, old_version, new_version)]
     for example in sorted(p.name for p in (old.path / "examples").glob("*.yaml")):
@@ -147,9 +158,9 @@ def test_backend_service_2_renames_the_app_module() -> None:
 
 def test_data_pipeline_1_1_is_backwards_compatible() -> None:
     """A minor release: no migration, no removed parameter, new parameters have defaults."""
-    old, new = sources.resolve("data-pipeline").release("1.0.0"), sources.resolve("data-pipeline").template
-    assert new.version == "1.1.0" and not new.model.spec.migrations
+    old, new = at_version("data-pipeline", "1.0.0"), at_version("data-pipeline", "1.1.0")
+    assert not new.model.spec.migrations
     old_ids, new_ids = {p.id for p in old.parameters}, {p.id for p in new.parameters}
     assert old_ids <= new_ids
     assert all(new.parameter(i).default is not None for i in new_ids - old_ids)  # type: ignore[union-attr]
-    assert [r.version for r in sources.resolve("data-pipeline").versions()] == ["1.0.0", "1.1.0"]
+    assert [r.version for r in sources.resolve("data-pipeline").versions()] == ["1.0.0", "1.1.0", "1.2.0"]

@@ -173,8 +173,8 @@ def test_sigkill_between_steps_then_resume(
     killed = subprocess.run([sys.executable, "-c", KILLER, *NEW], env=env, capture_output=True, text=True)
     assert killed.returncode == -9, killed.stderr
     [run] = as_json(invoke("runs", "-o", "json"))
-    assert run["status"] == "dead" and f"pid {run['pid']}" in run["error"]  # the process died mid-run
-    assert "dead" in invoke("runs").stdout
+    assert run["status"] == "interrupted" and f"pid {run['pid']}" in run["error"]  # the process died mid-run
+    assert "interrupted" in invoke("runs").stdout
     invoke("resume", run["run_id"], "--no-input", "-q")
     assert_exactly_one(scaffold_home, tmp_path)
 
@@ -336,7 +336,7 @@ def write_run(runs: Path, run_id: str, **fields: Any) -> Path:
     return runs / run_id
 
 
-def test_a_run_whose_process_is_gone_is_dead_and_a_live_one_cannot_be_resumed_twice(
+def test_a_run_whose_process_is_gone_is_interrupted_and_a_live_one_cannot_be_resumed_twice(
     invoke: Invoke, scaffold_home: Path
 ) -> None:
     from scaffolder.runs import process_token
@@ -348,13 +348,13 @@ def test_a_run_whose_process_is_gone_is_dead_and_a_live_one_cannot_be_resumed_tw
         write_run(runs, "live", status="running", pid=sleeper.pid, host=socket.gethostname(), process=token)
         write_run(runs, "reused", status="running", pid=sleeper.pid, host=socket.gethostname(), process="other:1")
         states = {r["run_id"]: r["status"] for r in as_json(invoke("runs", "-o", "json"))}
-        assert states == {"live": "running", "reused": "dead"}  # a reused pid is not mistaken for the run
+        assert states == {"live": "running", "reused": "interrupted"}  # a reused pid is not mistaken for the run
         refused = invoke("resume", "live", "--no-input", "-o", "json", code=1)
         assert "still running" in refused.stderr and as_json(refused)["error"] == "RunError"
     finally:
         sleeper.kill()
         sleeper.wait()
-    assert {r["status"] for r in as_json(invoke("runs", "-o", "json"))} == {"dead"}
+    assert {r["status"] for r in as_json(invoke("runs", "-o", "json"))} == {"interrupted"}
 
 
 def test_broken_run_folders_are_listed_named_by_resume_and_removable(invoke: Invoke, scaffold_home: Path) -> None:
