@@ -135,12 +135,19 @@ def pr_body(name: str, old: str, new: str, result: Any, changelog: str) -> str:
         lines += [f"- {label}: `{f}`" for f in files]
     lines += [f"- renamed: `{a}` -> `{b}`" for a, b in result.renamed]
     if result.conflicts:
-        lines += ["", "## Conflicts to resolve", "", "These files hold conflict markers (`<<<<<<<`):", ""]
-        lines += [f"- `{f}`" for f in result.conflicts]
+        from scaffolder.merge import CONFLICT_KINDS
+
+        kinds = getattr(result, "conflict_kinds", {})
+        lines += ["", "## Needs a human", "", "Each of these needs a look before merging (markers are `<<<<<<<`):", ""]
+        for f in result.conflicts:
+            kind = kinds.get(f, "content")
+            lines.append(f"- `{f}` ({kind}: {CONFLICT_KINDS.get(kind, 'needs a look')})")
     if result.kept_deleted:
         lines += ["", "Files you had deleted stay deleted: " + ", ".join(f"`{f}`" for f in result.kept_deleted)]
     lines += ["", "## Changelog", "", changelog.strip() or "(no entries)", ""]
     meta = {"template": name, "from": old, "to": new, "conflicts": result.conflicts}
+    if getattr(result, "conflict_kinds", None):
+        meta["conflict_kinds"] = result.conflict_kinds
     lines.append(f"<!-- scaffold-metadata {json.dumps(meta, sort_keys=True)} -->")
     return "\n".join(lines) + "\n"
 
@@ -184,6 +191,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
                 )
                 return out
         old = options.resolve_old(record.template.version)
+        git.checkout_new(clone, branch)  # before the upgrade: it leaves conflicts unmerged in the index
         result = upgrade_tree(
             clone,
             old,
@@ -206,7 +214,6 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
             )
             out.reason = "dry run: nothing pushed"
             return out
-        git.checkout_new(clone, branch)
         message = f"Upgrade {options.name} golden path from {record.template.version} to {to}"
         sha = git.commit_all(clone, message, _now(), author=bot_identity(), committer=bot_identity())
         title = f"Upgrade {options.name} from {record.template.version} to {to}"

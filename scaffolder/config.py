@@ -10,6 +10,7 @@ libraries = ["/srv/golden-paths"]
 trusted_sources = ["/srv/golden-paths"]   # their migration scripts may run without --trust
 render_timeout = 60          # seconds one render of template content may take (0: no limit)
 render_memory = 2048         # MiB of memory one render may add (0: no limit)
+conflict_style = "diff3"     # upgrade conflict markers: diff3 (with the base), merge or zdiff3
 
 [profiles.work.forge]
 kind = "github"              # local | github
@@ -155,6 +156,7 @@ class Settings:
     source: Path | None = None  # the config file read, if any
     render_timeout: float = budget.DEFAULT_SECONDS  # the render budgets (scaffolder.budget)
     render_memory: float = budget.DEFAULT_MEMORY_MIB
+    conflict_style: Literal["merge", "diff3", "zdiff3"] = "diff3"  # upgrade conflict markers
 
     def trusts(self, source: str) -> bool:
         """Whether golden paths from `source` (a library label: path, URL or `builtin`) are trusted
@@ -268,6 +270,9 @@ def load(profile: str | None = None) -> Settings:
     trusted = [*library_specs([p for p in env.get("SCAFFOLD_TRUSTED_SOURCES", "").split(os.pathsep) if p]), *trusted]
     render_timeout = _budget(data, "render_timeout", budget.DEFAULT_SECONDS, problems)
     render_memory = _budget(data, "render_memory", budget.DEFAULT_MEMORY_MIB, problems)
+    conflict_style = data.get("conflict_style", "diff3")
+    if conflict_style not in ("merge", "diff3", "zdiff3"):
+        problems.append(Problem("conflict_style", f"{conflict_style!r} is not merge, diff3 or zdiff3"))
     if problems:
         raise ConfigError(f"the configuration in {path} is not valid", problems)
     budget.configure(seconds=render_timeout, memory_mib=render_memory)
@@ -282,6 +287,7 @@ def load(profile: str | None = None) -> Settings:
             trusted_sources=tuple(str(_library(t)) for t in trusted),
             render_timeout=budget.seconds(),
             render_memory=budget.memory_mib(),
+            conflict_style=conflict_style,
         )
     except TypeError as exc:
         raise ConfigError(f"the configuration in {path} is not valid", [Problem(name, str(exc))]) from None

@@ -14,6 +14,7 @@ exits 3. The tree::
     ├── CatalogError             the catalog refused or could not be reached
     ├── RunError                 a run cannot be found or resumed
     ├── ConfigError              the config file or environment is wrong
+    ├── UnresolvedConflicts      an upgrade's conflicts (markers, unmerged paths) are still there
     └── Interrupted (exit 130)   Ctrl-C; the journal is kept, `scaffold resume` finishes the run
 
 Exit codes: 0 ok, 1 the user's input or template is wrong or a remote refused, 2 usage
@@ -107,6 +108,10 @@ class CatalogError(ScaffoldError):
 
 class RunError(ScaffoldError):
     """A run cannot be found or resumed."""
+
+
+class UnresolvedConflicts(ScaffoldError):
+    """The last upgrade's conflicts are not resolved yet: another upgrade would bury them."""
 
 
 class ConfigError(ScaffoldError):

@@ -127,9 +127,10 @@ def _git(
     ok: Sequence[int] = (0,),
     binary: bool = False,
     timeout: float | None = None,
+    stdin: bytes | None = None,
 ) -> tuple[int, str | bytes]:
-    """Run `git ARGS`; returns (status, stdout). Statuses outside `ok` raise GitFailed, and a
-    process still running after `timeout` seconds is stopped with a ForgeError.
+    """Run `git ARGS` (fed `stdin`, else nothing); returns (status, stdout). Statuses outside `ok` raise
+    GitFailed, and a process still running after `timeout` seconds is stopped with a ForgeError.
 
     stdout is text (one trailing newline stripped) or, with `binary`, bytes as git wrote them.
     """
@@ -141,7 +142,7 @@ def _git(
             command,
             env=full_env,
             cwd=_pinned,
-            stdin=subprocess.DEVNULL,
+            input=stdin if stdin is not None else b"",
             capture_output=True,
             check=False,
             timeout=timeout,

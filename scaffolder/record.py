@@ -44,6 +44,9 @@ class Record(BaseModel):
     secret_parameters: list[str] = Field(default_factory=list)
     run_id: str
     created_at: str
+    conflicts: list[str] = Field(
+        default_factory=list, description="paths the last upgrade left with conflicts (omitted when none)"
+    )
     files: dict[str, str] = Field(description="generated file -> sha256 of its content, or `symlink:TARGET`")
 
 
@@ -56,6 +59,7 @@ def build(
     run_id: str,
     created_at: str,
     files: dict[str, str],
+    conflicts: list[str] | None = None,
 ) -> Record:
     """The record of a repo made (or upgraded) from `template` with `answers`: the one place a record is
     built, so `new`, `upgrade` and a guild's upgrade test write the same thing. Secrets never go in: only
@@ -66,6 +70,7 @@ def build(
         secret_parameters=sorted(p.id for p in template.parameters if p.secret),
         run_id=run_id,
         created_at=created_at,
+        conflicts=conflicts or [],
         files=files,
     )
 
@@ -144,6 +149,8 @@ def _plain_entry(path: str, digest: str) -> bool:
 def dumps(record: Record) -> str:
     """The record's text, as `write` stores it."""
     data = record.model_dump(mode="json", by_alias=True)
+    if not data["conflicts"]:
+        del data["conflicts"]
     files: dict[str, str] = data["files"]
     if not files or list(data)[-1] != "files" or not all(_plain_entry(k, v) for k, v in files.items()):
         return HEADER + yamlio.dump(data)

@@ -116,11 +116,17 @@ def test_conflicts_are_committed_and_reported(
     make_fleet(forge, v1, tmp_path, ["alpha"])
     edit(forge, "alpha", tmp_path, "app.py", "PORT = 8080\nTIMEOUT = 5  # ours\n\n\ndef main():\n    return 'hello'\n")
     [outcome] = campaign.run(forge, campaign.fleet(forge, "mini"), options(v1, v2))
-    assert outcome.state == "conflicted" and outcome.conflicts == ["app.py"]
+    assert outcome.state == "conflicted" and outcome.conflicts == ["app.py"], outcome.reason
     repo = forge.get_repo("local", "alpha")
     assert repo is not None
     pr = forge.find_pull_request(repo, "scaffold/mini")
     assert pr is not None and "scaffold-conflicts" in pr.labels and "`app.py`" in pr.body
+    # under the one heading, with its kind, in the body and its metadata
+    assert "## Needs a human" in pr.body and "- `app.py` (content: both changed the same lines" in pr.body
+    assert '"conflict_kinds": {"app.py": "content"}' in pr.body
+    # the bot's commit carries the markers (diff3: with the base)
+    committed = git.read_file(forge._path("local", "alpha"), "scaffold/mini", "app.py") or b""
+    assert b"<<<<<<< yours\n" in committed and b"\n||||||| mini 1.0.0\n" in committed
 
 
 def test_a_failing_repo_does_not_stop_the_others(

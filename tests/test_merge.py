@@ -47,16 +47,16 @@ def test_merge_text_skips_git_when_one_side_is_unchanged() -> None:
         (f(BASE), f(BASE), None, False, Decision("delete")),
         # both changed
         (f(BASE), f(USER), f(USER), False, Decision("keep")),
-        (f(BASE), f(USER), None, False, Decision("keep", conflict=True)),
-        (f(BASE), None, f(TEMPLATE), False, Decision("keep", kept_deleted=True)),
+        (f(BASE), f(USER), None, False, Decision("keep", conflict=True, kind="delete/modify")),
+        (f(BASE), None, f(TEMPLATE), False, Decision("keep", conflict=True, kept_deleted=True, kind="modify/delete")),
         (f(BASE), None, f(TEMPLATE), True, Decision("write", f(TEMPLATE))),
         (f(BASE), None, None, False, Decision("keep")),
         (None, None, f(TEMPLATE), False, Decision("write", f(TEMPLATE))),
         (None, f(TEMPLATE), f(TEMPLATE), False, Decision("keep")),
-        (f(BASE), OTHER, f(TEMPLATE), False, Decision("keep", conflict=True)),
+        (f(BASE), OTHER, f(TEMPLATE), False, Decision("keep", conflict=True, kind="blocked")),
         (f(BASE), OTHER, f(BASE), False, Decision("keep")),
         # binary files are never merged
-        (f(b"\0a"), f(b"\0b"), f(b"\0c"), False, Decision("keep", conflict=True)),
+        (f(b"\0a"), f(b"\0b"), f(b"\0c"), False, Decision("keep", conflict=True, kind="binary")),
         (f(b"\0a"), f(b"\0a"), f(b"\0c"), False, Decision("write", f(b"\0c"))),
     ],
 )
@@ -78,7 +78,15 @@ def test_both_changed_merges_cleanly_or_with_markers() -> None:
 def test_an_addition_on_both_sides_merges_against_an_empty_base() -> None:
     decision = decide(None, f(b"mine\n"), f(b"theirs\n"))
     assert decision.conflict and decision.result is not None
-    assert decision.result.data == b"<<<<<<< yours\nmine\n=======\ntheirs\n>>>>>>> template (new)\n"
+    assert decision.kind == "add/add"
+    # diff3 style by default: the (empty) base between ||||||| and =======
+    assert (
+        decision.result.data
+        == b"<<<<<<< yours\nmine\n||||||| template (old)\n=======\ntheirs\n>>>>>>> template (new)\n"
+    )
+    plain = decide(None, f(b"mine\n"), f(b"theirs\n"), labels=Labels(style="merge"))
+    assert plain.result is not None
+    assert plain.result.data == b"<<<<<<< yours\nmine\n=======\ntheirs\n>>>>>>> template (new)\n"
 
 
 def test_the_executable_bit_merges_three_ways() -> None:
@@ -102,15 +110,15 @@ A, B, C = LinkState("a.md"), LinkState("b.md"), LinkState("c.md")
         (A, A, B, Decision("write", B)),  # the template retargeted it
         (A, A, f(TEMPLATE), Decision("write", f(TEMPLATE))),  # the template turned it into a file
         (f(BASE), f(BASE), B, Decision("write", B)),  # ... or a file into a link
-        (A, C, B, Decision("keep", conflict=True)),  # both retargeted it
-        (A, f(USER), B, Decision("keep", conflict=True)),  # the user's file against the template's link
-        (f(BASE), A, f(TEMPLATE), Decision("keep", conflict=True)),  # the user's link against the template's file
-        (f(BASE), f(USER), B, Decision("keep", conflict=True)),
+        (A, C, B, Decision("keep", conflict=True, kind="symlink")),  # both retargeted it
+        (A, f(USER), B, Decision("keep", conflict=True, kind="symlink")),  # the user's file against the template's link
+        (f(BASE), A, f(TEMPLATE), Decision("keep", conflict=True, kind="symlink")),  # the user's link, a file
+        (f(BASE), f(USER), B, Decision("keep", conflict=True, kind="symlink")),
         (A, B, B, Decision("keep")),  # both made the same change
         (None, None, B, Decision("write", B)),  # added
         (A, A, None, Decision("delete")),  # removed
-        (A, C, None, Decision("keep", conflict=True)),  # removed, but the user had retargeted it
-        (A, None, B, Decision("keep", kept_deleted=True)),  # the user deleted it
+        (A, C, None, Decision("keep", conflict=True, kind="delete/modify")),  # removed, but the user retargeted it
+        (A, None, B, Decision("keep", conflict=True, kept_deleted=True, kind="modify/delete")),  # the user deleted it
     ],
 )
 def test_a_link_is_taken_whole_never_merged(

@@ -47,7 +47,10 @@ def _record(files: dict[str, str]) -> record.Record:
 
 
 def _ruamel_text(rec: record.Record) -> str:
-    return record.HEADER + yamlio.dump(rec.model_dump(mode="json", by_alias=True))
+    data = rec.model_dump(mode="json", by_alias=True)
+    if not data["conflicts"]:
+        del data["conflicts"]  # omitted when none, so records without conflicts read as before
+    return record.HEADER + yamlio.dump(data)
 
 
 @settings(max_examples=300, deadline=None)
@@ -84,3 +87,11 @@ def test_manifest_order_is_pathlib_order(tmp_path: Path) -> None:
         (tmp_path / rel).write_text(rel)
     (tmp_path / "link").symlink_to(tmp_path / "Z")
     assert list(record.manifest(tmp_path)) == ["Z", "a/b", "a-b", "a.b/c", "link", "sub/.git/y"]
+
+
+def test_the_last_upgrades_conflicts_are_written_and_read_back() -> None:
+    rec = _record({"README.md": "1" * 64}).model_copy(update={"conflicts": ["README.md", "a b.txt"]})
+    text = record.dumps(rec)
+    assert "conflicts:\n- README.md\n- a b.txt\n" in text
+    assert record.parse(text, Path("record.yaml")).conflicts == ["README.md", "a b.txt"]
+    assert "conflicts" not in record.dumps(_record({}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -16,7 +17,7 @@ from pydantic import Field
 from scaffolder import git, record
 from scaffolder.action import ActionContext, ActionInput, NoOutput, define_action
 from scaffolder.catalogs.sqlite import SqliteCatalog
-from scaffolder.errors import ActionError, AnswersError, TemplateError
+from scaffolder.errors import ActionError, AnswersError, TemplateError, UnresolvedConflicts
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import Answers, resolve
 from scaffolder.registry import load_registry
@@ -193,6 +194,16 @@ def commit(repo: Path, message: str = "human edit") -> None:
     git.commit_all(repo, message, "2026-02-01T00:00:00+00:00")
 
 
+def stages(repo: Path) -> dict[str, list[int]]:
+    """The unmerged paths of the repo's index and their stages (`git ls-files -u`)."""
+    out = subprocess.run(["git", "-C", str(repo), "ls-files", "-u"], capture_output=True, text=True, check=True)
+    found: dict[str, list[int]] = {}
+    for line in out.stdout.splitlines():
+        info, path = line.split("\t", 1)
+        found.setdefault(path, []).append(int(info.split()[2]))
+    return found
+
+
 def status(repo: Path) -> set[str]:
     return set(git.dirty_paths(repo))
 
@@ -257,16 +268,28 @@ def test_a_clean_upgrade_keeps_human_edits_and_applies_the_template_changes(
     assert (repo / "config/app.ini").read_text() == "[app]\nport = 8080\nlog = info\nmetrics = on\n"
 
 
-def test_the_same_lines_changed_on_both_sides_leave_standard_conflict_markers(
+def test_the_same_lines_changed_on_both_sides_leave_diff3_markers_and_an_unmerged_index(
     make_repo: Make, v1: Template, v2: Template, forge: LocalForge
 ) -> None:
     repo = make_repo(v1)
     edit(repo, "README.md", "kubectl apply -f deploy/", "helm upgrade --install orders-api chart/")
     commit(repo)
+    mine = (repo / "README.md").read_bytes()
     result = upgrade_tree(repo, v1, v2, forge=forge)
     readme = (repo / "README.md").read_text()
-    assert result.conflicts == ["README.md"]
-    assert "<<<<<<< yours\nhelm upgrade --install orders-api chart/\n=======\nkubectl apply -k deploy/\n" in readme
+    assert result.conflicts == ["README.md"] and result.conflict_kinds == {"README.md": "content"}
+    assert (
+        "<<<<<<< yours\nhelm upgrade --install orders-api chart/\n"
+        "||||||| svc 1.0.0\nkubectl apply -f deploy/\n"
+        "=======\nkubectl apply -k deploy/\n"
+    ) in readme
+    # left unmerged as git merge leaves it: base, yours, the template's, so git status and mergetool see it
+    assert stages(repo) == {"README.md": [1, 2, 3]}
+    assert git.show(repo, ":2", "README.md") == mine
+    assert b"kubectl apply -k deploy/" in (git.show(repo, ":3", "README.md") or b"")
+    assert b"kubectl apply -f deploy/" in (git.show(repo, ":1", "README.md") or b"")
+    porcelain = subprocess.run(["git", "-C", str(repo), "status", "--porcelain"], capture_output=True, text=True)
+    assert "UU README.md" in porcelain.stdout.splitlines()
     assert ">>>>>>> svc 2.0.0\n" in readme
     assert "## Owner\n\ngroup:payments\n" in readme  # the rest merged around it
     assert not list(repo.rglob("*.rej")) and not list(repo.rglob("*.orig"))
@@ -286,7 +309,10 @@ def test_a_file_the_user_deleted_stays_deleted_unless_the_template_requires_it(
     assert not (repo / "config/app.ini").exists() and not (repo / "run.sh").exists()
     assert (repo / "LICENSE").read_text() == "MIT License\n"
     assert "LICENSE" in result.added
-    assert result.conflicts == []
+    # a modify/delete: it needs a human (exit 4), and git sees it as "deleted by us"
+    assert result.conflicts == ["config/app.ini"] and result.conflict_kinds == {"config/app.ini": "modify/delete"}
+    assert stages(repo) == {"config/app.ini": [1, 3]}
+    assert "config/app.ini" not in record.read(repo).files  # the record lists only what is in the tree
 
 
 def test_a_file_the_template_deleted_goes_unless_the_user_changed_it(
@@ -318,7 +344,7 @@ def test_a_migration_renames_a_file_and_the_human_edits_follow_it(
     assert "rename from setup.cfg\nrename to settings.cfg\n" in result.diff
 
 
-def test_without_a_migration_a_renamed_file_is_a_delete_and_an_add(
+def test_without_a_migration_a_template_rename_is_found_by_content_and_the_edits_follow_it(
     make_repo: Make, v1: Template, tmp_path: Path, forge: LocalForge
 ) -> None:
     v2 = golden(tmp_path / "lib", "2.0.0", V2)  # no migration
@@ -326,9 +352,27 @@ def test_without_a_migration_a_renamed_file_is_a_delete_and_an_add(
     edit(repo, "setup.cfg", "version = 0.1.0", "version = 0.4.2")
     commit(repo)
     result = upgrade_tree(repo, v1, v2, forge=forge)
-    assert result.renamed == []
-    assert "setup.cfg" in result.conflicts and (repo / "setup.cfg").exists()  # edited: kept and reported
-    assert "settings.cfg" in result.added
+    assert result.renamed == [("setup.cfg", "settings.cfg")]
+    assert not (repo / "setup.cfg").exists()
+    text = (repo / "settings.cfg").read_text()
+    assert "version = 0.4.2" in text and "python_requires = >=3.11" in text
+    assert "settings.cfg" not in result.conflicts and "settings.cfg" not in result.added
+
+
+def test_a_declared_rename_wins_over_one_found_by_content(
+    make_repo: Make, v1: Template, tmp_path: Path, forge: LocalForge
+) -> None:
+    # by content, settings.cfg is setup.cfg moved (as in V2); the guild declares that old.txt became it
+    migration = RENAME_MIGRATION.replace("from: setup.cfg", "from: old.txt")
+    v2 = golden(tmp_path / "lib", "2.0.0", V2, spec=migration)
+    repo = make_repo(v1)
+    edit(repo, "old.txt", "obsolete", "obsolete, but ours")
+    commit(repo)
+    result = upgrade_tree(repo, v1, v2, forge=forge)
+    assert result.renamed == [("old.txt", "settings.cfg")]
+    assert "setup.cfg" in result.deleted and not (repo / "setup.cfg").exists()
+    assert result.conflict_kinds == {"settings.cfg": "content"}  # old.txt's edits against the new content
+    assert "obsolete, but ours" in (repo / "settings.cfg").read_text()
 
 
 def test_migrations_run_only_when_the_upgrade_crosses_their_version(
@@ -614,7 +658,11 @@ def test_a_file_the_template_adds_where_the_user_has_one_is_merged_as_a_conflict
     result = upgrade_tree(repo, v1, v2, forge=forge)
     assert "docs/guide.md" in result.conflicts
     text = (repo / "docs/guide.md").read_text()
-    assert text == "<<<<<<< yours\n# My own guide\n=======\n# Guide for orders-api\n>>>>>>> svc 2.0.0\n"
+    assert (
+        text == "<<<<<<< yours\n# My own guide\n||||||| svc 1.0.0\n=======\n# Guide for orders-api\n>>>>>>> svc 2.0.0\n"
+    )
+    assert result.conflict_kinds["docs/guide.md"] == "add/add"
+    assert stages(repo)["docs/guide.md"] == [2, 3]  # "both added", as git says
 
 
 def test_refusals(make_repo: Make, v1: Template, v2: Template, forge: LocalForge, tmp_path: Path) -> None:
@@ -646,3 +694,21 @@ def test_renders_go_to_memory_when_there_is_room_and_tmpdir_wins(monkeypatch: py
     assert scratch_dir() in (None, str(SHM))
     monkeypatch.setenv("TMPDIR", "/somewhere")
     assert scratch_dir() is None
+
+
+def test_a_project_in_a_folder_of_a_larger_repo_is_left_unmerged_there(
+    make_repo: Make, v1: Template, v2: Template, forge: LocalForge, tmp_path: Path
+) -> None:
+    made = make_repo(v1)
+    mono = tmp_path / "mono"
+    shutil.copytree(made, mono / "services" / "orders", ignore=shutil.ignore_patterns(".git"))
+    git.init(mono)
+    edit(mono, "services/orders/README.md", "kubectl apply -f deploy/", "helm install")
+    commit(mono, "a monorepo")
+    project = mono / "services" / "orders"
+    result = upgrade_tree(project, v1, v2, forge=forge)
+    assert result.conflicts == ["README.md"]
+    assert stages(mono) == {"services/orders/README.md": [1, 2, 3]}
+    with pytest.raises(UnresolvedConflicts, match="not resolved") as refused:
+        upgrade_tree(project, v2, v2, forge=forge)
+    assert [p.where for p in refused.value.problems] == ["README.md"]

@@ -133,13 +133,20 @@ def test_an_upgrade_applies_the_template_s_link_changes_and_keeps_the_user_s(
     # notes/ is a link now: notes/b.md would be written through it into docs/
     assert link(repo, "notes") == "docs" and not (repo / "docs" / "b.md").exists()
     assert result.conflicts == ["notes/b.md", "user-file.md", "user-target.md"]
+    assert result.conflict_kinds == {"notes/b.md": "blocked", "user-file.md": "symlink", "user-target.md": "symlink"}
+    # a link in conflict is staged as git stages one: mode 120000, the target text as the blob
+    listed = subprocess.run(["git", "-C", str(repo), "ls-files", "-u"], capture_output=True, text=True, check=True)
+    modes = sorted(
+        line.split()[0] + " " + line.split()[2] for line in listed.stdout.splitlines() if "user-target.md" in line
+    )
+    assert modes == ["120000 1", "120000 2", "120000 3"]
 
     files = record.read(repo).files
     assert files["retarget.md"] == "symlink:docs/guide.md" and files["added.md"] == "symlink:LICENSE"
     assert "removed.md" not in files and files["config.ini"] == "symlink:docs/guide.md"
     commit(repo, "upgrade")
     again = upgrade_tree(repo, versions[1], versions[1], forge=forge)
-    assert not again.changed and again.conflicts == []
+    assert again.files_changed == [] and again.conflicts == []  # only the record's conflict list is cleared
 
 
 def test_a_dry_run_shows_links_as_git_does_and_its_diff_applies(

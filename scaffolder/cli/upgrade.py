@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
@@ -18,6 +18,14 @@ def _section(title: str, items: list[str]) -> list[str]:
     return [f"{title} ({len(items)}):", *(f"  {item}" for item in items)] if items else []
 
 
+def _conflict(result: UpgradeResult, path: str) -> str:
+    """One line of the NEEDS A HUMAN list: the path, its kind and what happened."""
+    from scaffolder.merge import CONFLICT_KINDS
+
+    kind = result.conflict_kinds.get(path, "content")
+    return f"{path}  [{kind}] {CONFLICT_KINDS.get(kind, '')}".rstrip()
+
+
 def _text(result: UpgradeResult, path: Path) -> str:
     if result.already_current:
         return f"{path} is already at {result.template} {result.to_version}."
@@ -29,11 +37,14 @@ def _text(result: UpgradeResult, path: Path) -> str:
     lines += _section("Renamed", [f"{a} -> {b}" for a, b in result.renamed])
     lines += _section("Kept deleted (you deleted them; the template changed them)", result.kept_deleted)
     if result.conflicts:
-        lines += _section("CONFLICTS (both sides changed them)", result.conflicts)
+        lines += _section("NEEDS A HUMAN", [_conflict(result, path) for path in result.conflicts])
         if result.dry_run:
             lines.append("An upgrade would leave these for you to resolve.")
         else:
-            lines.append("Resolve the <<<<<<< markers (a file kept as yours needs a look too), then commit.")
+            lines.append(
+                "They are unmerged in git's index (`git status`, `git mergetool`): resolve each, `git add` it, "
+                "then commit."
+            )
     elif not result.dry_run:
         lines.append("Review with `git diff`, then commit.")
     if result.dry_run and result.diff:
@@ -55,6 +66,11 @@ def _ask(template: Any, given: Any) -> Any:
 @click.option("--dry-run", is_flag=True, help="Write nothing; print the diff the upgrade would make.")
 @trust_option
 @click.option("--allow-dirty", is_flag=True, help="Upgrade even with uncommitted changes (they cannot be undone).")
+@click.option(
+    "--conflict-style",
+    type=click.Choice(["diff3", "merge", "zdiff3"]),
+    help="Conflict markers: diff3 shows the base too (default: config `conflict_style`, else diff3).",
+)
 @profile_option
 @output_option
 def upgrade_cmd(
@@ -65,6 +81,7 @@ def upgrade_cmd(
     dry_run: bool,
     trust: bool,
     allow_dirty: bool,
+    conflict_style: Literal["merge", "diff3", "zdiff3"] | None,
     profile: str | None,
     output: str,
 ) -> None:
@@ -77,8 +94,9 @@ def upgrade_cmd(
     record. Nothing is committed: review with `git diff`, then commit.
 
     \b
-    Exit codes: 0 upgraded (or already at that version), 4 conflicts remain
-    (files with <<<<<<< markers, or kept as yours), 1 bad input.
+    Exit codes: 0 upgraded (or already at that version), 4 something needs a human
+    (listed under NEEDS A HUMAN, unmerged in git's index), 1 bad input or the last
+    upgrade's conflicts still unresolved.
     """
     from scaffolder import config
     from scaffolder.cli._console import busy
@@ -100,6 +118,7 @@ def upgrade_cmd(
             dry_run=dry_run,
             trust=trust,
             allow_dirty=allow_dirty,
+            conflict_style=conflict_style,
         )
     emit(output, result.to_json(include_diff=dry_run), lambda: _text(result, path))
     if result.conflicts:

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any
 from scaffolder import git, redact
 from scaffolder import record as records
 from scaffolder.errors import Problem, ScaffoldError, TemplateNotFound
+from scaffolder.merge import ConflictStyle
 from scaffolder.upgrade.answers import Ask
+from scaffolder.upgrade.conflicts import check_resolved
 from scaffolder.upgrade.driver import upgrade_tree
 from scaffolder.upgrade.result import UpgradeResult
 
@@ -75,17 +77,20 @@ def upgrade_repo(
     trust: bool = False,
     allow_dirty: bool = False,
     forge: Forge | None = None,
+    conflict_style: ConflictStyle | None = None,
 ) -> UpgradeResult:
     """Upgrade the generated repo at `path` to version `to` (default: the newest) of its golden path.
 
     A repo already at that version, with no answers given, is left alone (`already_current`). Otherwise
     the work tree must be clean (unless `allow_dirty` or `dry_run`); `trust` (or a trusted library in
     `settings`) lets migration scripts run; `forge` defaults to the configured one. Conflicts do not
-    raise: they are listed in the result.
+    raise: they are listed in the result, marked in `conflict_style` (default: the settings'). While the
+    last upgrade's conflicts remain, it refuses (`UnresolvedConflicts`), even when already current.
     """
     path = path.resolve()
     given = dict(answers or {})
     rec = records.read(path)
+    check_resolved(path, rec)
     version = rec.template.version
     target = locate(rec, to, settings)
     secret = {p.id for p in target.template.parameters if p.secret} | set(rec.secret_parameters)
@@ -112,4 +117,5 @@ def upgrade_repo(
         trusted=trust or settings.trusts(target.library),
         source=target.library,
         ref=target.ref,
+        conflict_style=conflict_style or settings.conflict_style,
     )

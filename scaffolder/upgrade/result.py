@@ -24,7 +24,8 @@ class UpgradeResult:
     modified: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)  # conflict markers, or kept because both sides changed
+    conflicts: list[str] = field(default_factory=list)  # every path needing a human (exit 4)
+    conflict_kinds: dict[str, str] = field(default_factory=dict)  # path -> kind (scaffolder.merge.CONFLICT_KINDS)
     kept_deleted: list[str] = field(default_factory=list)  # changed by the template, deleted by the user
     answers: dict[str, Any] = field(default_factory=dict)  # the answers used (no secrets)
     diff: str = ""  # unified diff (git style) of the work tree, before -> after; secrets masked
@@ -51,6 +52,7 @@ class UpgradeResult:
             "deleted": self.deleted,
             "renamed": [list(pair) for pair in self.renamed],
             "conflicts": self.conflicts,
+            "conflict_kinds": self.conflict_kinds,
             "kept_deleted": self.kept_deleted,
             "changed": self.changed,
             "dry_run": self.dry_run,

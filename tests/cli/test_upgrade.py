@@ -63,8 +63,9 @@ def test_a_clean_upgrade(invoke: Invoke, repo: Path) -> None:
     commit(repo)
     result = invoke("upgrade", str(repo))
     assert f"Upgraded {repo} from svc 1.0.0 to 2.0.0." in result.stdout
-    assert "Added (2):\n  docs/guide.md\n  settings.cfg\n" in result.stdout
-    assert "Deleted (2):\n  old.txt\n  setup.cfg\n" in result.stdout
+    assert "Added (1):\n  docs/guide.md\n" in result.stdout
+    assert "Deleted (1):\n  old.txt\n" in result.stdout
+    assert "Renamed (1):\n  setup.cfg -> settings.cfg\n" in result.stdout  # found by content: no migration
     assert "Review with `git diff`, then commit." in result.stdout
     assert "A service that takes orders." in readme.read_text() and "kubectl apply -k" in readme.read_text()
     rec = record.read(repo)
@@ -78,9 +79,13 @@ def test_conflicts_exit_4_and_are_listed(invoke: Invoke, repo: Path) -> None:
     commit(repo)
     data = as_json(invoke("upgrade", str(repo), "-o", "json", code=4))
     assert data["conflicts"] == ["README.md"] and data["changed"] is True
+    assert data["conflict_kinds"] == {"README.md": "content"}
     assert (data["template"], data["from_version"], data["to_version"]) == ("svc", "1.0.0", "2.0.0")
     assert set(data) >= {"added", "modified", "deleted", "renamed", "kept_deleted"} and "diff" not in data
-    assert "<<<<<<< yours\nhelm install\n=======\nkubectl apply -k deploy/\n>>>>>>> svc 2.0.0\n" in readme.read_text()
+    marked = (
+        "<<<<<<< yours\nhelm install\n||||||| svc 1.0.0\nkubectl apply -f deploy/\n=======\nkubectl apply -k deploy/\n"
+    )
+    assert marked + ">>>>>>> svc 2.0.0\n" in readme.read_text()
 
 
 def test_text_output_names_conflicts_and_kept_deleted_files(invoke: Invoke, repo: Path) -> None:
@@ -90,7 +95,13 @@ def test_text_output_names_conflicts_and_kept_deleted_files(invoke: Invoke, repo
     commit(repo)
     out = invoke("upgrade", str(repo), code=4).stdout
     assert "Kept deleted (you deleted them; the template changed them) (1):\n  config/app.ini\n" in out
-    assert "CONFLICTS (both sides changed them) (1):\n  README.md\nResolve the <<<<<<< markers" in out
+    # every case needing a human under one heading, each with its kind
+    assert (
+        "NEEDS A HUMAN (2):\n"
+        "  README.md  [content] both changed the same lines: conflict markers written\n"
+        "  config/app.ini  [modify/delete] you deleted it, the template changed it: left deleted\n"
+        "They are unmerged in git's index"
+    ) in out
 
 
 def test_dry_run_prints_the_diff_and_writes_nothing(invoke: Invoke, repo: Path) -> None:
@@ -194,3 +205,65 @@ def test_backend_service_from_1_to_2_on_the_builtin_library(
     assert tests.returncode == 0, tests.stdout + tests.stderr
     commit(repo)
     assert "already at backend-service 2.1.0" in invoke("upgrade", str(repo)).stdout
+
+
+def test_conflict_style_merge_leaves_markers_without_the_base(invoke: Invoke, repo: Path) -> None:
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text().replace("kubectl apply -f deploy/", "helm install"))
+    commit(repo)
+    invoke("upgrade", str(repo), "--conflict-style", "merge", code=4)
+    assert "<<<<<<< yours\nhelm install\n=======\nkubectl apply -k deploy/\n>>>>>>> svc 2.0.0\n" in readme.read_text()
+
+
+def test_conflict_style_comes_from_the_config(
+    invoke: Invoke, repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conf = tmp_path / "config.toml"
+    conf.write_text('conflict_style = "zdiff3"\n')
+    monkeypatch.setenv("SCAFFOLD_CONFIG", str(conf))
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text().replace("kubectl apply -f deploy/", "helm install"))
+    commit(repo)
+    invoke("upgrade", str(repo), code=4)
+    assert "||||||| svc 1.0.0\nkubectl apply -f deploy/\n=======" in readme.read_text()
+    conf.write_text('conflict_style = "fancy"\n')
+    assert "conflict_style: 'fancy' is not merge, diff3 or zdiff3" in invoke("upgrade", str(repo), code=1).stderr
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
+
+
+def test_upgrade_refuses_to_run_again_until_the_conflicts_are_resolved(invoke: Invoke, repo: Path) -> None:
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text().replace("kubectl apply -f deploy/", "helm install"))
+    (repo / "config/app.ini").unlink()
+    commit(repo)
+    invoke("upgrade", str(repo), code=4)
+    assert "UU README.md" in _git(repo, "status", "--porcelain").splitlines()
+    assert "DU config/app.ini" in _git(repo, "status", "--porcelain").splitlines()
+    # unmerged paths: refused, naming them (even though the record is at 2.0.0 now)
+    err = invoke("upgrade", str(repo), "--allow-dirty", code=1).stderr
+    assert "the last upgrade left conflicts that are not resolved" in err
+    assert "README.md: unmerged in git's index" in err and "config/app.ini: unmerged in git's index" in err
+    # committed with the markers still in (as the migration bot does): still refused, by the markers
+    commit(repo)
+    assert _git(repo, "ls-files", "-u") == ""
+    err = invoke("upgrade", str(repo), code=1).stderr
+    assert "README.md: still holds conflict markers" in err and "config/app.ini" not in err
+    # resolved: the upgrade runs (nothing to do)
+    text = readme.read_text()
+    start, end = text.index("<<<<<<<"), text.index(">>>>>>> svc 2.0.0\n") + len(">>>>>>> svc 2.0.0\n")
+    readme.write_text(text[:start] + "helm install\n" + text[end:])
+    commit(repo)
+    assert "already at svc 2.0.0" in invoke("upgrade", str(repo)).stdout
+
+
+def test_a_dry_run_with_conflicts_exits_4_and_leaves_the_index_alone(invoke: Invoke, repo: Path) -> None:
+    readme = repo / "README.md"
+    readme.write_text(readme.read_text().replace("kubectl apply -f deploy/", "helm install"))
+    commit(repo)
+    data = as_json(invoke("upgrade", str(repo), "--dry-run", "-o", "json", code=4))
+    assert data["conflict_kinds"] == {"README.md": "content"}
+    assert _git(repo, "ls-files", "-u") == "" and git.dirty_paths(repo) == []
+    assert record.read(repo).template.version == "1.0.0"
