@@ -203,6 +203,9 @@ def _render(ctx: ActionContext, inp: Input, tmp: Path, tasks: bool = True) -> Pa
         raise ActionError(f"the copier template runs code, which needs trust (--trust): {exc}") from None
     except ForbiddenPathError as exc:
         raise RenderError("copier would write or read outside the project", [_forbidden(exc, folder)]) from None
+    except AssertionError:  # copier's own invariant, broken by the template (a link named as a folder it writes)
+        problem = Problem(str(folder), "copier stopped on its own check of the paths it renders (AssertionError)")
+        raise RenderError("copier cannot render the template", [problem]) from None
     except (TemplateError, CopierError, ValueError, TypeError, OSError, subprocess.CalledProcessError) as exc:
         if isinstance(exc, TemplateError) or isinstance(exc.__cause__, TemplateError):  # the template's mistake
             problem = template_error_problem(exc, folder, ("src_relpath",))
