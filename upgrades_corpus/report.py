@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import platform
 import re
+import subprocess
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +36,25 @@ def summary(scores: Sequence[Score], tools: Sequence[str]) -> list[dict[str, Any
     return rows
 
 
+def versions() -> str:
+    """The peers' versions and scaffold's commit, for the table's header."""
+    found = []
+    for package in ("copier", "cruft", "cookiecutter"):
+        try:
+            found.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{package} (not installed)")
+    root = Path(__file__).resolve().parent.parent
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    git = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    return f"scaffold at {head.stdout.strip() or '?'}, {', '.join(found)}, {git}"
+
+
 def markdown(scores: Sequence[Score], verdicts: Sequence[GitVerdict], tools: Sequence[str], jobs: int) -> str:
     rows = summary(scores, tools)
     out = [
         f"{len(verdicts)} scenarios; `python -m upgrades_corpus --jobs {jobs}` on {platform.python_version()} "
-        f"(time: the upgrade commands only, summed, {jobs} at a time on a shared machine).",
+        f"(time: the upgrade commands only, summed, {jobs} at a time on a shared machine); {versions()}.",
         "",
         "| tool | scenarios correct | edits lost | conflicts not reported | exit code on conflict | time (s) |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -52,12 +68,33 @@ def markdown(scores: Sequence[Score], verdicts: Sequence[GitVerdict], tools: Seq
     agree = sum(v.agrees for v in verdicts)
     out += ["", f"Plain `git merge` of the three renders agrees with {agree} of {len(verdicts)} expectations."]
     out += [f"- `{v.scenario}`: {'; '.join(v.disagreements)}" for v in verdicts if not v.agrees]
-    out += ["", "Scenarios a tool got wrong:", ""]
-    for tool in tools:
-        wrong = [s for s in scores if s.tool == tool and not s.correct]
-        if wrong:
-            out.append(f"- {tool}: " + ", ".join(f"`{s.scenario}`" for s in wrong))
+    out += ["", _matrix(scores, verdicts, tools)] if tools else []
     return "\n".join(out) + "\n"
+
+
+def _cell(score: Score | None) -> str:
+    if score is None:
+        return "-"
+    if score.correct and not score.problems:
+        return "ok"
+    shown = "; ".join(score.problems[:2]) + ("; ..." if len(score.problems) > 2 else "")
+    return ("ok: " if score.correct else "**wrong**: ") + shown.replace("|", "\\|")
+
+
+def _matrix(scores: Sequence[Score], verdicts: Sequence[GitVerdict], tools: Sequence[str]) -> str:
+    """One row per scenario: git's agreement with the expectation and each tool's verdict."""
+    by = {(s.scenario, s.tool): s for s in scores}
+    rows = [
+        "<details><summary>Per scenario</summary>",
+        "",
+        "| scenario | git merge | " + " | ".join(tools) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in tools) + " |",
+    ]
+    for v in verdicts:
+        git = "agrees" if v.agrees else "differs"
+        cells = " | ".join(_cell(by.get((v.scenario, t))) for t in tools)
+        rows.append(f"| `{v.scenario}` | {git} | {cells} |")
+    return "\n".join([*rows, "", "</details>"])
 
 
 def write_docs(doc: Path, table: str) -> None:

@@ -22,6 +22,7 @@ class Score:
     seconds: float
     needs_human: bool  # the scenario expects a report
     problems: list[str] = field(default_factory=list)
+    flagged: list[str] = field(default_factory=list)  # what the tool made visible as needing a human
 
     def to_json(self) -> dict[str, Any]:
         return {**self.__dict__, "seconds": round(self.seconds, 3)}
@@ -68,6 +69,7 @@ def score(scenario: Scenario, outcome: Outcome) -> Score:
     lost = edits_lost(scenario, outcome.files, outcome.flagged)
     problems += [f"edit lost: {line}" for line in lost]
     problems += [f"v1 render: {p}" for p in outcome.render_differs]
+    problems += [f"exit {outcome.exit_code}: {outcome.said}"] if outcome.said else []
     correct = not trees.compare(expected_tree(scenario), outcome.files) and not missing and not extra
     return Score(
         scenario.id,
@@ -79,4 +81,5 @@ def score(scenario: Scenario, outcome: Outcome) -> Score:
         outcome.seconds,
         needs_human,
         problems,
+        sorted(outcome.flagged),
     )

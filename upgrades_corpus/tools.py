@@ -39,6 +39,7 @@ class Outcome:
     flagged: set[str]
     render_differs: list[str] = field(default_factory=list)  # the v1 render vs the scenario's own v1 files
     error: str = ""  # the tool failed before the upgrade (generation, say): nothing to score
+    said: str = ""  # what the upgrade printed when it exited with neither 0 nor 4
 
 
 def _run(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -97,14 +98,16 @@ def _commands(tool: str, bins: Bins, t: Templates, env: dict[str, str]) -> tuple
 
 
 def _reported(tool: str, stdout: str) -> set[str]:
-    """What the tool's own report lists as needing a human (scaffold's JSON; the peers print none)."""
+    """What the tool's own report lists as needing a human (scaffold's JSON `conflicts` and
+    `conflict_kinds`; the peers print no list)."""
     if tool != "scaffold":
         return set()
     try:
         data = json.loads(stdout)
     except ValueError:
         return set()
-    return set(data.get("conflicts", [])) | set(data.get("kept_deleted", [])) | set(data.get("conflict_kinds", {}))
+    # `kept_deleted` alone is not a report: it is listed as done, with exit 0 (issue 14's "quiet modify/delete").
+    return set(data.get("conflicts", [])) | set(data.get("conflict_kinds", {}))
 
 
 def run(tool: str, scenario: Scenario, t: Templates, bins: Bins, work: Path, env: dict[str, str]) -> Outcome:
@@ -127,5 +130,5 @@ def run(tool: str, scenario: Scenario, t: Templates, bins: Bins, work: Path, env
     seconds = time.perf_counter() - start
     files, rejects = trees.read(repo)
     flagged = trees.flagged(repo, env, files, rejects) | _reported(tool, done.stdout)
-    error = "" if done.returncode in (0, 1, 4) or flagged else (done.stderr or done.stdout).strip()[-300:]
-    return Outcome(tool, done.returncode, seconds, files, flagged, render_differs, error)
+    said = "" if done.returncode in (0, 4) else (done.stderr or done.stdout).strip()[-300:]
+    return Outcome(tool, done.returncode, seconds, files, flagged, render_differs, said=said)

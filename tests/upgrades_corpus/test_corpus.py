@@ -10,7 +10,7 @@ from upgrades_corpus import report, run, trees
 from upgrades_corpus.model import KINDS, File, team_tree
 from upgrades_corpus.scenarios import BY_ID, SCENARIOS
 from upgrades_corpus.score import score
-from upgrades_corpus.tools import Outcome
+from upgrades_corpus.tools import Outcome, _reported
 
 BIN = Path(sys.executable).parent
 # The cases where the hand-written expectation departs from git on purpose (documented in the table).
@@ -71,3 +71,17 @@ def test_write_docs_replaces_only_the_marked_section(tmp_path: Path) -> None:
     report.write_docs(doc, "new table\n")
     assert doc.read_text() == f"before\n{report.START}\nnew table\n{report.END}\nafter\n"
     assert trees.MARKER == b"<<<<<<< "
+
+
+def test_kept_deleted_alone_is_not_a_report() -> None:
+    quiet = '{"conflicts": [], "kept_deleted": ["app.txt"]}'
+    loud = '{"conflicts": ["app.txt"], "conflict_kinds": {"app.txt": "modify/delete"}, "kept_deleted": ["app.txt"]}'
+    assert _reported("scaffold", quiet) == set()
+    assert _reported("scaffold", loud) == {"app.txt"}
+
+
+def test_the_peers_run_a_conflicting_scenario(tmp_path: Path) -> None:
+    """copier and cruft leave markers (and unmerged index entries) for a conflict, and exit 0."""
+    _, scores = run.run_all([BY_ID["edit-same-line"]], ["copier", "cruft"], run._bins(BIN), tmp_path, jobs=2)
+    for scored in scores:
+        assert scored.correct and scored.flagged == ["app.txt"] and scored.exit_code == 0, scored.problems
