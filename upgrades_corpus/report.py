@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from upgrades_corpus.gitmerge import GitVerdict
+from upgrades_corpus.scenarios import BY_ID
 from upgrades_corpus.score import Score
 
 START, END = "<!-- corpus:start -->", "<!-- corpus:end -->"
@@ -28,7 +29,7 @@ def summary(scores: Sequence[Score], tools: Sequence[str]) -> list[dict[str, Any
                 "correct": sum(s.correct for s in mine),
                 "edits_lost": sum(s.edits_lost for s in mine),
                 "conflicts_not_reported": sum(len(s.not_reported) for s in mine),
-                "conflicts_expected": sum(1 for s in mine if s.needs_human),
+                "conflicts_expected": sum(len(BY_ID[s.scenario].report) for s in mine if s.scenario in BY_ID),
                 "exit_on_conflict": codes,
                 "seconds": round(sum(s.seconds for s in mine), 2),
             }

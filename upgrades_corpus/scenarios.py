@@ -322,7 +322,10 @@ def _bytes_and_modes() -> list[Scenario]:
 
 
 def _line_endings() -> list[Scenario]:
-    base = tree(BASE, {"win.txt": text(CRLF), "WIN.md": text(CRLF_README), "tail.txt": text(NOEOL)})
+    # one kind of file per scenario, so a tool's trouble with one kind does not fail the others
+    crlf = tree(BASE, {"win.txt": text(CRLF)})
+    crlf_md = tree(BASE, {"WIN.md": text(CRLF_README)})
+    noeol = tree(BASE, {"tail.txt": text(NOEOL)})
     tpl_crlf = edit(CRLF, 2, "crlf line 02: changed by the template", "\r\n")
     team_crlf = edit(CRLF, 10, "crlf line 10: edited by the team", "\r\n")
     both_crlf = edit(tpl_crlf, 10, "crlf line 10: edited by the team", "\r\n")
@@ -333,51 +336,51 @@ def _line_endings() -> list[Scenario]:
         Scenario(
             "crlf-edit-far",
             "CRLF file: template and team edit lines far apart",
-            base,
-            tree(base, {"win.txt": text(tpl_crlf)}),
+            crlf,
+            tree(crlf, {"win.txt": text(tpl_crlf)}),
             {"win.txt": text(team_crlf)},
-            tree(base, {"win.txt": text(both_crlf)}),
+            tree(crlf, {"win.txt": text(both_crlf)}),
         ),
         Scenario(
             "crlf-template-only",
             "CRLF file: template edits, team left it alone",
-            base,
-            tree(base, {"win.txt": text(tpl_crlf)}),
+            crlf,
+            tree(crlf, {"win.txt": text(tpl_crlf)}),
             {},
-            tree(base, {"win.txt": text(tpl_crlf)}),
+            tree(crlf, {"win.txt": text(tpl_crlf)}),
         ),
         Scenario(
             "crlf-templated",
             "CRLF file with template syntax: template edits it",
-            base,
-            tree(base, {"WIN.md": text(tpl_readme)}),
+            crlf_md,
+            tree(crlf_md, {"WIN.md": text(tpl_readme)}),
             {},
-            tree(base, {"WIN.md": text(tpl_readme)}),
+            tree(crlf_md, {"WIN.md": text(tpl_readme)}),
         ),
         Scenario(
             "crlf-team-only",
             "CRLF file the team edited, template changes another file",
-            base,
-            tree(base, NEW_README),
+            crlf,
+            tree(crlf, NEW_README),
             {"win.txt": text(team_crlf)},
-            tree(base, {**NEW_README, "win.txt": text(team_crlf)}),
+            tree(crlf, {**NEW_README, "win.txt": text(team_crlf)}),
         ),
         Scenario(
             "no-final-newline",
             "file without a final newline: template edits it",
-            base,
-            tree(base, {"tail.txt": text(tpl_tail)}),
+            noeol,
+            tree(noeol, {"tail.txt": text(tpl_tail)}),
             {},
-            tree(base, {"tail.txt": text(tpl_tail)}),
+            tree(noeol, {"tail.txt": text(tpl_tail)}),
         ),
         Scenario(
             "no-final-newline-both",
             "file without a final newline: template edits the top, team the last line",
-            base,
-            tree(base, {"tail.txt": text(tpl_tail)}),
+            noeol,
+            tree(noeol, {"tail.txt": text(tpl_tail)}),
             {"tail.txt": text(team_last)},
             tree(
-                base,
+                noeol,
                 {"tail.txt": text(edit(tpl_tail, 12, "noeol line 12: edited by the team, still no final newline"))},
             ),
         ),
