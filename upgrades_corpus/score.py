@@ -44,7 +44,7 @@ def edits_lost(scenario: Scenario, result: Tree, flagged: set[str]) -> list[str]
         if path in flagged or path not in scenario.team:
             continue
         added = _lines({path: f}) - base - {b""}
-        lost += [f"{path}: {line[:40]!r}" for line in sorted(added - found)]
+        lost += [f"{path}: {'(binary content)' if f.binary else repr(line[:40])}" for line in sorted(added - found)]
     return lost
 
 
