@@ -4,7 +4,8 @@ Backstage's `fetch:plain` and `fetch:plain:file`: nothing is rendered, neither c
 paths. Only paths inside the golden path can be fetched; a symlink is copied as a symlink when it
 leads to something copied with it, and refused otherwise, as in skeletons; `.git` (a folder that
 would make git run the template's config) is refused, and so is a `targetPath` that leaves the
-workspace or names `.git`, before any run.
+workspace or names `.git`, before any run. Compiled and cached files (`__pycache__`, `*.pyc`,
+`.DS_Store`: `scaffolder.litter`) are left out.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from scaffolder.action import (
     git_component,
     inside,
     is_git_name,
+    is_litter,
     link_problems,
 )
 
@@ -51,6 +53,8 @@ def _files(ctx: ActionContext, inp: Input) -> tuple[list[RenderedFile], str]:
     files, problems = [], []
     for file in sorted(source.rglob("*")):
         rel = file.relative_to(source).as_posix()
+        if is_litter(rel):
+            continue  # compiled, cached or left by a file manager (scaffolder.litter)
         if file.is_symlink() and git_component(rel) is None:
             files.append(RenderedFile(rel, b"", 0o777, link=str(file.readlink())))
         elif git_component(rel) is not None:

@@ -39,6 +39,7 @@ from scaffolder.filters import FILTERS
 from scaffolder.foreign_files import COOKIECUTTER_FILE, copier_file, copier_sandboxed
 from scaffolder.forges.base import Forge, Repo, RepoSpec
 from scaffolder.git_process import pinned_cwd
+from scaffolder.litter import is_litter
 from scaffolder.paths import GIT_MESSAGE, git_component, inside, is_git_name, lexical_problem, link_problems
 from scaffolder.sandbox import Sandbox
 
@@ -414,6 +415,7 @@ __all__ = [  # noqa: RUF022 (two groups: the contract, then what it re-exports)
     "git_component",
     "inside",
     "is_git_name",
+    "is_litter",
     "lexical_problem",
     "link_problems",
     "pinned_cwd",

@@ -33,6 +33,7 @@ from scaffolder.action import write_files as write_files
 from scaffolder.errors import Problem, RenderError
 from scaffolder.filters import FILTERS as FILTERS  # re-exported for the engine
 from scaffolder.globs import matches
+from scaffolder.litter import is_litter
 from scaffolder.nunjucks import Dialect, environment_class
 
 JINJA = Delimiters()  # plain Jinja2
@@ -252,8 +253,9 @@ def _text(data: bytes) -> str | None:
 
 
 def _entries(source: Path) -> list[tuple[str, str, bool]]:
-    """(relative POSIX path, path, is a symlink) of everything under `source` but folders, in
-    pathlib's order (by path parts); symlinked folders are listed, not entered."""
+    """(relative POSIX path, path, is a symlink) of everything under `source` but folders and
+    litter (`scaffolder.litter`), in pathlib's order (by path parts); symlinked folders are listed,
+    not entered."""
     found: list[tuple[str, str, bool]] = []
     pending = [("", str(source))]
     while pending:
@@ -261,6 +263,8 @@ def _entries(source: Path) -> list[tuple[str, str, bool]]:
         with os.scandir(folder) as it:
             for entry in it:
                 rel = prefix + entry.name
+                if is_litter(rel):
+                    continue  # compiled, cached or left by a file manager: never part of a project
                 if entry.is_symlink():
                     found.append((rel, entry.path, True))
                 elif entry.is_dir():

@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "scaffolder.budget",
             "scaffolder.sandbox",
             "scaffolder.foreign_files",
+            "scaffolder.litter",
         ),
     ),
     ("forges and catalogs", ("scaffolder.forges", "scaffolder.catalogs")),

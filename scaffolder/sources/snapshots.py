@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from scaffolder.errors import Problem, TemplateError
+from scaffolder.litter import is_litter
 from scaffolder.record import sha256
 from scaffolder.sources.foreign import load_template
 
@@ -23,7 +24,7 @@ def _snapshot_files(folder: Path) -> list[str]:
     out = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
-        if "__pycache__" in rel.parts or path.suffix == ".pyc" or rel.as_posix() == MANIFEST:
+        if is_litter(rel.as_posix()) or rel.as_posix() == MANIFEST:  # pip compiles an installed release
             continue
         if path.is_file() or path.is_symlink():
             out.append(rel.as_posix())
@@ -86,7 +87,7 @@ def cut_release(golden_path: Path) -> Path:
             ignore=lambda d, names: [
                 n
                 for n in names
-                if n in ("__pycache__", ".pytest_cache")
+                if is_litter(n)
                 or (Path(d) == golden_path and (n == RELEASES_DIR or n.startswith(".cut-")))
             ],
         )
