@@ -88,4 +88,3 @@ def test_copier_output_leaves_litter_out_even_with_its_own_exclude(tmp_path: Pat
     out = load_registry().action("fetch:copier").run(ctx, {})
     assert not [f for f in out.files if is_litter(f)]
     assert "src/app.py" in out.files
-

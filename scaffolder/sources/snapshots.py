@@ -87,8 +87,7 @@ def cut_release(golden_path: Path) -> Path:
             ignore=lambda d, names: [
                 n
                 for n in names
-                if is_litter(n)
-                or (Path(d) == golden_path and (n == RELEASES_DIR or n.startswith(".cut-")))
+                if is_litter(n) or (Path(d) == golden_path and (n == RELEASES_DIR or n.startswith(".cut-")))
             ],
         )
         write_manifest(snapshot)

@@ -41,4 +41,3 @@ def test_new_and_upgrade_never_carry_litter(invoke: Invoke, littered: Path, tmp_
     upgraded = as_json(invoke("upgrade", str(repo), "-o", "json"))
     assert "__pycache__" not in json.dumps(upgraded) and ".DS_Store" not in json.dumps(upgraded)
     assert not [p for p in repo.rglob("*") if ".git" not in p.parts and is_litter(p.relative_to(repo).as_posix())]
-
