@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from scaffolder.cli._common import emit, output_option, table
+from scaffolder.cli.completion import complete_golden_path
 
 
 @click.command("list")
@@ -67,7 +68,7 @@ def _param(p: Any) -> dict[str, Any]:
 
 
 @click.command("show")
-@click.argument("template_ref", metavar="NAME[@VERSION]|PATH")
+@click.argument("template_ref", metavar="NAME[@VERSION]|PATH", shell_complete=complete_golden_path)
 @output_option
 def show_cmd(template_ref: str, output: str) -> None:
     """Show a golden path: metadata, parameters and steps."""
@@ -122,7 +123,7 @@ def show_cmd(template_ref: str, output: str) -> None:
 
 
 @click.command("versions")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_golden_path)
 @output_option
 def versions_cmd(name: str, output: str) -> None:
     """List a golden path's released versions, newest first, with their changelog.

@@ -9,6 +9,7 @@ import click
 
 from scaffolder.cli._common import emit, output_option, profile_option, table, trust_option
 from scaffolder.cli._console import Counter
+from scaffolder.cli.completion import complete_golden_path
 
 
 class _DefaultToRun(click.Group):
@@ -52,7 +53,7 @@ def _progress(output: str, counter: Any) -> Any:
 
 
 @migrate_group.command("run", hidden=True)
-@click.argument("name")
+@click.argument("name", shell_complete=complete_golden_path)
 @click.option("--to", "to_version", metavar="VERSION", help="Target version (default: the newest).")
 @click.option("--repo", "repos", multiple=True, metavar="[OWNER/]NAME", help="Only these repos (repeatable).")
 @click.option("--set", "-s", "sets", multiple=True, metavar="KEY=VALUE", help="Answers for new parameters.")
@@ -119,7 +120,7 @@ def _row(o: Any) -> list[str]:
 
 
 @migrate_group.command("status")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_golden_path)
 @click.option("--shard", metavar="I/N", help="Only this share of the fleet.")
 @profile_option
 @output_option

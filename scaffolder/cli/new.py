@@ -10,6 +10,7 @@ import click
 
 from scaffolder.cli._common import emit, output_option, profile_option, trust_option
 from scaffolder.cli._console import Steps
+from scaffolder.cli.completion import complete_golden_path
 
 if TYPE_CHECKING:
     from scaffolder.create import Prepared
@@ -63,7 +64,7 @@ def _wizard_ask(template: Template, given: dict[str, Any], yes: bool, ref: str, 
 
 
 @click.command("new")
-@click.argument("template_ref", metavar="NAME[@VERSION]|PATH")
+@click.argument("template_ref", metavar="NAME[@VERSION]|PATH", shell_complete=complete_golden_path)
 @click.option(
     "--values",
     "-f",
