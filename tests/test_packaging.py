@@ -98,3 +98,26 @@ def test_the_readme_command_works_from_the_repo_root(installed: Path, tmp_path: 
     )
     assert created.returncode == 0, created.stderr
     assert json.loads(created.stdout)["entity_ref"] == "component:default/orders-api"
+
+
+def test_the_installed_wheels_compiled_files_never_reach_a_project(installed: Path, tmp_path: Path) -> None:
+    """pip byte-compiles the golden paths' skeletons at install time (it compiles by default);
+    neither a dry run's file tree nor the created repository shows any of it."""
+    from scaffolder.litter import is_litter
+
+    [skeleton] = installed.glob("lib/python*/site-packages/scaffolder/golden_paths/backend-service/skeleton")
+    assert list(skeleton.rglob("__pycache__/*.pyc")), "pip compiled nothing: the checks below would prove nothing"
+    env = {**os.environ, "SCAFFOLD_HOME": str(tmp_path / "home")}
+    args = [str(installed / "bin/scaffold"), "new", "backend-service", "--no-input", "--set", "name=orders-api"]
+    run = lambda *more: subprocess.run(  # noqa: E731
+        [*args, "--set", "owner=group:payments", *more], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    dry = run("--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "catalog-info.yaml" in dry.stdout and "__pycache__" not in dry.stdout and ".pyc" not in dry.stdout
+    created = run("-o", "json")
+    assert created.returncode == 0, created.stderr
+    clone = tmp_path / "clone"
+    url = json.loads(created.stdout)["repository"]["clone_url"]
+    subprocess.run(["git", "clone", "-q", url, str(clone)], check=True)
+    assert not [p for p in clone.rglob("*") if ".git" not in p.parts and is_litter(p.relative_to(clone).as_posix())]
