@@ -1,9 +1,9 @@
 """Shell completion of golden-path names (click's: `eval "$(_SCAFFOLD_COMPLETE=bash_source scaffold)"`).
 
 A TAB must answer at once: the names are the folders of the libraries that hold a template of
-any format, with no template loaded and no library fetched (a git URL library is completed from
-nothing; its names come after the first command that fetches it). A word that looks like a path
-completes as a file, since `new` and `show` also take a template's path.
+any format, with no template loaded and nothing fetched (a git URL library's names are not
+offered). A word that looks like a path completes as a file, since `new` and `show` also take a
+template's path.
 """
 
 from __future__ import annotations
