@@ -78,17 +78,14 @@ def test_the_readme_install_works_on_a_pep668_python(tmp_path: Path, scaffold_ho
     assert command.startswith("python3 ") and "scaffold new backend-service --no-input" in command
     done = sh(command)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
-    assert "Created from backend-service@" in done.stdout
-    assert "catalog entry:  component:default/orders-api" in done.stdout
-    assert (scaffold_home / "forge").is_dir()  # state went where SCAFFOLD_HOME says
+    assert "backend-service@" in done.stdout and "component:default/orders-api" in done.stdout
+    [bare] = scaffold_home.glob("forge/*/orders-api.git")  # the forge is where SCAFFOLD_HOME says
     assert sh(".venv/bin/python -m scaffolder --version").stdout.startswith("scaffold, version")
 
     # pip byte-compiled the installed golden path's skeleton; the service has none of it
     [skeleton] = (src / ".venv").glob("lib/python*/site-packages/scaffolder/golden_paths/backend-service/skeleton")
     assert list(skeleton.rglob("__pycache__/*.pyc")), "pip compiled nothing: the check below would prove nothing"
-    url = re.search(r"clone:\s+git clone (\S+)", done.stdout)
-    assert url is not None
     clone = tmp_path / "orders-api"
-    subprocess.run(["git", "clone", "-q", url.group(1), str(clone)], check=True, env=env)
+    subprocess.run(["git", "clone", "-q", str(bare), str(clone)], check=True, env=env)
     assert (clone / "catalog-info.yaml").is_file()
     assert not [p for p in clone.rglob("*") if ".git" not in p.parts and is_litter(p.relative_to(clone).as_posix())]
