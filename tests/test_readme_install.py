@@ -1,6 +1,7 @@
 """The README's first command, run literally where `python3` is a PEP 668 Python (as on Debian and
 Ubuntu: plain `pip install` refuses with `externally-managed-environment`), installs scaffold and
-creates a service; pip byte-compiles the installed golden paths, and the service has none of it."""
+creates a service; pip byte-compiles the installed golden paths, and the service has none of it.
+The tool install the README names instead (`pipx install .`) works there too."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import venv
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,32 @@ def test_the_readme_install_works_on_a_pep668_python(tmp_path: Path, scaffold_ho
     subprocess.run(["git", "clone", "-q", str(bare), str(clone)], check=True, env=env)
     assert (clone / "catalog-info.yaml").is_file()
     assert not [p for p in clone.rglob("*") if ".git" not in p.parts and is_litter(p.relative_to(clone).as_posix())]
+
+
+def test_the_documented_tool_install_works_on_a_pep668_python(tmp_path: Path, scaffold_home: Path) -> None:
+    """`pipx install .` (pipx from PyPI), with that Python as pipx's, then `scaffold new` from PATH."""
+    assert "`pipx install .`" in (ROOT / "README.md").read_text()
+    python = pep668_python(tmp_path / "system-python") / "python3"
+    src = checkout(tmp_path / "scaffold")
+    tools = tmp_path / "tools"
+    venv.create(tools, with_pip=True)
+    pip = [str(tools / "bin" / "python"), "-m", "pip", "install", "-q", "pipx"]
+    subprocess.run(pip, check=True, capture_output=True, timeout=600)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    env |= {
+        "PIPX_HOME": str(tmp_path / "pipx"),
+        "PIPX_BIN_DIR": str(tmp_path / "bin"),
+        "PIPX_MAN_DIR": str(tmp_path / "man"),
+        "PIPX_DEFAULT_PYTHON": str(python),
+        "PATH": os.pathsep.join([str(tmp_path / "bin"), str(tools / "bin"), env["PATH"]]),
+    }
+    sh = lambda command: subprocess.run(  # noqa: E731
+        ["bash", "-c", command], cwd=src, env=env, capture_output=True, text=True, timeout=900
+    )
+    installed = sh("pipx install .")
+    assert installed.returncode == 0, installed.stdout[-2000:] + installed.stderr[-4000:]
+    created = sh("scaffold new backend-service --no-input --set name=orders-api --set owner=group:payments")
+    assert created.returncode == 0, created.stderr
+    assert (tmp_path / "bin" / "scaffold").exists() and list(scaffold_home.glob("forge/*/orders-api.git"))
+    [cfg] = (tmp_path / "pipx" / "venvs").glob("*/pyvenv.cfg")
+    assert f"home = {python.parent}" in cfg.read_text()  # pipx built the tool on the PEP 668 Python
