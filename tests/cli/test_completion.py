@@ -31,6 +31,15 @@ def test_golden_path_names_complete(command: list[str], library: Path) -> None:
     assert complete(*command, "mi") == [("plain", "mini")]
 
 
+def test_name_at_completes_the_versions_newest_first(library: Path) -> None:
+    assert complete("new", "mini@") == [("plain", "mini@2.0.0"), ("plain", "mini@1.0.0")]
+    assert complete("show", "backend-service@2") == [
+        ("plain", "backend-service@2.1.0"),
+        ("plain", "backend-service@2.0.0"),
+    ]
+    assert complete("new", "nothing@") == []
+
+
 def test_a_path_completes_as_a_file() -> None:
     assert complete("new", "./golden/") == [("file", "./golden/")]
     assert complete("show", "templates/svc") == [("file", "templates/svc")]
