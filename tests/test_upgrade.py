@@ -359,6 +359,22 @@ def test_without_a_migration_a_template_rename_is_found_by_content_and_the_edits
     assert "settings.cfg" not in result.conflicts and "settings.cfg" not in result.added
 
 
+def test_the_same_move_on_both_sides_merges_at_the_new_path(
+    make_repo: Make, v1: Template, tmp_path: Path, forge: LocalForge
+) -> None:
+    """The team moved setup.cfg where the template later moves it too: one three-way merge there,
+    no add/add conflict (as `git merge` finds it)."""
+    v2 = golden(tmp_path / "lib", "2.0.0", V2)
+    repo = make_repo(v1)
+    (repo / "setup.cfg").rename(repo / "settings.cfg")
+    edit(repo, "settings.cfg", "version = 0.1.0", "version = 0.4.2")
+    commit(repo)
+    result = upgrade_tree(repo, v1, v2, forge=forge)
+    assert result.conflicts == [] and not (repo / "setup.cfg").exists()
+    text = (repo / "settings.cfg").read_text()
+    assert "version = 0.4.2" in text and "python_requires = >=3.11" in text
+
+
 def test_a_declared_rename_wins_over_one_found_by_content(
     make_repo: Make, v1: Template, tmp_path: Path, forge: LocalForge
 ) -> None:

@@ -22,7 +22,7 @@ from scaffolder.upgrade.answers import Ask, upgrade_answers
 from scaffolder.upgrade.conflicts import Conflict, check_resolved, entries, stage
 from scaffolder.upgrade.diff import report
 from scaffolder.upgrade.migrations import plan_migrations, version_key
-from scaffolder.upgrade.renames import repo_files, template_renames, user_renames
+from scaffolder.upgrade.renames import repo_files, same_renames, template_renames, user_renames
 from scaffolder.upgrade.result import UpgradeResult
 from scaffolder.upgrade.trees import RECORD, Disk, Trees, build_trees
 
@@ -151,13 +151,20 @@ def _merge(
     through a symlinked folder the repo keeps is not made: a conflict."""
     out = Merged(dict(trees.ours), [Conflict(rel, "delete/modify") for rel in trees.kept])
     moved = template_renames(trees, disk)
-    theirs_moved = user_renames(trees, disk, moved, listing)
+    same = same_renames(trees, disk)  # both sides made the same move: one three-way merge at the new path
+    theirs_moved = {a: b for a, b in user_renames(trees, disk, {**moved, **same}, listing).items() if a not in same}
     for pair in sorted(moved.items()):
         if pair[0] not in theirs_moved:
             _follow_template(trees, disk, pair, (new, labels), out, result)
     for pair in sorted(theirs_moved.items()):
         _follow_user(trees, disk, pair, moved, labels, out)
-    done = set(moved) | set(moved.values()) | set(theirs_moved)
+    for old, path in sorted(same.items()):
+        sides = (trees.base[old], _ours(trees, disk, path), trees.theirs[path])
+        both = decide(*sides, required=_required(new, path), labels=labels)
+        _note(out, result, path, both, sides)
+        if both.action == "write":
+            out.final[path] = both.result
+    done = set(moved) | set(moved.values()) | set(theirs_moved) | set(same) | set(same.values())
     for rel in sorted((set(trees.base) | set(trees.theirs)) - done):
         b, t = trees.base.get(rel), trees.theirs.get(rel)
         required = t is not None and _required(new, rel)

@@ -59,6 +59,24 @@ def template_renames(trees: Trees, disk: Disk) -> dict[str, str]:
     return {a: b for a, b in similar_pairs(gone, new) if isinstance(_ours(trees, disk, a), FileState | None)}
 
 
+def same_renames(trees: Trees, disk: Disk) -> dict[str, str]:
+    """Files both sides moved to the same path (old path -> new path): gone from the new render and
+    from the repo, and the template's new file, similar to the old one, is where the repo has one."""
+    gone = {
+        r: s.data
+        for r, s in trees.base.items()
+        if r not in trees.theirs and isinstance(s, FileState) and _ours(trees, disk, r) is None
+    }
+    if not gone:
+        return {}
+    landed = {
+        r: s.data
+        for r, s in trees.theirs.items()
+        if r not in trees.base and isinstance(s, FileState) and isinstance(_ours(trees, disk, r), FileState)
+    }
+    return dict(similar_pairs(gone, landed))
+
+
 def _ours(trees: Trees, disk: Disk, rel: str) -> Ours:
     return trees.ours[rel] if rel in trees.ours else disk.get(rel)
 
