@@ -17,6 +17,8 @@ def find_root(path: Path) -> Path:
     """The nearest folder at or above `path` holding `.scaffold/record.yaml`; a TemplateError when none
     does (the search stops at the top of the git work tree holding `path`, or at `/`)."""
     start = path.resolve()
+    if (start / records.RECORD_PATH).is_file():  # the usual case: no git process to find the top
+        return start
     top = git.toplevel(start) if start.is_dir() else None
     for folder in (start, *start.parents):
         if (folder / records.RECORD_PATH).is_file():
