@@ -20,7 +20,6 @@ import contextlib
 import json
 import os
 import select
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,13 +34,13 @@ import pytest
 from tests.servers.backstage_server import (
     BackstageUnavailableError,
     _die_with_parent,
-    _file_lock,
     _require_tools,
     cache_root,
+    fingerprint,
+    npm_install,
 )
 
 SOURCE_DIR = Path(__file__).resolve().parent / "backstage_scaffolder"
-INSTALL_FILES = ("package.json", "package-lock.json")
 RENDER_TIMEOUT = 120.0
 
 
@@ -49,61 +48,13 @@ class BackstageRenderError(RuntimeError):
     """Backstage's engine refused the template or a step failed (`render.js` said `ok: false`)."""
 
 
-def fingerprint() -> str:
-    """A short hash of package.json + package-lock.json, computed as `render.js` does."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for name in INSTALL_FILES:
-        digest.update(name.encode() + b"\0" + (SOURCE_DIR / name).read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
-
-
 def install_dir() -> Path:
-    return cache_root() / f"backstage-scaffolder-{fingerprint()}"
-
-
-def _is_installed(target: Path) -> bool:
-    return (target / ".installed").is_file() and (target / "node_modules").is_dir()
+    return cache_root() / f"backstage-scaffolder-{fingerprint(SOURCE_DIR)}"
 
 
 def ensure_installed(*, quiet: bool = True) -> Path:
     """Install the engine's npm packages into the cache (once) and return that directory."""
-    target = install_dir()
-    if _is_installed(target):
-        return target
-    _, npm = _require_tools()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with _file_lock(target.parent / f"{target.name}.lock"):
-        if _is_installed(target):  # another process finished while we waited
-            return target
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
-            for name in INSTALL_FILES:
-                shutil.copy2(SOURCE_DIR / name, staging / name)
-            started = time.monotonic()
-            proc = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error", "--prefer-offline"],
-                cwd=staging,
-                stdout=subprocess.PIPE if quiet else None,
-                stderr=subprocess.STDOUT if quiet else None,
-                text=True,
-                check=False,
-            )
-            if proc.returncode != 0:
-                tail = "\n".join((proc.stdout or "").splitlines()[-30:])
-                raise BackstageUnavailableError(
-                    f"`npm ci` for Backstage's scaffolder failed (exit {proc.returncode}) in {staging}.\n{tail}"
-                )
-            seconds = round(time.monotonic() - started, 1)
-            (staging / ".installed").write_text(json.dumps({"seconds": seconds}) + "\n")
-            if target.exists():  # a stale, unfinished install: replace it
-                shutil.rmtree(target)
-            staging.rename(target)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-    return target
+    return npm_install(SOURCE_DIR, install_dir(), "Backstage's scaffolder", quiet=quiet, npm_args=["--prefer-offline"])
 
 
 def _json_arg(value: dict[str, Any], folder: Path, name: str) -> str:

@@ -65,11 +65,12 @@ class BackstageUnavailableError(RuntimeError):
     """Node/npm are missing, the install failed, or the backend did not start."""
 
 
-def fingerprint() -> str:
-    """A short hash of package.json + package-lock.json: what the installed tree depends on."""
+def fingerprint(source: Path | None = None) -> str:
+    """A short hash of package.json + package-lock.json in `source` (default: the catalog backend's):
+    what the installed tree depends on."""
     digest = hashlib.sha256()
     for name in INSTALL_FILES:
-        digest.update(name.encode() + b"\0" + (SOURCE_DIR / name).read_bytes() + b"\0")
+        digest.update(name.encode() + b"\0" + ((source or SOURCE_DIR) / name).read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -106,9 +107,10 @@ def _is_installed(target: Path) -> bool:
     return (target / ".installed").is_file() and (target / "node_modules").is_dir()
 
 
-def ensure_installed(*, quiet: bool = True) -> Path:
-    """Install the backend's npm packages into the cache (once) and return that directory."""
-    target = install_dir()
+def npm_install(source: Path, target: Path, what: str, *, quiet: bool = True, npm_args: Sequence[str] = ()) -> Path:
+    """Install the npm packages `source`'s package.json + lock pin into the cache folder `target`,
+    once: under a file lock, into a staging folder renamed into place, so that concurrent tests run
+    npm once and never see a partial tree. `what` names the install in errors."""
     if _is_installed(target):
         return target
     _, npm = _require_tools()
@@ -119,10 +121,10 @@ def ensure_installed(*, quiet: bool = True) -> Path:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
             for name in INSTALL_FILES:
-                shutil.copy2(SOURCE_DIR / name, staging / name)
+                shutil.copy2(source / name, staging / name)
             started = time.monotonic()
             proc = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error", *npm_args],
                 cwd=staging,
                 stdout=subprocess.PIPE if quiet else None,
                 stderr=subprocess.STDOUT if quiet else None,
@@ -132,8 +134,7 @@ def ensure_installed(*, quiet: bool = True) -> Path:
             if proc.returncode != 0:
                 tail = "\n".join((proc.stdout or "").splitlines()[-30:])
                 raise BackstageUnavailableError(
-                    f"`npm ci` for the Backstage test backend failed (exit {proc.returncode}) "
-                    f"in {staging}.\n{tail}\n{INSTALL_HINT}"
+                    f"`npm ci` for {what} failed (exit {proc.returncode}) in {staging}.\n{tail}\n{INSTALL_HINT}"
                 )
             (staging / ".installed").write_text(json.dumps({"seconds": round(time.monotonic() - started, 1)}) + "\n")
             if target.exists():  # a stale, unfinished install: replace it
@@ -143,6 +144,11 @@ def ensure_installed(*, quiet: bool = True) -> Path:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def ensure_installed(*, quiet: bool = True) -> Path:
+    """Install the backend's npm packages into the cache (once) and return that directory."""
+    return npm_install(SOURCE_DIR, install_dir(), "the Backstage test backend", quiet=quiet)
 
 
 def free_port() -> int:
