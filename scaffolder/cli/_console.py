@@ -91,18 +91,25 @@ class Steps:
     @contextmanager
     def shown(self) -> Iterator[Steps]:
         """Draw the bar while the block runs (on a terminal only)."""
-        if self.quiet or not fancy(sys.stderr):
-            yield self
-            return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn())
-        with Progress(*columns, TimeElapsedColumn(), console=console(stderr=True), transient=True) as progress:
+        with _bar(self.quiet) as progress:
             self.progress = progress
             try:
                 yield self
             finally:
                 self.progress = None
+
+
+@contextmanager
+def _bar(quiet: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr while the block runs, on a terminal and not quiet; else None."""
+    if quiet or not fancy(sys.stderr):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeElapsedColumn(), console=console(stderr=True), transient=True) as progress:
+        yield progress
 
 
 def _line(event: Any, label: str) -> str:
@@ -144,13 +151,7 @@ class Counter:
 
     @contextmanager
     def shown(self) -> Iterator[Counter]:
-        if self.quiet or not fancy(sys.stderr):
-            yield self
-            return
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn())
-        with Progress(*columns, TimeElapsedColumn(), console=console(stderr=True), transient=True) as progress:
+        with _bar(self.quiet) as progress:
             self.progress = progress
             try:
                 yield self
