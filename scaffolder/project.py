@@ -10,7 +10,7 @@ from pathlib import Path
 
 from scaffolder import git
 from scaffolder import record as records
-from scaffolder.errors import Problem, ScaffoldError, TemplateError
+from scaffolder.errors import TemplateError
 
 
 def find_root(path: Path) -> Path:
@@ -38,26 +38,3 @@ def project_root(path: Path) -> Path:
         pass
     start = path.resolve()
     return (git.toplevel(start) if start.is_dir() else None) or start
-
-
-def check_clean_folder(path: Path, shown: int = 10) -> None:
-    """Refuse a folder that is in no git work tree, or whose files (only those under it: a monorepo
-    folder ignores the rest of the repo) have uncommitted changes, so an upgrade can be undone with git."""
-    top = git.toplevel(path)
-    if top is None:
-        raise ScaffoldError(
-            f"{path} is not in a git work tree; an upgrade could not be undone",
-            [Problem(str(path), "commit it to git first, or pass --allow-dirty")],
-        )
-    rel = path.resolve().relative_to(top.resolve()).as_posix()
-    prefix = "" if rel == "." else rel + "/"
-    dirty = [p for p in git.dirty_paths(top) if p.startswith(prefix)]
-    if dirty:
-        problems = [Problem(p, "uncommitted") for p in dirty[:shown]]
-        if len(dirty) > shown:
-            problems.append(Problem("", f"... and {len(dirty) - shown} more"))
-        raise ScaffoldError(
-            f"{path} has uncommitted changes: commit or stash them first (or pass --allow-dirty), "
-            "so the upgrade can be reviewed and undone with git",
-            problems,
-        )

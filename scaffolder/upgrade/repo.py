@@ -25,20 +25,18 @@ DIRTY_SHOWN = 10
 
 
 def check_clean(path: Path) -> None:
-    """Refuse a folder that is not the top of a git work tree, or one with uncommitted changes: an
-    upgrade there could not be reviewed and undone with git. A folder inside a work tree (a monorepo
-    folder made with `scaffold new --into`) is checked for its own files."""
-    if not git.is_worktree(path) and git.toplevel(path) is not None:
-        from scaffolder.project import check_clean_folder
-
-        check_clean_folder(path)
-        return
-    if not git.is_worktree(path):
+    """Refuse a folder that is in no git work tree, or whose files have uncommitted changes: an
+    upgrade there could not be reviewed and undone with git. Only the folder's own files count, so a
+    monorepo folder (made with `scaffold new --into`) ignores the rest of its repo."""
+    top = git.toplevel(path)
+    if top is None:
         raise ScaffoldError(
-            f"{path} is not the top of a git work tree; an upgrade could not be undone",
+            f"{path} is not in a git work tree; an upgrade could not be undone",
             [Problem(str(path), "commit it to git first, or pass --allow-dirty")],
         )
-    dirty = git.dirty_paths(path)
+    rel = path.resolve().relative_to(top.resolve()).as_posix()
+    prefix = "" if rel == "." else rel + "/"
+    dirty = [p for p in git.dirty_paths(top) if p.startswith(prefix)]
     if dirty:
         shown = [Problem(p, "uncommitted") for p in dirty[:DIRTY_SHOWN]]
         if len(dirty) > DIRTY_SHOWN:
