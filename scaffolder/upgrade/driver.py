@@ -237,6 +237,7 @@ def upgrade_tree(
     ref: str | None = None,
     registry: Registry | None = None,
     conflict_style: ConflictStyle = "diff3",
+    record: records.Record | None = None,
 ) -> UpgradeResult:
     """Upgrade the generated repo at `worktree` from `old` (its recorded version) to `new`.
 
@@ -246,11 +247,14 @@ def upgrade_tree(
     the recorded source, no ref); `registry` holds the actions (default: the installed ones). With
     `dry_run` nothing is written; either way the result's `diff` shows the change. Conflicts do not
     raise: they are listed in the result, marked (`conflict_style`) and left unmerged in git's index.
-    The last upgrade's conflicts must be resolved first (`UnresolvedConflicts`).
+    The last upgrade's conflicts must be resolved first (`UnresolvedConflicts`); a caller that has
+    read the repo's record and checked that already (`upgrade_repo`) passes it as `record`.
     """
     worktree = worktree.resolve()
-    rec = records.read(worktree)
-    check_resolved(worktree, rec)
+    rec = record
+    if rec is None:
+        rec = records.read(worktree)
+        check_resolved(worktree, rec)
     _check_versions(worktree, rec, old, new)
     old_answers, new_answers = upgrade_answers(rec, old, new, dict(answers or {}), ask)
     actions = registry if registry is not None else load_registry()

@@ -28,7 +28,7 @@ def check_clean(path: Path) -> None:
     """Refuse a folder that is in no git work tree, or whose files have uncommitted changes: an
     upgrade there could not be reviewed and undone with git. Only the folder's own files count, so a
     monorepo folder (made with `scaffold new --into`) ignores the rest of its repo."""
-    top = git.toplevel(path)
+    top = path if git.is_worktree(path) else git.toplevel(path)  # the usual case needs no git process
     if top is None:
         raise ScaffoldError(
             f"{path} is not in a git work tree; an upgrade could not be undone",
@@ -116,4 +116,5 @@ def upgrade_repo(
         source=target.library,
         ref=target.ref,
         conflict_style=conflict_style or settings.conflict_style,
+        record=rec,  # read and checked resolved above
     )
