@@ -196,6 +196,33 @@ class Check(_Model):
     timeout: int = Field(600, ge=1, le=3600, description="Seconds before the check is stopped (and fails)")
 
 
+VersionStep = Literal["patch", "minor", "major"]
+
+
+class CampaignPolicy(_Model):
+    """How migration campaigns treat this golden path's pull requests (`spec.campaign`)."""
+
+    automerge: list[VersionStep] = Field(
+        default_factory=lambda: list[VersionStep](["patch", "minor"]),
+        description="Version steps a campaign run with --automerge may merge once checks pass "
+        "(no conflicts, no human commits)",
+    )
+    labels: list[str] = Field(default_factory=list, description="Labels added to every migration PR")
+    reviewers: list[str] = Field(
+        default_factory=lambda: ["owner"],
+        description="Who reviews migration PRs: `owner` (the repo's owning team in the catalog), "
+        "or entity refs such as group:platform or user:jane",
+    )
+    assignees: list[str] = Field(default_factory=list, description="Users or groups assigned to migration PRs")
+    check_timeout: int = Field(
+        1800,
+        alias="checkTimeout",
+        ge=1,
+        le=86400,
+        description="Seconds a PR's checks may stay pending before the campaign reports them timed out",
+    )
+
+
 class Metadata(_Model):
     name: Annotated[str, Field(pattern=NAME, description="DNS-safe name of the golden path")]
     title: str | None = None
@@ -220,6 +247,9 @@ class Spec(_Model):
         description="Commands that check a generated project (its own tests); `scaffold template test` runs them",
     )
     output: Output = Field(default_factory=Output)
+    campaign: CampaignPolicy = Field(
+        default_factory=CampaignPolicy, description="How migration campaigns treat this golden path's PRs"
+    )
 
     @field_validator("version")
     @classmethod
