@@ -297,6 +297,12 @@ def merge_into(repo: Path, base: str, head_sha: str, message: str, who: Identity
     return commit
 
 
+def merges_cleanly(repo: Path, base: str, head: str) -> bool:
+    """Whether commit `head` merges into commit `base` of a bare repo without conflicts."""
+    status, _ = _git([*_bare(repo), "merge-tree", "--write-tree", "--name-only", base, head], ok=(0, 1))
+    return status == 0
+
+
 def commits_between(repo: Path, base: str, head: str, bare: bool = True) -> list[tuple[str, str, str]]:
     """(sha, author email, committer email) of each commit in `head` not in `base`, oldest first."""
     where = _bare(repo) if bare else _wt(repo)

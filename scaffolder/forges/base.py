@@ -13,6 +13,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 Visibility = Literal["public", "private", "internal"]
 PullState = Literal["open", "merged", "closed"]
+CheckState = Literal["success", "failure", "pending", "timed-out", "none"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,26 @@ class PullRequest:
     labels: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Checks:
+    """A commit's checks reduced to one state (any failure fails, then any timed out, then any
+    still running is pending; `none` when nothing reports), the checks by name, and since when the
+    oldest still pending one runs (ISO 8601, for the campaign's `checkTimeout`)."""
+
+    state: CheckState
+    names: tuple[tuple[str, str], ...] = ()  # (check, its own state)
+    pending_since: str | None = None
+
+    @classmethod
+    def combine(cls, items: list[tuple[str, str, str | None]]) -> Checks:
+        """Reduce (name, state, started at) triples, each state a CheckState other than none."""
+        states = {s for _, s, _ in items}
+        order: tuple[CheckState, ...] = ("failure", "timed-out", "pending")
+        state: CheckState = next((s for s in order if s in states), "success") if items else "none"
+        started = sorted(t for _, s, t in items if s == "pending" and t)
+        return cls(state, tuple((n, s) for n, s, _ in items), started[0] if started else None)
+
+
 @runtime_checkable
 class ReviewableForge(Protocol):
     """A forge whose pull requests scaffold itself can list, merge and close (the embedded one;
@@ -68,7 +89,7 @@ class ReviewableForge(Protocol):
 
     def pull_requests(self, repo: Repo) -> list[PullRequest]: ...
 
-    def merge_pull_request(self, repo: Repo, number: int) -> PullRequest: ...
+    def merge_pull_request(self, repo: Repo, number: int, sha: str | None = None) -> PullRequest: ...
 
     def close_pull_request(self, repo: Repo, number: int) -> PullRequest: ...
 
@@ -145,4 +166,21 @@ class Forge(Protocol):
 
     def update_pull_request(self, repo: Repo, number: int, title: str, body: str, labels: list[str]) -> PullRequest:
         """Replace a pull request's title, body and labels."""
+        ...
+
+    def pull_checks(self, repo: Repo, sha: str) -> Checks:
+        """The checks reported on commit `sha` (a pull request's head), reduced to one state."""
+        ...
+
+    def mergeable(self, repo: Repo, number: int) -> bool | None:
+        """Whether an open pull request merges into its base without conflicts (None: not known yet)."""
+        ...
+
+    def merge_pull_request(self, repo: Repo, number: int, sha: str | None = None) -> PullRequest:
+        """Merge an open pull request with a merge commit; with `sha`, only if its head is still
+        there (ForgeError otherwise, and when the token may not merge)."""
+        ...
+
+    def comment_pull_request(self, repo: Repo, number: int, body: str) -> None:
+        """Add a comment to a pull request's conversation."""
         ...

@@ -40,6 +40,7 @@ from scaffolder import git
 from scaffolder.errors import ForgeError, RepoConflict
 from scaffolder.forges.base import PullRequest, Repo, RepoSpec
 from scaffolder.forges.github_errors import GitHubErrors, basic_auth, check_name, describe, errors, message, short
+from scaffolder.forges.github_follow import GitHubFollow
 from scaffolder.forges.github_pulls import GitHubPulls
 
 if TYPE_CHECKING:
@@ -89,8 +90,9 @@ class _AfterPush:
     protect: bool
 
 
-class GitHubForge:
-    """Repos, pushes and pull requests on GitHub through its REST API (PyGithub)."""
+class GitHubForge(GitHubFollow):
+    """Repos, pushes and pull requests on GitHub through its REST API (PyGithub); following a pull
+    request (checks, merging, comments) is `GitHubFollow`'s."""
 
     kind = "github"
 

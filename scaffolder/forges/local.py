@@ -1,10 +1,11 @@
 """The embedded forge: bare git repos under a directory, pull requests as JSON files beside them.
 
-Layout: `ROOT/OWNER/NAME.git` (bare, description in its `description` file) and
-`ROOT/OWNER/NAME.pulls/N.json`. URLs: a repo's `url` and `clone_url` are its `file://` URI; a
-file's `blob_url` is `file:///ROOT/OWNER/NAME.git#REF:PATH` (see `parse_blob_url`); a pull
-request's `url` is the `file://` URI of its JSON file. Visibility, topics, teams and branch
-protection are accepted and ignored.
+Layout: `ROOT/OWNER/NAME.git` (bare, description in its `description` file),
+`ROOT/OWNER/NAME.pulls/N.json` (its comments in `N.comments.json`) and commit statuses (what checks
+reported on a commit, as GitHub's statuses) in `ROOT/OWNER/NAME.statuses/SHA.json`. URLs: a repo's
+`url` and `clone_url` are its `file://` URI; a file's `blob_url` is `file:///ROOT/OWNER/NAME.git#REF:PATH`
+(see `parse_blob_url`); a pull request's `url` is the `file://` URI of its JSON file. Visibility,
+topics, teams and branch protection are accepted and ignored.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from filelock import FileLock
 
 from scaffolder import git
 from scaffolder.errors import ForgeError, Problem, RepoConflict
-from scaffolder.forges.base import PullRequest, PullState, Repo, RepoSpec
+from scaffolder.forges.base import Checks, CheckState, PullRequest, PullState, Repo, RepoSpec
 
 NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _GIT_DEFAULT_DESCRIPTION = "Unnamed repository;"
@@ -186,7 +187,7 @@ class LocalForge:
         )
 
     @staticmethod
-    def _save(file: Path, data: dict[str, Any], *, create: bool = False) -> None:
+    def _save(file: Path, data: Any, *, create: bool = False) -> None:
         """Write a pull request atomically: readers never see a partial file. With `create`, the
         number is claimed with a hard link, which fails if another writer claimed it first."""
         fd, name = tempfile.mkstemp(prefix=f".{file.stem}-", suffix=".tmp", dir=file.parent)
@@ -276,12 +277,17 @@ class LocalForge:
         self._save(file, data)
         return self._pull(file, data)
 
-    def merge_pull_request(self, repo: Repo, number: int) -> PullRequest:
-        """Merge an open pull request with a real merge commit into its base branch."""
+    def merge_pull_request(self, repo: Repo, number: int, sha: str | None = None) -> PullRequest:
+        """Merge an open pull request with a real merge commit into its base branch; with `sha`,
+        only while that is still its head (as GitHub's merge button with `sha`)."""
         file = self._file(repo, number)
         current = self._load(repo, file)
         if current.state != "open":
             raise ForgeError(f"pull request #{number} of {repo.full_name} is {current.state}, not open")
+        if sha is not None and current.head_sha != sha:
+            raise ForgeError(
+                f"cannot merge pull request #{number} of {repo.full_name}: its head moved to {current.head_sha[:12]}"
+            )
         git.merge_into(
             self._bare(repo), current.base, current.head_sha, f"Merge pull request #{number} from {current.head}"
         )
@@ -297,3 +303,49 @@ class LocalForge:
         data["state"] = "closed"
         self._save(file, data)
         return self._pull(file, data)
+
+    def mergeable(self, repo: Repo, number: int) -> bool | None:
+        """Whether an open pull request merges into its base without conflicts."""
+        pr = self._load(repo, self._file(repo, number))
+        base = self.head_sha(repo, pr.base)
+        if pr.state != "open" or base is None:
+            return None
+        return git.merges_cleanly(self._bare(repo), base, pr.head_sha)
+
+    def comment_pull_request(self, repo: Repo, number: int, body: str) -> None:
+        """Add a comment (kept in `N.comments.json`, oldest first)."""
+        file = self._file(repo, number)
+        with FileLock(file.parent / ".lock"):
+            self._save(file.with_suffix(".comments.json"), [*self.comments(repo, number), {"body": body}])
+
+    def comments(self, repo: Repo, number: int) -> list[dict[str, Any]]:
+        """A pull request's comments, oldest first (local forge only)."""
+        file = self._file(repo, number).with_suffix(".comments.json")
+        return list(json.loads(file.read_text(encoding="utf-8"))) if file.is_file() else []
+
+    # -- commit statuses ---------------------------------------------------------------------------
+
+    def _statuses(self, repo: Repo, sha: str) -> Path:
+        if not re.fullmatch(r"[0-9a-f]{40,64}", sha):
+            raise ForgeError(f"not a commit SHA: {sha!r}")
+        return self._bare(repo).with_suffix(".statuses") / f"{sha}.json"
+
+    def set_status(self, repo: Repo, sha: str, context: str, state: CheckState, description: str = "") -> None:
+        """Record what one check (`context`) reported on a commit; the latest report per context counts."""
+        file = self._statuses(repo, sha)
+        file.parent.mkdir(exist_ok=True)
+        with FileLock(file.parent / ".lock"):
+            data = json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+            data[context] = {"state": state, "description": description, "created_at": _now()}
+            self._save(file, data)
+
+    def pull_checks(self, repo: Repo, sha: str) -> Checks:
+        file = self._statuses(repo, sha)
+        data: dict[str, Any] = json.loads(file.read_text(encoding="utf-8")) if file.is_file() else {}
+        return Checks.combine([(name, v["state"], v.get("created_at")) for name, v in sorted(data.items())])
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -145,6 +145,9 @@ class RepoState:
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)  # lower name -> label
     next_number: int = 1
     pulls: dict[int, PullState] = field(default_factory=dict)
+    check_runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # commit -> its check runs
+    statuses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # commit -> statuses, newest first
+    comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # pull request -> its comments
 
     @property
     def full_name(self) -> str:
@@ -273,11 +276,13 @@ def _route(method: str, template: str) -> Callable[[Callable[..., Any]], Callabl
     return decorate
 
 
+from .github_checks import ChecksApi  # noqa: E402 (its endpoints register through _route above)
+
 # ---------------------------------------------------------------------------------------------
 # The server
 
 
-class GitHubServer:
+class GitHubServer(ChecksApi):
     """GitHub's REST API (the part scaffold uses) on 127.0.0.1, validated against the spec."""
 
     def __init__(
@@ -952,9 +957,11 @@ class GitHubServer:
             merged_by = self.accounts.get((pr.merged_by or "").lower())
             data.update(
                 merged=pr.merged,
-                mergeable=None if pr.state != "open" else True,
+                mergeable=None if pr.state != "open" else self._merges_cleanly(repo, pr),
                 rebaseable=None if pr.state != "open" else True,
-                mergeable_state="clean" if pr.state == "open" else "unknown",
+                mergeable_state=("clean" if self._merges_cleanly(repo, pr) else "dirty")
+                if pr.state == "open"
+                else "unknown",
                 merged_by=self._user_json(merged_by) if merged_by else None,
                 comments=0,
                 review_comments=0,

@@ -24,8 +24,9 @@ _BASE = "urn:github-openapi"
 
 
 def _nullable(keyword: str) -> Any:
-    """`keyword` (oneOf, anyOf, allOf) that lets null through when its schema says `nullable`: GitHub
-    writes `nullable: true` beside a `oneOf` (e.g. a commit's `author`) and answers null there."""
+    """`keyword` (oneOf, anyOf, allOf, enum) that lets null through when its schema says `nullable`:
+    GitHub writes `nullable: true` beside a `oneOf` (e.g. a commit's `author`) or an `enum` without
+    null (e.g. a running check run's `conclusion`) and answers null there."""
     check = OAS30ReadValidator.VALIDATORS[keyword]
 
     def validate(validator: Any, value: Any, instance: Any, schema: dict[str, Any]) -> Any:
@@ -36,7 +37,7 @@ def _nullable(keyword: str) -> Any:
     return validate
 
 
-_Validator = validators.extend(OAS30ReadValidator, {k: _nullable(k) for k in ("oneOf", "anyOf", "allOf")})
+_Validator = validators.extend(OAS30ReadValidator, {k: _nullable(k) for k in ("oneOf", "anyOf", "allOf", "enum")})
 
 
 class ResponseChecker:
