@@ -6,6 +6,9 @@ body carries the changelog, the conflicted files and a machine-readable metadata
 are idempotent: the same branch and PR are reused, a merged PR counts as done, a PR closed
 unmerged for the same target version counts as declined. The bot rewrites its branch only when
 every commit on it since the base is its own; otherwise the repo is reported `edited-by-human`.
+An open PR is redone on the default branch when that moved (a rebase), and moved to the newest
+target when it was for an older one (superseded, with a comment). Each pushed PR is then followed
+(`pr_follow`): its checks, its merge when `--automerge` and the policy allow, the catalog after.
 Clone/render/merge run concurrently; forge writes go through one rate-limited queue.
 """
 
@@ -26,6 +29,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from scaffolder import git
 from scaffolder.errors import ForgeError, ScaffoldError
 from scaffolder.fleet import (
+    CONFLICT_LABEL,
+    LABEL,
     FleetEntry,
     FleetStatus,
     Shard,
@@ -37,13 +42,16 @@ from scaffolder.fleet import (
     read_record,
     status,
 )
-from scaffolder.forges.base import Forge, Repo
+from scaffolder.forges.base import Forge, PullRequest, Repo
+from scaffolder.pr_follow import follow, superseded_comment
 from scaffolder.render import scratch_dir
 from scaffolder.template import Template
 from scaffolder.versions import key as semver_key
 
 if TYPE_CHECKING:
+    from scaffolder.catalogs.base import Catalog
     from scaffolder.config import Settings
+    from scaffolder.guild.check_env import CheckEnvs
 
 State = Literal[
     "no-change",
@@ -56,8 +64,6 @@ State = Literal[
     "merged",
     "failed",
 ]
-LABEL = "scaffold-upgrade"
-CONFLICT_LABEL = "scaffold-conflicts"
 
 
 def bot_identity() -> git.Identity:
@@ -82,6 +88,9 @@ class Outcome:
     changed_files: int = 0
     reason: str | None = None
     seconds: float = 0.0
+    checks: str | None = None  # the PR's checks: success, failure, pending, timed-out or none
+    merge: str | None = None  # merged, or why it stays open (merge_policy)
+    catalog: str | None = None  # after a merge: what refreshing the catalog entity did
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,6 +109,9 @@ class Options:
     write_interval: float = 0.0  # extra floor between forge writes (the forge keeps its own too)
     source: str | None = None  # the library and release ref the new records name
     ref: str | None = None
+    automerge: bool = False  # merge what the policy allows (`--automerge`)
+    catalog: Catalog | None = None  # refreshed after a merge
+    envs: CheckEnvs | None = None  # where the embedded forge's checks run (set by `run`)
 
 
 class WriteQueue:
@@ -170,6 +182,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
         out.pr_number, out.pr_url = existing.number, existing.url
     if existing is not None and meta.get("to") == to and existing.state in ("merged", "closed"):
         out.state = "merged" if existing.state == "merged" else "declined"
+        out.merge = "merged" if existing.state == "merged" else "declined"
         return out
     if semver_key(record.template.version) >= semver_key(to):
         out.state = "up-to-date"
@@ -190,6 +203,9 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
                     f"{len(foreign)} commit(s) on {branch} are not the bot's ({foreign[0][0][:12]} by {foreign[0][1]})"
                 )
                 return out
+        moved = remote_head is not None and not git.is_ancestor(  # the default branch moved since
+            clone, f"origin/{repo.default_branch}", f"origin/{branch}", bare=False
+        )
         old = options.resolve_old(record.template.version)
         git.checkout_new(clone, branch)  # before the upgrade: it leaves conflicts unmerged in the index
         result = upgrade_tree(
@@ -223,29 +239,55 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
         labels = [LABEL, *([CONFLICT_LABEL] if result.conflicts else [])]
         same_tree = remote_head is not None and forge.tree_sha(repo, branch) == git.tree_sha(clone, sha)
         if not same_tree:
-            moved = _push(forge, repo, clone, branch, git.tree_sha(clone, sha), remote_head, writes)
-            if moved is not None:
-                out.state, out.reason = "edited-by-human", moved
+            refused = _push(forge, repo, clone, branch, git.tree_sha(clone, sha), remote_head, writes)
+            if refused is not None:
+                out.state, out.reason = "edited-by-human", refused
                 return out
         existing = forge.find_pull_request(repo, branch) if existing is None else existing
         if existing is not None and existing.state == "open":
+            pr = existing
             if same_tree and existing.title == title and existing.body == body:
                 out.state = "up-to-date"
             else:
                 pr = writes(lambda: forge.update_pull_request(repo, existing.number, title, body, labels))
                 out.state, out.pr_number, out.pr_url = "updated", pr.number, pr.url
+                out.reason = _why_updated(forge, repo, pr.number, meta.get("to"), to, moved, writes)
         else:
             pr = writes(lambda: forge.open_pull_request(repo, branch, repo.default_branch, title, body, labels))
             out.state, out.pr_number, out.pr_url = "opened", pr.number, pr.url
         if result.conflicts and out.state in ("opened", "updated"):
             out.state = "conflicted"
+        follow(forge, repo, pr, out, options, record, writes)
         return out
     except ScaffoldError as exc:
         out.state, out.reason = "failed", exc.render()
+        _merged_meanwhile(forge, repo, branch, existing, out)
         return out
     finally:
         out.seconds = round(time.perf_counter() - began, 3)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _why_updated(
+    forge: Forge, repo: Repo, number: int, was: Any, to: str, moved: bool, writes: WriteQueue
+) -> str | None:
+    """Why an open PR was redone: superseded (an older target: a comment says so) or its base moved."""
+    if isinstance(was, str) and was != to:
+        writes(lambda: forge.comment_pull_request(repo, number, superseded_comment(was, to)))
+        return f"superseded: now {to} instead of {was}"
+    return f"rebased onto the moved {repo.default_branch}" if moved else None
+
+
+def _merged_meanwhile(forge: Forge, repo: Repo, branch: str, seen: PullRequest | None, out: Outcome) -> None:
+    """A PR that was open and failed the bot because a human merged it meanwhile counts as merged."""
+    if seen is None or seen.state != "open":
+        return
+    try:
+        now = forge.find_pull_request(repo, branch)
+    except ScaffoldError:
+        return
+    if now is not None and now.state == "merged":
+        out.state, out.merge, out.reason = "merged", "merged by hand", "merged by a human while the bot ran"
 
 
 def _now() -> str:
@@ -307,7 +349,11 @@ def run(
     on_outcome: Callable[[Outcome, int, int], None] | None = None,
 ) -> list[Outcome]:
     """Migrate every target; a failing repo never stops the others. Outcomes in fleet order."""
+    from scaffolder.guild.check_env import CheckEnvs
+
     writes = WriteQueue(options.write_interval)
+    if options.envs is None:
+        options = replace(options, envs=CheckEnvs(options.new.name, options.new.version))
     # Every repo at one version upgrades from the same release with the same changelog: look each up once.
     options = replace(options, resolve_old=_once(options.resolve_old), changelog=_once(options.changelog))
     total = len(targets)
@@ -399,9 +445,13 @@ def run_campaign(
     write_interval: float = 0.0,
     on_outcome: Callable[[Outcome, int, int], None] | None = None,
     forge: Forge | None = None,
+    automerge: bool = False,
+    catalog: Catalog | None = None,
 ) -> CampaignResult:
     """`scaffold migrate NAME` as one call: upgrade every repo made from golden path `name` to version `to`
-    (default: the newest), one pull request per repo. `forge` defaults to the configured one."""
+    (default: the newest), one pull request per repo, followed to the end (`pr_follow`); with
+    `automerge` the ones the policy allows are merged. `forge` and `catalog` default to the
+    configured ones."""
     options = _options(
         name,
         to,
@@ -411,11 +461,14 @@ def run_campaign(
         trust=trust,
         concurrency=concurrency,
         write_interval=write_interval,
+        automerge=automerge,
     )
-    if forge is None:
-        from scaffolder import config
+    from scaffolder import config
 
+    if forge is None:
         forge = config.open_forge(settings)
+    if not dry_run:
+        options.catalog = catalog if catalog is not None else config.open_catalog(settings)
     targets = fleet(forge, name, list(repos) if repos else None, shard)
     return CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
 

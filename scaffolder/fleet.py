@@ -1,6 +1,7 @@
 """The fleet of a golden path: the repos on the forge whose record names it (read from their default
 branches, in a stable order, optionally one deterministic share `--shard I/N`), and where it stands:
-each repo's version and its migration pull request (the bot's branch, the PR's metadata block)."""
+each repo's version and its migration pull request (the bot's branch, the PR's metadata block), its
+checks and whether it merged or why not."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ from scaffolder.record import RECORD_PATH, Record
 if TYPE_CHECKING:
     from scaffolder.catalogs.base import Catalog
     from scaffolder.config import Settings
+    from scaffolder.template import CampaignPolicy
 
+LABEL = "scaffold-upgrade"
+CONFLICT_LABEL = "scaffold-conflicts"
 META = re.compile(r"<!-- scaffold-metadata (\{.*?\}) -->", re.S)
 
 
@@ -123,11 +127,23 @@ class FleetEntry:
     error: str | None = None
     state: Literal["ok", "failed"] = "ok"  # failed: its record cannot be read (`error` says why)
     catalog: str | None = None  # after a merged PR: refreshed, unchanged or failed (the catalog entity)
+    checks: str | None = None  # an open PR's checks: success, failure, pending, timed-out or none
+    merge: str | None = None  # merged, declined, or why the open PR is not merged (`ready`: nothing stops it)
 
 
-def status(forge: Forge, name: str, shard: Shard | None = None, catalog: Catalog | None = None) -> list[FleetEntry]:
-    """Where the fleet stands: each repo's recorded version and its migration PR, if any. With
-    `catalog`, the entity of each repo whose PR is merged is refreshed so the catalog stays true."""
+def status(
+    forge: Forge,
+    name: str,
+    shard: Shard | None = None,
+    catalog: Catalog | None = None,
+    policy: CampaignPolicy | None = None,
+) -> list[FleetEntry]:
+    """Where the fleet stands: each repo's recorded version and its migration PR, if any, with an
+    open PR's checks and what stops its merge under `policy` (the golden path's `spec.campaign`).
+    With `catalog`, the entity of each repo whose PR is merged is refreshed so the catalog stays true."""
+    from scaffolder.template import CampaignPolicy
+
+    policy = policy or CampaignPolicy()
     entries = []
     for target in fleet(forge, name, shard=shard):
         try:
@@ -146,8 +162,30 @@ def status(forge: Forge, name: str, shard: Shard | None = None, catalog: Catalog
         )
         if catalog is not None and pr is not None and pr.state == "merged" and not target.error:
             entry.catalog = _refresh(catalog, forge, target.repo)
+        if pr is not None:
+            _follow_state(forge, target.repo, pr, entry, policy)
         entries.append(entry)
     return entries
+
+
+def _follow_state(forge: Forge, repo: Repo, pr: PullRequest, entry: FleetEntry, policy: CampaignPolicy) -> None:
+    """An entry's checks and merge state (for an open PR: what stops its merge; human commits
+    are not looked for here, the campaign finds them)."""
+    from scaffolder import merge_policy, pr_checks
+
+    if pr.state != "open":
+        entry.merge = "merged" if pr.state == "merged" else "declined"
+        return
+    try:
+        entry.checks = pr_checks.read(forge, repo, pr.head_sha, policy.check_timeout).state
+    except ScaffoldError as exc:
+        entry.checks, entry.error = None, exc.render()
+        return
+    target = entry.pr_target or "0.0.0"
+    reasons = merge_policy.blockers(
+        policy.automerge, entry.version, target, entry.checks, conflicts=CONFLICT_LABEL in pr.labels
+    )
+    entry.merge = merge_policy.verdict(reasons, automerge=False)
 
 
 def _refresh(catalog: Catalog, forge: Forge, repo: Repo) -> str | None:
@@ -177,6 +215,16 @@ class FleetStatus:
         return _count(e.pr_state or "none" for e in self.entries)
 
     @property
+    def checks(self) -> dict[str, int]:
+        """How many open migration PRs have each check state."""
+        return _count(e.checks for e in self.entries if e.checks)
+
+    @property
+    def merges(self) -> dict[str, int]:
+        """How many migration PRs merged, were declined, or wait for each reason."""
+        return _count(e.merge for e in self.entries if e.merge)
+
+    @property
     def failed(self) -> list[FleetEntry]:
         """The repos whose record cannot be read."""
         return [e for e in self.entries if e.state == "failed"]
@@ -187,6 +235,8 @@ class FleetStatus:
             "repos": [asdict(e) for e in self.entries],
             "versions": self.versions,
             "pull_requests": self.pull_requests,
+            "checks": self.checks,
+            "merges": self.merges,
             "failed": len(self.failed),
         }
 
@@ -214,4 +264,14 @@ def fleet_status(
         forge = config.open_forge(settings)
     if catalog is None:
         catalog = config.open_catalog(settings)
-    return FleetStatus(status(forge, name, shard, catalog))
+    return FleetStatus(status(forge, name, shard, catalog, _policy(settings, name)))
+
+
+def _policy(settings: Settings, name: str) -> CampaignPolicy | None:
+    """The golden path's campaign policy (None, the defaults, when it cannot be found)."""
+    from scaffolder import sources
+
+    try:
+        return sources.resolve(name, settings).template.model.spec.campaign
+    except ScaffoldError:
+        return None

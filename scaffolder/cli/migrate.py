@@ -37,6 +37,7 @@ def migrate_group() -> None:
     \b
     scaffold migrate NAME [--to VERSION] [--repo OWNER/NAME ...] [--dry-run]
                           [--concurrency N] [--shard I/N] [--set K=V] [--trust]
+                          [--automerge]
     scaffold migrate status NAME
     """
 
@@ -62,6 +63,12 @@ def _progress(output: str, counter: Any) -> Any:
 @click.option("--shard", metavar="I/N", help="Take only this deterministic share of the fleet (CI matrix).")
 @click.option("--write-interval", type=float, default=0.0, show_default=True, help="Seconds between forge writes.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (the table and summary still print).")
+@click.option(
+    "--automerge",
+    is_flag=True,
+    help="Merge the PRs whose checks pass, with no conflicts and no human commits, for the version "
+    "steps the golden path allows (spec.campaign.automerge).",
+)
 @trust_option
 @profile_option
 @output_option
@@ -75,6 +82,7 @@ def run_cmd(
     shard: str | None,
     write_interval: float,
     quiet: bool,
+    automerge: bool,
     trust: bool,
     profile: str | None,
     output: str,
@@ -98,11 +106,14 @@ def run_cmd(
             concurrency=concurrency,
             write_interval=write_interval,
             on_outcome=_progress(output, counter),
+            automerge=automerge,
         )
     if output == "json":
         click.echo(json.dumps(result.to_json(), sort_keys=True))
     else:
-        click.echo(table([_row(o) for o in result.outcomes], ["REPO", "VERSION", "STATE", "PR", "DETAIL"]))
+        click.echo(
+            table([_row(o) for o in result.outcomes], ["REPO", "VERSION", "STATE", "PR", "CHECKS", "MERGE", "DETAIL"])
+        )
         click.echo(f"\n{len(result.outcomes)} repos: " + ", ".join(f"{k} {v}" for k, v in result.summary.items()))
     if result.failed:
         click.get_current_context().exit(1)
@@ -115,6 +126,8 @@ def _row(o: Any) -> list[str]:
         f"{o.from_version or '-'} -> {o.to_version}",
         o.state,
         f"#{o.pr_number}" if o.pr_number else "",
+        o.checks or "",
+        o.merge or "",
         detail,
     ]
 
@@ -140,6 +153,8 @@ def _status_text(fleet: Any) -> str:
             e.repo,
             e.version or "?",
             f"#{e.pr_number} {e.pr_state} (-> {e.pr_target})" if e.pr_number else "-",
+            e.checks or "",
+            e.merge or "",
             f"FAILED: {e.error}".splitlines()[0][:70]
             if e.error
             else (f"catalog {e.catalog}"[:70] if e.catalog else ""),
@@ -148,11 +163,15 @@ def _status_text(fleet: Any) -> str:
     ]
     failed = len(fleet.failed)
     return (
-        table(rows, ["REPO", "VERSION", "MIGRATION PR", "DETAIL"])
+        table(rows, ["REPO", "VERSION", "MIGRATION PR", "CHECKS", "MERGE", "DETAIL"])
         + "\n\nversions: "
         + ", ".join(f"{k}: {v}" for k, v in sorted(fleet.versions.items()))
         + "\npull requests: "
         + ", ".join(f"{k}: {v}" for k, v in sorted(fleet.pull_requests.items()))
+        + "\nchecks: "
+        + (", ".join(f"{k}: {v}" for k, v in sorted(fleet.checks.items())) or "-")
+        + "\nmerge: "
+        + (", ".join(f"{k}: {v}" for k, v in sorted(fleet.merges.items())) or "-")
         + (f"\nfailed: {failed} (their records cannot be read)" if failed else "")
     )
 

@@ -38,6 +38,7 @@ class CheckResult:
     seconds: float
     exit_code: int | None = None  # None: it could not start, or timed out
     output: str = ""  # the tail of stdout and stderr, kept when it failed
+    timed_out: bool = False
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -96,9 +97,12 @@ def _environment(python: Path | None) -> dict[str, str]:
     return env
 
 
-def run_checks(template: Template, answers: Answers, project: Path, python: Path | None = None) -> list[CheckResult]:
+def run_checks(
+    template: Template, answers: Answers, project: Path, python: Path | None = None, timeout: int | None = None
+) -> list[CheckResult]:
     """Run every check whose `when` holds, in order, in `project` (with `python` for `python`
-    commands); failures do not stop the others."""
+    commands, each stopped after its own timeout or `timeout`, the sooner); failures do not stop
+    the others."""
     context = expression_context(template, answers.values, {}, "render")
     base_env = _environment(python)
     results = []
@@ -114,8 +118,10 @@ def run_checks(template: Template, answers: Answers, project: Path, python: Path
         began = time.perf_counter()
         interpreter = str(python) if python is not None else sys.executable
         executable = [interpreter, *argv[1:]] if argv[0] in PYTHON_NAMES else argv
-        code, output = _run(executable, project, env, check.timeout)
+        limit = min(check.timeout, timeout) if timeout else check.timeout
+        code, output = _run(executable, project, env, limit)
         seconds = time.perf_counter() - began
         ok = code == 0
-        results.append(CheckResult(check.name, argv, ok, seconds, code, "" if ok else _tail(output)))
+        late = code is None and output.endswith(f"(timed out after {limit} s)")
+        results.append(CheckResult(check.name, argv, ok, seconds, code, "" if ok else _tail(output), late))
     return results

@@ -1,0 +1,91 @@
+"""Following a migration pull request to the end, after the campaign pushed it: read (or, on the
+embedded forge, run) its checks, merge it when the policy allows (`merge_policy`), and bring the
+catalog entity of a merged repo up to date. A PR merged by a human meanwhile counts as merged; a
+merge the forge refuses (no merge rights, a protection) fails that repo only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from scaffolder import merge_policy, pr_checks
+from scaffolder.errors import ForgeError
+from scaffolder.forges.base import Checks, Forge, PullRequest, Repo
+from scaffolder.forges.local import LocalForge
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from scaffolder.campaign import Options, Outcome
+    from scaffolder.record import Record
+
+
+def checks_of(forge: Forge, repo: Repo, branch: str, sha: str, options: Options, record: Record) -> Checks:
+    """The PR head's checks: run by scaffold on the embedded forge (trusted golden paths only),
+    read from the forge elsewhere."""
+    timeout = options.new.model.spec.campaign.check_timeout
+    if isinstance(forge, LocalForge) and options.trusted and options.envs is not None:
+        answers = {**record.answers, **options.answers}
+        return pr_checks.run_on_local(forge, repo, branch, sha, options.new, answers, options.envs, timeout)
+    return pr_checks.read(forge, repo, sha, timeout)
+
+
+def follow(
+    forge: Forge,
+    repo: Repo,
+    pr: PullRequest,
+    out: Outcome,
+    options: Options,
+    record: Record,
+    writes: Callable[[Callable[[], Any]], Any],
+) -> None:
+    """Checks, the merge decision and the merge of an open PR whose branch the bot just settled;
+    `out` says what happened (`checks`, `merge`, and `state` merged or failed)."""
+    sha = forge.head_sha(repo, pr.head) or pr.head_sha
+    checks = checks_of(forge, repo, pr.head, sha, options, record)
+    out.checks = checks.state
+    policy = options.new.model.spec.campaign
+    reasons = merge_policy.blockers(
+        policy.automerge, out.from_version, out.to_version, checks.state, conflicts=bool(out.conflicts)
+    )
+    if not reasons and options.automerge and forge.mergeable(repo, pr.number) is False:
+        reasons.append("conflicts")
+    if reasons or not options.automerge:
+        out.merge = merge_policy.verdict(reasons, options.automerge)
+        if checks.state == "timed-out":
+            late = [name for name, state in checks.names if state in ("pending", "timed-out")]
+            out.reason = f"checks timed out after {policy.check_timeout} s: {', '.join(late)}"
+        return
+    try:
+        writes(lambda: forge.merge_pull_request(repo, pr.number, sha))
+    except ForgeError as exc:
+        now = forge.find_pull_request(repo, pr.head)
+        if now is not None and now.state == "merged":
+            out.state, out.merge, out.reason = "merged", "merged by hand", "merged by a human while the bot ran"
+            refresh_catalog(forge, repo, out, options)
+            return
+        out.state, out.reason = "failed", exc.render()
+        out.merge = "no merge rights" if "no merge rights" in exc.message else "merge refused"
+        return
+    out.state, out.merge = "merged", "merged"
+    refresh_catalog(forge, repo, out, options)
+
+
+def refresh_catalog(forge: Forge, repo: Repo, out: Outcome, options: Options) -> None:
+    """Bring the catalog entity of a repo whose migration PR merged up to date (`out.catalog`)."""
+    if options.catalog is None:
+        return
+    from scaffolder.catalogs.sync import refresh_repo
+
+    refreshed = refresh_repo(options.catalog, forge, repo)
+    if refreshed is not None:
+        out.catalog = refreshed.state if refreshed.state != "failed" else f"failed: {refreshed.error}"
+
+
+def superseded_comment(old: str, new: str) -> str:
+    """The comment on a PR the campaign moves from an older target to the newest one."""
+    return (
+        f"Superseded: this pull request now upgrades to **{new}** instead of {old}, the newest release "
+        "of the golden path (`scaffold migrate` keeps one pull request per repository). The branch "
+        "was redone from the default branch; the description lists the new changes."
+    )
