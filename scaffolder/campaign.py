@@ -198,7 +198,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
                 if not _is_bot(c)
             ]
             if foreign:
-                out.state = "edited-by-human"
+                out.state, out.merge = "edited-by-human", "human commits"
                 out.reason = (
                     f"{len(foreign)} commit(s) on {branch} are not the bot's ({foreign[0][0][:12]} by {foreign[0][1]})"
                 )
@@ -241,7 +241,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
         if not same_tree:
             refused = _push(forge, repo, clone, branch, git.tree_sha(clone, sha), remote_head, writes)
             if refused is not None:
-                out.state, out.reason = "edited-by-human", refused
+                out.state, out.reason, out.merge = "edited-by-human", refused, "human commits"
                 return out
         existing = forge.find_pull_request(repo, branch) if existing is None else existing
         if existing is not None and existing.state == "open":

@@ -180,7 +180,7 @@ def test_a_moved_base_rebases_untouched_prs_only(
     assert git.is_ancestor(forge._bare(alpha), "refs/heads/main", "refs/heads/scaffold/mini")
     assert [pr.number for pr in forge.pull_requests(alpha)] == [1]  # the same PR, updated
     assert outcome["local/alpha"].checks == "success"  # the new head was checked
-    assert outcome["local/beta"].state == "edited-by-human"
+    assert (outcome["local/beta"].state, outcome["local/beta"].merge) == ("edited-by-human", "human commits")
     assert forge.head_sha(repo_of(forge, "beta"), "scaffold/mini") == beta_head
 
 
