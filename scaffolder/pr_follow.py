@@ -54,7 +54,8 @@ def follow(
         out.merge = merge_policy.verdict(reasons, options.automerge)
         if checks.state == "timed-out":
             late = [name for name, state in checks.names if state in ("pending", "timed-out")]
-            out.reason = f"checks timed out after {policy.check_timeout} s: {', '.join(late)}"
+            late_note = f"checks timed out after {policy.check_timeout} s: {', '.join(late)}"
+            out.reason = f"{out.reason}; {late_note}" if out.reason else late_note
         return
     try:
         writes(lambda: forge.merge_pull_request(repo, pr.number, sha))

@@ -223,3 +223,24 @@ def test_a_pr_merged_by_hand_while_the_bot_runs_counts_as_merged(
     )
     (pr,) = forge.pull_requests(repo_of(forge, "alpha"))
     assert pr.state == "merged"
+
+
+def test_the_merge_policy_names_every_reason() -> None:
+    from scaffolder import merge_policy
+
+    assert [merge_policy.step("1.2.3", v) for v in ("1.2.4", "1.3.0", "2.0.0", "1.2.4-rc.1")] == [
+        "patch",
+        "minor",
+        "major",
+        "patch",
+    ]
+    allowed = ["patch", "minor"]
+    assert merge_policy.blockers(allowed, "1.0.0", "1.1.0", "success") == []
+    assert merge_policy.blockers(allowed, "1.0.0", "2.0.0", "pending", conflicts=True, human=True) == [
+        "major step",
+        "checks pending",
+        "conflicts",
+        "human commits",
+    ]
+    assert merge_policy.blockers(["major"], "1.0.0", "1.0.1", None) == ["patch step", "no checks"]
+    assert merge_policy.verdict([], automerge=False) == "ready"

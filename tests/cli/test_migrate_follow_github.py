@@ -87,3 +87,20 @@ def test_done_when_on_github_with_faults(invoke: Invoke, github_profile: GitHubS
     }
     assert versions["alpha"] == "1.1.0" and versions["beta"] == "1.0.0"
     assert server.token not in second.stdout + second.stderr
+
+    before = head(server, "beta")
+    server.commit_files("acme", "beta", "main", {"NEWS.md": "the base moved\n"})  # a human, on github.com
+    third = outcomes(invoke("migrate", "mini", "--repo", "beta", "--repo", "gamma", "-o", "json").stdout)
+    assert {r: (o["state"], o["reason"], o["checks"]) for r, o in third.items()} == {
+        "beta": ("updated", "rebased onto the moved main", "none"),  # a new head: CI has not reported yet
+        "gamma": ("up-to-date", "checks timed out after 5 s: build", "timed-out"),
+    }
+    assert head(server, "beta") != before and third["beta"]["pr_number"] == rerun["beta"]["pr_number"]
+    main = server.rev("acme", "beta", "refs/heads/main")
+    assert (
+        main is not None
+        and server.git.git(
+            "merge-base", "--is-ancestor", main, head(server, "beta"), cwd=server.bare_path("acme", "beta")
+        )
+        is not None
+    )
