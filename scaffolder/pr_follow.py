@@ -86,7 +86,7 @@ def refresh_catalog(forge: Forge, repo: Repo, out: Outcome, options: Options) ->
 def superseded_comment(old: str, new: str) -> str:
     """The comment on a PR the campaign moves from an older target to the newest one."""
     return (
-        f"Superseded: this pull request now upgrades to **{new}** instead of {old}, the newest release "
-        "of the golden path (`scaffold migrate` keeps one pull request per repository). The branch "
-        "was redone from the default branch; the description lists the new changes."
+        f"Superseded: this pull request now upgrades to **{new}** instead of {old}, the campaign's "
+        "target now (`scaffold migrate` keeps one pull request per repository). The branch was redone "
+        "from the default branch; the description lists the new changes."
     )

@@ -12,7 +12,8 @@ import pytest
 from scaffolder import campaign, git
 from scaffolder.catalogs.base import VERSION_ANNOTATION, annotation
 from scaffolder.catalogs.sqlite import SqliteCatalog
-from scaffolder.forges.base import Checks, Repo
+from scaffolder.errors import ForgeError
+from scaffolder.forges.base import Checks, PullRequest, Repo
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import resolve
 from scaffolder.runner import Runner
@@ -244,3 +245,27 @@ def test_the_merge_policy_names_every_reason() -> None:
     ]
     assert merge_policy.blockers(["major"], "1.0.0", "1.0.1", None) == ["patch step", "no checks"]
     assert merge_policy.verdict([], automerge=False) == "ready"
+
+
+class NoMergeRights(LocalForge):
+    """A forge that refuses the bot's merges of one repo (a protection, a token without the right)."""
+
+    def merge_pull_request(self, repo: Repo, number: int, sha: str | None = None) -> PullRequest:
+        if repo.name == "beta":
+            raise ForgeError(f"cannot merge pull request #{number} of {repo.full_name}: GitHub refused (405: reviews)")
+        return super().merge_pull_request(repo, number, sha)
+
+
+def test_a_refused_merge_fails_that_repo_only(
+    catalog: SqliteCatalog, releases: dict[str, Template], tmp_path: Path
+) -> None:
+    forge = NoMergeRights(tmp_path / "forge")
+    make_fleet(forge, catalog, releases["1.0.0"], tmp_path, ["alpha", "beta", "gamma"])
+    outcomes = campaign.run(forge, campaign.fleet(forge, "mini"), options(releases, "1.1.0", automerge=True))
+    assert by_repo(outcomes) == {
+        "alpha": ("merged", "success", "merged"),
+        "beta": ("failed", "success", "merge refused"),
+        "gamma": ("merged", "success", "merged"),
+    }
+    beta = next(o for o in outcomes if o.repo == "local/beta")
+    assert beta.reason is not None and "405: reviews" in beta.reason and beta.pr_number == 1

@@ -102,6 +102,8 @@ def test_done_when_on_the_embedded_forge(invoke: Invoke, follow_library: Path, t
         "delta": ("updated", "rebased onto the moved main"),
     }
 
+    table = invoke("migrate", "mini", "--trust").stdout  # no --automerge: nothing more is merged
+    assert "CHECKS" in table and "MERGE" in table and "checks failing" in table and "major step" in table
     status = as_json(invoke("migrate", "status", "mini", "-o", "json"))
     assert {e["repo"]: (e["version"], e["checks"], e["merge"]) for e in status["repos"]} == {
         "local/alpha": ("1.1.0", None, "merged"),
