@@ -42,8 +42,8 @@ from scaffolder.fleet import (
     read_record,
     status,
 )
-from scaffolder.forges.base import Forge, PullRequest, Repo
-from scaffolder.pr_follow import follow, superseded_comment
+from scaffolder.forges.base import Forge, Repo
+from scaffolder.pr_follow import follow, merged_meanwhile, why_updated
 from scaffolder.render import scratch_dir
 from scaffolder.template import Template
 from scaffolder.versions import key as semver_key
@@ -251,7 +251,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
             else:
                 pr = writes(lambda: forge.update_pull_request(repo, existing.number, title, body, labels))
                 out.state, out.pr_number, out.pr_url = "updated", pr.number, pr.url
-                out.reason = _why_updated(forge, repo, pr.number, meta.get("to"), to, moved, writes)
+                out.reason = why_updated(forge, repo, pr.number, meta.get("to"), to, moved, writes)
         else:
             pr = writes(lambda: forge.open_pull_request(repo, branch, repo.default_branch, title, body, labels))
             out.state, out.pr_number, out.pr_url = "opened", pr.number, pr.url
@@ -261,33 +261,11 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
         return out
     except ScaffoldError as exc:
         out.state, out.reason = "failed", exc.render()
-        _merged_meanwhile(forge, repo, branch, existing, out)
+        merged_meanwhile(forge, repo, branch, existing, out)
         return out
     finally:
         out.seconds = round(time.perf_counter() - began, 3)
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _why_updated(
-    forge: Forge, repo: Repo, number: int, was: Any, to: str, moved: bool, writes: WriteQueue
-) -> str | None:
-    """Why an open PR was redone: superseded (an older target: a comment says so) or its base moved."""
-    if isinstance(was, str) and was != to:
-        writes(lambda: forge.comment_pull_request(repo, number, superseded_comment(was, to)))
-        return f"superseded: now {to} instead of {was}"
-    return f"rebased onto the moved {repo.default_branch}" if moved else None
-
-
-def _merged_meanwhile(forge: Forge, repo: Repo, branch: str, seen: PullRequest | None, out: Outcome) -> None:
-    """A PR that was open and failed the bot because a human merged it meanwhile counts as merged."""
-    if seen is None or seen.state != "open":
-        return
-    try:
-        now = forge.find_pull_request(repo, branch)
-    except ScaffoldError:
-        return
-    if now is not None and now.state == "merged":
-        out.state, out.merge, out.reason = "merged", "merged by hand", "merged by a human while the bot ran"
 
 
 def _now() -> str:

@@ -1,7 +1,8 @@
 """Following a migration pull request to the end, after the campaign pushed it: read (or, on the
 embedded forge, run) its checks, merge it when the policy allows (`merge_policy`), and bring the
 catalog entity of a merged repo up to date. A PR merged by a human meanwhile counts as merged; a
-merge the forge refuses (no merge rights, a protection) fails that repo only.
+merge the forge refuses (no merge rights, a protection) fails that repo only. An open PR redone
+on a moved base or for another target says why (superseding it also comments on it).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from scaffolder import merge_policy, pr_checks
-from scaffolder.errors import ForgeError
+from scaffolder.errors import ForgeError, ScaffoldError
 from scaffolder.forges.base import Checks, Forge, PullRequest, Repo
 from scaffolder.forges.local import LocalForge
 
@@ -81,6 +82,28 @@ def refresh_catalog(forge: Forge, repo: Repo, out: Outcome, options: Options) ->
     refreshed = refresh_repo(options.catalog, forge, repo)
     if refreshed is not None:
         out.catalog = refreshed.state if refreshed.state != "failed" else f"failed: {refreshed.error}"
+
+
+def why_updated(
+    forge: Forge, repo: Repo, number: int, was: Any, to: str, moved: bool, writes: Callable[[Callable[[], Any]], Any]
+) -> str | None:
+    """Why an open PR was redone: superseded (an older target: a comment says so) or its base moved."""
+    if isinstance(was, str) and was != to:
+        writes(lambda: forge.comment_pull_request(repo, number, superseded_comment(was, to)))
+        return f"superseded: now {to} instead of {was}"
+    return f"rebased onto the moved {repo.default_branch}" if moved else None
+
+
+def merged_meanwhile(forge: Forge, repo: Repo, branch: str, seen: PullRequest | None, out: Outcome) -> None:
+    """A PR that was open and failed the bot because a human merged it meanwhile counts as merged."""
+    if seen is None or seen.state != "open":
+        return
+    try:
+        now = forge.find_pull_request(repo, branch)
+    except ScaffoldError:
+        return
+    if now is not None and now.state == "merged":
+        out.state, out.merge, out.reason = "merged", "merged by hand", "merged by a human while the bot ran"
 
 
 def superseded_comment(old: str, new: str) -> str:
