@@ -133,11 +133,18 @@ def test_checks_run_on_the_pr_head_are_recorded_and_time_out(
 def test_untrusted_golden_paths_run_no_checks(
     forge: LocalForge, catalog: SqliteCatalog, releases: dict[str, Template], tmp_path: Path
 ) -> None:
+    marker = tmp_path / "a check ran"
+    check = f"""    - name: marker\n      run: [python, -c, "open({str(marker)!r}, 'w').close()"]\n"""
+    text = MINIMAL.replace("  version: 1.0.0\n", f"  version: 1.1.0\n{CHECKS}{check}")
+    releases["1.1.0"] = load_template(write_template(tmp_path / "marked", text, V2_FILES))
     make_fleet(forge, catalog, releases["1.0.0"], tmp_path, ["alpha"])
     outcomes = campaign.run(forge, campaign.fleet(forge, "mini"), options(releases, "1.1.0", trusted=False))
     assert by_repo(outcomes) == {"alpha": ("opened", "none", "no checks")}
     pr = forge.find_pull_request(repo_of(forge, "alpha"), "scaffold/mini")
     assert pr is not None and forge.pull_checks(repo_of(forge, "alpha"), pr.head_sha) == Checks("none")
+    assert not marker.exists()  # the golden path's commands never ran
+    campaign.run(forge, campaign.fleet(forge, "mini"), options(releases, "1.1.0", trusted=True))
+    assert marker.exists()  # trusted, they do
 
 
 def test_automerge_merges_green_minor_steps_and_updates_the_catalog(
