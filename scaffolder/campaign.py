@@ -110,6 +110,7 @@ class Options:
     source: str | None = None  # the library and release ref the new records name
     ref: str | None = None
     automerge: bool = False  # merge what the policy allows (`--automerge`)
+    run_checks: bool = True  # on the embedded forge, run the golden path's checks (trusted only)
     catalog: Catalog | None = None  # refreshed after a merge
     envs: CheckEnvs | None = None  # where the embedded forge's checks run (set by `run`)
 
@@ -425,6 +426,7 @@ def run_campaign(
     forge: Forge | None = None,
     automerge: bool = False,
     catalog: Catalog | None = None,
+    run_checks: bool = True,
 ) -> CampaignResult:
     """`scaffold migrate NAME` as one call: upgrade every repo made from golden path `name` to version `to`
     (default: the newest), one pull request per repo, followed to the end (`pr_follow`); with
@@ -440,6 +442,7 @@ def run_campaign(
         concurrency=concurrency,
         write_interval=write_interval,
         automerge=automerge,
+        run_checks=run_checks,
     )
     from scaffolder import config
 

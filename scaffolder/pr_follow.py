@@ -25,7 +25,7 @@ def checks_of(forge: Forge, repo: Repo, branch: str, sha: str, options: Options,
     """The PR head's checks: run by scaffold on the embedded forge (trusted golden paths only),
     read from the forge elsewhere."""
     timeout = options.new.model.spec.campaign.check_timeout
-    if isinstance(forge, LocalForge) and options.trusted and options.envs is not None:
+    if isinstance(forge, LocalForge) and options.trusted and options.run_checks and options.envs is not None:
         answers = {**record.answers, **options.answers}
         return pr_checks.run_on_local(forge, repo, branch, sha, options.new, answers, options.envs, timeout)
     return pr_checks.read(forge, repo, sha, timeout)

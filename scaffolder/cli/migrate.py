@@ -37,7 +37,7 @@ def migrate_group() -> None:
     \b
     scaffold migrate NAME [--to VERSION] [--repo OWNER/NAME ...] [--dry-run]
                           [--concurrency N] [--shard I/N] [--set K=V] [--trust]
-                          [--automerge]
+                          [--automerge] [--no-checks]
     scaffold migrate status NAME
     """
 
@@ -69,6 +69,11 @@ def _progress(output: str, counter: Any) -> Any:
     help="Merge the PRs whose checks pass, with no conflicts and no human commits, for the version "
     "steps the golden path allows (spec.campaign.automerge).",
 )
+@click.option(
+    "--no-checks",
+    is_flag=True,
+    help="On the embedded forge, do not run the golden path's checks on the PRs (they then have none).",
+)
 @trust_option
 @profile_option
 @output_option
@@ -83,6 +88,7 @@ def run_cmd(
     write_interval: float,
     quiet: bool,
     automerge: bool,
+    no_checks: bool,
     trust: bool,
     profile: str | None,
     output: str,
@@ -107,6 +113,7 @@ def run_cmd(
             write_interval=write_interval,
             on_outcome=_progress(output, counter),
             automerge=automerge,
+            run_checks=not no_checks,
         )
     if output == "json":
         click.echo(json.dumps(result.to_json(), sort_keys=True))

@@ -120,3 +120,9 @@ def test_done_when_on_the_embedded_forge(invoke: Invoke, follow_library: Path, t
         for e in as_json(invoke("catalog", "list", "-o", "json"))
     }
     assert catalog == {"alpha": "1.1.0", "beta": "1.0.0", "delta": "0.9.0"}
+
+
+def test_no_checks_leaves_the_prs_without_checks(invoke: Invoke, follow_library: Path) -> None:
+    invoke("new", "mini@1.0.0", "--no-input", "-q", "--set", "name=alpha", "--set", "owner=group:payments")
+    run = outcomes(invoke("migrate", "mini", "--trust", "--no-checks", "--automerge", "-o", "json").stdout)
+    assert (run["alpha"]["state"], run["alpha"]["checks"], run["alpha"]["merge"]) == ("opened", "none", "no checks")
