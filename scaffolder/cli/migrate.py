@@ -98,6 +98,7 @@ def run_cmd(
             concurrency=concurrency,
             write_interval=write_interval,
             on_outcome=_progress(output, counter),
+            on_wait=lambda until, why: counter.note(_waiting(until, why)),
         )
     if output == "json":
         click.echo(json.dumps(result.to_json(), sort_keys=True))
@@ -106,6 +107,14 @@ def run_cmd(
         click.echo(f"\n{len(result.outcomes)} repos: " + ", ".join(f"{k} {v}" for k, v in result.summary.items()))
     if result.failed:
         click.get_current_context().exit(1)
+
+
+def _waiting(until: float, why: str) -> str:
+    """The progress line saying the shared write budget holds this process back, and until when."""
+    from datetime import datetime
+
+    at = datetime.fromtimestamp(until).astimezone().strftime("%H:%M:%S")
+    return f"waiting for the forge's rate budget until {at} ({why})"
 
 
 def _row(o: Any) -> list[str]:
