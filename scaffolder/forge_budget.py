@@ -154,8 +154,9 @@ class ForgeBudget:
             try:
                 return action()
             except RateLimited as exc:
+                # when the forge said nothing, back off 1, 2, 4... seconds (the pause it may have set holds too)
                 backoff = min(self.secondary_wait, 2.0 ** (attempt - 1))
-                until = max(exc.retry_at or 0.0, time.time() + backoff)
+                until = exc.retry_at if exc.retry_at is not None else time.time() + backoff
                 if until - began > self.max_wait or attempt == self.attempts:
                     raise
                 self.pause(until, exc.message)

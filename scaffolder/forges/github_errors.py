@@ -89,7 +89,7 @@ class GitHubErrors:
                 ),
                 time.time() + (exc.wait or 0.0),
             )
-        if isinstance(exc, RateLimitExceededException):
+        if isinstance(exc, GithubException) and (isinstance(exc, RateLimitExceededException) or _limited(exc)):
             return RateLimited(
                 self.scrub(
                     f"cannot {what}: GitHub's rate limit was still exceeded after "
@@ -131,6 +131,11 @@ class GitHubErrors:
                 self.scrub(f"cannot {what}: GitHub kept failing ({status.group(1)}) after {self.attempts} retries")
             )
         return ForgeError(self.scrub(f"cannot {what}: GitHub at {self.base_url} cannot be reached ({short(text)})"))
+
+
+def _limited(exc: GithubException) -> bool:
+    """A rate-limit answer PyGithub raises as a plain GithubException (a 429, a 403 saying so)."""
+    return exc.status == 429 or (exc.status == 403 and "rate limit" in message(exc).lower())
 
 
 def retry_at(headers: Mapping[str, Any]) -> float | None:
