@@ -12,7 +12,6 @@ process on the same forge and token (scaffolder/forge_budget.py).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -24,7 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from scaffolder import git
+from scaffolder import git, reviewers
 from scaffolder.errors import ForgeError, ScaffoldError
 from scaffolder.fleet import (
     FleetEntry,
@@ -40,11 +39,14 @@ from scaffolder.fleet import (
 )
 from scaffolder.forge_budget import ForgeBudget, OnWait, for_forge
 from scaffolder.forges.base import Forge, PullRequest, Repo
+from scaffolder.pr_body import pr_body
+from scaffolder.pr_labels import labels_for
 from scaffolder.render import scratch_dir
 from scaffolder.template import Template
 from scaffolder.versions import key as semver_key
 
 if TYPE_CHECKING:
+    from scaffolder.catalogs.base import Catalog
     from scaffolder.config import Settings
 
 State = Literal[
@@ -85,6 +87,8 @@ class Outcome:
     reason: str | None = None
     seconds: float = 0.0
     waited: float = 0.0  # of `seconds`, how long the repo waited for the shared write budget
+    reviewers: list[str] = field(default_factory=list)  # asked on this PR by this run (see reviewers.People.asked)
+    people_note: str | None = None  # why someone wanted was not asked (no failure)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,37 +108,7 @@ class Options:
     on_wait: OnWait | None = None  # told when the shared write budget pauses this process
     source: str | None = None  # the library and release ref the new records name
     ref: str | None = None
-
-
-def pr_body(name: str, old: str, new: str, result: Any, changelog: str) -> str:
-    """The PR description: what changed, what conflicts, the changelog, and metadata for bots."""
-    lines = [
-        f"This pull request upgrades this repository from the **{name}** golden path "
-        f"**{old}** to **{new}**, made by `scaffold migrate`.",
-        "",
-        "Human edits are kept: each file was merged three ways (the old template, your repo, the new template).",
-        "",
-        "## Changes",
-    ]
-    for label, files in (("added", result.added), ("modified", result.modified), ("deleted", result.deleted)):
-        lines += [f"- {label}: `{f}`" for f in files]
-    lines += [f"- renamed: `{a}` -> `{b}`" for a, b in result.renamed]
-    if result.conflicts:
-        from scaffolder.merge import CONFLICT_KINDS
-
-        kinds = getattr(result, "conflict_kinds", {})
-        lines += ["", "## Needs a human", "", "Each of these needs a look before merging (markers are `<<<<<<<`):", ""]
-        for f in result.conflicts:
-            kind = kinds.get(f, "content")
-            lines.append(f"- `{f}` ({kind}: {CONFLICT_KINDS.get(kind, 'needs a look')})")
-    if result.kept_deleted:
-        lines += ["", "Files you had deleted stay deleted: " + ", ".join(f"`{f}`" for f in result.kept_deleted)]
-    lines += ["", "## Changelog", "", changelog.strip() or "(no entries)", ""]
-    meta = {"template": name, "from": old, "to": new, "conflicts": result.conflicts}
-    if getattr(result, "conflict_kinds", None):
-        meta["conflict_kinds"] = result.conflict_kinds
-    lines.append(f"<!-- scaffold-metadata {json.dumps(meta, sort_keys=True)} -->")
-    return "\n".join(lines) + "\n"
+    catalog: Catalog | None = None  # where owning teams and their members are looked up
 
 
 def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBudget) -> Outcome:
@@ -193,6 +167,11 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
         if out.changed_files == 0 and not result.conflicts:
             out.state = "no-change"  # at most the record's version would move: not worth a PR
             return out
+        policy = options.new.model.spec.campaign
+        people = reviewers.people_for(forge, repo, options.catalog, policy.reviewers, policy.assignees)
+        asked = list(meta.get("asked") or []) if existing is not None and existing.state == "open" else []
+        todo = people.without(asked)
+        out.reviewers, out.people_note = todo.asked(), "; ".join(people.notes) or None
         if options.dry_run:
             out.state = (
                 "conflicted" if result.conflicts else ("updated" if existing and existing.state == "open" else "opened")
@@ -202,10 +181,13 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
         message = f"Upgrade {options.name} golden path from {record.template.version} to {to}"
         sha = git.commit_all(clone, message, _now(), author=bot_identity(), committer=bot_identity())
         title = f"Upgrade {options.name} from {record.template.version} to {to}"
-        body = pr_body(
-            options.name, record.template.version, to, result, options.changelog(record.template.version, to)
-        )
-        labels = [LABEL, *([CONFLICT_LABEL] if result.conflicts else [])]
+        changes = options.changelog(record.template.version, to)
+
+        def body_for(asking: list[str]) -> str:
+            return pr_body(options.name, record.template.version, to, result, changes, branch=branch, asked=asking)
+
+        body = body_for(sorted({*asked, *todo.asked()}))
+        labels = labels_for([LABEL, *policy.labels], CONFLICT_LABEL, bool(result.conflicts), existing)
         same_tree = remote_head is not None and forge.tree_sha(repo, branch) == git.tree_sha(clone, sha)
         if not same_tree:
             moved = _push(forge, repo, clone, branch, git.tree_sha(clone, sha), remote_head, writes)
@@ -214,7 +196,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
                 return out
         existing = forge.find_pull_request(repo, branch) if existing is None else existing
         if existing is not None and existing.state == "open":
-            if same_tree and existing.title == title and existing.body == body:
+            if same_tree and existing.title == title and existing.body == body and set(labels) <= set(existing.labels):
                 out.state = "up-to-date"
             else:
                 pr = writes(lambda: forge.update_pull_request(repo, existing.number, title, body, labels))
@@ -225,6 +207,8 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
                 check=lambda: _opened(forge, repo, branch, title),
             )
             out.state, out.pr_number, out.pr_url = "opened", pr.number, pr.url
+        if todo and out.pr_number is not None:
+            _ask(forge, repo, out, todo, lambda: body_for(asked), title, labels, writes)
         if result.conflicts and out.state in ("opened", "updated"):
             out.state = "conflicted"
         return out
@@ -234,6 +218,28 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
     finally:
         out.seconds = round(time.perf_counter() - began, 3)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _ask(
+    forge: Forge,
+    repo: Repo,
+    out: Outcome,
+    todo: reviewers.People,
+    body: Callable[[], str],
+    title: str,
+    labels: list[str],
+    writes: ForgeBudget,
+) -> None:
+    """Ask the people not asked yet; when the forge refuses, the body stops claiming them (so a
+    rerun asks again) and the outcome says why."""
+    number = out.pr_number
+    assert number is not None
+    failed = writes(lambda: reviewers.ask(forge, repo, number, todo))
+    if failed is None:
+        return
+    out.reviewers = []
+    out.people_note = "; ".join(filter(None, [out.people_note, f"reviewers not asked: {failed}"]))
+    writes(lambda: forge.update_pull_request(repo, number, title, body(), labels))
 
 
 def _now() -> str:
@@ -381,6 +387,16 @@ def _options(name: str, to: str | None, settings: Settings, **given: Any) -> Opt
     )
 
 
+def _catalog(settings: Settings) -> Catalog | None:
+    """The settings' catalog, where owning teams are looked up (None when it cannot be opened)."""
+    from scaffolder import config
+
+    try:
+        return config.open_catalog(settings)
+    except ScaffoldError:
+        return None
+
+
 def run_campaign(
     settings: Settings,
     name: str,
@@ -415,6 +431,7 @@ def run_campaign(
 
         forge = config.open_forge(settings)
     targets = fleet(forge, name, list(repos) if repos else None, shard)
+    options.catalog = _catalog(settings)
     return CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
 
 
