@@ -2002,10 +2002,10 @@ class GitHubServer:
             login = str(item.get("login") if isinstance(item, dict) else item)
             account = self.accounts.get(login.lower())
             permission = self._permission(repo, account.login) if account and not account.is_org else None
+            pushes = permission is not None and PERMISSIONS.index(permission) >= PERMISSIONS.index("push")
             # GitHub silently ignores who cannot be assigned (no push access)
-            if permission and PERMISSIONS.index(permission) >= PERMISSIONS.index("push") and account:
-                if account.login not in pr.assignees:
-                    pr.assignees.append(account.login)
+            if pushes and account is not None and account.login not in pr.assignees:
+                pr.assignees.append(account.login)
         pr.updated_at = _now()
         return 201, self._issue_json(repo, pr, call.login)
 
