@@ -182,11 +182,8 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
         sha = git.commit_all(clone, message, _now(), author=bot_identity(), committer=bot_identity())
         title = f"Upgrade {options.name} from {record.template.version} to {to}"
         changes = options.changelog(record.template.version, to)
-
-        def body_for(asking: list[str]) -> str:
-            return pr_body(options.name, record.template.version, to, result, changes, branch=branch, asked=asking)
-
-        body = body_for(sorted({*asked, *todo.asked()}))
+        every = sorted({*asked, *todo.asked()})
+        body = pr_body(options.name, record.template.version, to, result, changes, branch=branch, asked=every)
         labels = labels_for([LABEL, *policy.labels], CONFLICT_LABEL, bool(result.conflicts), existing)
         same_tree = remote_head is not None and forge.tree_sha(repo, branch) == git.tree_sha(clone, sha)
         if not same_tree:
@@ -208,7 +205,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
             )
             out.state, out.pr_number, out.pr_url = "opened", pr.number, pr.url
         if todo and out.pr_number is not None:
-            _ask(forge, repo, out, todo, lambda: body_for(asked), title, labels, writes)
+            _ask(forge, repo, out, todo, writes)
         if result.conflicts and out.state in ("opened", "updated"):
             out.state = "conflicted"
         return out
@@ -220,26 +217,15 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _ask(
-    forge: Forge,
-    repo: Repo,
-    out: Outcome,
-    todo: reviewers.People,
-    body: Callable[[], str],
-    title: str,
-    labels: list[str],
-    writes: ForgeBudget,
-) -> None:
-    """Ask the people not asked yet; when the forge refuses, the body stops claiming them (so a
-    rerun asks again) and the outcome says why."""
+def _ask(forge: Forge, repo: Repo, out: Outcome, todo: reviewers.People, writes: ForgeBudget) -> None:
+    """Ask the people not asked yet; who the forge refuses is named in the outcome's note (and,
+    like everyone in the metadata block, not asked again)."""
     number = out.pr_number
     assert number is not None
-    failed = writes(lambda: reviewers.ask(forge, repo, number, todo))
-    if failed is None:
-        return
-    out.reviewers = []
-    out.people_note = "; ".join(filter(None, [out.people_note, f"reviewers not asked: {failed}"]))
-    writes(lambda: forge.update_pull_request(repo, number, title, body(), labels))
+    refused, why = writes(lambda: reviewers.ask(forge, repo, number, todo))
+    if refused:
+        out.reviewers = [name for name in out.reviewers if name not in refused]
+        out.people_note = "; ".join(filter(None, [out.people_note, *why]))
 
 
 def _now() -> str:

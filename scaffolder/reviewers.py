@@ -12,8 +12,9 @@ annotation, else its name. Whoever cannot be resolved is left out with a note sa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -141,17 +142,44 @@ def people_for(forge: Forge, repo: Repo, catalog: Catalog | None, reviewers: lis
         return People(notes=[f"reviewers not resolved: {exc.render().splitlines()[0]}"])
 
 
-def ask(forge: Forge, repo: Repo, number: int, people: People) -> str | None:
-    """Request the reviewers and assignees in `people` on PR `number`; why not, or None when done."""
+def ask(forge: Forge, repo: Repo, number: int, people: People) -> tuple[list[str], list[str]]:
+    """Request the reviewers and assignees in `people` on PR `number`. GitHub refuses a whole
+    request for one bad name, so a refused request is retried name by name. Returns the entries
+    (as in `People.asked`) the forge refused, and why."""
     if not people:
-        return None
+        return [], []
     if not isinstance(forge, PeopleForge):
-        return f"the {forge.kind} forge cannot request reviewers"
+        return people.asked(), [f"the {forge.kind} forge cannot request reviewers"]
+    refused: list[str] = []
+    why: list[str] = []
+    people_forge: PeopleForge = forge
+    request, assign = people_forge.request_reviewers, people_forge.add_assignees
+    batches: list[tuple[list[tuple[str, Callable[[], object]]], Callable[[], object]]] = [
+        (
+            [
+                *((u, partial(request, repo, number, [u], [])) for u in people.reviewers),
+                *((f"team:{t}", partial(request, repo, number, [], [t])) for t in people.teams),
+            ],
+            partial(request, repo, number, people.reviewers, people.teams),
+        ),
+        (
+            [(f"assignee:{a}", partial(assign, repo, number, [a])) for a in people.assignees],
+            partial(assign, repo, number, people.assignees),
+        ),
+    ]
+    for singles, together in batches:
+        if singles and _refused(together) is not None:
+            for entry, one in singles:
+                if (problem := _refused(one)) is not None:
+                    refused.append(entry)
+                    why.append(f"{entry} not asked: {problem}")
+    return refused, why
+
+
+def _refused(call: Callable[[], object]) -> str | None:
+    """Why the forge refused `call`, or None when it went through."""
     try:
-        if people.reviewers or people.teams:
-            forge.request_reviewers(repo, number, people.reviewers, people.teams)
-        if people.assignees:
-            forge.add_assignees(repo, number, people.assignees)
+        call()
     except ScaffoldError as exc:
         return exc.render().splitlines()[0]
     return None

@@ -1,6 +1,6 @@
 """`scaffold migrate` on the spec-checked GitHub server asks the owning team: the group's GitHub
 team as a team reviewer, or its members when it has no team; once, not on every rerun; an owner
-the catalog does not know leaves the PR without reviewers and says why."""
+the catalog does not know, or a reviewer GitHub refuses, leaves the PR without them and says why."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 POLICY = """\
   campaign:
     labels: [platform-upgrade]
-    reviewers: [owner]
+    reviewers: [owner, user:carol]
     assignees: [user:bob]
   steps:
 """
@@ -37,7 +37,7 @@ def outcomes(invoke: Invoke) -> dict[str, dict[str, Any]]:
 
 def test_campaign_asks_the_owning_team_on_github(invoke: Invoke, github_profile: GitHubServer, library: Path) -> None:
     server = github_profile
-    for login in ("ann-gh", "bob"):
+    for login in ("ann-gh", "bob", "carol"):  # carol is not in acme: GitHub refuses her as a reviewer
         server.add_user(login)
     org = server.accounts["acme"]
     org.members.update({"ann-gh": "member", "bob": "member"})
@@ -65,7 +65,10 @@ def test_campaign_asks_the_owning_team_on_github(invoke: Invoke, github_profile:
     assert first["acme/alpha"]["reviewers"] == ["assignee:bob", "team:payments-team"]
     assert first["acme/beta"]["reviewers"] == ["ann-gh", "assignee:bob"]
     assert first["acme/gamma"]["reviewers"] == ["assignee:bob"]
-    assert first["acme/gamma"]["people_note"] == "group:default/ghosts is not in the catalog: nobody asked for it"
+    refused = "carol not asked: cannot request reviewers on pull request #1 of acme/{}: Reviews may only be requested"
+    assert first["acme/alpha"]["people_note"].startswith(refused.format("alpha"))
+    ghosts = "group:default/ghosts is not in the catalog: nobody asked for it; " + refused.format("gamma")
+    assert first["acme/gamma"]["people_note"].startswith(ghosts)
 
     alpha, beta, gamma = (server.pull("acme", name, 1) for name in ("alpha", "beta", "gamma"))
     assert (alpha.requested_teams, alpha.requested_reviewers, alpha.assignees) == (["payments-team"], [], ["bob"])
@@ -77,5 +80,5 @@ def test_campaign_asks_the_owning_team_on_github(invoke: Invoke, github_profile:
     asked = len(server.calls("POST", r"/requested_reviewers$|/assignees$"))
     rerun = outcomes(invoke)
     assert {o["state"] for o in rerun.values()} == {"up-to-date"}
-    assert len(server.calls("POST", r"/requested_reviewers$|/assignees$")) == asked  # nobody asked twice
+    assert len(server.calls("POST", r"/requested_reviewers$|/assignees$")) == asked  # nobody asked twice, not carol
     assert server.pull("acme", "beta", 1).requested_reviewers == []
