@@ -46,7 +46,6 @@ from scaffolder.template import Template
 from scaffolder.versions import key as semver_key
 
 if TYPE_CHECKING:
-    from scaffolder.catalogs.base import Catalog
     from scaffolder.config import Settings
 
 State = Literal[
@@ -108,7 +107,7 @@ class Options:
     on_wait: OnWait | None = None  # told when the shared write budget pauses this process
     source: str | None = None  # the library and release ref the new records name
     ref: str | None = None
-    catalog: Catalog | None = None  # where owning teams and their members are looked up
+    directory: reviewers.Directory | None = None  # the catalog where owning teams and members are looked up
 
 
 def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBudget) -> Outcome:
@@ -168,7 +167,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
             out.state = "no-change"  # at most the record's version would move: not worth a PR
             return out
         policy = options.new.model.spec.campaign
-        people = reviewers.people_for(forge, repo, options.catalog, policy.reviewers, policy.assignees)
+        people = reviewers.people_for(forge, repo, options.directory, policy.reviewers, policy.assignees)
         asked = list(meta.get("asked") or []) if existing is not None and existing.state == "open" else []
         todo = people.without(asked)
         out.reviewers, out.people_note = todo.asked(), "; ".join(people.notes) or None
@@ -373,12 +372,13 @@ def _options(name: str, to: str | None, settings: Settings, **given: Any) -> Opt
     )
 
 
-def _catalog(settings: Settings) -> Catalog | None:
-    """The settings' catalog, where owning teams are looked up (None when it cannot be opened)."""
+def _directory(settings: Settings) -> reviewers.Directory | None:
+    """The settings' catalog, where owning teams are looked up once per campaign (None when it
+    cannot be opened)."""
     from scaffolder import config
 
     try:
-        return config.open_catalog(settings)
+        return reviewers.Lookups(config.open_catalog(settings))
     except ScaffoldError:
         return None
 
@@ -417,7 +417,7 @@ def run_campaign(
 
         forge = config.open_forge(settings)
     targets = fleet(forge, name, list(repos) if repos else None, shard)
-    options.catalog = _catalog(settings)
+    options.directory = _directory(settings)
     return CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
 
 

@@ -12,14 +12,15 @@ annotation, else its name. Whoever cannot be resolved is left out with a note sa
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from scaffolder import yamlio
-from scaffolder.catalogs.base import Catalog, annotation, entity_ref, parse_ref
+from scaffolder.catalogs.base import annotation, entity_ref, parse_ref
 from scaffolder.errors import ScaffoldError
 from scaffolder.forges.base import Forge, PeopleForge, Repo
 
@@ -27,6 +28,40 @@ OWNER = "owner"
 TEAM_SLUG = "github.com/team-slug"
 USER_LOGIN = "github.com/user-login"
 CATALOG_INFO = "catalog-info.yaml"
+
+
+class Directory(Protocol):
+    """What reviewers are looked up in: a catalog (`scaffolder.catalogs.base.Catalog`) or `Lookups`."""
+
+    def get(self, ref: str) -> dict[str, Any] | None: ...
+
+    def members(self, group: str) -> list[dict[str, Any]]: ...
+
+
+class Lookups:
+    """A catalog's answers kept for one campaign: its repos share a few owning groups, so each
+    group and its members are looked up once, not once per repo (threads share it)."""
+
+    def __init__(self, catalog: Directory) -> None:
+        self._catalog = catalog
+        self._lock = threading.Lock()
+        self._answers: dict[tuple[str, str], Any] = {}
+
+    def _once(self, key: tuple[str, str], look: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._answers:
+                return self._answers[key]
+        answer = look()
+        with self._lock:
+            return self._answers.setdefault(key, answer)
+
+    def get(self, ref: str) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = self._once(("get", ref), lambda: self._catalog.get(ref))
+        return found
+
+    def members(self, group: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self._once(("members", group), lambda: self._catalog.members(group))
+        return found
 
 
 @dataclass
@@ -56,7 +91,7 @@ class People:
         return bool(self.reviewers or self.teams or self.assignees)
 
 
-def owner_of(forge: Forge, repo: Repo, catalog: Catalog | None) -> str | None:
+def owner_of(forge: Forge, repo: Repo, catalog: Directory | None) -> str | None:
     """The repo's owner ref: its catalog entity's `spec.owner` (or its catalog-info file's), or None."""
     data = forge.read_file(repo, CATALOG_INFO)
     if data is None:
@@ -77,7 +112,7 @@ def resolve(
     assignees: list[str],
     *,
     owner: str | None,
-    catalog: Catalog | None,
+    catalog: Directory | None,
     forge_kind: str,
     org: str,
 ) -> People:
@@ -133,7 +168,9 @@ def _team(group: Mapping[str, Any], org: str) -> str | None:
     return slug or None
 
 
-def people_for(forge: Forge, repo: Repo, catalog: Catalog | None, reviewers: list[str], assignees: list[str]) -> People:
+def people_for(
+    forge: Forge, repo: Repo, catalog: Directory | None, reviewers: list[str], assignees: list[str]
+) -> People:
     """Who to ask on this repo's migration PR; a catalog or forge failure becomes a note, never an error."""
     try:
         owner = owner_of(forge, repo, catalog) if OWNER in (*reviewers, *assignees) else None

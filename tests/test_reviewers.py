@@ -16,7 +16,7 @@ from scaffolder.forges.base import PullRequest, Repo
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import resolve
 from scaffolder.pr_labels import labels_for
-from scaffolder.reviewers import People
+from scaffolder.reviewers import Lookups, People
 from scaffolder.reviewers import resolve as resolve_people
 from scaffolder.runner import Runner
 from scaffolder.sources import load_template
@@ -65,7 +65,7 @@ def make_fleet(forge: LocalForge, catalog: SqliteCatalog, v1: Template, tmp_path
 
 def run(forge: LocalForge, catalog: SqliteCatalog, v1: Template, v2: Template, log: str = "docs") -> dict[str, Any]:
     options = campaign.Options(
-        name="mini", new=v2, resolve_old=lambda _: v1, changelog=lambda a, b: f"## [{b}]\n- {log}\n", catalog=catalog
+        name="mini", new=v2, resolve_old=lambda _: v1, changelog=lambda a, b: f"## [{b}]\n- {log}\n", directory=catalog
     )
     return {o.repo: o for o in campaign.run(forge, campaign.fleet(forge, "mini"), options)}
 
@@ -174,3 +174,23 @@ def test_labels_keep_peoples_own_and_drop_a_stale_conflict_label() -> None:
         "scaffold-upgrade",
         "scaffold-conflicts",
     ]
+
+
+def test_a_campaign_looks_each_group_up_once(tmp_path: Path) -> None:
+    catalog = people_catalog(tmp_path / "catalog.db")
+    seen: list[str] = []
+
+    class Counting:
+        def get(self, ref: str) -> dict[str, Any] | None:
+            seen.append(f"get {ref}")
+            return catalog.get(ref)
+
+        def members(self, group: str) -> list[dict[str, Any]]:
+            seen.append(f"members {group}")
+            return catalog.members(group)
+
+    lookups = Lookups(Counting())
+    for _ in range(3):  # three repos owned by payments
+        people = resolve_people(["owner"], [], owner="group:payments", catalog=lookups, forge_kind="local", org="l")
+        assert people.reviewers == ["ann", "bob"]
+    assert seen == ["get group:default/payments", "members group:default/payments"]
