@@ -182,7 +182,16 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
         title = f"Upgrade {options.name} from {record.template.version} to {to}"
         changes = options.changelog(record.template.version, to)
         every = sorted({*asked, *todo.asked()})
-        body = pr_body(options.name, record.template.version, to, result, changes, branch=branch, asked=every)
+        body = pr_body(
+            options.name,
+            record.template.version,
+            to,
+            result,
+            changes,
+            branch=branch,
+            base=repo.default_branch,
+            asked=every,
+        )
         labels = labels_for([LABEL, *policy.labels], CONFLICT_LABEL, bool(result.conflicts), existing)
         same_tree = remote_head is not None and forge.tree_sha(repo, branch) == git.tree_sha(clone, sha)
         if not same_tree:

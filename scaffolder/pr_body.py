@@ -36,6 +36,7 @@ def pr_body(
     changelog: str,
     *,
     branch: str | None = None,
+    base: str = "main",
     asked: Sequence[str] = (),
 ) -> str:
     """The PR description, at most MAX_BODY characters. `asked`: everyone requested so far
@@ -43,7 +44,8 @@ def pr_body(
     meta = _metadata(name, old, new, result, asked)
     for changelog_limit in _CHANGELOG_LIMITS:
         for limit in _LIST_LIMITS:
-            text = _render(name, old, new, result, changelog, branch or f"scaffold/{name}", limit, changelog_limit)
+            where = (branch or f"scaffold/{name}", base)
+            text = _render(name, old, new, result, changelog, where, limit, changelog_limit)
             body = text + _meta_line(meta)
             if len(body) <= MAX_BODY:
                 return body
@@ -74,7 +76,14 @@ def _meta_line(meta: dict[str, Any]) -> str:
 
 
 def _render(
-    name: str, old: str, new: str, result: UpgradeOutcome, changelog: str, branch: str, limit: int, log_limit: int
+    name: str,
+    old: str,
+    new: str,
+    result: UpgradeOutcome,
+    changelog: str,
+    where: tuple[str, str],
+    limit: int,
+    log_limit: int,
 ) -> str:
     lines = [
         f"This pull request upgrades this repository from the **{name}** golden path "
@@ -86,7 +95,7 @@ def _render(
         "",
         f"Why: the golden path's owners released {new}; the entries from {old} up to it say what it brings.",
         "",
-        _cut(changelog.strip(), log_limit) or "(no changelog entries between these versions)",
+        _cut(_demoted(changelog.strip()), log_limit) or "(no changelog entries between these versions)",
         "",
         "## What changed",
         "",
@@ -106,20 +115,21 @@ def _render(
         kept = [f"`{f}`" for f in result.kept_deleted]
         lines += ["", "Files you had deleted stay deleted:", "", *_listing(kept, limit)]
     if result.conflicts:
-        lines += ["", *_conflicts(result, branch, new, limit)]
+        lines += ["", *_conflicts(result, where, new, limit)]
     return "\n".join(lines) + "\n\n"
 
 
-def _conflicts(result: UpgradeOutcome, branch: str, new: str, limit: int) -> list[str]:
+def _conflicts(result: UpgradeOutcome, where: tuple[str, str], new: str, limit: int) -> list[str]:
     """The conflicts left, each with its kind, and the commands that resolve them."""
     from scaffolder.merge import CONFLICT_KINDS
 
+    branch, base = where
     kinds: dict[str, str] = getattr(result, "conflict_kinds", {}) or {}
     items = []
     for f in result.conflicts:
         kind = kinds.get(f, "content")
         items.append(f"`{f}` ({kind}: {CONFLICT_KINDS.get(kind, 'needs a look')})")
-    marked = any(kinds.get(f, "content") in ("content", "add/add") for f in result.conflicts)
+    found = {kinds.get(f, "content") for f in result.conflicts}
     lines = [
         "## Needs a human",
         "",
@@ -133,14 +143,15 @@ def _conflicts(result: UpgradeOutcome, branch: str, new: str, limit: int) -> lis
         f"git fetch origin {branch}",
         f"git switch {branch}",
     ]
-    if marked:
+    if found & {"content", "add/add"}:
         lines += [
-            "# edit each file with markers: keep what you want between <<<<<<< and >>>>>>>",
-            "# (the old template's lines are between ||||||| and =======), then remove the markers",
-            "git diff --check   # lists any conflict marker left",
+            "# in each file with markers keep what you want between <<<<<<< and >>>>>>>",
+            "# (the old template's lines are between ||||||| and =======), and remove the markers",
+            f"git diff --check origin/{base}   # lists every conflict marker still in the branch",
         ]
+    if found - {"content", "add/add"}:
+        lines.append("# where yours was kept (see the kind above), take what you want of the new version by hand")
     lines += [
-        "# a kept file (binary, symlink, delete/modify, blocked): compare it with the new template's version",
         "git add -A",
         f'git commit -m "Resolve the upgrade to {new}"',
         f"git push origin {branch}",
@@ -164,3 +175,12 @@ def _cut(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[:limit].rstrip() + f"\n\n… (changelog cut: {len(text) - limit} more characters)"
+
+
+def _demoted(changelog: str) -> str:
+    """The changelog with its headings one level down, so they sit under the body's own."""
+    lines, fenced = [], False
+    for line in changelog.splitlines():
+        fenced ^= line.lstrip().startswith("```")
+        lines.append("#" + line if line.startswith("#") and not fenced else line)
+    return "\n".join(lines)

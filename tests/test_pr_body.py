@@ -36,7 +36,9 @@ def test_the_body_says_why_what_changed_and_how_to_resolve() -> None:
     assert "- `deploy/app.yaml` -> `k8s/app.yaml`" in body and "- `setup.cfg`" in body
     assert "- `app.py` (content: both changed the same lines: conflict markers written)" in body
     assert "- `logo.png` (binary: both changed a binary file: yours kept)" in body
-    assert "git switch scaffold/svc" in body and "git diff --check" in body and "git push origin scaffold/svc" in body
+    assert "git switch scaffold/svc" in body and "git push origin scaffold/svc" in body
+    assert "git diff --check origin/main" in body and "where yours was kept" in body
+    assert "### [2.0.0]" in body  # the changelog's headings sit under the body's own
     assert "scaffold upgrade --to 2.0.0" in body and "`old.txt`" in body
     assert parsed(body) == {
         "template": "svc",
