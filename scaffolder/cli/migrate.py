@@ -118,7 +118,8 @@ def _waiting(until: float, why: str) -> str:
 
 
 def _row(o: Any) -> list[str]:
-    detail = (o.reason or ", ".join(o.conflicts) or "").splitlines()[0][:70] if (o.reason or o.conflicts) else ""
+    said = o.reason or ", ".join(o.conflicts) or o.people_note or ""  # people_note: why nobody was asked
+    detail = said.splitlines()[0][:70] if said else ""
     return [
         o.repo,
         f"{o.from_version or '-'} -> {o.to_version}",

@@ -32,3 +32,11 @@ def test_migrate_asks_the_owning_groups_members(invoke: Invoke, library: Path) -
 
     (pr,) = as_json(invoke("forge", "prs", "-o", "json"))
     assert pr["reviewers"] == ["ann", "bob"] and pr["labels"] == ["scaffold-upgrade", "platform"]
+
+
+def test_migrate_says_why_nobody_was_asked(invoke: Invoke, library: Path) -> None:
+    invoke("new", "mini@1.0.0", "--no-input", "-q", "--set", "name=alpha", "--set", "owner=group:ghosts")
+    out = invoke("migrate", "mini").stdout
+    assert "opened" in out and "group:default/ghosts is not in the catalog" in out
+    (pr,) = as_json(invoke("forge", "prs", "-o", "json"))
+    assert pr["reviewers"] == [] and pr["state"] == "open"
