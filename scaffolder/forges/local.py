@@ -3,8 +3,8 @@
 Layout: `ROOT/OWNER/NAME.git` (bare, description in its `description` file) and
 `ROOT/OWNER/NAME.pulls/N.json`. URLs: a repo's `url` and `clone_url` are its `file://` URI; a
 file's `blob_url` is `file:///ROOT/OWNER/NAME.git#REF:PATH` (see `parse_blob_url`); a pull
-request's `url` is the `file://` URI of its JSON file. Visibility, topics, teams and branch
-protection are accepted and ignored.
+request's `url` is the `file://` URI of its JSON file, which also records who is asked to review
+and who is assigned. Visibility, topics, teams and branch protection are accepted and ignored.
 """
 
 from __future__ import annotations
