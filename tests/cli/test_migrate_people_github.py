@@ -82,3 +82,24 @@ def test_campaign_asks_the_owning_team_on_github(invoke: Invoke, github_profile:
     assert {o["state"] for o in rerun.values()} == {"up-to-date"}
     assert len(server.calls("POST", r"/requested_reviewers$|/assignees$")) == asked  # nobody asked twice, not carol
     assert server.pull("acme", "beta", 1).requested_reviewers == []
+
+
+def test_labels_people_add_on_github_survive_an_update(
+    invoke: Invoke, github_profile: GitHubServer, library: Path
+) -> None:
+    template = library / "mini" / "template.yaml"
+    template.write_text(
+        template.read_text().replace("  steps:\n", "  campaign:\n    labels: [platform]\n  steps:\n", 1)
+    )
+    invoke("new", "mini@1.0.0", "--no-input", "-q", "--set", "name=alpha", "--set", "owner=group:payments")
+    assert outcomes(invoke)["acme/alpha"]["state"] == "opened"
+    repo = github_profile.repo("acme", "alpha")
+    repo.labels["needs-qa"] = {"id": 99, "name": "needs-qa", "color": "ededed"}
+    github_profile.pull("acme", "alpha", 1).labels.append("needs-qa")  # a person labels the PR
+
+    changelog = library / "mini" / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace("- A docs folder", "- A docs folder (now documented)"))
+    rerun = outcomes(invoke)["acme/alpha"]
+    assert rerun["state"] == "updated"
+    pr = github_profile.pull("acme", "alpha", 1)
+    assert pr.labels == ["scaffold-upgrade", "platform", "needs-qa"] and "(now documented)" in (pr.body or "")
