@@ -167,7 +167,8 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
             out.state = "no-change"  # at most the record's version would move: not worth a PR
             return out
         policy = options.new.model.spec.campaign
-        people = reviewers.people_for(forge, repo, options.directory, policy.reviewers, policy.assignees)
+        info = git.read_file(clone / ".git", f"origin/{repo.default_branch}", reviewers.CATALOG_INFO)
+        people = reviewers.people_for(forge, repo, options.directory, (policy.reviewers, policy.assignees), info)
         asked = list(meta.get("asked") or []) if existing is not None and existing.state == "open" else []
         todo = people.without(asked)
         out.reviewers, out.people_note = todo.asked(), "; ".join(people.notes) or None

@@ -91,13 +91,13 @@ class People:
         return bool(self.reviewers or self.teams or self.assignees)
 
 
-def owner_of(forge: Forge, repo: Repo, catalog: Directory | None) -> str | None:
-    """The repo's owner ref: its catalog entity's `spec.owner` (or its catalog-info file's), or None."""
-    data = forge.read_file(repo, CATALOG_INFO)
-    if data is None:
+def owner_of(catalog_info: bytes | None, catalog: Directory | None) -> str | None:
+    """The repo's owner ref: the `spec.owner` of the catalog's entity for its `catalog-info.yaml`
+    (the file's own when the catalog does not hold it), or None."""
+    if catalog_info is None:
         return None
     try:
-        entity = yamlio.plain(yamlio.load(Path(CATALOG_INFO), data.decode("utf-8")))
+        entity = yamlio.plain(yamlio.load(Path(CATALOG_INFO), catalog_info.decode("utf-8")))
     except (yamlio.YamlSyntaxError, UnicodeDecodeError):
         return None
     if not isinstance(entity, dict):
@@ -169,11 +169,17 @@ def _team(group: Mapping[str, Any], org: str) -> str | None:
 
 
 def people_for(
-    forge: Forge, repo: Repo, catalog: Directory | None, reviewers: list[str], assignees: list[str]
+    forge: Forge,
+    repo: Repo,
+    catalog: Directory | None,
+    policy: tuple[list[str], list[str]],
+    catalog_info: bytes | None,
 ) -> People:
-    """Who to ask on this repo's migration PR; a catalog or forge failure becomes a note, never an error."""
+    """Who to ask on this repo's migration PR (`policy`: the reviewers and assignees refs;
+    `catalog_info`: the repo's catalog-info.yaml); a catalog failure becomes a note, never an error."""
+    reviewers, assignees = policy
     try:
-        owner = owner_of(forge, repo, catalog) if OWNER in (*reviewers, *assignees) else None
+        owner = owner_of(catalog_info, catalog) if OWNER in (*reviewers, *assignees) else None
         return resolve(reviewers, assignees, owner=owner, catalog=catalog, forge_kind=forge.kind, org=repo.owner)
     except ScaffoldError as exc:
         return People(notes=[f"reviewers not resolved: {exc.render().splitlines()[0]}"])

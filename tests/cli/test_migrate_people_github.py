@@ -56,7 +56,9 @@ def test_campaign_asks_the_owning_team_on_github(invoke: Invoke, github_profile:
     catalog.register(entity("User", "ann", {"memberOf": []}, {"github.com/user-login": "ann-gh"}), "file:///org.yaml")
     catalog.register(entity("User", "bob", {"memberOf": []}), "file:///org.yaml")
 
+    reads = len(server.calls("GET", r"/contents/catalog-info\.yaml"))
     first = outcomes(invoke)
+    assert len(server.calls("GET", r"/contents/catalog-info\.yaml")) == reads  # read from each clone, no API call
     assert {repo: o["state"] for repo, o in first.items()} == {
         "acme/alpha": "opened",
         "acme/beta": "opened",
