@@ -125,7 +125,8 @@ class GitHubPulls:
                 return current
             log.info("%s: %s", what, ", ".join([*new_users, *(f"team {t}" for t in new_teams)]))
             pr.create_review_request(reviewers=new_users, team_reviewers=new_teams)
-            return _to_pull(_fetched(gh.get_pull(number)))
+            asked = (*current.reviewers, *new_users), (*current.team_reviewers, *new_teams)
+            return replace(current, reviewers=asked[0], team_reviewers=asked[1])
 
         return self._errors.call(what, request, lambda exc: _explain_people(what, exc))
 
