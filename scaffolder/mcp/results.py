@@ -20,6 +20,7 @@ from scaffolder.errors import EXIT_BUG, ScaffoldError
 MEANINGS = {
     0: "ok",
     1: "bad input, or a remote refused",
+    2: "usage: the arguments do not fit the tool",
     3: "unexpected: a bug in scaffold",
     4: "an upgrade left conflicts for a human to resolve",
     5: "the repo is behind the newest version of its golden path",

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from scaffolder.mcp.results import answer, ok
 from scaffolder.mcp.served import Served
+from scaffolder.mcp.tool import ScaffoldTool
 
 Name = Annotated[str, Field(description="A golden path's name (see list_golden_paths)")]
 Ref = Annotated[str, Field(description="A golden path: NAME or NAME@VERSION, or a folder under a root")]
@@ -82,6 +83,6 @@ def tools(served: Served) -> list[Tool]:
 
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
     return [
-        Tool.from_function(fn, annotations=read_only)
+        ScaffoldTool.from_function(fn, annotations=read_only)
         for fn in (list_golden_paths, show_golden_path, list_versions, fleet_status, catalog_lookup)
     ]

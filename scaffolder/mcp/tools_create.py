@@ -12,6 +12,7 @@ from scaffolder import redact
 from scaffolder.mcp.results import answer, ok
 from scaffolder.mcp.schema import parameters_schema
 from scaffolder.mcp.served import Served
+from scaffolder.mcp.tool import ScaffoldTool
 from scaffolder.template import Template
 
 GoldenPath = Annotated[
@@ -69,9 +70,9 @@ def tools(served: Served, templates: list[Template]) -> list[Tool]:
 
         return answer(run)
 
-    made = [
-        Tool.from_function(plan_new, annotations=ToolAnnotations(read_only_hint=True, open_world_hint=True)),
-        Tool.from_function(
+    made: list[Tool] = [
+        ScaffoldTool.from_function(plan_new, annotations=ToolAnnotations(read_only_hint=True, open_world_hint=True)),
+        ScaffoldTool.from_function(
             create_from_golden_path,
             annotations=ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=True),
         ),

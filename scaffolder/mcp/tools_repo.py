@@ -13,6 +13,7 @@ from pydantic import Field
 from scaffolder.errors import EXIT_CONFLICTS
 from scaffolder.mcp.results import answer, ok
 from scaffolder.mcp.served import Served
+from scaffolder.mcp.tool import ScaffoldTool
 
 RepoPath = Annotated[
     str, Field(description="A folder of the generated repo (relative paths start at the server's first root)")
@@ -82,7 +83,9 @@ def tools(served: Served) -> list[Tool]:
 
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
     return [
-        Tool.from_function(check_repo, annotations=read_only),
-        Tool.from_function(plan_upgrade, annotations=read_only),
-        Tool.from_function(upgrade_repo, annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True)),
+        ScaffoldTool.from_function(check_repo, annotations=read_only),
+        ScaffoldTool.from_function(plan_upgrade, annotations=read_only),
+        ScaffoldTool.from_function(
+            upgrade_repo, annotations=ToolAnnotations(read_only_hint=False, destructive_hint=True)
+        ),
     ]

@@ -102,6 +102,8 @@ def root(tmp_path: Path) -> Path:
 def secret_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A library holding `mini`, whose `api_token` parameter is secret."""
     lib = tmp_path / "lib"
-    shutil.copytree(write_template(tmp_path / "work", MINIMAL, V1_FILES), lib / "mini")
+    # the secret flows into a step's input, so a plan would show it unless masked
+    leaky = MINIMAL.replace("description: ${{ parameters.name }} service", "description: ${{ parameters.api_token }}")
+    shutil.copytree(write_template(tmp_path / "work", leaky, V1_FILES), lib / "mini")
     monkeypatch.setenv("SCAFFOLD_LIBRARY", str(lib))
     return lib
