@@ -83,10 +83,10 @@ def stdio_params(root: Path, *flags: str) -> StdioServerParameters:
     )
 
 
-def scaffold_json(*args: str) -> Any:
-    """The CLI's `--output json` for the same question, in-process."""
+def scaffold_json(*args: str, code: int = 0) -> Any:
+    """The CLI's `--output json` for the same question, in-process (exiting `code`)."""
     result = CliRunner().invoke(cli, [*args, "-o", "json"], catch_exceptions=False)
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == code, result.stderr
     return json.loads(result.stdout)
 
 
