@@ -7,6 +7,7 @@ from pathlib import Path
 
 from scaffolder import config, git
 from tests.mcp.conftest import SECRET, Talk, in_memory
+from tests.security.attack import cookiecutter_template
 
 ANSWERS = {"name": "orders-api", "owner": "group:payments"}
 
@@ -85,3 +86,20 @@ def test_a_secret_answer_is_in_no_answer(root: Path, secret_library: Path) -> No
     assert len(talk.seen) == 9
     assert not [seen for seen in talk.seen if SECRET in seen]
     assert "********" in talk.seen[3]  # the bad port echoed the secret; it was masked
+
+
+def test_trust_is_never_implied_a_template_s_hooks_do_not_run(root: Path) -> None:
+    marker = root / "PWNED"
+    hook = f"open({str(marker)!r}, 'w').write('ran')\n"
+    folder = cookiecutter_template(root, {}, {"README.md": "hi\n", "/hooks/post_gen_project.py": hook})
+
+    async def body(talk: Talk) -> None:
+        for tool, extra in (("plan_new", {}), ("create_from_golden_path", {"dry_run": False})):
+            refused = await talk.error(tool, golden_path=f"./{folder.name}", parameters={"owner": "group:x"}, **extra)
+            (problem,) = refused["problems"]
+            assert problem["where"].endswith("hooks/post_gen_project.py"), refused
+            assert problem["message"].startswith("the hook script would run: it runs only with trust")
+
+    in_memory(root, body, allow_writes=True)
+    assert not marker.exists()
+    assert config.open_forge(config.load()).list_repos() == []
