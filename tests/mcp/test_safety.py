@@ -103,3 +103,24 @@ def test_trust_is_never_implied_a_template_s_hooks_do_not_run(root: Path) -> Non
     in_memory(root, body, allow_writes=True)
     assert not marker.exists()
     assert config.open_forge(config.load()).list_repos() == []
+
+
+def test_a_batch_is_rehearsed_as_one_and_a_bad_service_creates_nothing(root: Path, secret_library: Path) -> None:
+    first = {**ANSWERS, "api_token": SECRET}
+    second = {"name": "billing-api", "owner": "group:payments", "api_token": SECRET}
+
+    async def body(talk: Talk) -> None:
+        plan = await talk.data("plan_new", golden_path="mini", services=[first, second])
+        assert [r["service"] for r in plan["results"]] == ["orders-api", "billing-api"] and plan["failed"] == 0
+        clash = await talk.error("create_from_golden_path", golden_path="mini", services=[first, {**second, **ANSWERS}])
+        assert clash["exit_code"] == 1 and clash["problems"]
+        both = await talk.error("plan_new", golden_path="mini", parameters=first, services=[second])
+        assert both["message"] == "give parameters (one service) or services (a batch), not both"
+        made = await talk.data("create_from_golden_path", golden_path="mini", services=[first, second])
+        assert [r["entity_ref"] for r in made["results"]] == [
+            "component:default/orders-api",
+            "component:default/billing-api",
+        ]
+
+    talk = in_memory(root, body, allow_writes=True)
+    assert not [seen for seen in talk.seen if SECRET in seen]

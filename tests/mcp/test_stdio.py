@@ -66,9 +66,10 @@ async def _journey(talk: Talk, session: ClientSession) -> None:
     assert {"backend-service", "website", "data-pipeline"} <= set(names)
     for tool in ("plan_new", "create_from_golden_path"):
         schema = tools[tool].input_schema
-        assert schema["required"] == ["golden_path", "parameters"]
+        assert schema["required"] == ["golden_path"]
         assert schema["properties"]["golden_path"]["examples"] == names
         advertised = schema["properties"]["parameters"]["anyOf"]
+        assert schema["properties"]["services"]["items"]["anyOf"] == advertised
         for each, template in zip(advertised, templates, strict=True):
             _check_schema(each, template)
     shown = await talk.data("show_golden_path", golden_path="backend-service")
