@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,6 +60,15 @@ def http_server(root: Path) -> Iterator[int]:
 
 def test_streamable_http_on_loopback(http_server: int) -> None:
     assert _listening(http_server) == ["127.0.0.1"]
+    # a web page's request through a name rebound to 127.0.0.1 (DNS rebinding) is refused
+    rebound = urllib.request.Request(
+        f"http://127.0.0.1:{http_server}/mcp",
+        data=b'{"jsonrpc": "2.0", "id": 1, "method": "ping"}',
+        headers={"Host": "evil.example", "Origin": "http://evil.example", "Content-Type": "application/json"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(rebound, timeout=30)
+    assert refused.value.code in (403, 421)
 
     async def main() -> None:
         async with Client(f"http://127.0.0.1:{http_server}/mcp") as client:
