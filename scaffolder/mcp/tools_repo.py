@@ -46,7 +46,7 @@ def _upgrade(served: Served, path: str, to: str | None, answers: dict[str, Any],
 def tools(served: Served) -> list[Tool]:
     """The three repo tools; only `upgrade_repo` writes."""
 
-    def check_repo(path: RepoPath, to_version: ToVersion = None) -> CallToolResult:
+    def check_repo(path: RepoPath = ".", to_version: ToVersion = None) -> CallToolResult:
         """Is the repo holding PATH on the newest version of its golden path? The versions released since, with
         their changelog (`scaffold check`). Writes nothing."""
         from scaffolder.check import EXIT_BEHIND, check_repo
@@ -58,14 +58,14 @@ def tools(served: Served) -> list[Tool]:
         return answer(run)
 
     def plan_upgrade(
-        path: RepoPath, to_version: ToVersion = None, parameters: NewAnswers | None = None
+        path: RepoPath = ".", to_version: ToVersion = None, parameters: NewAnswers | None = None
     ) -> CallToolResult:
         """The upgrade the repo holding PATH would get: files added, modified, deleted, conflicts, and the diff
         (`scaffold upgrade --dry-run`). Writes nothing."""
         return answer(lambda: _upgrade(served, path, to_version, parameters or {}, dry_run=True))
 
     def upgrade_repo(
-        path: RepoPath,
+        path: RepoPath = ".",
         to_version: ToVersion = None,
         parameters: NewAnswers | None = None,
         dry_run: Annotated[bool, Field(description="Only say what would change (as plan_upgrade)")] = False,

@@ -61,7 +61,7 @@ def test_a_record_found_above_the_roots_is_refused(tmp_path: Path) -> None:
     git.init(repo)
 
     async def body(talk: Talk) -> None:
-        assert (await talk.error("check_repo", path="."))["error"] == "OutsideRoots"
+        assert (await talk.error("check_repo"))["error"] == "OutsideRoots"  # path: the first root
 
     in_memory(repo / "sub", body)
 
