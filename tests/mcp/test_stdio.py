@@ -1,5 +1,6 @@
 """Over real stdio (a `scaffold mcp` process): from "which golden paths are there" to a created service,
-its repo on the forge and its entity in the catalog, on the embedded defaults."""
+its repo on the forge and its entity in the catalog, and to an upgrade plan for an existing repo, on the
+embedded defaults."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import anyio
 from mcp import ClientSession
 from mcp.client.stdio import stdio_client
 
-from scaffolder import config, sources
+from scaffolder import config, git, sources
 from scaffolder.template import Parameter, Template
 from tests.mcp.conftest import Talk, scaffold_json, stdio_params
 
@@ -58,7 +59,7 @@ def _check_schema(schema: dict[str, Any], template: Template) -> None:
     assert schema["required"] == [p.id for p in template.parameters if p.required and p.default is None and not p.when]
 
 
-async def _journey(talk: Talk, session: ClientSession) -> None:
+async def _journey(talk: Talk, session: ClientSession, root: Path) -> None:
     tools = {t.name: t for t in (await session.list_tools()).tools}
     assert set(tools) == TOOLS
     names = [entry["name"] for entry in await talk.data("list_golden_paths")]
@@ -92,8 +93,16 @@ async def _journey(talk: Talk, session: ClientSession) -> None:
     owned = await talk.data("catalog_lookup", owner="group:payments")
     assert [e["metadata"]["name"] for e in owned["entities"]] == ["orders-api"]
 
+    # and an existing repo, made from an older version, gets its upgrade plan
+    old = {"name": "legacy-api", "owner": "group:payments"}
+    legacy = await talk.data("create_from_golden_path", golden_path="backend-service@1.0.0", parameters=old)
+    git.clone(legacy["repository"]["clone_url"], root / "legacy-api")
+    plan_up = await talk.data("plan_upgrade", path="legacy-api")
+    assert (plan_up["from_version"], plan_up["to_version"], plan_up["conflicts"]) == ("1.0.0", "2.1.0", [])
+    assert plan_up["diff"]
 
-def test_from_listing_to_a_created_registered_service_over_stdio(root: Path) -> None:
+
+def test_from_listing_to_a_created_service_and_an_upgrade_plan_over_stdio(root: Path) -> None:
     async def main() -> None:
         with anyio.fail_after(120):
             await talk()
@@ -104,6 +113,6 @@ def test_from_listing_to_a_created_registered_service_over_stdio(root: Path) -> 
             ClientSession(read, write) as session,
         ):
             await session.initialize()
-            await _journey(Talk(session), session)
+            await _journey(Talk(session), session, root)
 
     anyio.run(main)
