@@ -7,6 +7,8 @@ configuration names, as the CLI masks what it prints.
 from __future__ import annotations
 
 import json
+import sys
+import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -52,8 +54,13 @@ def failed(exc: ScaffoldError) -> CallToolResult:
 
 
 def bug(exc: Exception) -> CallToolResult:
-    """An unexpected exception, reported as the CLI reports one (exit 3), without a traceback."""
-    message = f"unexpected error (a bug in scaffold): {type(exc).__name__}: {exc}"
+    """An unexpected exception, reported as the CLI reports one (exit 3); its traceback, masked, goes to
+    the server's stderr (the assistant's MCP log), never to the answer."""
+    trace = "".join(traceback.format_exception(exc))
+    print(redact.text(trace, [*redact.known(), *configured_tokens()]), file=sys.stderr, flush=True)
+    message = (
+        f"unexpected error (a bug in scaffold): {type(exc).__name__}: {exc}; the traceback is on the server's stderr"
+    )
     data = _masked({"error": "Bug", "message": str(exc), "exit_code": EXIT_BUG, "meaning": MEANINGS[EXIT_BUG]})
     text = redact.text(message, [*redact.known(), *configured_tokens()])
     return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data, is_error=True)

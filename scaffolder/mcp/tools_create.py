@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from scaffolder.runner import Outcome
 
 GoldenPath = Annotated[
-    str, Field(description="The golden path: NAME or NAME@VERSION (see list_golden_paths), or a folder under a root")
+    str,
+    Field(
+        description="The golden path: NAME or NAME@VERSION (see list_golden_paths), a folder under a root, a git URL"
+    ),
 ]
 Answers = Annotated[
     dict[str, Any] | None,

@@ -7,6 +7,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from scaffolder import git
 from scaffolder.mcp.results import EXIT_KEY
 from tests.mcp.conftest import Talk, in_memory, scaffold_json
@@ -82,3 +84,22 @@ def test_resources_and_prompts(root: Path) -> None:
         assert "check_repo" in message and "plan_upgrade" in message and "'orders-api'" in message
 
     in_memory(root, body)
+
+
+def test_a_bug_is_exit_3_with_its_traceback_on_stderr_only(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from scaffolder import golden_path_info
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(golden_path_info, "list_data", broken)
+
+    async def body(talk: Talk) -> None:
+        crash = await talk.error("list_golden_paths")
+        assert (crash["error"], crash["exit_code"], crash["message"]) == ("Bug", 3, "boom")
+        assert "Traceback" not in talk.seen[-1]
+
+    in_memory(root, body)
+    assert "Traceback (most recent call last)" in capfd.readouterr().err
