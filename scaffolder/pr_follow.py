@@ -15,9 +15,8 @@ from scaffolder.forges.base import Checks, Forge, PullRequest, Repo
 from scaffolder.forges.local import LocalForge
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from scaffolder.campaign import Options, Outcome
+    from scaffolder.forge_budget import ForgeBudget
     from scaffolder.record import Record
 
 
@@ -38,7 +37,7 @@ def follow(
     out: Outcome,
     options: Options,
     record: Record,
-    writes: Callable[[Callable[[], Any]], Any],
+    writes: ForgeBudget,
 ) -> None:
     """Checks, the merge decision and the merge of an open PR whose branch the bot just settled;
     `out` says what happened (`checks`, `merge`, and `state` merged or failed)."""
@@ -59,7 +58,7 @@ def follow(
             out.reason = f"{out.reason}; {late_note}" if out.reason else late_note
         return
     try:
-        writes(lambda: forge.merge_pull_request(repo, pr.number, sha))
+        writes(lambda: forge.merge_pull_request(repo, pr.number, sha), check=lambda: _merged(forge, repo, pr.head))
     except ForgeError as exc:
         now = forge.find_pull_request(repo, pr.head)
         if now is not None and now.state == "merged":
@@ -71,6 +70,12 @@ def follow(
         return
     out.state, out.merge = "merged", "merged"
     refresh_catalog(forge, repo, out, options)
+
+
+def _merged(forge: Forge, repo: Repo, branch: str) -> PullRequest | None:
+    """The PR, when an earlier, rate-limited try merged it after all (looked up before trying again)."""
+    found = forge.find_pull_request(repo, branch)
+    return found if found is not None and found.state == "merged" else None
 
 
 def refresh_catalog(forge: Forge, repo: Repo, out: Outcome, options: Options) -> None:
@@ -85,7 +90,7 @@ def refresh_catalog(forge: Forge, repo: Repo, out: Outcome, options: Options) ->
 
 
 def why_updated(
-    forge: Forge, repo: Repo, number: int, was: Any, to: str, moved: bool, writes: Callable[[Callable[[], Any]], Any]
+    forge: Forge, repo: Repo, number: int, was: Any, to: str, moved: bool, writes: ForgeBudget
 ) -> str | None:
     """Why an open PR was redone: superseded (an older target: a comment says so) or its base moved."""
     if isinstance(was, str) and was != to:

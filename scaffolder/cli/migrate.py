@@ -112,6 +112,7 @@ def run_cmd(
             concurrency=concurrency,
             write_interval=write_interval,
             on_outcome=_progress(output, counter),
+            on_wait=lambda until, why: counter.note(_waiting(until, why)),
             automerge=automerge,
             run_checks=not no_checks,
         )
@@ -126,8 +127,17 @@ def run_cmd(
         click.get_current_context().exit(1)
 
 
+def _waiting(until: float, why: str) -> str:
+    """The progress line saying the shared write budget holds this process back, and until when."""
+    from datetime import datetime
+
+    at = datetime.fromtimestamp(until).astimezone().strftime("%H:%M:%S")
+    return f"waiting for the forge's rate budget until {at} ({why})"
+
+
 def _row(o: Any) -> list[str]:
-    detail = (o.reason or ", ".join(o.conflicts) or "").splitlines()[0][:70] if (o.reason or o.conflicts) else ""
+    said = o.reason or ", ".join(o.conflicts) or o.people_note or ""  # people_note: why nobody was asked
+    detail = said.splitlines()[0][:70] if said else ""
     return [
         o.repo,
         f"{o.from_version or '-'} -> {o.to_version}",
