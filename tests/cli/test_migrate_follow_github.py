@@ -58,7 +58,11 @@ def test_done_when_on_github_with_faults(invoke: Invoke, github_profile: GitHubS
     )
     server.merge_pull("acme", "omega", first["omega"]["pr_number"], by=server.login)  # a human merged it
 
+    seen = len(server.requests)
     second = invoke("migrate", "mini", "--automerge", "-o", "json", code=1)  # delta failed
+    during = server.requests[seen:]
+    reads = [r for r in during if r.method == "GET" and r.path.endswith(("/check-runs", "/status"))]
+    assert len(reads) == 8  # following costs one check-runs and one status read per open PR (omega is merged)
     rerun = outcomes(second.stdout)
     assert {r: (o["state"], o["checks"], o["merge"]) for r, o in rerun.items()} == {
         "alpha": ("merged", "success", "merged"),
