@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from scaffolder import git
+from scaffolder.discovery import Discover, find_fleet
 from scaffolder.errors import ForgeError, ScaffoldError
 from scaffolder.fleet import (
     FleetEntry,
@@ -82,6 +83,7 @@ class Outcome:
     changed_files: int = 0
     reason: str | None = None
     seconds: float = 0.0
+    warning: str | None = None  # the catalog disagrees with the record (the record wins)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -327,6 +329,7 @@ def run(
                 options.new.version,
                 reason=f"unexpected {type(exc).__name__}: {exc}",
             )
+        outcome.warning = outcome.warning or target.warning
         with lock:
             results[index] = outcome
             done += 1
@@ -399,6 +402,7 @@ def run_campaign(
     write_interval: float = 0.0,
     on_outcome: Callable[[Outcome, int, int], None] | None = None,
     forge: Forge | None = None,
+    discover: Discover = "auto",
 ) -> CampaignResult:
     """`scaffold migrate NAME` as one call: upgrade every repo made from golden path `name` to version `to`
     (default: the newest), one pull request per repo. `forge` defaults to the configured one."""
@@ -416,7 +420,7 @@ def run_campaign(
         from scaffolder import config
 
         forge = config.open_forge(settings)
-    targets = fleet(forge, name, list(repos) if repos else None, shard)
+    targets = find_fleet(settings, forge, name, list(repos) if repos else None, shard, discover).targets
     return CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
 
 

@@ -317,12 +317,16 @@ class BackstageCatalog:
         return answer.body
 
     def list(self, kind: str | None = "component") -> builtins.list[dict[str, Any]]:
+        return self._by_query(f"kind={kind.lower()}" if kind is not None else None, "list entities")
+
+    def _by_query(self, filter_: str | None, what: str) -> builtins.list[dict[str, Any]]:
+        """Every entity `GET /entities/by-query` returns for a filter, following its cursor."""
         query: dict[str, str | int] = {"limit": PAGE_SIZE}
-        if kind is not None:
-            query["filter"] = f"kind={kind.lower()}"
+        if filter_ is not None:
+            query["filter"] = filter_
         entities: builtins.list[dict[str, Any]] = []
         while True:
-            answer = self._request("GET", f"/entities/by-query?{urlencode(query)}", what="list entities")
+            answer = self._request("GET", f"/entities/by-query?{urlencode(query)}", what=what)
             body = answer.body if isinstance(answer.body, dict) else {}
             entities.extend(e for e in body.get("items") or [] if isinstance(e, dict))
             cursor = (body.get("pageInfo") or {}).get("nextCursor")
@@ -330,6 +334,13 @@ class BackstageCatalog:
                 break
             query = {"limit": PAGE_SIZE, "cursor": cursor}
         return sorted(entities, key=entity_ref)
+
+    def find(self, annotation: str, value: str) -> builtins.list[dict[str, Any]]:
+        """Every entity whose annotation `annotation` is `value`, ordered by ref: Backstage filters
+        (`GET /entities/by-query?filter=metadata.annotations.KEY=VALUE`), paging with its cursor."""
+        if "," in value or "," in annotation:
+            raise CatalogError(f"cannot query Backstage for {annotation}={value}: a filter value holds no comma")
+        return self._by_query(f"metadata.annotations.{annotation}={value}", f"find entities with {annotation}={value}")
 
     def unregister(self, ref: str) -> bool:
         """Delete the location `ref` came from (and so every entity from that location)."""

@@ -6,6 +6,7 @@ is `kind:namespace/name` in lower case, as Backstage writes it.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -51,6 +52,11 @@ class Catalog(Protocol):
 
     def list(self, kind: str | None = "component") -> list[dict[str, Any]]:
         """Every entity of a kind (every kind when None), ordered by ref."""
+        ...
+
+    def find(self, annotation: str, value: str) -> builtins.list[dict[str, Any]]:
+        """Every entity whose annotation `annotation` equals `value`, ordered by ref (the catalog
+        answers the query: an index in SQLite, a filter in Backstage)."""
         ...
 
     def unregister(self, ref: str) -> bool:

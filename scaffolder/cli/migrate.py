@@ -11,6 +11,15 @@ from scaffolder.cli._common import emit, output_option, profile_option, table, t
 from scaffolder.cli._console import Counter
 from scaffolder.cli.completion import complete_golden_path
 
+discover_option = click.option(
+    "--discover",
+    type=click.Choice(["auto", "catalog", "forge"]),
+    default="auto",
+    show_default=True,
+    help="Find the repos through the catalog, by scanning the forge, or (auto) the catalog when it "
+    "lists the golden path.",
+)
+
 
 class _DefaultToRun(click.Group):
     """`scaffold migrate NAME ...` runs a campaign; `scaffold migrate status NAME` reports."""
@@ -62,6 +71,7 @@ def _progress(output: str, counter: Any) -> Any:
 @click.option("--shard", metavar="I/N", help="Take only this deterministic share of the fleet (CI matrix).")
 @click.option("--write-interval", type=float, default=0.0, show_default=True, help="Seconds between forge writes.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (the table and summary still print).")
+@discover_option
 @trust_option
 @profile_option
 @output_option
@@ -75,6 +85,7 @@ def run_cmd(
     shard: str | None,
     write_interval: float,
     quiet: bool,
+    discover: str,
     trust: bool,
     profile: str | None,
     output: str,
@@ -98,6 +109,7 @@ def run_cmd(
             concurrency=concurrency,
             write_interval=write_interval,
             on_outcome=_progress(output, counter),
+            discover=discover,  # type: ignore[arg-type]  # click checked the choice
         )
     if output == "json":
         click.echo(json.dumps(result.to_json(), sort_keys=True))
@@ -109,7 +121,8 @@ def run_cmd(
 
 
 def _row(o: Any) -> list[str]:
-    detail = (o.reason or ", ".join(o.conflicts) or "").splitlines()[0][:70] if (o.reason or o.conflicts) else ""
+    text = o.reason or ", ".join(o.conflicts) or (f"warning: {o.warning}" if o.warning else "")
+    detail = text.splitlines()[0][:70] if text else ""
     return [
         o.repo,
         f"{o.from_version or '-'} -> {o.to_version}",
@@ -122,13 +135,19 @@ def _row(o: Any) -> list[str]:
 @migrate_group.command("status")
 @click.argument("name", shell_complete=complete_golden_path)
 @click.option("--shard", metavar="I/N", help="Only this share of the fleet.")
+@discover_option
 @profile_option
 @output_option
-def status_cmd(name: str, shard: str | None, profile: str | None, output: str) -> None:
+def status_cmd(name: str, shard: str | None, discover: str, profile: str | None, output: str) -> None:
     """Where the fleet of golden path NAME stands: versions and migration PR states."""
     from scaffolder import campaign, config
 
-    fleet = campaign.fleet_status(config.load(profile), name, shard=campaign.Shard.parse(shard) if shard else None)
+    fleet = campaign.fleet_status(
+        config.load(profile),
+        name,
+        shard=campaign.Shard.parse(shard) if shard else None,
+        discover=discover,  # type: ignore[arg-type]  # click checked the choice
+    )
     emit(output, fleet.to_json(), lambda: _status_text(fleet))
     if fleet.failed:
         click.get_current_context().exit(1)
@@ -142,7 +161,7 @@ def _status_text(fleet: Any) -> str:
             f"#{e.pr_number} {e.pr_state} (-> {e.pr_target})" if e.pr_number else "-",
             f"FAILED: {e.error}".splitlines()[0][:70]
             if e.error
-            else (f"catalog {e.catalog}"[:70] if e.catalog else ""),
+            else (f"catalog {e.catalog}"[:70] if e.catalog else (f"warning: {e.warning}"[:70] if e.warning else "")),
         ]
         for e in fleet.entries
     ]
@@ -154,6 +173,8 @@ def _status_text(fleet: Any) -> str:
         + "\npull requests: "
         + ", ".join(f"{k}: {v}" for k, v in sorted(fleet.pull_requests.items()))
         + (f"\nfailed: {failed} (their records cannot be read)" if failed else "")
+        + f"\nfound through: {fleet.discovery}"
+        + "".join(f"\nnote: {note}" for note in fleet.notes)
     )
 
 
