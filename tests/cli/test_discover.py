@@ -117,7 +117,8 @@ def test_the_record_wins_when_the_catalog_disagrees(invoke: Invoke, library: Pat
     break_record(
         tmp_path,
         "gamma",
-        "template: {name: other, version: 1.0.0, source: lib}\nanswers: {}\nrun_id: r1\ncreated_at: '2026-01-01'\nfiles: {}\n",
+        "template: {name: other, version: 1.0.0, source: lib}\nanswers: {}\n"
+        "run_id: r1\ncreated_at: '2026-01-01'\nfiles: {}\n",
     )
     status = as_json(invoke("migrate", "status", "mini", "-o", "json", code=None))
     repos = by_repo(status)
