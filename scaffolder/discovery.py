@@ -21,7 +21,7 @@ from scaffolder import record as records
 from scaffolder import yamlio
 from scaffolder.catalogs.base import VERSION_ANNOTATION, annotation, entity_ref
 from scaffolder.errors import CatalogError, ConfigError, ForgeError, Problem, ScaffoldError, TemplateError
-from scaffolder.forges.base import Forge, Repo
+from scaffolder.forges.base import Forge, Repo, RepoSpec
 from scaffolder.record import RECORD_PATH, Record
 
 if TYPE_CHECKING:
@@ -181,10 +181,29 @@ def _placeholder(owner: str, name: str) -> Repo:
     return Repo(owner, name, "", "")
 
 
-def confirm(forge: Forge, name: str, entity: Mapping[str, Any], owner: str, repo_name: str) -> Target:
+def branch_of(entity: Mapping[str, Any]) -> str | None:
+    """The default branch `backstage.io/source-location` names (`…/tree/BRANCH/`), if any."""
+    match = re.search(r"/tree/([^/]+)/?$", annotation(entity, SOURCE_LOCATION) or "")
+    return unquote(match.group(1)) if match else None
+
+
+def confirm(
+    forge: Forge, name: str, entity: Mapping[str, Any], owner: str, repo_name: str, *, light: bool = False
+) -> Target:
     """One catalog entity checked against its repo: gone, no record, another golden path, or a
-    record whose version differs from the catalog's (the record wins; a warning says so)."""
+    record whose version differs from the catalog's (the record wins; a warning says so). `light`
+    reads the record straight from the repo the catalog describes (one forge call; enough for a
+    status) and looks the repo up only when that fails."""
     ref = entity_ref(entity)
+    branch = branch_of(entity)
+    if light and branch:
+        planned = forge.planned_repo(RepoSpec(name=repo_name, owner=owner, default_branch=branch))
+        try:
+            record = read_record(forge, planned)
+        except Exception:  # gone, or unreadable: the full lookup below says which
+            record = None
+        if record is not None:
+            return _checked(name, ref, entity, planned, record)
     try:
         repo = forge.get_repo(owner, repo_name)
     except Exception as exc:  # one repo's forge error is that repo's failure
@@ -198,6 +217,11 @@ def confirm(forge: Forge, name: str, entity: Mapping[str, Any], owner: str, repo
         return Target(repo, None, error)
     if record is None:
         return Target(repo, None, f"no {RECORD_PATH}, though the catalog entity {ref} says it was made from {name}")
+    return _checked(name, ref, entity, repo, record)
+
+
+def _checked(name: str, ref: str, entity: Mapping[str, Any], repo: Repo, record: Record) -> Target:
+    """A repo with a record, checked against what its catalog entity says."""
     if record.template.name != name:
         return Target(
             repo,
@@ -212,7 +236,7 @@ def confirm(forge: Forge, name: str, entity: Mapping[str, Any], owner: str, repo
     return Target(repo, record, warning=warning)
 
 
-def from_catalog(forge: Forge, catalog: Catalog, name: str, shard: Shard | None) -> Found:
+def from_catalog(forge: Forge, catalog: Catalog, name: str, shard: Shard | None, light: bool = False) -> Found:
     """The fleet as the catalog lists it, each repo confirmed by its record (one per repo)."""
     entities = catalog_entities(catalog, name)
     found = Found([], "catalog", entities=len(entities))
@@ -229,7 +253,7 @@ def from_catalog(forge: Forge, catalog: Catalog, name: str, shard: Shard | None)
     for owner, repo_name, entity in sorted(listed, key=lambda item: f"{item[0]}/{item[1]}".lower()):
         if shard and not shard.takes(f"{owner}/{repo_name}"):
             continue
-        found.targets.append(confirm(forge, name, entity, owner, repo_name))
+        found.targets.append(confirm(forge, name, entity, owner, repo_name, light=light))
     return found
 
 
@@ -241,8 +265,10 @@ def find(
     *,
     catalog: Catalog | None = None,
     discover: Discover = "forge",
+    light: bool = False,
 ) -> Found:
-    """The fleet of golden path `name`: the `--repo`s when given, else found as `discover` says."""
+    """The fleet of golden path `name`: the `--repo`s when given, else found as `discover` says
+    (`light`: repos as the catalog describes them, looked up only when needed; see `confirm`)."""
     if discover not in DISCOVER_CHOICES:
         raise ConfigError(f"--discover must be one of {', '.join(DISCOVER_CHOICES)}, got {discover!r}")
     if repos:
@@ -253,7 +279,7 @@ def find(
     note = None
     if discover != "forge" and catalog is not None and usable:
         try:
-            found = from_catalog(forge, catalog, name, shard)
+            found = from_catalog(forge, catalog, name, shard, light)
         except CatalogError as exc:
             if discover == "catalog":
                 raise
@@ -273,10 +299,11 @@ def find_fleet(
     shard: Shard | None = None,
     discover: Discover = "auto",
     catalog: Catalog | None = None,
+    light: bool = False,
 ) -> Found:
     """`find` with the settings' catalog (opened only when discovery may ask it)."""
     if catalog is None and discover != "forge" and not repos:
         from scaffolder import config
 
         catalog = config.open_catalog(settings)
-    return find(forge, name, repos, shard, catalog=catalog, discover=discover)
+    return find(forge, name, repos, shard, catalog=catalog, discover=discover, light=light)

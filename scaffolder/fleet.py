@@ -167,7 +167,7 @@ def fleet_status(
         forge = config.open_forge(settings)
     if catalog is None:
         catalog = config.open_catalog(settings)
-    found = find_fleet(settings, forge, name, shard=shard, discover=discover, catalog=catalog)
+    found = find_fleet(settings, forge, name, shard=shard, discover=discover, catalog=catalog, light=True)
     notes = ([found.note] if found.note else []) + found.problems
     return FleetStatus(status(forge, name, shard, catalog, found=found), found.how, notes)
 
