@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -35,6 +36,7 @@ TEMPLATE = "scaffold.dev/template"
 PROJECT_SLUG = "github.com/project-slug"
 SOURCE_LOCATION = "backstage.io/source-location"
 MANAGED_BY_LOCATION = "backstage.io/managed-by-location"
+CONFIRM_THREADS = 8  # records read at once when confirming the catalog's answer
 
 
 @dataclass(frozen=True)
@@ -250,10 +252,14 @@ def from_catalog(forge: Forge, catalog: Catalog, name: str, shard: Shard | None,
         if f"{slug[0]}/{slug[1]}".lower() not in seen:
             seen.add(f"{slug[0]}/{slug[1]}".lower())
             listed.append((*slug, entity))
-    for owner, repo_name, entity in sorted(listed, key=lambda item: f"{item[0]}/{item[1]}".lower()):
-        if shard and not shard.takes(f"{owner}/{repo_name}"):
-            continue
-        found.targets.append(confirm(forge, name, entity, owner, repo_name, light=light))
+    mine = [
+        (owner, repo_name, entity)
+        for owner, repo_name, entity in sorted(listed, key=lambda item: f"{item[0]}/{item[1]}".lower())
+        if not shard or shard.takes(f"{owner}/{repo_name}")
+    ]
+    # Each confirmation waits on the forge (a git process, an HTTP request): several at once.
+    with ThreadPoolExecutor(max_workers=CONFIRM_THREADS) as pool:
+        found.targets = list(pool.map(lambda item: confirm(forge, name, item[2], *item[:2], light=light), mine))
     return found
 
 
