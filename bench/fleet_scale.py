@@ -2,6 +2,7 @@
 
     python bench/fleet_scale.py discovery [--repos 2000] [--fleet 200 2000]   # GitHub API calls, catalog vs scan
     python bench/fleet_scale.py status [--repos 200 1000 2000]                # migrate status from the catalog
+    python bench/fleet_scale.py campaign [--repos 200 1000 2000]              # one process vs two shard processes
 
 Run with scaffold's environment (`.venv/bin/python bench/fleet_scale.py ...`); it is a measurement,
 never a test (docs/performance.md, "Fleet scale").
@@ -18,6 +19,10 @@ catalog, and counts the requests the server answered for each.
 `status` builds `--repos` repos on the embedded forge (copies of one real repo made by `scaffold
 new`, each registered in the SQLite catalog) and times `scaffold migrate status NAME --discover
 catalog -o json` as its own process: wall time and peak RSS.
+
+`campaign` builds the same fleet and times `scaffold migrate backend-service --concurrency 2`
+(1.0.0 to 2.0.0) as one process, then as two shard processes at once on a fresh copy: wall time,
+time per repo, the largest peak RSS. (Every copy records the same answers: the upgrades are alike.)
 """
 
 from __future__ import annotations
@@ -25,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -159,48 +163,93 @@ def _seed_home(home: Path) -> tuple[Path, dict[str, Any]]:
     return home / "forge" / "local" / "seed.git", entity
 
 
-def status(sizes: list[int]) -> list[dict[str, Any]]:
-    """`scaffold migrate status --discover catalog` over N repos on the embedded forge, timed."""
+def _fleet_home(home: Path, seed: Path, entity: dict[str, Any], size: int) -> dict[str, str]:
+    """A fresh SCAFFOLD_HOME whose embedded forge holds `size` copies of the seed repo, each in the
+    SQLite catalog; the environment that points scaffold at it."""
     from scaffolder.catalogs.sqlite import SqliteCatalog
 
+    shutil.rmtree(home, ignore_errors=True)
+    (home / "forge" / "local").mkdir(parents=True)
+    (home / "config.toml").touch()
+    catalog = SqliteCatalog(home / "catalog.db")
+    for i in range(size):
+        name = f"svc-{i:05d}"
+        bare = home / "forge" / "local" / f"{name}.git"
+        shutil.copytree(seed, bare)
+        body = json.loads(json.dumps(entity))
+        body["metadata"]["name"] = name
+        body["metadata"]["annotations"]["backstage.io/source-location"] = f"url:{bare.as_uri()}/tree/main/"
+        catalog.register(body, f"{bare.as_uri()}#main:catalog-info.yaml")
+    return {**os.environ, "SCAFFOLD_HOME": str(home), "SCAFFOLD_CONFIG": str(home / "config.toml")}
+
+
+def _run(commands: list[list[str]], env: dict[str, str], out: Path) -> tuple[float, float, list[str]]:
+    """Run the commands at once; wall seconds, the largest peak RSS of any of them (MB), their stdouts."""
+    began = time.perf_counter()
+    procs = []
+    for n, command in enumerate(commands):
+        with out.with_suffix(f".{n}.out").open("wb") as stdout:
+            procs.append(subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.DEVNULL))
+    peak = 0.0
+    for proc in procs:
+        _, _, usage = os.wait4(proc.pid, 0)
+        proc.returncode = 0
+        peak = max(peak, usage.ru_maxrss / 1024)
+    seconds = time.perf_counter() - began
+    texts = [out.with_suffix(f".{n}.out").read_text() for n in range(len(commands))]
+    return seconds, peak, texts
+
+
+def status(sizes: list[int]) -> list[dict[str, Any]]:
+    """`scaffold migrate status --discover catalog` over N repos on the embedded forge, timed."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="fleet-status-") as tmp:
         seed, entity = _seed_home(Path(tmp) / "seed")
         for size in sizes:
-            home = Path(tmp) / f"home-{size}"
-            (home / "forge" / "local").mkdir(parents=True)
-            (home / "config.toml").touch()
-            catalog = SqliteCatalog(home / "catalog.db")
-            for i in range(size):
-                name = f"svc-{i:05d}"
-                bare = home / "forge" / "local" / f"{name}.git"
-                shutil.copytree(seed, bare)
-                body = json.loads(json.dumps(entity))
-                body["metadata"]["name"] = name
-                body["metadata"]["annotations"]["backstage.io/source-location"] = f"url:{bare.as_uri()}/tree/main/"
-                catalog.register(body, f"{bare.as_uri()}#main:catalog-info.yaml")
-            env = {**os.environ, "SCAFFOLD_HOME": str(home), "SCAFFOLD_CONFIG": str(home / "config.toml")}
+            env = _fleet_home(Path(tmp) / "home", seed, entity, size)
             command = [sys.executable, "-m", "scaffolder", "migrate", "status", "backend-service"]
-            began = time.perf_counter()
-            done = subprocess.run([*command, "--discover", "catalog", "-o", "json"], env=env, capture_output=True)
-            seconds = time.perf_counter() - began
-            rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            found = len(json.loads(done.stdout)["repos"]) if done.returncode == 0 else -1
+            seconds, rss, [text] = _run([[*command, "--discover", "catalog", "-o", "json"]], env, Path(tmp) / "st")
+            found = len(json.loads(text)["repos"]) if text.strip() else -1
             rows.append({"repos": size, "seconds": round(seconds, 2), "peak_rss_mb": round(rss), "found": found})
             print(json.dumps(rows[-1]), flush=True)
     return rows
 
 
+def campaign(sizes: list[int]) -> list[dict[str, Any]]:
+    """`scaffold migrate backend-service` (1.0.0 to 2.0.0) over N repos: one process, then two shard
+    processes at once (`--shard 1/2`, `--shard 2/2`), each on a fresh copy of the fleet."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="fleet-campaign-") as tmp:
+        seed, entity = _seed_home(Path(tmp) / "seed")
+        for size in sizes:
+            for shards in (1, 2):
+                env = _fleet_home(Path(tmp) / "home", seed, entity, size)
+                base = [sys.executable, "-m", "scaffolder", "migrate", "backend-service", "--concurrency", "2"]
+                commands = [
+                    [*base, "-o", "json", *(["--shard", f"{i}/{shards}"] if shards > 1 else [])]
+                    for i in range(1, shards + 1)
+                ]
+                seconds, rss, texts = _run(commands, env, Path(tmp) / "run")
+                opened = sum(text.count('"state": "opened"') for text in texts)
+                row = {"repos": size, "processes": shards, "seconds": round(seconds, 1),
+                       "per_repo": round(seconds / size, 3), "peak_rss_mb": round(rss), "opened": opened}  # fmt: skip
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("part", choices=["discovery", "status"])
+    parser.add_argument("part", choices=["discovery", "status", "campaign"])
     parser.add_argument("--repos", type=int, nargs="+", help="organisation size (discovery) or fleet sizes (status)")
     parser.add_argument("--fleet", type=int, nargs="+", default=[200, 2000], help="repos made from the golden path")
     args = parser.parse_args(argv)
     if args.part == "discovery":
         discovery((args.repos or [2000])[0], args.fleet)
-    else:
+    elif args.part == "status":
         status(args.repos or [200, 1000, 2000])
+    else:
+        campaign(args.repos or [200, 1000, 2000])
     return 0
 
 

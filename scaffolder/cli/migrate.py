@@ -46,7 +46,8 @@ def migrate_group() -> None:
     \b
     scaffold migrate NAME [--to VERSION] [--repo OWNER/NAME ...] [--dry-run]
                           [--concurrency N] [--shard I/N] [--set K=V] [--trust]
-    scaffold migrate status NAME
+                          [--discover auto|catalog|forge]
+    scaffold migrate status NAME [--shard I/N] [--discover auto|catalog|forge]
     """
 
 
