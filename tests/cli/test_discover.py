@@ -155,3 +155,17 @@ def test_an_entity_naming_no_repository_is_noted(invoke: Invoke, library: Path) 
 @pytest.mark.parametrize("how", ["bogus"])
 def test_discover_takes_only_known_ways(invoke: Invoke, library: Path, how: str) -> None:
     assert "Invalid value for '--discover'" in invoke("migrate", "status", "mini", "--discover", how, code=2).stderr
+
+
+def test_an_unreachable_catalog_falls_back_to_a_scan_unless_asked_for(
+    invoke: Invoke, library: Path, scaffold_home: Path
+) -> None:
+    make(invoke, "alpha")
+    (scaffold_home / "config.toml").write_text(
+        '[profiles.down.catalog]\nkind = "backstage"\nbase_url = "http://127.0.0.1:9"\n'
+    )  # the embedded forge, and a Backstage nobody listens for (port 9, discard)
+    status = as_json(invoke("migrate", "status", "mini", "--profile", "down", "-o", "json"))
+    assert status["discovery"] == "forge" and list(by_repo(status)) == ["local/alpha"]
+    assert "the catalog cannot answer" in status["notes"][0] and "unreachable" in status["notes"][0]
+    asked = invoke("migrate", "status", "mini", "--profile", "down", "--discover", "catalog", code=1)
+    assert "unreachable" in asked.stderr and "Traceback" not in asked.stderr
