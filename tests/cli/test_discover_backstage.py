@@ -4,6 +4,7 @@ by-query filter, followed page by page with the cursor) instead of listing and r
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,9 @@ def test_backstage_lists_the_fleet_page_by_page_and_the_forge_is_not_scanned(
     assert any("cursor=" in q for q in queries), queries
     assert not [c for c in served if c.path.startswith("/orgs/acme/repos")]  # no listing of the org
     assert not [c for c in served if "/repos/acme/unrelated" in c.path]
+    # status reads each record from the repo and branch the catalog names: no repo lookups
+    records = [c for c in served if c.path.endswith("/contents/.scaffold/record.yaml")]
+    assert len(records) == 3 and not [c for c in served if re.fullmatch(r"/repos/acme/[^/]+", c.path)]
 
     before = len(github.calls())
     scanned = as_json(invoke("migrate", "status", "mini", "--profile", "work", "--discover", "forge", "-o", "json"))
