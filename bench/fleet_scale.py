@@ -215,14 +215,14 @@ def status(sizes: list[int]) -> list[dict[str, Any]]:
     return rows
 
 
-def campaign(sizes: list[int]) -> list[dict[str, Any]]:
+def campaign(sizes: list[int], processes: tuple[int, ...] = (1, 2)) -> list[dict[str, Any]]:
     """`scaffold migrate backend-service` (1.0.0 to 2.0.0) over N repos: one process, then two shard
     processes at once (`--shard 1/2`, `--shard 2/2`), each on a fresh copy of the fleet."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="fleet-campaign-") as tmp:
         seed, entity = _seed_home(Path(tmp) / "seed")
         for size in sizes:
-            for shards in (1, 2):
+            for shards in processes:
                 env = _fleet_home(Path(tmp) / "home", seed, entity, size)
                 base = [sys.executable, "-m", "scaffolder", "migrate", "backend-service", "--concurrency", "2"]
                 commands = [
@@ -243,13 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("part", choices=["discovery", "status", "campaign"])
     parser.add_argument("--repos", type=int, nargs="+", help="organisation size (discovery) or fleet sizes (status)")
     parser.add_argument("--fleet", type=int, nargs="+", default=[200, 2000], help="repos made from the golden path")
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2], help="campaign: shard processes at once")
     args = parser.parse_args(argv)
     if args.part == "discovery":
         discovery((args.repos or [2000])[0], args.fleet)
     elif args.part == "status":
         status(args.repos or [200, 1000, 2000])
     else:
-        campaign(args.repos or [200, 1000, 2000])
+        campaign(args.repos or [200, 1000, 2000], tuple(args.processes))
     return 0
 
 
