@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -38,6 +41,7 @@ def migrate_group() -> None:
     scaffold migrate NAME [--to VERSION] [--repo OWNER/NAME ...] [--dry-run]
                           [--concurrency N] [--shard I/N] [--set K=V] [--trust]
     scaffold migrate status NAME
+    scaffold migrate report OUTCOMES...
     """
 
 
@@ -45,8 +49,8 @@ def _progress(output: str, counter: Any) -> Any:
     """Each repo's outcome: a JSON line on stdout with `-o json`, a progress line or bar on stderr."""
 
     def on_outcome(outcome: Any, done: int, total: int) -> None:
-        if output == "json":
-            click.echo(json.dumps(outcome.to_json(), sort_keys=True))
+        if output == "json":  # finished_at: `migrate report` keeps the newest outcome of a rerun shard
+            click.echo(json.dumps({**outcome.to_json(), "finished_at": _now()}, sort_keys=True))
         counter.item(outcome.repo, outcome.state, done, total)
 
     return on_outcome
@@ -59,7 +63,11 @@ def _progress(output: str, counter: Any) -> Any:
 @click.option("--set", "-s", "sets", multiple=True, metavar="KEY=VALUE", help="Answers for new parameters.")
 @click.option("--dry-run", is_flag=True, help="Upgrade in temporary clones; push and open nothing.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, show_default=True, help="Repos in flight.")
-@click.option("--shard", metavar="I/N", help="Take only this deterministic share of the fleet (CI matrix).")
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="Take only this deterministic share of the fleet (default: JOB_COMPLETION_INDEX of JOB_COMPLETIONS).",
+)
 @click.option("--write-interval", type=float, default=0.0, show_default=True, help="Seconds between forge writes.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (the table and summary still print).")
 @trust_option
@@ -80,10 +88,12 @@ def run_cmd(
     output: str,
 ) -> None:
     """Run a migration campaign for golden path NAME."""
-    from scaffolder import campaign, config
+    from scaffolder import campaign, ci_files, config
     from scaffolder.formats.copier_questions import trusting
     from scaffolder.parameters import parse_set
 
+    # A Kubernetes Indexed Job's pod runs the shard its completion index names.
+    taken = campaign.Shard.parse(shard) if shard else ci_files.shard_from_env(os.environ)
     counter = Counter(quiet, f"migrating {name}")
     with trusting(trust), counter.shown():  # copier's questions may use the template's Jinja extensions
         result = campaign.run_campaign(
@@ -91,7 +101,7 @@ def run_cmd(
             name,
             to=to_version,
             repos=repos,
-            shard=campaign.Shard.parse(shard) if shard else None,
+            shard=taken,
             answers=parse_set(list(sets)),
             dry_run=dry_run,
             trust=trust,
@@ -100,12 +110,18 @@ def run_cmd(
             on_outcome=_progress(output, counter),
         )
     if output == "json":
-        click.echo(json.dumps(result.to_json(), sort_keys=True))
+        closing = {**result.to_json(), "golden_path": name, "finished_at": _now()}
+        closing.update({"shard": f"{taken.index}/{taken.count}"} if taken else {})
+        click.echo(json.dumps(closing, sort_keys=True))
     else:
         click.echo(table([_row(o) for o in result.outcomes], ["REPO", "VERSION", "STATE", "PR", "DETAIL"]))
         click.echo(f"\n{len(result.outcomes)} repos: " + ", ".join(f"{k} {v}" for k, v in result.summary.items()))
     if result.failed:
         click.get_current_context().exit(1)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _row(o: Any) -> list[str]:
@@ -155,6 +171,40 @@ def _status_text(fleet: Any) -> str:
         + ", ".join(f"{k}: {v}" for k, v in sorted(fleet.pull_requests.items()))
         + (f"\nfailed: {failed} (their records cannot be read)" if failed else "")
     )
+
+
+def _remember_format(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Errors print as JSON too with `-o json` (as every command's `--output`)."""
+    from scaffolder.cli._errors import OUTPUT_KEY
+
+    ctx.meta[OUTPUT_KEY] = value
+    return value
+
+
+@migrate_group.command("report")
+@click.argument("outcomes", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--shards", type=click.IntRange(1), help="Fail unless every shard 1..N has an outcome file.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    callback=_remember_format,
+    is_eager=True,
+    help="markdown is a GitHub job summary (append it to $GITHUB_STEP_SUMMARY).",
+)
+def report_cmd(outcomes: tuple[Path, ...], shards: int | None, output: str) -> None:
+    """Merge the JSON outcomes of every shard (`migrate -o json` files) into one fleet report."""
+    from scaffolder import fleet_report
+
+    report = fleet_report.load(outcomes, shards)
+    if output == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, sort_keys=False))
+    elif output == "markdown":
+        click.echo(fleet_report.markdown(report), nl=False)
+    else:
+        click.echo(fleet_report.text(report))
 
 
 COMMANDS = [migrate_group]

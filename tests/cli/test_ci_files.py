@@ -48,7 +48,7 @@ def test_the_workflow_runs_a_matrix_of_shards_then_the_fleet_report(invoke: Invo
     assert migrate["permissions"] == {"contents": "read"} and report["permissions"] == {}
     run = next(s for s in migrate["steps"] if "scaffold migrate" in s.get("run", ""))
     assert '--shard "${{ matrix.shard }}/4"' in run["run"] and "--output json" in run["run"]
-    assert "> \"outcomes-${{ matrix.shard }}.jsonl\"" in run["run"]
+    assert '> "outcomes-${{ matrix.shard }}.jsonl"' in run["run"]
     assert run["env"]["GITHUB_TOKEN"] == "${{ secrets.SCAFFOLD_BOT_TOKEN }}"
     assert "inputs." not in run["run"]  # inputs reach the script through env, never spliced into it
     upload = next(s for s in migrate["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
@@ -88,7 +88,8 @@ def test_workflow_options_profile_secrets_config_and_install(invoke: Invoke, tmp
     assert env["SCAFFOLD_PROFILE"] == "prod" and "SCAFFOLD_FORGE" not in env
     assert env["SCAFFOLD_CONFIG"] == "${{ github.workspace }}/ci/scaffold.toml"
     assert env["SCAFFOLD_LIBRARY"] == "${{ github.workspace }}/golden_paths"
-    assert "pip install 'scaffold-golden-paths[extra]>=0.1'" in next(s for s in steps if "pip" in s.get("run", ""))["run"]
+    install = next(s for s in steps if "pip" in s.get("run", ""))["run"]
+    assert "pip install 'scaffold-golden-paths[extra]>=0.1'" in install
     assert "--concurrency 3" in next(s for s in steps if "scaffold migrate" in s.get("run", ""))["run"]
     assert "schedule" not in wf[True]
 
