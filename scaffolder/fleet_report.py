@@ -171,8 +171,7 @@ def load(paths: Iterable[Path], shards: int | None = None) -> FleetReport:
         other = sorted(counts - {shards})
         problems += [Problem(f"shards of {n}", f"a file comes from a run split in {n}, not {shards}") for n in other]
     if problems:
-        bad = len({p.where for p in problems})
-        raise ReportError(f"cannot report the fleet: {bad} of the outcomes are missing or unreadable", problems)
+        raise ReportError(f"cannot report the fleet: {len(problems)} problem(s) with the outcome files", problems)
     return _merge(files, shards if shards is not None else (counts.pop() if len(counts) == 1 else None), seen)
 
 
@@ -208,10 +207,10 @@ def _why(outcome: dict[str, Any]) -> str:
     return "; ".join(parts) or "-"
 
 
-def _title(report: FleetReport) -> str:
+def _title(report: FleetReport, arrow: str = "->") -> str:
     name = ", ".join(report.golden_paths) or "campaign"
     to = ", ".join(report.to_versions) or "?"
-    return f"{name} -> {to}"
+    return f"{name} {arrow} {to}"
 
 
 def _sources(report: FleetReport) -> str:
@@ -241,7 +240,7 @@ def _cell(value: str) -> str:
 def markdown(report: FleetReport) -> str:
     """The report as a GitHub job summary: totals per state, repos needing attention with PR links."""
     lines = [
-        f"## scaffold migrate: {_cell(_title(report))}",
+        f"## scaffold migrate: {_cell(_title(report, '→'))}",
         "",
         f"**{len(report.outcomes)} repos** ({_cell(_sources(report))})",
         "",

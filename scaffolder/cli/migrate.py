@@ -41,7 +41,7 @@ def migrate_group() -> None:
     scaffold migrate NAME [--to VERSION] [--repo OWNER/NAME ...] [--dry-run]
                           [--concurrency N] [--shard I/N] [--set K=V] [--trust]
     scaffold migrate status NAME
-    scaffold migrate report OUTCOMES...
+    scaffold migrate report FILE [FILE ...] [--shards N] [-o markdown]
     """
 
 

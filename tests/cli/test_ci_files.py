@@ -205,3 +205,15 @@ def test_job_bad_options_exit_1(invoke: Invoke) -> None:
     result = invoke("ci", "migrate-job", "mini", "--shards", "2", "--image", "a b", "--secret", "Bad_Secret", code=1)
     assert "--image" in result.stderr and "--secret: 'Bad_Secret' is not a Kubernetes name" in result.stderr
     assert "Missing option '--image'" in invoke("ci", "migrate-job", "mini", "--shards", "2", code=2).stderr
+
+
+def test_the_docs_show_the_generated_workflow_and_job_as_generated(invoke: Invoke) -> None:
+    """docs/campaigns.md shows exactly what the commands write (tests/test_docs.py validates its workflow)."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "campaigns.md").read_text()
+    shown = invoke("ci", "migrate-workflow", "backend-service", "--shards", "4", "--schedule", "0 6 * * 1").stdout
+    assert f"```yaml\n# .github/workflows/scaffold-migrate-backend-service.yml\n{shown}```" in page
+    image = "ghcr.io/acme/scaffold:0.1.0"
+    assert (
+        f"```yaml\n{invoke('ci', 'migrate-job', 'backend-service', '--shards', '4', '--image', image).stdout}```"
+        in page
+    )

@@ -57,7 +57,7 @@ def test_pods_of_an_indexed_job_cover_the_fleet_once_and_the_report_merges_them(
     assert "local/beta  failed: unreadable record" in text
 
     markdown = invoke("migrate", "report", "-o", "markdown", *map(str, files)).stdout
-    assert markdown.startswith("## scaffold migrate: mini -&gt; 2.0.0\n")
+    assert markdown.startswith("## scaffold migrate: mini → 2.0.0\n")
     assert "| opened | 4 |" in markdown and "### Needs attention (1)" in markdown
     assert "| `local/beta` | failed | - | unreadable record" in markdown
 
