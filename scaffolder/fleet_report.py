@@ -130,13 +130,14 @@ def _shard_file(path: Path, values: list[Any]) -> ShardFile:
 
 
 def _when(outcome: dict[str, Any], file: ShardFile) -> datetime:
-    """When an outcome was made: its own `finished_at`, else its file's closing line's, else the file's mtime."""
-    for stamp in (outcome.get("finished_at"), (file.closing or {}).get("finished_at")):
-        if isinstance(stamp, str):
-            try:
-                parsed = datetime.fromisoformat(stamp)
-            except ValueError:
-                continue
+    """When an outcome was made: its own `finished_at`, else the file's mtime (older scaffolds' output)."""
+    stamp = outcome.get("finished_at")
+    if isinstance(stamp, str):
+        try:
+            parsed = datetime.fromisoformat(stamp)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return datetime.fromtimestamp(file.mtime, UTC)
 
@@ -186,11 +187,11 @@ def _merge(files: list[ShardFile], shards: int | None, seen: list[int]) -> Fleet
             if current is None or key > current[:2]:
                 newest[outcome["repo"]] = (*key, outcome)
     outcomes = [newest[repo][2] for repo in sorted(newest)]
-    closings = [f.closing for f in files if f.closing]
+    named = [*(f.closing for f in files if f.closing), *outcomes]
     return FleetReport(
         files=[str(f.path) for f in files],
         outcomes=outcomes,
-        golden_paths=sorted({str(c["golden_path"]) for c in closings if c.get("golden_path")}),
+        golden_paths=sorted({str(c["golden_path"]) for c in named if c and c.get("golden_path")}),
         to_versions=sorted({str(o["to_version"]) for o in outcomes if o.get("to_version")}),
         shards=shards,
         shards_seen=seen,

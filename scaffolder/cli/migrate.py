@@ -45,12 +45,13 @@ def migrate_group() -> None:
     """
 
 
-def _progress(output: str, counter: Any) -> Any:
+def _progress(output: str, counter: Any, name: str) -> Any:
     """Each repo's outcome: a JSON line on stdout with `-o json`, a progress line or bar on stderr."""
 
     def on_outcome(outcome: Any, done: int, total: int) -> None:
         if output == "json":  # finished_at: `migrate report` keeps the newest outcome of a rerun shard
-            click.echo(json.dumps({**outcome.to_json(), "finished_at": _now()}, sort_keys=True))
+            line = {**outcome.to_json(), "golden_path": name, "finished_at": _now()}
+            click.echo(json.dumps(line, sort_keys=True))
         counter.item(outcome.repo, outcome.state, done, total)
 
     return on_outcome
@@ -107,11 +108,10 @@ def run_cmd(
             trust=trust,
             concurrency=concurrency,
             write_interval=write_interval,
-            on_outcome=_progress(output, counter),
+            on_outcome=_progress(output, counter, name),
         )
     if output == "json":
-        closing = {**result.to_json(), "golden_path": name, "finished_at": _now()}
-        closing.update({"shard": f"{taken.index}/{taken.count}"} if taken else {})
+        closing = {**result.to_json(), **({"shard": f"{taken.index}/{taken.count}"} if taken else {})}
         click.echo(json.dumps(closing, sort_keys=True))
     else:
         click.echo(table([_row(o) for o in result.outcomes], ["REPO", "VERSION", "STATE", "PR", "DETAIL"]))

@@ -38,8 +38,9 @@ def test_pods_of_an_indexed_job_cover_the_fleet_once_and_the_report_merges_them(
     files = []
     for index in range(3):
         out = shard_run(invoke, monkeypatch, index, 3)
-        closing = lines(out)[-1]
-        assert closing["shard"] == f"{index + 1}/3" and closing["golden_path"] == "mini"
+        *per_repo_lines, closing = lines(out)
+        assert closing["shard"] == f"{index + 1}/3"
+        assert all(o["golden_path"] == "mini" and o["finished_at"] for o in per_repo_lines)
         path = tmp_path / f"outcomes-{index}.jsonl"
         path.write_text(out)
         files.append(path)
