@@ -246,6 +246,17 @@ def indexed_job(
             "completions": campaign.shards,
             "parallelism": min(parallelism or campaign.shards, campaign.shards),
             "backoffLimitPerIndex": backoff,  # a failed shard is retried alone; a rerun is idempotent
+            "podFailurePolicy": {
+                # Exit 1 or 2: the shard ran and reported its failed repos, or is misconfigured; a retry
+                # fails the same way. A crash or OOM is retried; an evicted pod does not count as a try.
+                "rules": [
+                    {
+                        "action": "FailIndex",
+                        "onExitCodes": {"containerName": "migrate", "operator": "In", "values": [1, 2]},
+                    },
+                    {"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget", "status": "True"}]},
+                ]
+            },
             "activeDeadlineSeconds": deadline_seconds,
             "ttlSecondsAfterFinished": 7 * 24 * 3600,
             "template": {"metadata": {"labels": dict(labels)}, "spec": _pod(campaign, image, secret, config_map)},

@@ -165,6 +165,9 @@ def test_the_job_is_indexed_and_its_pods_run_one_shard_each(invoke: Invoke) -> N
     assert doc["kind"] == "Job" and doc["metadata"]["name"] == "scaffold-migrate-backend-service"
     assert spec["completionMode"] == "Indexed" and spec["completions"] == 5 and spec["parallelism"] == 5
     assert spec["backoffLimitPerIndex"] == 2
+    fail_index, ignore = spec["podFailurePolicy"]["rules"]  # failed repos are reported, not retried
+    assert fail_index["action"] == "FailIndex" and fail_index["onExitCodes"]["values"] == [1, 2]
+    assert ignore == {"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget", "status": "True"}]}
     pod = spec["template"]["spec"]
     assert pod["restartPolicy"] == "Never" and pod["securityContext"]["runAsNonRoot"] is True
     (container,) = pod["containers"]

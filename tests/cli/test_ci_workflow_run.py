@@ -98,3 +98,25 @@ def test_the_generated_steps_migrate_every_shard_and_report_the_fleet(
     assert proc.returncode == 1 and "shard 2/2: no outcome file covers it" in proc.stderr
     assert summary.read_text().startswith("## scaffold migrate mini: no fleet report\n\n```\nerror: cannot report")
     assert "shard 2/2: no outcome file covers it" in summary.read_text()
+
+
+def test_the_job_s_pods_run_their_container_as_written_and_cover_the_fleet_once(
+    invoke: Invoke, workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each pod: the manifest's args and literal env, plus the JOB_COMPLETION_INDEX Kubernetes sets."""
+    shards = 3
+    doc = yaml.safe_load(invoke("ci", "migrate-job", "mini", "--shards", str(shards), "--image", "scaffold:dev").stdout)
+    (container,) = doc["spec"]["template"]["spec"]["containers"]
+    literal = {e["name"]: e["value"] for e in container["env"] if "value" in e}
+    files = []
+    for index in range(doc["spec"]["completions"]):
+        with monkeypatch.context() as pod:
+            for name, value in literal.items():
+                pod.setenv(name, str(tmp_path) if name in ("HOME", "TMPDIR") else value)
+            pod.setenv("JOB_COMPLETION_INDEX", str(index))
+            out = invoke(*container["args"]).stdout  # what `kubectl logs` of this pod shows (--quiet: JSON only)
+        files.append(tmp_path / f"outcomes-{index}.jsonl")
+        files[-1].write_text(out)
+    report = yaml.safe_load(invoke("migrate", "report", "--shards", str(shards), "-o", "json", *map(str, files)).stdout)
+    assert report["total"] == 5 and report["summary"] == {"opened": 5} and report["shards_seen"] == [1, 2, 3]
+    assert report["superseded"] == 0  # no repo in two shards
