@@ -112,6 +112,8 @@ def read_file(path: Path) -> ShardFile:
 
 
 def _shard_file(path: Path, values: list[Any]) -> ShardFile:
+    """A file is whole when some run in it finished (its closing line); outcomes of a run that did
+    not (a crashed attempt, in any order in a pod's logs) still count, the newest winning."""
     outcomes: list[dict[str, Any]] = []
     closing: dict[str, Any] | None = None
     for number, value in enumerate(values, 1):
@@ -119,13 +121,12 @@ def _shard_file(path: Path, values: list[Any]) -> ShardFile:
             closing = value
         elif isinstance(value, dict) and isinstance(value.get("repo"), str) and isinstance(value.get("state"), str):
             outcomes.append(value)
-            closing = None  # outcomes after a closing line: a later run that did not finish
         else:
             raise ValueError(f"value {number} is neither a repo's outcome nor a closing summary: {str(value)[:60]}")
     if not values:
         raise ValueError("it is empty (the shard printed nothing: did it start?)")
     if closing is None:
-        raise ValueError("it has no closing summary line after its last outcome (did the shard stop early?)")
+        raise ValueError("it has no closing summary line (the shard stopped early: rerun it)")
     return ShardFile(path, outcomes, closing, path.stat().st_mtime)
 
 

@@ -117,7 +117,7 @@ def test_every_bad_file_and_missing_shard_is_named_in_one_error(invoke: Invoke, 
     good = write_lines(tmp_path / "good.jsonl", outcome("acme/a", "opened"), closing("1/3", opened=1))
     corrupt = tmp_path / "corrupt.jsonl"
     corrupt.write_text('{"repo": "acme/b", "state": "opened"}\n{"repo": "acme/c", "sta\n')
-    truncated = write_lines(tmp_path / "truncated.jsonl", closing("2/3"), outcome("acme/d", "opened"))
+    truncated = write_lines(tmp_path / "truncated.jsonl", outcome("acme/d", "opened"), outcome("acme/e", "opened"))
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
     strange = write_lines(tmp_path / "strange.jsonl", {"repos": []})
@@ -126,7 +126,7 @@ def test_every_bad_file_and_missing_shard_is_named_in_one_error(invoke: Invoke, 
     err = result.stderr
     assert "cannot report the fleet" in err and "Traceback" not in err
     assert f"{corrupt}: not JSON at line 2" in err
-    assert f"{truncated}: it has no closing summary line after its last outcome" in err
+    assert f"{truncated}: it has no closing summary line (the shard stopped early: rerun it)" in err
     assert f"{empty}: it is empty" in err and f"{strange}: value 1 is neither" in err
     assert f"{tmp_path / 'gone.jsonl'}: no such file" in err
     assert "shard 2/3: no outcome file covers it" in err and "shard 3/3: no outcome file covers it" in err
@@ -162,3 +162,22 @@ def test_markdown_links_prs_and_keeps_untrusted_text_inert(invoke: Invoke, tmp_p
     assert "acme/ok" not in md.split("Needs attention")[1] and "| merged | 1 |" in md
     assert "| `acme/new` | waiting-for-checks |" in md and "acme/quiet" not in md.split("Needs attention")[1]
     assert "### Needs attention (3)" in md
+
+
+def test_a_pod_log_with_a_crashed_attempt_and_a_finished_one_counts_in_any_order(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    """`kubectl logs` of a retried index holds every attempt: the finished run covers the shard, and
+    the newest outcome of each repo wins whichever attempt printed first."""
+    crashed = [outcome("acme/a", "failed", reason="timeout", finished_at="2026-12-01T10:00:00+00:00")]
+    finished = [
+        outcome("acme/a", "opened", finished_at="2026-12-01T11:00:00+00:00"),
+        outcome("acme/b", "opened", finished_at="2026-12-01T11:00:01+00:00"),
+        closing("1/1", opened=2),
+    ]
+    for name, values in (("first", [*crashed, *finished]), ("last", [*finished, *crashed])):
+        report = as_json(
+            invoke("migrate", "report", "--shards", "1", "-o", "json", str(write_lines(tmp_path / name, *values)))
+        )
+        assert {r["repo"]: r["state"] for r in report["repos"]} == {"acme/a": "opened", "acme/b": "opened"}
+        assert report["superseded"] == 1 and report["attention"] == []
