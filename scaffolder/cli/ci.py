@@ -38,6 +38,19 @@ def _campaign_options(func: Any) -> Any:
     return func
 
 
+def _warn_if_unknown(name: str, profile: str | None) -> None:
+    """A golden path this machine cannot find is likely a typo: say so (the CI's library may differ)."""
+    from scaffolder import config, sources
+    from scaffolder.errors import ScaffoldError, TemplateNotFound
+
+    try:
+        sources.resolve(name, config.load(profile))
+    except TemplateNotFound as exc:
+        click.echo(f"warning: {exc.message}; the shards will fail unless their library has it", err=True)
+    except ScaffoldError:
+        pass  # no usable config here: nothing to say about the name
+
+
 def _deliver(text: str, write: bool, path: Path, force: bool) -> None:
     """Print the file, or write it (refusing to replace different content unless forced)."""
     if not write:
@@ -80,6 +93,7 @@ def migrate_workflow_cmd(
     from scaffolder import ci_files
 
     campaign = ci_files.Campaign(name, shards, profile, concurrency, token_secret, catalog_token_secret)
+    _warn_if_unknown(name, profile)
     text = ci_files.workflow(
         campaign,
         schedule=schedule,
@@ -119,6 +133,7 @@ def migrate_job_cmd(
     from scaffolder import ci_files
 
     campaign = ci_files.Campaign(name, shards, profile, concurrency, catalog_token_secret=catalog_token_secret)
+    _warn_if_unknown(name, profile)
     text = ci_files.indexed_job(
         campaign,
         image,

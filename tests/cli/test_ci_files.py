@@ -235,3 +235,11 @@ def test_the_docs_show_the_generated_workflow_and_job_as_generated(invoke: Invok
         f"```yaml\n{invoke('ci', 'migrate-job', 'backend-service', '--shards', '4', '--image', image).stdout}```"
         in page
     )
+
+
+def test_a_golden_path_this_machine_cannot_find_is_named_in_a_warning(invoke: Invoke) -> None:
+    """Likely a typo; still written, since the CI's library may hold golden paths this machine lacks."""
+    typo = invoke("ci", "migrate-job", "backend-servce", "--shards", "2", "--image", "scaffold:dev")
+    assert "warning: no golden path named 'backend-servce'" in typo.stderr and "kind: Job" in typo.stdout
+    known = invoke("ci", "migrate-workflow", "backend-service", "--shards", "2")
+    assert known.stderr == ""
