@@ -179,8 +179,14 @@ def workflow(
     against script injection); the token comes from a secret; the jobs ask for the least permissions.
     """
     campaign.check(MAX_MATRIX)
-    if "\n" in install or not install.strip():
-        raise ConfigError("--install must be one pip requirement or path, on one line")
+    given = {"--install": install, "--config": config, "--library": library}
+    problems = [
+        Problem(option, "must be one line without `${{` (GitHub would evaluate it)")
+        for option, value in given.items()
+        if value is not None and ("\n" in value or "${{" in value or not value.strip())
+    ]
+    if problems:
+        raise ConfigError("cannot write the workflow", problems)
     env = {"GITHUB_TOKEN": f"${{{{ secrets.{campaign.token_secret} }}}}"}
     if campaign.catalog_token_secret:
         env["BACKSTAGE_TOKEN"] = f"${{{{ secrets.{campaign.catalog_token_secret} }}}}"

@@ -143,6 +143,8 @@ def test_a_file_github_would_refuse_is_caught_by_the_schema_check(tmp_path: Path
         (["mini", "--shards", "2", "--schedule", "every monday"], "--schedule must be a cron expression"),
         (["mini", "--shards", "2", "--token-secret", "GITHUB_TOKEN"], "is not a secret name"),
         (["mini", "--shards", "2", "--token-secret", "a-b"], "is not a secret name"),
+        (["mini", "--shards", "2", "--install", "${{ secrets.X }}"], "--install: must be one line without `${{`"),
+        (["mini", "--shards", "2", "--config", "a\nb"], "--config: must be one line"),
     ],
 )
 def test_workflow_bad_options_exit_1_naming_the_option(invoke: Invoke, args: list[str], message: str) -> None:
