@@ -6,7 +6,8 @@ body carries the changelog, the conflicted files and a machine-readable metadata
 are idempotent: the same branch and PR are reused, a merged PR counts as done, a PR closed
 unmerged for the same target version counts as declined. The bot rewrites its branch only when
 every commit on it since the base is its own; otherwise the repo is reported `edited-by-human`.
-Clone/render/merge run concurrently; forge writes go through one rate-limited queue.
+Clone/render/merge run concurrently; forge writes go through one write budget shared by every
+process on the same forge and token (scaffolder/forge_budget.py).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from scaffolder.fleet import (
     read_record,
     status,
 )
-from scaffolder.forges.base import Forge, Repo
+from scaffolder.forge_budget import ForgeBudget, OnWait, for_forge
+from scaffolder.forges.base import Forge, PullRequest, Repo
 from scaffolder.render import scratch_dir
 from scaffolder.template import Template
 from scaffolder.versions import key as semver_key
@@ -82,6 +84,7 @@ class Outcome:
     changed_files: int = 0
     reason: str | None = None
     seconds: float = 0.0
+    waited: float = 0.0  # of `seconds`, how long the repo waited for the shared write budget
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -98,27 +101,9 @@ class Options:
     trusted: bool = False
     concurrency: int = 2
     write_interval: float = 0.0  # extra floor between forge writes (the forge keeps its own too)
+    on_wait: OnWait | None = None  # told when the shared write budget pauses this process
     source: str | None = None  # the library and release ref the new records name
     ref: str | None = None
-
-
-class WriteQueue:
-    """Serialises forge writes (pushes, PR calls) and spaces them by a floor."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._lock = threading.Lock()
-        self._last = 0.0
-
-    def __call__(self, action: Callable[[], Any]) -> Any:
-        with self._lock:
-            wait = self._last + self.interval - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            try:
-                return action()
-            finally:
-                self._last = time.monotonic()
 
 
 def pr_body(name: str, old: str, new: str, result: Any, changelog: str) -> str:
@@ -152,7 +137,7 @@ def pr_body(name: str, old: str, new: str, result: Any, changelog: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQueue) -> Outcome:
+def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBudget) -> Outcome:
     """Upgrade one repo on the bot's branch and open or update its pull request."""
     from scaffolder.upgrade import upgrade_tree
 
@@ -235,7 +220,10 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
                 pr = writes(lambda: forge.update_pull_request(repo, existing.number, title, body, labels))
                 out.state, out.pr_number, out.pr_url = "updated", pr.number, pr.url
         else:
-            pr = writes(lambda: forge.open_pull_request(repo, branch, repo.default_branch, title, body, labels))
+            pr = writes(
+                lambda: forge.open_pull_request(repo, branch, repo.default_branch, title, body, labels),
+                check=lambda: _opened(forge, repo, branch, title),
+            )
             out.state, out.pr_number, out.pr_url = "opened", pr.number, pr.url
         if result.conflicts and out.state in ("opened", "updated"):
             out.state = "conflicted"
@@ -255,7 +243,7 @@ def _now() -> str:
 
 
 def _push(
-    forge: Forge, repo: Repo, clone: Path, branch: str, tree: str | None, seen: str | None, writes: WriteQueue
+    forge: Forge, repo: Repo, clone: Path, branch: str, tree: str | None, seen: str | None, writes: ForgeBudget
 ) -> str | None:
     """Push the bot's branch over what the bot last saw there (a lease), never over a commit that
     arrived since; returns why it did not push when the branch moved meanwhile.
@@ -274,6 +262,12 @@ def _push(
     if now is not None and forge.tree_sha(repo, branch) == tree:
         return None
     return f"{branch} moved while the bot worked (now at {now[:12] if now else 'nothing'}); left alone, rerun to retry"
+
+
+def _opened(forge: Forge, repo: Repo, branch: str, title: str) -> PullRequest | None:
+    """The PR an earlier, rate-limited try opened after all (looked up before trying again)."""
+    found = forge.find_pull_request(repo, branch)
+    return found if found is not None and found.state == "open" and found.title == title else None
 
 
 def _is_bot(commit: tuple[str, str, str]) -> bool:
@@ -307,7 +301,7 @@ def run(
     on_outcome: Callable[[Outcome, int, int], None] | None = None,
 ) -> list[Outcome]:
     """Migrate every target; a failing repo never stops the others. Outcomes in fleet order."""
-    writes = WriteQueue(options.write_interval)
+    writes = for_forge(forge, options.write_interval, options.on_wait)
     # Every repo at one version upgrades from the same release with the same changelog: look each up once.
     options = replace(options, resolve_old=_once(options.resolve_old), changelog=_once(options.changelog))
     total = len(targets)
@@ -317,8 +311,10 @@ def run(
 
     def one(index: int, target: Target) -> None:
         nonlocal done
+        waited = writes.waited()  # this thread's total so far
         try:
             outcome = migrate_repo(forge, target, options, writes)
+            outcome.waited = round(writes.waited() - waited, 3)
         except Exception as exc:  # a bug in one repo must not stop the fleet; it is reported
             outcome = Outcome(
                 target.repo.full_name,
@@ -399,6 +395,7 @@ def run_campaign(
     write_interval: float = 0.0,
     on_outcome: Callable[[Outcome, int, int], None] | None = None,
     forge: Forge | None = None,
+    on_wait: OnWait | None = None,
 ) -> CampaignResult:
     """`scaffold migrate NAME` as one call: upgrade every repo made from golden path `name` to version `to`
     (default: the newest), one pull request per repo. `forge` defaults to the configured one."""
@@ -411,6 +408,7 @@ def run_campaign(
         trust=trust,
         concurrency=concurrency,
         write_interval=write_interval,
+        on_wait=on_wait,
     )
     if forge is None:
         from scaffolder import config

@@ -45,8 +45,9 @@ def migrate_group() -> None:
     """
 
 
-def _progress(output: str, counter: Any, name: str) -> Any:
+def _progress(output: str, counter: Any) -> Any:
     """Each repo's outcome: a JSON line on stdout with `-o json`, a progress line or bar on stderr."""
+    name = click.get_current_context().params.get("name")
 
     def on_outcome(outcome: Any, done: int, total: int) -> None:
         if output == "json":  # finished_at: `migrate report` keeps the newest outcome of a rerun shard
@@ -108,7 +109,8 @@ def run_cmd(
             trust=trust,
             concurrency=concurrency,
             write_interval=write_interval,
-            on_outcome=_progress(output, counter, name),
+            on_outcome=_progress(output, counter),
+            on_wait=lambda until, why: counter.note(_waiting(until, why)),
         )
     if output == "json":
         closing = {**result.to_json(), **({"shard": f"{taken.index}/{taken.count}"} if taken else {})}
@@ -122,6 +124,14 @@ def run_cmd(
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _waiting(until: float, why: str) -> str:
+    """The progress line saying the shared write budget holds this process back, and until when."""
+    from datetime import datetime
+
+    at = datetime.fromtimestamp(until).astimezone().strftime("%H:%M:%S")
+    return f"waiting for the forge's rate budget until {at} ({why})"
 
 
 def _row(o: Any) -> list[str]:
