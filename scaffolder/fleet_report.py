@@ -23,6 +23,10 @@ from scaffolder.errors import Problem, ScaffoldError
 # know (a newer scaffold's) counts as needing attention when it carries a reason.
 ATTENTION = ("failed", "conflicted", "edited-by-human")
 SETTLED = ("opened", "updated", "up-to-date", "no-change", "merged", "declined")
+# When outcomes say how their PR's checks went and why it was not merged (`checks`, `merge`): these
+# need a person too, whatever the state. A PR left for review (a major step, checks pending) does not.
+RED_CHECKS = ("failure", "timed-out")
+STUCK_MERGES = ("no merge rights", "merge refused")
 MARKDOWN_ROWS = 200  # a job summary is capped at 1 MiB: beyond this many rows, point at the JSON report
 
 
@@ -59,6 +63,14 @@ class FleetReport:
             counts[outcome["state"]] = counts.get(outcome["state"], 0) + 1
         return dict(sorted(counts.items()))
 
+    def tally(self, key: str) -> dict[str, int]:
+        """Outcomes per value of an optional field (`checks`, `merge`); {} when no outcome has it."""
+        counts: dict[str, int] = {}
+        for outcome in self.outcomes:
+            if outcome.get(key):
+                counts[str(outcome[key])] = counts.get(str(outcome[key]), 0) + 1
+        return dict(sorted(counts.items()))
+
     @property
     def attention(self) -> list[dict[str, Any]]:
         return [o for o in self.outcomes if needs_attention(o)]
@@ -77,6 +89,8 @@ class FleetReport:
             "shards_seen": self.shards_seen,
             "total": len(self.outcomes),
             "summary": self.summary,
+            "checks": self.tally("checks"),
+            "merges": self.tally("merge"),
             "superseded": self.superseded,
             "attention": [o["repo"] for o in self.attention],
             "repos": self.outcomes,
@@ -84,9 +98,10 @@ class FleetReport:
 
 
 def needs_attention(outcome: dict[str, Any]) -> bool:
-    """A repo a person should look at: it failed, holds conflicts, or a human took its branch."""
+    """A repo a person should look at: it failed, holds conflicts, a human took its branch, its PR's
+    checks are red, or the bot may not merge it."""
     state = outcome.get("state")
-    if state in ATTENTION:
+    if state in ATTENTION or outcome.get("checks") in RED_CHECKS or outcome.get("merge") in STUCK_MERGES:
         return True
     return state not in SETTLED and bool(outcome.get("reason"))
 
@@ -204,9 +219,22 @@ def _why(outcome: dict[str, Any]) -> str:
     """One line saying why a repo needs a look."""
     conflicts = outcome.get("conflicts") or []
     parts = [f"conflicts: {', '.join(str(c) for c in conflicts)}"] if conflicts else []
+    if outcome.get("checks") in RED_CHECKS:
+        parts.append(f"checks {outcome['checks']}")
+    if outcome.get("merge") and outcome.get("merge") not in ("merged", "declined"):
+        parts.append(f"merge: {outcome['merge']}")
     if outcome.get("reason"):
         parts.append(" ".join(str(outcome["reason"]).split()))
     return "; ".join(parts) or "-"
+
+
+def _tallies(report: FleetReport) -> list[str]:
+    """`checks: success 3, failure 1` and `merge: ...` lines, for outcomes that carry those fields."""
+    return [
+        f"{label}: " + ", ".join(f"{value} {n}" for value, n in counts.items())
+        for label, counts in (("checks", report.tally("checks")), ("merge", report.tally("merge")))
+        if counts
+    ]
 
 
 def _title(report: FleetReport, arrow: str = "->") -> str:
@@ -225,6 +253,7 @@ def text(report: FleetReport) -> str:
     """The report for a terminal: totals per state, then the repos needing attention."""
     totals = ", ".join(f"{state} {n}" for state, n in report.summary.items()) or "no repos"
     lines = [f"Fleet report: {_title(report)}", f"{len(report.outcomes)} repos ({_sources(report)}): {totals}"]
+    lines += _tallies(report)
     attention = report.attention
     if attention:
         lines += ["", f"Needs attention ({len(attention)}):"]
@@ -250,6 +279,8 @@ def markdown(report: FleetReport) -> str:
         "| --- | ---: |",
         *(f"| {_cell(state)} | {n} |" for state, n in report.summary.items()),
     ]
+    tallies = _tallies(report)
+    lines += ["", *(f"- {_cell(t)}" for t in tallies)] if tallies else []
     attention = report.attention
     lines += ["", f"### Needs attention ({len(attention)})", ""]
     if not attention:

@@ -181,3 +181,29 @@ def test_a_pod_log_with_a_crashed_attempt_and_a_finished_one_counts_in_any_order
         )
         assert {r["repo"]: r["state"] for r in report["repos"]} == {"acme/a": "opened", "acme/b": "opened"}
         assert report["superseded"] == 1 and report["attention"] == []
+
+
+def test_red_checks_and_merges_the_bot_may_not_make_need_attention(invoke: Invoke, tmp_path: Path) -> None:
+    """Outcomes that say how their PR's checks went and why it stays open (`checks`, `merge`) are
+    counted, and a red PR or one the bot may not merge is listed; one left for review is not."""
+    values = [
+        outcome("acme/green", "merged", checks="success", merge="merged"),
+        outcome("acme/red", "opened", pr_number=4, checks="failure", merge="checks failing"),
+        outcome(
+            "acme/slow", "updated", checks="timed-out", merge="checks timed out", reason="timed out after 1800 s: build"
+        ),
+        outcome("acme/major", "opened", checks="success", merge="major step: left for review"),
+        outcome("acme/rights", "opened", checks="success", merge="no merge rights"),
+        outcome("acme/old", "opened"),  # an older scaffold's outcome: no such fields
+        closing(merged=1, opened=4, updated=1),
+    ]
+    path = write_lines(tmp_path / "o.jsonl", *values)
+    report = as_json(invoke("migrate", "report", "-o", "json", str(path)))
+    assert report["checks"] == {"failure": 1, "success": 3, "timed-out": 1}
+    assert report["merges"]["checks failing"] == 1 and report["merges"]["merged"] == 1
+    assert report["attention"] == ["acme/red", "acme/rights", "acme/slow"]
+    text = invoke("migrate", "report", str(path)).stdout
+    assert "checks: failure 1, success 3, timed-out 1" in text
+    assert "acme/slow  updated: checks timed-out; merge: checks timed out; timed out after 1800 s: build" in text
+    markdown = invoke("migrate", "report", "-o", "markdown", str(path)).stdout
+    assert "- checks: failure 1, success 3, timed-out 1" in markdown and "| `acme/rights` | opened | - |" in markdown
