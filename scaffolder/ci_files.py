@@ -41,6 +41,7 @@ class Campaign:
     concurrency: int = 2
     token_secret: str = "SCAFFOLD_BOT_TOKEN"
     catalog_token_secret: str | None = None
+    extra: tuple[str, ...] = ()  # more `scaffold migrate` arguments, e.g. --automerge, --trust, --to 2.0.0
 
     def check(self, max_shards: int) -> None:
         """Raise ConfigError naming every setting a generated file could not carry."""
@@ -55,6 +56,13 @@ class Campaign:
                 problems.append(Problem(option, f"{secret!r} is not a secret name (letters, digits, _; no GITHUB_)"))
         if self.profile is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+", self.profile):
             problems.append(Problem("--profile", f"{self.profile!r} is not a profile name"))
+        taken = ("--shard", "--output", "-o", "--concurrency")
+        for arg in self.extra:
+            if "\n" in arg or "${{" in arg or arg.split("=")[0] in taken:
+                why = (
+                    "sets what the file sets itself" if arg.split("=")[0] in taken else "must be one line without `${{`"
+                )
+                problems.append(Problem("--migrate-arg", f"{arg!r} {why}"))
         if problems:
             raise ConfigError("cannot write the campaign's file", problems)
 
@@ -107,7 +115,7 @@ jobs:
           TARGET_VERSION: ${{ inputs.version }}
           DRY_RUN: ${{ inputs.dry_run }}
         run: |
-          args=(--shard "${{ matrix.shard }}/<<shards>>" --concurrency <<concurrency>> --output json)
+          args=(--shard "${{ matrix.shard }}/<<shards>>" --concurrency <<concurrency>> --output json<<extra>>)
           if [ -n "$TARGET_VERSION" ]; then args+=(--to "$TARGET_VERSION"); fi
           if [ "$DRY_RUN" = "true" ]; then args+=(--dry-run); fi
           scaffold migrate <<name>> "${args[@]}" > "outcomes-${{ matrix.shard }}.jsonl"
@@ -210,6 +218,7 @@ def workflow(
         "matrix": json.dumps(list(range(1, campaign.shards + 1))),
         "install": shlex.quote(install),
         "concurrency": str(campaign.concurrency),
+        "extra": "".join(f" {shlex.quote(arg)}" for arg in campaign.extra),
         "env": "\n".join(f"          {k}: {json.dumps(v)}" for k, v in env.items()),
     }
     text = _WORKFLOW
@@ -300,7 +309,10 @@ def _pod(campaign: Campaign, image: str, secret: str, config_map: str | None) ->
         "name": "migrate",
         "image": image,
         # --quiet: `kubectl logs` mixes stderr into stdout, so only the JSON outcomes are printed
-        "args": ["migrate", campaign.name, "--concurrency", str(campaign.concurrency), "--quiet", "--output", "json"],
+        "args": [
+            *("migrate", campaign.name, "--concurrency", str(campaign.concurrency), "--quiet", "--output", "json"),
+            *campaign.extra,
+        ],
         "env": env,
         "resources": {"requests": {"cpu": "500m", "memory": "512Mi"}, "limits": {"memory": "2Gi"}},
         "securityContext": {

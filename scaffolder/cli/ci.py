@@ -29,6 +29,13 @@ def _campaign_options(func: Any) -> Any:
             click.option("--profile", metavar="NAME", help="Config profile the shards use (SCAFFOLD_PROFILE)."),
             click.option("--concurrency", type=click.IntRange(1, 64), default=2, help="Repos in flight per shard."),
             click.option("--catalog-token-secret", metavar="SECRET", help="Secret holding BACKSTAGE_TOKEN, if needed."),
+            click.option(
+                "--migrate-arg",
+                "extra",
+                multiple=True,
+                metavar="ARG",
+                help="One more argument of each shard's `scaffold migrate` (repeatable), e.g. --automerge.",
+            ),
             click.option("--write", is_flag=True, help="Write the file (see --path) instead of printing it."),
             click.option("--path", type=click.Path(dir_okay=False, path_type=Path), help="Where --write writes."),
             click.option("--force", is_flag=True, help="With --write: replace a file that holds something else."),
@@ -79,6 +86,7 @@ def migrate_workflow_cmd(
     profile: str | None,
     concurrency: int,
     catalog_token_secret: str | None,
+    extra: tuple[str, ...],
     write: bool,
     path: Path | None,
     force: bool,
@@ -92,8 +100,7 @@ def migrate_workflow_cmd(
     """A GitHub Actions workflow running golden path NAME's campaign as a matrix of shards, then a fleet report."""
     from scaffolder import ci_files
 
-    campaign = ci_files.Campaign(name, shards, profile, concurrency, token_secret, catalog_token_secret)
-    _warn_if_unknown(name, profile)
+    campaign = ci_files.Campaign(name, shards, profile, concurrency, token_secret, catalog_token_secret, extra)
     text = ci_files.workflow(
         campaign,
         schedule=schedule,
@@ -102,6 +109,7 @@ def migrate_workflow_cmd(
         library=library,
         timeout_minutes=timeout_minutes,
     )
+    _warn_if_unknown(name, profile)
     _deliver(text, write, path or Path(ci_files.workflow_path(name)), force)
 
 
@@ -119,6 +127,7 @@ def migrate_job_cmd(
     profile: str | None,
     concurrency: int,
     catalog_token_secret: str | None,
+    extra: tuple[str, ...],
     write: bool,
     path: Path | None,
     force: bool,
@@ -132,8 +141,9 @@ def migrate_job_cmd(
     """A Kubernetes Indexed Job whose pod i runs shard i+1 of golden path NAME's campaign."""
     from scaffolder import ci_files
 
-    campaign = ci_files.Campaign(name, shards, profile, concurrency, catalog_token_secret=catalog_token_secret)
-    _warn_if_unknown(name, profile)
+    campaign = ci_files.Campaign(
+        name, shards, profile, concurrency, catalog_token_secret=catalog_token_secret, extra=extra
+    )
     text = ci_files.indexed_job(
         campaign,
         image,
@@ -143,6 +153,7 @@ def migrate_job_cmd(
         secret=secret,
         config_map=config_map,
     )
+    _warn_if_unknown(name, profile)
     _deliver(text, write, path or Path(f"scaffold-migrate-{name}-job.yaml"), force)
 
 

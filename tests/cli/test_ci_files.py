@@ -96,6 +96,8 @@ def test_workflow_options_profile_secrets_config_and_install(invoke: Invoke, tmp
         "scaffold-golden-paths[extra]>=0.1",
         "--concurrency",
         "3",
+        "--migrate-arg=--set",
+        "--migrate-arg=note=a b; rm -rf /",
     )
     steps = wf["jobs"]["migrate"]["steps"]
     env = next(s for s in steps if "env" in s)["env"]
@@ -105,7 +107,8 @@ def test_workflow_options_profile_secrets_config_and_install(invoke: Invoke, tmp
     assert env["SCAFFOLD_LIBRARY"] == "${{ github.workspace }}/golden_paths"
     install = next(s for s in steps if "pip" in s.get("run", ""))["run"]
     assert "pip install 'scaffold-golden-paths[extra]>=0.1'" in install
-    assert "--concurrency 3" in next(s for s in steps if "scaffold migrate" in s.get("run", ""))["run"]
+    script = next(s for s in steps if "scaffold migrate" in s.get("run", ""))["run"]
+    assert "--concurrency 3 --output json --set 'note=a b; rm -rf /')" in script  # one argument, never shell
     assert "schedule" not in wf[True]
 
 
@@ -145,6 +148,8 @@ def test_a_file_github_would_refuse_is_caught_by_the_schema_check(tmp_path: Path
         (["mini", "--shards", "2", "--token-secret", "a-b"], "is not a secret name"),
         (["mini", "--shards", "2", "--install", "${{ secrets.X }}"], "--install: must be one line without `${{`"),
         (["mini", "--shards", "2", "--config", "a\nb"], "--config: must be one line"),
+        (["mini", "--shards", "2", "--migrate-arg=--shard=1/2"], "'--shard=1/2' sets what the file sets itself"),
+        (["mini", "--shards", "2", "--migrate-arg", "${{ github.token }}"], "must be one line without `${{`"),
     ],
 )
 def test_workflow_bad_options_exit_1_naming_the_option(invoke: Invoke, args: list[str], message: str) -> None:

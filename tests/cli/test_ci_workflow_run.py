@@ -64,7 +64,17 @@ def test_the_generated_steps_migrate_every_shard_and_report_the_fleet(
     invoke: Invoke, workspace: Path, tmp_path: Path
 ) -> None:
     text = invoke(
-        "ci", "migrate-workflow", "mini", "--shards", str(SHARDS), "--profile", "ci", "--config", "ci/scaffold.toml"
+        "ci",
+        "migrate-workflow",
+        "mini",
+        "--shards",
+        str(SHARDS),
+        "--profile",
+        "ci",
+        "--config",
+        "ci/scaffold.toml",
+        "--migrate-arg=--to",  # more arguments of scaffold migrate reach it
+        "--migrate-arg=2.0.0",
     ).stdout
     jobs = yaml.safe_load(text)["jobs"]
     migrate_step = next(s for s in jobs["migrate"]["steps"] if "scaffold migrate" in s.get("run", ""))
@@ -105,7 +115,9 @@ def test_the_job_s_pods_run_their_container_as_written_and_cover_the_fleet_once(
 ) -> None:
     """Each pod: the manifest's args and literal env, plus the JOB_COMPLETION_INDEX Kubernetes sets."""
     shards = 3
-    doc = yaml.safe_load(invoke("ci", "migrate-job", "mini", "--shards", str(shards), "--image", "scaffold:dev").stdout)
+    args = ["--shards", str(shards), "--image", "scaffold:dev", "--migrate-arg=--trust"]
+    doc = yaml.safe_load(invoke("ci", "migrate-job", "mini", *args).stdout)
+    assert doc["spec"]["template"]["spec"]["containers"][0]["args"][-1] == "--trust"
     (container,) = doc["spec"]["template"]["spec"]["containers"]
     literal = {e["name"]: e["value"] for e in container["env"] if "value" in e}
     files = []
