@@ -428,7 +428,12 @@ def run_campaign(
         forge = config.open_forge(settings)
     targets = fleet(forge, name, list(repos) if repos else None, shard)
     options.directory = _directory(settings)
-    return CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
+    result = CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
+    if not dry_run:  # each repo's last outcome and the burndown of the dashboard (scaffolder/history.py)
+        from scaffolder.history import record_campaign
+
+        record_campaign(settings.home, name, result.to_version, result.outcomes, whole=not repos and not shard)
+    return result
 
 
 __all__ = [

@@ -54,11 +54,12 @@ def _register() -> None:
         migrate,
         new,
         runs,
+        serve,
         template,
         upgrade,
     )
 
-    for module in (new, runs, upgrade, check, adopt, migrate, browse, forge, catalog, template, config_cmd, mcp):
+    for module in (new, runs, upgrade, check, adopt, migrate, browse, forge, catalog, template, config_cmd, mcp, serve):
         for command in module.COMMANDS:
             cli.add_command(command)
     complete(cli)
