@@ -58,6 +58,7 @@ def _log_actions(logs: object) -> None:
 
     logger = logging.getLogger("scaffolder.web.actions")
     logger.setLevel(logging.INFO)
+    logger.propagate = False  # waitress configures the root logger too: one line per action
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
     stream = logging.StreamHandler()
     stream.setFormatter(fmt)

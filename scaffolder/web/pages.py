@@ -3,6 +3,7 @@ same way by the server and by the static report (which inlines the stylesheet an
 
 from __future__ import annotations
 
+import json
 import time
 from functools import cache
 from importlib.resources import files
@@ -30,6 +31,7 @@ def environment() -> Environment:
     )
     env.globals.update(bars=charts.bars, burndown=charts.burndown, version=__version__, when=_when, STATES=STATES)
     env.filters["query"] = lambda params: urlencode({k: v for k, v in params.items() if v})
+    env.filters["answer"] = lambda value: value if isinstance(value, str) else json.dumps(value)
     return env
 
 

@@ -81,7 +81,7 @@ def shot(driver: Any, tmp_path: Path, name: str) -> None:
     """A screenshot of the whole page (for docs/dashboard.md when SCAFFOLD_SCREENSHOTS is set)."""
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1280, min(max(int(height), 600), 2400))
-    file = tmp_path / f"{name}.png"
+    file = tmp_path / f"dashboard-{name}.png"
     driver.save_screenshot(str(file))
     if os.environ.get("SCAFFOLD_SCREENSHOTS"):
         shutil.copy(file, Path(os.environ["SCAFFOLD_SCREENSHOTS"]) / file.name)
