@@ -24,7 +24,7 @@ def serve_cmd(profile: str | None, host: str, port: int, allow_actions: bool, th
 
     \b
     Needs the web extra: pip install 'scaffold-golden-paths[web]'.
-    For a team, run it behind the organisation's auth proxy (docs/dashboard.md).
+    For a team, run it behind the organisation's auth proxy (see the dashboard docs).
     """
     from scaffolder import config
     from scaffolder.errors import ConfigError

@@ -9,7 +9,7 @@ import logging
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, abort, jsonify, redirect, request, session
+from flask import Flask, Response, abort, current_app, jsonify, redirect, request, session
 
 from scaffolder.errors import ScaffoldError
 from scaffolder.web import jobs as actions
@@ -39,29 +39,53 @@ def create_app(settings: Settings, *, allow_actions: bool = False) -> Flask:
         SESSION_COOKIE_NAME="scaffold_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
+        SCAFFOLD_ACTIONS=allow_actions,
     )
     work = actions.Jobs(settings)
+    _register_errors(app)
+    _register_pages(app, settings, work)
+    register_api(app, settings, work)
+    _register_actions(app, settings, work)
+    return app
 
-    def csrf_token() -> str:
-        if "csrf" not in session:
-            session["csrf"] = secrets.token_urlsafe(24)
-        return str(session["csrf"])
 
-    def page(name: str, **context: Any) -> Response:
-        context.setdefault("flash", session.pop("flash", None))
-        html = pages.render(name, actions=allow_actions, csrf=csrf_token() if allow_actions else "", **context)
-        return Response(html, mimetype="text/html")
+def _actions_allowed() -> bool:
+    return bool(current_app.config["SCAFFOLD_ACTIONS"])
 
-    def guard() -> None:
-        """Refuse an action unless allowed and the form's CSRF token is the session's."""
-        if not allow_actions:
-            log.warning("%s: refused %s (actions are off)", who(), request.path)
-            abort(403, "actions are off: start the server with `scaffold serve --allow-actions`")
-        given, expected = request.form.get("csrf", ""), session.get("csrf", "")
-        if not expected or not hmac.compare_digest(str(given), str(expected)):
-            log.warning("%s: refused %s (bad CSRF token)", who(), request.path)
-            abort(403, "missing or stale CSRF token: reload the page and try again")
 
+def _csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return str(session["csrf"])
+
+
+def _page(name: str, **context: Any) -> Response:
+    """A page, with the buttons and the session's CSRF token when actions are allowed."""
+    allowed = _actions_allowed()
+    context.setdefault("flash", session.pop("flash", None))
+    html = pages.render(name, actions=allowed, csrf=_csrf_token() if allowed else "", **context)
+    return Response(html, mimetype="text/html")
+
+
+def _guard() -> None:
+    """Refuse an action unless allowed and the form's CSRF token is the session's."""
+    if not _actions_allowed():
+        log.warning("%s: refused %s (actions are off)", who(), request.path)
+        abort(403, "actions are off: start the server with `scaffold serve --allow-actions`")
+    given, expected = request.form.get("csrf", ""), session.get("csrf", "")
+    if not expected or not hmac.compare_digest(str(given), str(expected)):
+        log.warning("%s: refused %s (bad CSRF token)", who(), request.path)
+        abort(403, "missing or stale CSRF token: reload the page and try again")
+
+
+def _fail(code: int, message: str) -> tuple[Response, int]:
+    if _wants_json():
+        return jsonify({"error": message}), code
+    html = pages.render("error.html", actions=_actions_allowed(), title=f"Error {code}", message=message)
+    return Response(html, mimetype="text/html"), code
+
+
+def _register_errors(app: Flask) -> None:
     @app.errorhandler(ScaffoldError)
     def scaffold_error(exc: ScaffoldError) -> tuple[Response, int]:
         code = 404 if "no repo" in exc.message or "not found" in exc.message.lower() else 400
@@ -72,48 +96,37 @@ def create_app(settings: Settings, *, allow_actions: bool = False) -> Flask:
     def http_error(exc: Any) -> tuple[Response, int]:
         return _fail(int(exc.code), str(exc.description))
 
-    def _fail(code: int, message: str) -> tuple[Response, int]:
-        if _wants_json():
-            return jsonify({"error": message}), code
-        html = pages.render("error.html", actions=allow_actions, title=f"Error {code}", message=message)
-        return Response(html, mimetype="text/html"), code
 
+def _register_pages(app: Flask, settings: Settings, work: actions.Jobs) -> None:
     @app.get("/")
     def index() -> Response:
         from scaffolder import config
 
-        return page("index.html", paths=views.golden_paths(settings, config.open_forge(settings)))
+        return _page("index.html", paths=views.golden_paths(settings, config.open_forge(settings)))
 
     @app.get("/paths/<name>")
     def fleet_page(name: str) -> Response:
         fleet = views.fleet(settings, name)
-        return page("fleet.html", **pages.fleet_context(fleet, request.args.to_dict()))
+        return _page("fleet.html", **pages.fleet_context(fleet, request.args.to_dict()))
 
     @app.get("/paths/<name>/repos/<owner>/<repo>")
     def repo_page(name: str, owner: str, repo: str) -> Response:
         view = views.repo_view(settings, name, f"{owner}/{repo}")
-        return page(
-            "repo.html",
-            view=view,
-            merge=actions.merge_allowed(settings, view.pr),
-            checks=actions.checks_available(),
-        )
+        merge = actions.merge_allowed(settings, view.pr)
+        return _page("repo.html", view=view, merge=merge, checks=actions.checks_available())
 
     @app.get("/jobs/<job_id>")
     def job_page(job_id: str) -> Response:
-        return page("job.html", job=_job(job_id))
-
-    def _job(job_id: str) -> actions.Job:
         job = work.get(job_id)
         if job is None:
             abort(404, f"no job {job_id} on this server")
-        return job
+        return _page("job.html", job=job)
 
-    register_api(app, settings, work)
 
+def _register_actions(app: Flask, settings: Settings, work: actions.Jobs) -> None:
     @app.post("/paths/<name>/migrate")
     def migrate(name: str) -> BaseResponse:
-        guard()
+        _guard()
         repo = request.form.get("repo", "").strip()
         job = work.start(name, (repo,) if repo else (), who())
         if _wants_json():
@@ -122,7 +135,7 @@ def create_app(settings: Settings, *, allow_actions: bool = False) -> Flask:
 
     @app.post("/paths/<name>/repos/<owner>/<repo>/merge")
     def merge(name: str, owner: str, repo: str) -> BaseResponse:
-        guard()
+        _guard()
         view = views.repo_view(settings, name, f"{owner}/{repo}", with_preview=False)
         verdict = actions.merge_allowed(settings, view.pr)
         number = int(request.form.get("number") or 0)
@@ -136,12 +149,10 @@ def create_app(settings: Settings, *, allow_actions: bool = False) -> Flask:
 
     @app.post("/paths/<name>/repos/<owner>/<repo>/checks")
     def checks(name: str, owner: str, repo: str) -> BaseResponse:
-        guard()
+        _guard()
         number = int(request.form.get("number") or 0)
         session["flash"] = actions.rerun_checks(settings, f"{owner}/{repo}", number, who())
         return redirect(f"/paths/{name}/repos/{owner}/{repo}", code=303)
-
-    return app
 
 
 def _wants_json() -> bool:

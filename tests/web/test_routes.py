@@ -152,6 +152,8 @@ def test_open_migration_pr_merge_and_rerun_are_idempotent(fleet: dict[str, str],
     repo_page = c.get("/paths/mini/repos/local/alpha").get_data(as_text=True)
     assert ">Merge</button>" in repo_page and 'id="merge-why"' not in repo_page  # allowed: open, no conflicts
     assert "no check runner is installed" in repo_page  # Re-run checks: disabled until pr_checks lands
+    rerun = c.post("/paths/mini/repos/local/alpha/checks", data={"number": "1", "csrf": token})
+    assert rerun.status_code == 400 and "not installed" in rerun.get_data(as_text=True)
     merged = c.post("/paths/mini/repos/local/alpha/merge", data={"number": "1", "csrf": token})
     assert merged.status_code == 303
     assert "merged local/alpha#1" in c.get(merged.headers["Location"]).get_data(as_text=True)
