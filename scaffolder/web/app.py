@@ -88,7 +88,7 @@ def _fail(code: int, message: str) -> tuple[Response, int]:
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(ScaffoldError)
     def scaffold_error(exc: ScaffoldError) -> tuple[Response, int]:
-        code = 404 if "no repo" in exc.message or "not found" in exc.message.lower() else 400
+        code = 404 if exc.message.startswith(("no repo", "no golden path")) else 400
         return _fail(code, exc.render())
 
     @app.errorhandler(403)

@@ -79,6 +79,8 @@ def test_every_page_on_a_fleet_in_several_states(fleet: dict[str, str]) -> None:
     epsilon = c.get("/paths/mini/repos/local/epsilon")
     assert epsilon.status_code == 200 and "malformed" in epsilon.get_data(as_text=True)
     assert c.get("/paths/mini/repos/local/nope").status_code == 404
+    assert c.get("/paths/nope").status_code == 404
+    assert "no golden path named 'nope'" in c.get("/api/paths/nope/status").get_json()["error"]
     assert c.get("/jobs/42").status_code == 404
     assert c.get("/static/style.css").status_code == 200
 
@@ -223,3 +225,9 @@ def test_static_report_is_self_contained(fleet: dict[str, str], invoke: Invoke, 
     assert re.findall(r'<tr data-repo="([^"]+)"', html) == [r["repo"] for r in data["repos"]]
     unwritable = invoke("migrate", "status", "mini", "--html", str(tmp_path / "no" / "such" / "dir.html"), code=1)
     assert "cannot write the HTML report" in unwritable.stderr
+
+
+def test_serve_without_the_web_extra_says_how_to_install_it(invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "waitress", None)  # as if the extra were not installed
+    result = invoke("serve", code=1)
+    assert "pip install 'scaffold-golden-paths[web]'" in result.stderr and "Traceback" not in result.stderr
