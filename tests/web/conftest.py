@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Invoke, invoke, library  # noqa: F401  (fixtures shared with the CLI tests)
+from tests.cli.conftest import Invoke, github_profile, invoke, library  # noqa: F401  (fixtures of the CLI tests)
 from tests.cli.test_migrate import break_record
 
 SECRET = "s3cr3t-token-value"
