@@ -138,6 +138,7 @@ def test_open_migration_pr_merge_and_rerun_are_idempotent(fleet: dict[str, str],
     c = client(allow_actions=True)
     page = c.get("/paths/mini").get_data(as_text=True)
     assert 'aria-label="Open migration PR for local/delta"' in page
+    assert 'aria-label="Open migration PR for local/gamma"' not in page  # declined for 2.0.0: not reopened
     token = csrf_of(page)
 
     started = c.post("/paths/mini/migrate", data={"repo": "local/delta", "csrf": token})
