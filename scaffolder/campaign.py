@@ -12,7 +12,6 @@ process on the same forge and token (scaffolder/forge_budget.py).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -24,7 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from scaffolder import git
+from scaffolder import git, reviewers
 from scaffolder.errors import ForgeError, ScaffoldError
 from scaffolder.fleet import (
     FleetEntry,
@@ -40,6 +39,8 @@ from scaffolder.fleet import (
 )
 from scaffolder.forge_budget import ForgeBudget, OnWait, for_forge
 from scaffolder.forges.base import Forge, PullRequest, Repo
+from scaffolder.pr_body import pr_body
+from scaffolder.pr_labels import labels_for
 from scaffolder.render import scratch_dir
 from scaffolder.template import Template
 from scaffolder.versions import key as semver_key
@@ -85,6 +86,8 @@ class Outcome:
     reason: str | None = None
     seconds: float = 0.0
     waited: float = 0.0  # of `seconds`, how long the repo waited for the shared write budget
+    reviewers: list[str] = field(default_factory=list)  # asked on this PR by this run (see reviewers.People.asked)
+    people_note: str | None = None  # why someone wanted was not asked (no failure)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,37 +107,7 @@ class Options:
     on_wait: OnWait | None = None  # told when the shared write budget pauses this process
     source: str | None = None  # the library and release ref the new records name
     ref: str | None = None
-
-
-def pr_body(name: str, old: str, new: str, result: Any, changelog: str) -> str:
-    """The PR description: what changed, what conflicts, the changelog, and metadata for bots."""
-    lines = [
-        f"This pull request upgrades this repository from the **{name}** golden path "
-        f"**{old}** to **{new}**, made by `scaffold migrate`.",
-        "",
-        "Human edits are kept: each file was merged three ways (the old template, your repo, the new template).",
-        "",
-        "## Changes",
-    ]
-    for label, files in (("added", result.added), ("modified", result.modified), ("deleted", result.deleted)):
-        lines += [f"- {label}: `{f}`" for f in files]
-    lines += [f"- renamed: `{a}` -> `{b}`" for a, b in result.renamed]
-    if result.conflicts:
-        from scaffolder.merge import CONFLICT_KINDS
-
-        kinds = getattr(result, "conflict_kinds", {})
-        lines += ["", "## Needs a human", "", "Each of these needs a look before merging (markers are `<<<<<<<`):", ""]
-        for f in result.conflicts:
-            kind = kinds.get(f, "content")
-            lines.append(f"- `{f}` ({kind}: {CONFLICT_KINDS.get(kind, 'needs a look')})")
-    if result.kept_deleted:
-        lines += ["", "Files you had deleted stay deleted: " + ", ".join(f"`{f}`" for f in result.kept_deleted)]
-    lines += ["", "## Changelog", "", changelog.strip() or "(no entries)", ""]
-    meta = {"template": name, "from": old, "to": new, "conflicts": result.conflicts}
-    if getattr(result, "conflict_kinds", None):
-        meta["conflict_kinds"] = result.conflict_kinds
-    lines.append(f"<!-- scaffold-metadata {json.dumps(meta, sort_keys=True)} -->")
-    return "\n".join(lines) + "\n"
+    directory: reviewers.Directory | None = None  # the catalog where owning teams and members are looked up
 
 
 def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBudget) -> Outcome:
@@ -193,6 +166,12 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
         if out.changed_files == 0 and not result.conflicts:
             out.state = "no-change"  # at most the record's version would move: not worth a PR
             return out
+        policy = options.new.model.spec.campaign
+        info = git.read_file(clone / ".git", f"origin/{repo.default_branch}", reviewers.CATALOG_INFO)
+        people = reviewers.people_for(forge, repo, options.directory, (policy.reviewers, policy.assignees), info)
+        asked = list(meta.get("asked") or []) if existing is not None and existing.state == "open" else []
+        todo = people.without(asked)
+        out.reviewers, out.people_note = todo.asked(), "; ".join(people.notes) or None
         if options.dry_run:
             out.state = (
                 "conflicted" if result.conflicts else ("updated" if existing and existing.state == "open" else "opened")
@@ -202,10 +181,19 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
         message = f"Upgrade {options.name} golden path from {record.template.version} to {to}"
         sha = git.commit_all(clone, message, _now(), author=bot_identity(), committer=bot_identity())
         title = f"Upgrade {options.name} from {record.template.version} to {to}"
+        changes = options.changelog(record.template.version, to)
+        every = sorted({*asked, *todo.asked()})
         body = pr_body(
-            options.name, record.template.version, to, result, options.changelog(record.template.version, to)
+            options.name,
+            record.template.version,
+            to,
+            result,
+            changes,
+            branch=branch,
+            base=repo.default_branch,
+            asked=every,
         )
-        labels = [LABEL, *([CONFLICT_LABEL] if result.conflicts else [])]
+        labels = labels_for([LABEL, *policy.labels], CONFLICT_LABEL, bool(result.conflicts), existing)
         same_tree = remote_head is not None and forge.tree_sha(repo, branch) == git.tree_sha(clone, sha)
         if not same_tree:
             moved = _push(forge, repo, clone, branch, git.tree_sha(clone, sha), remote_head, writes)
@@ -214,7 +202,7 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
                 return out
         existing = forge.find_pull_request(repo, branch) if existing is None else existing
         if existing is not None and existing.state == "open":
-            if same_tree and existing.title == title and existing.body == body:
+            if same_tree and existing.title == title and existing.body == body and set(labels) <= set(existing.labels):
                 out.state = "up-to-date"
             else:
                 pr = writes(lambda: forge.update_pull_request(repo, existing.number, title, body, labels))
@@ -225,6 +213,8 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
                 check=lambda: _opened(forge, repo, branch, title),
             )
             out.state, out.pr_number, out.pr_url = "opened", pr.number, pr.url
+        if todo and out.pr_number is not None:
+            _ask(forge, repo, out, todo, writes)
         if result.conflicts and out.state in ("opened", "updated"):
             out.state = "conflicted"
         return out
@@ -234,6 +224,17 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBu
     finally:
         out.seconds = round(time.perf_counter() - began, 3)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _ask(forge: Forge, repo: Repo, out: Outcome, todo: reviewers.People, writes: ForgeBudget) -> None:
+    """Ask the people not asked yet; who the forge refuses is named in the outcome's note (and,
+    like everyone in the metadata block, not asked again)."""
+    number = out.pr_number
+    assert number is not None
+    refused, why = writes(lambda: reviewers.ask(forge, repo, number, todo))
+    if refused:
+        out.reviewers = [name for name in out.reviewers if name not in refused]
+        out.people_note = "; ".join(filter(None, [out.people_note, *why]))
 
 
 def _now() -> str:
@@ -381,6 +382,17 @@ def _options(name: str, to: str | None, settings: Settings, **given: Any) -> Opt
     )
 
 
+def _directory(settings: Settings) -> reviewers.Directory | None:
+    """The settings' catalog, where owning teams are looked up once per campaign (None when it
+    cannot be opened)."""
+    from scaffolder import config
+
+    try:
+        return reviewers.Lookups(config.open_catalog(settings))
+    except ScaffoldError:
+        return None
+
+
 def run_campaign(
     settings: Settings,
     name: str,
@@ -415,7 +427,13 @@ def run_campaign(
 
         forge = config.open_forge(settings)
     targets = fleet(forge, name, list(repos) if repos else None, shard)
-    return CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
+    options.directory = _directory(settings)
+    result = CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
+    if not dry_run:  # each repo's last outcome and the burndown of the dashboard (scaffolder/history.py)
+        from scaffolder.history import record_campaign
+
+        record_campaign(settings.home, name, result.to_version, result.outcomes, whole=not repos and not shard)
+    return result
 
 
 __all__ = [

@@ -317,9 +317,19 @@ class BackstageCatalog:
         return answer.body
 
     def list(self, kind: str | None = "component") -> builtins.list[dict[str, Any]]:
+        return self._query(f"kind={kind.lower()}" if kind is not None else None)
+
+    def members(self, group: str) -> builtins.list[dict[str, Any]]:
+        """The users of a group through Backstage's own `memberOf` relations (which it builds from
+        users' `spec.memberOf` and the group's `spec.members`)."""
+        kind, namespace, name = parse_ref(group, "group")
+        return self._query(f"kind=user,relations.memberof={kind}:{namespace}/{name}")
+
+    def _query(self, filter_: str | None) -> builtins.list[dict[str, Any]]:
+        """Every entity matching a `by-query` filter, page by page, ordered by ref."""
         query: dict[str, str | int] = {"limit": PAGE_SIZE}
-        if kind is not None:
-            query["filter"] = f"kind={kind.lower()}"
+        if filter_ is not None:
+            query["filter"] = filter_
         entities: builtins.list[dict[str, Any]] = []
         while True:
             answer = self._request("GET", f"/entities/by-query?{urlencode(query)}", what="list entities")

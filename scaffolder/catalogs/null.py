@@ -6,6 +6,7 @@ lookups find nothing.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,6 +26,9 @@ class NullCatalog:
         return None
 
     def list(self, kind: str | None = "component") -> list[dict[str, Any]]:
+        return []
+
+    def members(self, group: str) -> builtins.list[dict[str, Any]]:
         return []
 
     def unregister(self, ref: str) -> bool:

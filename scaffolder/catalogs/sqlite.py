@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from scaffolder.catalogs.base import Registration, entity_ref, parse_ref
+from scaffolder.catalogs.base import Registration, entity_ref, members_in, parse_ref
 from scaffolder.errors import CatalogError, Problem
 
 SCHEMA_VERSION = 1
@@ -189,6 +189,11 @@ class SqliteCatalog:
             else:
                 rows = conn.execute("SELECT body FROM entities WHERE kind = ? ORDER BY ref", (kind.lower(),)).fetchall()
         return [json.loads(body) for (body,) in rows]
+
+    def members(self, group: str) -> builtins.list[dict[str, Any]]:
+        """The users of a group, from users' `spec.memberOf` and the group's `spec.members`."""
+        kind, namespace, name = parse_ref(group, "group")
+        return members_in(self.list("user"), self.get(f"{kind}:{namespace}/{name}"), f"{kind}:{namespace}/{name}")
 
     def unregister(self, ref: str) -> bool:
         kind, namespace, name = parse_ref(ref)

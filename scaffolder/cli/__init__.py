@@ -51,14 +51,31 @@ def _register() -> None:
         ci,
         config_cmd,
         forge,
+        mcp,
         migrate,
         new,
         runs,
+        serve,
         template,
         upgrade,
     )
 
-    for module in (new, runs, upgrade, check, adopt, migrate, ci, browse, forge, catalog, template, config_cmd):
+    for module in (
+        new,
+        runs,
+        upgrade,
+        check,
+        adopt,
+        migrate,
+        ci,
+        browse,
+        forge,
+        catalog,
+        template,
+        config_cmd,
+        mcp,
+        serve,
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
     complete(cli)

@@ -135,7 +135,8 @@ def _waiting(until: float, why: str) -> str:
 
 
 def _row(o: Any) -> list[str]:
-    detail = (o.reason or ", ".join(o.conflicts) or "").splitlines()[0][:70] if (o.reason or o.conflicts) else ""
+    said = o.reason or ", ".join(o.conflicts) or o.people_note or ""  # people_note: why nobody was asked
+    detail = said.splitlines()[0][:70] if said else ""
     return [
         o.repo,
         f"{o.from_version or '-'} -> {o.to_version}",
@@ -148,13 +149,28 @@ def _row(o: Any) -> list[str]:
 @migrate_group.command("status")
 @click.argument("name", shell_complete=complete_golden_path)
 @click.option("--shard", metavar="I/N", help="Only this share of the fleet.")
+@click.option(
+    "--html",
+    "html",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the fleet as one self-contained HTML file.",
+)
 @profile_option
 @output_option
-def status_cmd(name: str, shard: str | None, profile: str | None, output: str) -> None:
+def status_cmd(name: str, shard: str | None, html: str | None, profile: str | None, output: str) -> None:
     """Where the fleet of golden path NAME stands: versions and migration PR states."""
     from scaffolder import campaign, config
 
-    fleet = campaign.fleet_status(config.load(profile), name, shard=campaign.Shard.parse(shard) if shard else None)
+    settings = config.load(profile)
+    fleet = campaign.fleet_status(settings, name, shard=campaign.Shard.parse(shard) if shard else None)
+    if not shard:  # the burndown counts whole fleets
+        from scaffolder import history
+
+        history.record_snapshot(settings.home, name, [e.version for e in fleet.entries if e.state == "ok"], "status")
+    if html:
+        from scaffolder.web.report import write_report
+
+        write_report(settings, name, fleet, html)
     emit(output, fleet.to_json(), lambda: _status_text(fleet))
     if fleet.failed:
         click.get_current_context().exit(1)

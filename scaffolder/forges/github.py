@@ -451,6 +451,12 @@ class GitHubForge:
     def update_pull_request(self, repo: Repo, number: int, title: str, body: str, labels: list[str]) -> PullRequest:
         return self._pulls.update(repo, number, title, body, labels)
 
+    def request_reviewers(self, repo: Repo, number: int, users: list[str], teams: list[str]) -> PullRequest:
+        return self._pulls.request_reviewers(repo, number, users, teams)
+
+    def add_assignees(self, repo: Repo, number: int, users: list[str]) -> PullRequest:
+        return self._pulls.add_assignees(repo, number, users)
+
     def close_pull_request(self, repo: Repo, number: int) -> PullRequest:
         """Close (decline) an open pull request; a merged or closed one is returned unchanged."""
         return self._pulls.close(repo, number)
