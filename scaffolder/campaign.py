@@ -6,12 +6,12 @@ body carries the changelog, the conflicted files and a machine-readable metadata
 are idempotent: the same branch and PR are reused, a merged PR counts as done, a PR closed
 unmerged for the same target version counts as declined. The bot rewrites its branch only when
 every commit on it since the base is its own; otherwise the repo is reported `edited-by-human`.
-Clone/render/merge run concurrently; forge writes go through one rate-limited queue.
+Clone/render/merge run concurrently; forge writes go through one write budget shared by every
+process on the same forge and token (scaffolder/forge_budget.py).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from scaffolder import git
+from scaffolder import git, reviewers
 from scaffolder.discovery import Discover, find_fleet
 from scaffolder.errors import ForgeError, ScaffoldError
 from scaffolder.fleet import (
@@ -38,7 +38,10 @@ from scaffolder.fleet import (
     read_record,
     status,
 )
-from scaffolder.forges.base import Forge, Repo
+from scaffolder.forge_budget import ForgeBudget, OnWait, for_forge
+from scaffolder.forges.base import Forge, PullRequest, Repo
+from scaffolder.pr_body import pr_body
+from scaffolder.pr_labels import labels_for
 from scaffolder.render import scratch_dir
 from scaffolder.template import Template
 from scaffolder.versions import key as semver_key
@@ -83,6 +86,9 @@ class Outcome:
     changed_files: int = 0
     reason: str | None = None
     seconds: float = 0.0
+    waited: float = 0.0  # of `seconds`, how long the repo waited for the shared write budget
+    reviewers: list[str] = field(default_factory=list)  # asked on this PR by this run (see reviewers.People.asked)
+    people_note: str | None = None  # why someone wanted was not asked (no failure)
     warning: str | None = None  # the catalog disagrees with the record (the record wins)
 
     def to_json(self) -> dict[str, Any]:
@@ -100,61 +106,13 @@ class Options:
     trusted: bool = False
     concurrency: int = 2
     write_interval: float = 0.0  # extra floor between forge writes (the forge keeps its own too)
+    on_wait: OnWait | None = None  # told when the shared write budget pauses this process
     source: str | None = None  # the library and release ref the new records name
     ref: str | None = None
+    directory: reviewers.Directory | None = None  # the catalog where owning teams and members are looked up
 
 
-class WriteQueue:
-    """Serialises forge writes (pushes, PR calls) and spaces them by a floor."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._lock = threading.Lock()
-        self._last = 0.0
-
-    def __call__(self, action: Callable[[], Any]) -> Any:
-        with self._lock:
-            wait = self._last + self.interval - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            try:
-                return action()
-            finally:
-                self._last = time.monotonic()
-
-
-def pr_body(name: str, old: str, new: str, result: Any, changelog: str) -> str:
-    """The PR description: what changed, what conflicts, the changelog, and metadata for bots."""
-    lines = [
-        f"This pull request upgrades this repository from the **{name}** golden path "
-        f"**{old}** to **{new}**, made by `scaffold migrate`.",
-        "",
-        "Human edits are kept: each file was merged three ways (the old template, your repo, the new template).",
-        "",
-        "## Changes",
-    ]
-    for label, files in (("added", result.added), ("modified", result.modified), ("deleted", result.deleted)):
-        lines += [f"- {label}: `{f}`" for f in files]
-    lines += [f"- renamed: `{a}` -> `{b}`" for a, b in result.renamed]
-    if result.conflicts:
-        from scaffolder.merge import CONFLICT_KINDS
-
-        kinds = getattr(result, "conflict_kinds", {})
-        lines += ["", "## Needs a human", "", "Each of these needs a look before merging (markers are `<<<<<<<`):", ""]
-        for f in result.conflicts:
-            kind = kinds.get(f, "content")
-            lines.append(f"- `{f}` ({kind}: {CONFLICT_KINDS.get(kind, 'needs a look')})")
-    if result.kept_deleted:
-        lines += ["", "Files you had deleted stay deleted: " + ", ".join(f"`{f}`" for f in result.kept_deleted)]
-    lines += ["", "## Changelog", "", changelog.strip() or "(no entries)", ""]
-    meta = {"template": name, "from": old, "to": new, "conflicts": result.conflicts}
-    if getattr(result, "conflict_kinds", None):
-        meta["conflict_kinds"] = result.conflict_kinds
-    lines.append(f"<!-- scaffold-metadata {json.dumps(meta, sort_keys=True)} -->")
-    return "\n".join(lines) + "\n"
-
-
-def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQueue) -> Outcome:
+def migrate_repo(forge: Forge, target: Target, options: Options, writes: ForgeBudget) -> Outcome:
     """Upgrade one repo on the bot's branch and open or update its pull request."""
     from scaffolder.upgrade import upgrade_tree
 
@@ -210,6 +168,12 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
         if out.changed_files == 0 and not result.conflicts:
             out.state = "no-change"  # at most the record's version would move: not worth a PR
             return out
+        policy = options.new.model.spec.campaign
+        info = git.read_file(clone / ".git", f"origin/{repo.default_branch}", reviewers.CATALOG_INFO)
+        people = reviewers.people_for(forge, repo, options.directory, (policy.reviewers, policy.assignees), info)
+        asked = list(meta.get("asked") or []) if existing is not None and existing.state == "open" else []
+        todo = people.without(asked)
+        out.reviewers, out.people_note = todo.asked(), "; ".join(people.notes) or None
         if options.dry_run:
             out.state = (
                 "conflicted" if result.conflicts else ("updated" if existing and existing.state == "open" else "opened")
@@ -219,10 +183,19 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
         message = f"Upgrade {options.name} golden path from {record.template.version} to {to}"
         sha = git.commit_all(clone, message, _now(), author=bot_identity(), committer=bot_identity())
         title = f"Upgrade {options.name} from {record.template.version} to {to}"
+        changes = options.changelog(record.template.version, to)
+        every = sorted({*asked, *todo.asked()})
         body = pr_body(
-            options.name, record.template.version, to, result, options.changelog(record.template.version, to)
+            options.name,
+            record.template.version,
+            to,
+            result,
+            changes,
+            branch=branch,
+            base=repo.default_branch,
+            asked=every,
         )
-        labels = [LABEL, *([CONFLICT_LABEL] if result.conflicts else [])]
+        labels = labels_for([LABEL, *policy.labels], CONFLICT_LABEL, bool(result.conflicts), existing)
         same_tree = remote_head is not None and forge.tree_sha(repo, branch) == git.tree_sha(clone, sha)
         if not same_tree:
             moved = _push(forge, repo, clone, branch, git.tree_sha(clone, sha), remote_head, writes)
@@ -231,14 +204,19 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
                 return out
         existing = forge.find_pull_request(repo, branch) if existing is None else existing
         if existing is not None and existing.state == "open":
-            if same_tree and existing.title == title and existing.body == body:
+            if same_tree and existing.title == title and existing.body == body and set(labels) <= set(existing.labels):
                 out.state = "up-to-date"
             else:
                 pr = writes(lambda: forge.update_pull_request(repo, existing.number, title, body, labels))
                 out.state, out.pr_number, out.pr_url = "updated", pr.number, pr.url
         else:
-            pr = writes(lambda: forge.open_pull_request(repo, branch, repo.default_branch, title, body, labels))
+            pr = writes(
+                lambda: forge.open_pull_request(repo, branch, repo.default_branch, title, body, labels),
+                check=lambda: _opened(forge, repo, branch, title),
+            )
             out.state, out.pr_number, out.pr_url = "opened", pr.number, pr.url
+        if todo and out.pr_number is not None:
+            _ask(forge, repo, out, todo, writes)
         if result.conflicts and out.state in ("opened", "updated"):
             out.state = "conflicted"
         return out
@@ -250,6 +228,17 @@ def migrate_repo(forge: Forge, target: Target, options: Options, writes: WriteQu
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _ask(forge: Forge, repo: Repo, out: Outcome, todo: reviewers.People, writes: ForgeBudget) -> None:
+    """Ask the people not asked yet; who the forge refuses is named in the outcome's note (and,
+    like everyone in the metadata block, not asked again)."""
+    number = out.pr_number
+    assert number is not None
+    refused, why = writes(lambda: reviewers.ask(forge, repo, number, todo))
+    if refused:
+        out.reviewers = [name for name in out.reviewers if name not in refused]
+        out.people_note = "; ".join(filter(None, [out.people_note, *why]))
+
+
 def _now() -> str:
     from scaffolder.runs import now_iso
 
@@ -257,7 +246,7 @@ def _now() -> str:
 
 
 def _push(
-    forge: Forge, repo: Repo, clone: Path, branch: str, tree: str | None, seen: str | None, writes: WriteQueue
+    forge: Forge, repo: Repo, clone: Path, branch: str, tree: str | None, seen: str | None, writes: ForgeBudget
 ) -> str | None:
     """Push the bot's branch over what the bot last saw there (a lease), never over a commit that
     arrived since; returns why it did not push when the branch moved meanwhile.
@@ -276,6 +265,12 @@ def _push(
     if now is not None and forge.tree_sha(repo, branch) == tree:
         return None
     return f"{branch} moved while the bot worked (now at {now[:12] if now else 'nothing'}); left alone, rerun to retry"
+
+
+def _opened(forge: Forge, repo: Repo, branch: str, title: str) -> PullRequest | None:
+    """The PR an earlier, rate-limited try opened after all (looked up before trying again)."""
+    found = forge.find_pull_request(repo, branch)
+    return found if found is not None and found.state == "open" and found.title == title else None
 
 
 def _is_bot(commit: tuple[str, str, str]) -> bool:
@@ -309,7 +304,7 @@ def run(
     on_outcome: Callable[[Outcome, int, int], None] | None = None,
 ) -> list[Outcome]:
     """Migrate every target; a failing repo never stops the others. Outcomes in fleet order."""
-    writes = WriteQueue(options.write_interval)
+    writes = for_forge(forge, options.write_interval, options.on_wait)
     # Every repo at one version upgrades from the same release with the same changelog: look each up once.
     options = replace(options, resolve_old=_once(options.resolve_old), changelog=_once(options.changelog))
     total = len(targets)
@@ -319,8 +314,10 @@ def run(
 
     def one(index: int, target: Target) -> None:
         nonlocal done
+        waited = writes.waited()  # this thread's total so far
         try:
             outcome = migrate_repo(forge, target, options, writes)
+            outcome.waited = round(writes.waited() - waited, 3)
         except Exception as exc:  # a bug in one repo must not stop the fleet; it is reported
             outcome = Outcome(
                 target.repo.full_name,
@@ -388,6 +385,17 @@ def _options(name: str, to: str | None, settings: Settings, **given: Any) -> Opt
     )
 
 
+def _directory(settings: Settings) -> reviewers.Directory | None:
+    """The settings' catalog, where owning teams are looked up once per campaign (None when it
+    cannot be opened)."""
+    from scaffolder import config
+
+    try:
+        return reviewers.Lookups(config.open_catalog(settings))
+    except ScaffoldError:
+        return None
+
+
 def run_campaign(
     settings: Settings,
     name: str,
@@ -402,6 +410,7 @@ def run_campaign(
     write_interval: float = 0.0,
     on_outcome: Callable[[Outcome, int, int], None] | None = None,
     forge: Forge | None = None,
+    on_wait: OnWait | None = None,
     discover: Discover = "auto",
 ) -> CampaignResult:
     """`scaffold migrate NAME` as one call: upgrade every repo made from golden path `name` to version `to`
@@ -415,13 +424,20 @@ def run_campaign(
         trust=trust,
         concurrency=concurrency,
         write_interval=write_interval,
+        on_wait=on_wait,
     )
     if forge is None:
         from scaffolder import config
 
         forge = config.open_forge(settings)
     targets = find_fleet(settings, forge, name, list(repos) if repos else None, shard, discover).targets
-    return CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
+    options.directory = _directory(settings)
+    result = CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
+    if not dry_run:  # each repo's last outcome and the burndown of the dashboard (scaffolder/history.py)
+        from scaffolder.history import record_campaign
+
+        record_campaign(settings.home, name, result.to_version, result.outcomes, whole=not repos and not shard)
+    return result
 
 
 __all__ = [

@@ -102,6 +102,15 @@ class RepoConflict(ForgeError):
     """A repo of that name exists and holds other content."""
 
 
+class RateLimited(ForgeError):
+    """The forge's rate limit refused a call; `retry_at` (epoch seconds) says when it may be tried
+    again, None when the forge did not say (the shared write budget then decides)."""
+
+    def __init__(self, message: str, retry_at: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
 class CatalogError(ScaffoldError):
     """The catalog refused a request or could not be reached."""
 

@@ -41,7 +41,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("forges and catalogs", ("scaffolder.forges", "scaffolder.catalogs")),
     ("actions and the action contract", ("scaffolder.actions", "scaffolder.action")),
     ("engine", ("scaffolder",)),
-    ("CLI", ("scaffolder.cli", "scaffolder.__main__")),
+    ("CLI", ("scaffolder.cli", "scaffolder.__main__", "scaffolder.mcp")),  # front ends
 ]
 ENGINE = 3
 

@@ -317,16 +317,22 @@ class BackstageCatalog:
         return answer.body
 
     def list(self, kind: str | None = "component") -> builtins.list[dict[str, Any]]:
-        return self._by_query(f"kind={kind.lower()}" if kind is not None else None, "list entities")
+        return self._query(f"kind={kind.lower()}" if kind is not None else None)
 
-    def _by_query(self, filter_: str | None, what: str) -> builtins.list[dict[str, Any]]:
-        """Every entity `GET /entities/by-query` returns for a filter, following its cursor."""
+    def members(self, group: str) -> builtins.list[dict[str, Any]]:
+        """The users of a group through Backstage's own `memberOf` relations (which it builds from
+        users' `spec.memberOf` and the group's `spec.members`)."""
+        kind, namespace, name = parse_ref(group, "group")
+        return self._query(f"kind=user,relations.memberof={kind}:{namespace}/{name}")
+
+    def _query(self, filter_: str | None) -> builtins.list[dict[str, Any]]:
+        """Every entity matching a `by-query` filter, page by page, ordered by ref."""
         query: dict[str, str | int] = {"limit": PAGE_SIZE}
         if filter_ is not None:
             query["filter"] = filter_
         entities: builtins.list[dict[str, Any]] = []
         while True:
-            answer = self._request("GET", f"/entities/by-query?{urlencode(query)}", what=what)
+            answer = self._request("GET", f"/entities/by-query?{urlencode(query)}", what="query entities")
             body = answer.body if isinstance(answer.body, dict) else {}
             entities.extend(e for e in body.get("items") or [] if isinstance(e, dict))
             cursor = (body.get("pageInfo") or {}).get("nextCursor")
@@ -340,7 +346,7 @@ class BackstageCatalog:
         (`GET /entities/by-query?filter=metadata.annotations.KEY=VALUE`), paging with its cursor."""
         if "," in value or "," in annotation:
             raise CatalogError(f"cannot query Backstage for {annotation}={value}: a filter value holds no comma")
-        return self._by_query(f"metadata.annotations.{annotation}={value}", f"find entities with {annotation}={value}")
+        return self._query(f"metadata.annotations.{annotation}={value}")
 
     def unregister(self, ref: str) -> bool:
         """Delete the location `ref` came from (and so every entity from that location)."""

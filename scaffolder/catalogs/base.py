@@ -72,6 +72,10 @@ class Catalog(Protocol):
         (None when scaffold cannot read the location). True when the stored entity changed."""
         ...
 
+    def members(self, group: str) -> builtins.list[dict[str, Any]]:
+        """The User entities that are members of a group (`[group:][namespace/]name`), ordered by ref."""
+        ...
+
 
 VERSION_ANNOTATION = "scaffold.dev/template-version"
 
@@ -90,3 +94,16 @@ def annotation(entity: Mapping[str, Any] | None, key: str) -> str | None:
     annotations = ((entity or {}).get("metadata") or {}).get("annotations") or {}
     value = annotations.get(key) if isinstance(annotations, Mapping) else None
     return str(value) if value is not None else None
+
+
+def members_in(users: list[dict[str, Any]], group: Mapping[str, Any] | None, ref: str) -> list[dict[str, Any]]:
+    """The users among `users` that belong to group `ref`, as Backstage relates them: a user's
+    `spec.memberOf` names the group, or the group's `spec.members` names the user."""
+    wanted = parse_ref(ref, "group")
+    listed = {parse_ref(str(m), "user") for m in ((group or {}).get("spec") or {}).get("members") or []}
+    found = []
+    for user in users:
+        member_of = {parse_ref(str(g), "group") for g in (user.get("spec") or {}).get("memberOf") or []}
+        if wanted in member_of or parse_ref(entity_ref(user)) in listed:
+            found.append(user)
+    return sorted(found, key=entity_ref)

@@ -31,6 +31,9 @@ class NullCatalog:
     def find(self, annotation: str, value: str) -> builtins.list[dict[str, Any]]:
         return []
 
+    def members(self, group: str) -> builtins.list[dict[str, Any]]:
+        return []
+
     def unregister(self, ref: str) -> bool:
         return False
 

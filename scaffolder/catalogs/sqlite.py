@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from scaffolder.catalogs.base import Registration, entity_ref, parse_ref
+from scaffolder.catalogs.base import Registration, entity_ref, members_in, parse_ref
 from scaffolder.errors import CatalogError, Problem
 
 SCHEMA_VERSION = 2  # 2: indexes on the annotations that name an entity's golden path
@@ -232,6 +232,11 @@ class SqliteCatalog:
             return SCHEMA_VERSION  # nothing to upgrade: the first write creates the current schema
         with self._read() as conn:
             return int(conn.execute("PRAGMA user_version").fetchone()[0]) if conn is not None else 0
+
+    def members(self, group: str) -> builtins.list[dict[str, Any]]:
+        """The users of a group, from users' `spec.memberOf` and the group's `spec.members`."""
+        kind, namespace, name = parse_ref(group, "group")
+        return members_in(self.list("user"), self.get(f"{kind}:{namespace}/{name}"), f"{kind}:{namespace}/{name}")
 
     def unregister(self, ref: str) -> bool:
         kind, namespace, name = parse_ref(ref)

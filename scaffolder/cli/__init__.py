@@ -43,9 +43,39 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from scaffolder.cli import adopt, browse, catalog, check, config_cmd, forge, migrate, new, runs, template, upgrade
+    from scaffolder.cli import (
+        adopt,
+        browse,
+        catalog,
+        check,
+        ci,
+        config_cmd,
+        forge,
+        mcp,
+        migrate,
+        new,
+        runs,
+        serve,
+        template,
+        upgrade,
+    )
 
-    for module in (new, runs, upgrade, check, adopt, migrate, browse, forge, catalog, template, config_cmd):
+    for module in (
+        new,
+        runs,
+        upgrade,
+        check,
+        adopt,
+        migrate,
+        ci,
+        browse,
+        forge,
+        catalog,
+        template,
+        config_cmd,
+        mcp,
+        serve,
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
     complete(cli)

@@ -149,6 +149,15 @@ class Counter:
         self.progress.console.print(line)
         self.progress.update(self.task, completed=done)
 
+    def note(self, line: str) -> None:
+        """A line between the items (e.g. why the run is waiting), above the bar on a terminal."""
+        if self.quiet:
+            return
+        if self.progress is None:
+            click.echo(line, err=True)
+        else:
+            self.progress.console.print(line)
+
     @contextmanager
     def shown(self) -> Iterator[Counter]:
         with _bar(self.quiet) as progress:

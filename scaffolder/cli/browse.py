@@ -15,22 +15,10 @@ from scaffolder.cli.completion import complete_golden_path
 @output_option
 def list_cmd(output: str) -> None:
     """List the golden paths of every library."""
-    from scaffolder import config, sources
+    from scaffolder import config
+    from scaffolder.golden_path_info import list_data
 
-    entries = sources.list_entries(config.load().libraries)
-    data: list[dict[str, Any]] = [
-        {
-            "name": e.name,
-            "version": e.template.version if e.template else None,
-            "title": e.template.model.metadata.title if e.template else None,
-            "owner": e.template.model.metadata.owner if e.template else None,
-            "lifecycle": e.template.model.metadata.lifecycle if e.template else None,
-            "library": e.library,
-            "path": str(e.folder),
-            "error": e.error.render() if e.error else None,
-        }
-        for e in entries
-    ]
+    data = list_data(config.load())
     emit(
         output,
         data,
@@ -50,54 +38,23 @@ def list_cmd(output: str) -> None:
     )
 
 
-def _param(p: Any) -> dict[str, Any]:
-    return {
-        "id": p.id,
-        "type": p.type,
-        "title": p.title,
-        "help": p.help,
-        "required": p.required,
-        "default": p.default,
-        "choices": [c.value for c in p.choices] if p.choices else None,
-        "pattern": p.pattern,
-        "minimum": p.minimum,
-        "maximum": p.maximum,
-        "when": p.when,
-        "secret": p.secret,
-    }
-
-
 @click.command("show")
 @click.argument("template_ref", metavar="NAME[@VERSION]|PATH", shell_complete=complete_golden_path)
 @output_option
 def show_cmd(template_ref: str, output: str) -> None:
     """Show a golden path: metadata, parameters and steps."""
-    from scaffolder import config, sources
+    from scaffolder import config
+    from scaffolder.golden_path_info import show_data
 
-    found = sources.resolve(template_ref, config.load())
-    template, label = found.template, found.library
-    meta = template.model.metadata
-    params: list[dict[str, Any]] = [_param(p) for p in template.parameters]
-    steps: list[dict[str, Any]] = [{"id": s.id, "action": s.action, "if": s.if_} for s in template.steps]
-    data: dict[str, Any] = {
-        "name": meta.name,
-        "title": meta.title,
-        "description": meta.description,
-        "owner": meta.owner,
-        "lifecycle": meta.lifecycle,
-        "tags": meta.tags,
-        "version": template.version,
-        "library": label,
-        "path": str(template.path),
-        "parameters": params,
-        "steps": steps,
-    }
+    data = show_data(template_ref, config.load())
+    params: list[dict[str, Any]] = data["parameters"]
+    steps: list[dict[str, Any]] = data["steps"]
 
     def text() -> str:
         head = [
-            f"{meta.title or meta.name} ({meta.name}@{template.version}, {meta.lifecycle})",
-            f"owner: {meta.owner}",
-            meta.description,
+            f"{data['title'] or data['name']} ({data['name']}@{data['version']}, {data['lifecycle']})",
+            f"owner: {data['owner']}",
+            data["description"],
             "",
             "Parameters:",
             table(
@@ -131,19 +88,10 @@ def versions_cmd(name: str, output: str) -> None:
     `scaffold new NAME@VERSION` creates from one of them.
     """
     from scaffolder import config, sources
+    from scaffolder.golden_path_info import release_data
 
     found = list(reversed(sources.resolve(name, config.load()).versions()))
-    data: list[dict[str, Any]] = [
-        {
-            "version": r.version,
-            "current": r.current,
-            "ref": r.ref,
-            "library": r.library,
-            "date": r.date,
-            "changelog": r.changelog,
-        }
-        for r in found
-    ]
+    data = [release_data(r) for r in found]
 
     def text() -> str:
         lines = [f"{name}: {len(found)} version(s) in {found[0].library}, newest first" if found else name]

@@ -60,6 +60,8 @@ def _pr_json(repo: Any, pr: Any) -> dict[str, Any]:
         "base": pr.base,
         "head_sha": pr.head_sha,
         "labels": list(pr.labels),
+        "reviewers": [*pr.reviewers, *(f"team:{t}" for t in pr.team_reviewers)],
+        "assignees": list(pr.assignees),
         "url": pr.url,
     }
 

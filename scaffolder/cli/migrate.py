@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -48,15 +51,18 @@ def migrate_group() -> None:
                           [--concurrency N] [--shard I/N] [--set K=V] [--trust]
                           [--discover auto|catalog|forge]
     scaffold migrate status NAME [--shard I/N] [--discover auto|catalog|forge]
+    scaffold migrate report FILE [FILE ...] [--shards N] [-o markdown]
     """
 
 
 def _progress(output: str, counter: Any) -> Any:
     """Each repo's outcome: a JSON line on stdout with `-o json`, a progress line or bar on stderr."""
+    name = click.get_current_context().params.get("name")
 
     def on_outcome(outcome: Any, done: int, total: int) -> None:
-        if output == "json":
-            click.echo(json.dumps(outcome.to_json(), sort_keys=True))
+        if output == "json":  # finished_at: `migrate report` keeps the newest outcome of a rerun shard
+            line = {**outcome.to_json(), "golden_path": name, "finished_at": _now()}
+            click.echo(json.dumps(line, sort_keys=True))
         counter.item(outcome.repo, outcome.state, done, total)
 
     return on_outcome
@@ -69,7 +75,11 @@ def _progress(output: str, counter: Any) -> Any:
 @click.option("--set", "-s", "sets", multiple=True, metavar="KEY=VALUE", help="Answers for new parameters.")
 @click.option("--dry-run", is_flag=True, help="Upgrade in temporary clones; push and open nothing.")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=2, show_default=True, help="Repos in flight.")
-@click.option("--shard", metavar="I/N", help="Take only this deterministic share of the fleet (CI matrix).")
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="Take only this deterministic share of the fleet (default: JOB_COMPLETION_INDEX of JOB_COMPLETIONS).",
+)
 @click.option("--write-interval", type=float, default=0.0, show_default=True, help="Seconds between forge writes.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (the table and summary still print).")
 @discover_option
@@ -92,10 +102,12 @@ def run_cmd(
     output: str,
 ) -> None:
     """Run a migration campaign for golden path NAME."""
-    from scaffolder import campaign, config
+    from scaffolder import campaign, ci_files, config
     from scaffolder.formats.copier_questions import trusting
     from scaffolder.parameters import parse_set
 
+    # A Kubernetes Indexed Job's pod runs the shard its completion index names.
+    taken = campaign.Shard.parse(shard) if shard else ci_files.shard_from_env(os.environ)
     counter = Counter(quiet, f"migrating {name}")
     with trusting(trust), counter.shown():  # copier's questions may use the template's Jinja extensions
         result = campaign.run_campaign(
@@ -103,7 +115,7 @@ def run_cmd(
             name,
             to=to_version,
             repos=repos,
-            shard=campaign.Shard.parse(shard) if shard else None,
+            shard=taken,
             answers=parse_set(list(sets)),
             dry_run=dry_run,
             trust=trust,
@@ -111,9 +123,11 @@ def run_cmd(
             write_interval=write_interval,
             on_outcome=_progress(output, counter),
             discover=discover,  # type: ignore[arg-type]  # click checked the choice
+            on_wait=lambda until, why: counter.note(_waiting(until, why)),
         )
     if output == "json":
-        click.echo(json.dumps(result.to_json(), sort_keys=True))
+        closing = {**result.to_json(), **({"shard": f"{taken.index}/{taken.count}"} if taken else {})}
+        click.echo(json.dumps(closing, sort_keys=True))
     else:
         click.echo(table([_row(o) for o in result.outcomes], ["REPO", "VERSION", "STATE", "PR", "DETAIL"]))
         click.echo(f"\n{len(result.outcomes)} repos: " + ", ".join(f"{k} {v}" for k, v in result.summary.items()))
@@ -121,9 +135,22 @@ def run_cmd(
         click.get_current_context().exit(1)
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _waiting(until: float, why: str) -> str:
+    """The progress line saying the shared write budget holds this process back, and until when."""
+    from datetime import datetime
+
+    at = datetime.fromtimestamp(until).astimezone().strftime("%H:%M:%S")
+    return f"waiting for the forge's rate budget until {at} ({why})"
+
+
 def _row(o: Any) -> list[str]:
-    text = o.reason or ", ".join(o.conflicts) or (f"warning: {o.warning}" if o.warning else "")
-    detail = text.splitlines()[0][:70] if text else ""
+    said = o.reason or ", ".join(o.conflicts) or o.people_note or ""  # people_note: why nobody was asked
+    said = said or (f"warning: {o.warning}" if o.warning else "")  # the catalog disagreed with the record
+    detail = said.splitlines()[0][:70] if said else ""
     return [
         o.repo,
         f"{o.from_version or '-'} -> {o.to_version}",
@@ -136,19 +163,34 @@ def _row(o: Any) -> list[str]:
 @migrate_group.command("status")
 @click.argument("name", shell_complete=complete_golden_path)
 @click.option("--shard", metavar="I/N", help="Only this share of the fleet.")
+@click.option(
+    "--html",
+    "html",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the fleet as one self-contained HTML file.",
+)
 @discover_option
 @profile_option
 @output_option
-def status_cmd(name: str, shard: str | None, discover: str, profile: str | None, output: str) -> None:
+def status_cmd(name: str, shard: str | None, html: str | None, discover: str, profile: str | None, output: str) -> None:
     """Where the fleet of golden path NAME stands: versions and migration PR states."""
     from scaffolder import campaign, config
 
+    settings = config.load(profile)
     fleet = campaign.fleet_status(
-        config.load(profile),
+        settings,
         name,
         shard=campaign.Shard.parse(shard) if shard else None,
         discover=discover,  # type: ignore[arg-type]  # click checked the choice
     )
+    if not shard:  # the burndown counts whole fleets
+        from scaffolder import history
+
+        history.record_snapshot(settings.home, name, [e.version for e in fleet.entries if e.state == "ok"], "status")
+    if html:
+        from scaffolder.web.report import write_report
+
+        write_report(settings, name, fleet, html)
     emit(output, fleet.to_json(), lambda: _status_text(fleet))
     if fleet.failed:
         click.get_current_context().exit(1)
@@ -177,6 +219,40 @@ def _status_text(fleet: Any) -> str:
         + f"\nfound through: {fleet.discovery}"
         + "".join(f"\nnote: {note}" for note in fleet.notes)
     )
+
+
+def _remember_format(ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """Errors print as JSON too with `-o json` (as every command's `--output`)."""
+    from scaffolder.cli._errors import OUTPUT_KEY
+
+    ctx.meta[OUTPUT_KEY] = value
+    return value
+
+
+@migrate_group.command("report")
+@click.argument("outcomes", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--shards", type=click.IntRange(1), help="Fail unless every shard 1..N has an outcome file.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    callback=_remember_format,
+    is_eager=True,
+    help="markdown is a GitHub job summary (append it to $GITHUB_STEP_SUMMARY).",
+)
+def report_cmd(outcomes: tuple[Path, ...], shards: int | None, output: str) -> None:
+    """Merge the JSON outcomes of every shard (`migrate -o json` files) into one fleet report."""
+    from scaffolder import fleet_report
+
+    report = fleet_report.load(outcomes, shards)
+    if output == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, sort_keys=False))
+    elif output == "markdown":
+        click.echo(fleet_report.markdown(report), nl=False)
+    else:
+        click.echo(fleet_report.text(report))
 
 
 COMMANDS = [migrate_group]

@@ -59,6 +59,9 @@ class PullRequest:
     state: PullState
     head_sha: str
     labels: tuple[str, ...] = field(default_factory=tuple)
+    reviewers: tuple[str, ...] = ()  # users asked to review (logins on GitHub, user names on the embedded forge)
+    team_reviewers: tuple[str, ...] = ()  # teams asked to review (GitHub team slugs)
+    assignees: tuple[str, ...] = ()
 
 
 @runtime_checkable
@@ -71,6 +74,19 @@ class ReviewableForge(Protocol):
     def merge_pull_request(self, repo: Repo, number: int) -> PullRequest: ...
 
     def close_pull_request(self, repo: Repo, number: int) -> PullRequest: ...
+
+
+@runtime_checkable
+class PeopleForge(Protocol):
+    """A forge that can ask people to review a pull request and assign it (both built-in forges)."""
+
+    def request_reviewers(self, repo: Repo, number: int, users: list[str], teams: list[str]) -> PullRequest:
+        """Ask users and teams (slugs) to review; those already asked are asked once."""
+        ...
+
+    def add_assignees(self, repo: Repo, number: int, users: list[str]) -> PullRequest:
+        """Assign users to the pull request, keeping the assignees it has."""
+        ...
 
 
 class Forge(Protocol):

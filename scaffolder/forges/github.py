@@ -20,12 +20,15 @@ forge. Behaviour worth knowing:
   errors with exponential backoff, honours `Retry-After`, waits out secondary rate limits and a
   primary limit's reset (up to `RetryPolicy.max_rate_limit_wait`). Writes are spaced by
   `min_write_interval` seconds (GitHub asks for at least one second). A call that still fails
-  raises `ForgeError` (a taken name: `RepoConflict`); nothing is dropped silently.
+  raises `ForgeError` (a taken name: `RepoConflict`; a rate limit: `RateLimited`); nothing is
+  dropped silently. With `use_budget` every call also waits out, and reports to, a budget shared
+  with other processes on the same token (github_limits.py says how the two combine).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 import os
 import urllib.parse
@@ -34,12 +37,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from github import Auth, Github, GithubException, GithubRetry
+from github import Auth, Github, GithubException
 
 from scaffolder import git
 from scaffolder.errors import ForgeError, RepoConflict
 from scaffolder.forges.base import PullRequest, Repo, RepoSpec
 from scaffolder.forges.github_errors import GitHubErrors, basic_auth, check_name, describe, errors, message, short
+from scaffolder.forges.github_limits import RateSignals, RetryPolicy, Signals
 from scaffolder.forges.github_pulls import GitHubPulls
 
 if TYPE_CHECKING:
@@ -47,38 +51,6 @@ if TYPE_CHECKING:
     from github.Repository import Repository as GhRepository
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try before a GitHub call becomes a `ForgeError`.
-
-    `attempts` retries (after the first try) apply to 5xx answers, rate limits and connection
-    errors; `connect_attempts` caps the retries of connection errors (an unreachable host fails
-    fast). Backoff between retries is `backoff * 2**(n-1)` seconds up to `backoff_max`, unless the
-    answer says how long to wait (`Retry-After`, or a primary limit's `x-ratelimit-reset`). A
-    secondary rate limit without `Retry-After` waits `secondary_rate_wait` (GitHub: at least a
-    minute). A wait longer than `max_rate_limit_wait` is not waited: it raises at once.
-    """
-
-    attempts: int = 5
-    connect_attempts: int = 2
-    backoff: float = 0.5
-    backoff_max: float = 30.0
-    secondary_rate_wait: float = 60.0
-    max_rate_limit_wait: float = 300.0
-
-    def build(self) -> GithubRetry:
-        methods = frozenset(GithubRetry.DEFAULT_ALLOWED_METHODS) | {"GET", "POST", "PATCH"}
-        return GithubRetry(
-            total=self.attempts,
-            connect=self.connect_attempts,
-            backoff_factor=self.backoff,
-            backoff_max=self.backoff_max,
-            secondary_rate_wait=self.secondary_rate_wait,
-            max_rate_limit_wait=self.max_rate_limit_wait,
-            allowed_methods=methods,
-        )
 
 
 @dataclass
@@ -115,11 +87,13 @@ class GitHubForge:
         self.base_url = base_url.rstrip("/")
         self.retry = retry or RetryPolicy()
         self.git_timeout = git_timeout
+        self.min_write_interval = min_write_interval
+        self._signals = Signals(lambda: self._gh.requester)
         self._gh = Github(
             base_url=self.base_url,
             auth=Auth.Token(token),
             timeout=timeout,
-            retry=self.retry.build(),
+            retry=self.retry.build(self._signals.observe),
             seconds_between_requests=min_request_interval or None,
             seconds_between_writes=min_write_interval or None,
             lazy=True,
@@ -128,6 +102,7 @@ class GitHubForge:
         self._web_base: str | None = None
         self._after_push: dict[tuple[str, str], _AfterPush] = {}
         self._errors = GitHubErrors(token, self.base_url, self.retry.attempts, self.retry.max_rate_limit_wait)
+        self._errors.before, self._errors.after = self._signals.before, self._signals.after
         self._pulls = GitHubPulls(self._repo, lambda: self._gh.requester, self._errors)
 
     def close(self) -> None:
@@ -142,6 +117,14 @@ class GitHubForge:
 
     def __repr__(self) -> str:
         return f"GitHubForge(base_url={self.base_url!r}, owner={self._owner!r})"
+
+    def budget_key(self) -> str:
+        """What the processes sharing a rate budget share: this server and token (hashed)."""
+        return f"github:{self.base_url}:{hashlib.sha256(self._token.encode()).hexdigest()[:16]}"
+
+    def use_budget(self, budget: RateSignals) -> None:
+        """Wait out `budget`'s pauses before every call and show it every answer's rate limits."""
+        self._signals.budget = budget
 
     # -- accounts ------------------------------------------------------------------------------
 
@@ -467,6 +450,12 @@ class GitHubForge:
 
     def update_pull_request(self, repo: Repo, number: int, title: str, body: str, labels: list[str]) -> PullRequest:
         return self._pulls.update(repo, number, title, body, labels)
+
+    def request_reviewers(self, repo: Repo, number: int, users: list[str], teams: list[str]) -> PullRequest:
+        return self._pulls.request_reviewers(repo, number, users, teams)
+
+    def add_assignees(self, repo: Repo, number: int, users: list[str]) -> PullRequest:
+        return self._pulls.add_assignees(repo, number, users)
 
     def close_pull_request(self, repo: Repo, number: int) -> PullRequest:
         """Close (decline) an open pull request; a merged or closed one is returned unchanged."""

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Callable, Collection
+import time
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, NoReturn, TypeVar
 
 from github import GithubException, RateLimitExceededException
 from github.GithubException import BadCredentialsException, RateLimitExceededExceedsMaxWait
 
 from scaffolder import redact
-from scaffolder.errors import ForgeError, Problem
+from scaffolder.errors import ForgeError, Problem, RateLimited
 
 _T = TypeVar("_T")
 _MASK = "********"
@@ -35,6 +36,9 @@ class GitHubErrors:
         self.base_url = base_url
         self.attempts = attempts
         self.max_wait = max_wait
+        # around every call: wait out a shared rate budget's pause, then show it the answer's limits
+        self.before: Callable[[], None] | None = None
+        self.after: Callable[[], None] | None = None
 
     def scrub(self, text: str) -> str:
         """`text` with the token (and its Basic-auth form) masked."""
@@ -45,6 +49,8 @@ class GitHubErrors:
     def call(self, what: str, func: Callable[[], _T], explain: Explain | None = None) -> _T:
         """`func()`, or one masked ForgeError ("cannot WHAT: ...") when GitHub or the network fails;
         `explain` words the answers the caller expects."""
+        if self.before is not None:
+            self.before()
         try:
             return func()
         except GithubException as exc:
@@ -52,6 +58,9 @@ class GitHubErrors:
             self._fail(what, exc, explained)
         except OSError as exc:  # requests' ConnectionError, Timeout and RetryError
             self._fail(what, exc)
+        finally:
+            if self.after is not None:
+                self.after()
 
     def find(
         self, what: str, func: Callable[[], _T], absent: Collection[int] = (404,), explain: Explain | None = None
@@ -73,18 +82,20 @@ class GitHubErrors:
 
     def _error(self, what: str, exc: Exception) -> ForgeError:
         if isinstance(exc, RateLimitExceededExceedsMaxWait):
-            return ForgeError(
+            return RateLimited(
                 self.scrub(
                     f"cannot {what}: GitHub's rate limit would need a wait of about "
                     f"{exc.wait:.0f}s (more than {self.max_wait:.0f}s); try again later"
-                )
+                ),
+                time.time() + (exc.wait or 0.0),
             )
-        if isinstance(exc, RateLimitExceededException):
-            return ForgeError(
+        if isinstance(exc, GithubException) and (isinstance(exc, RateLimitExceededException) or _limited(exc)):
+            return RateLimited(
                 self.scrub(
                     f"cannot {what}: GitHub's rate limit was still exceeded after "
                     f"{self.attempts} retries ({message(exc)}); try again later"
-                )
+                ),
+                retry_at(exc.headers or {}),
             )
         if isinstance(exc, BadCredentialsException) or (isinstance(exc, GithubException) and exc.status == 401):
             return ForgeError(
@@ -109,7 +120,7 @@ class GitHubErrors:
     def _network_error(self, what: str, text: str) -> ForgeError:
         status = re.search(r"too many (\d{3}) error responses", text)
         if status and status.group(1) in ("403", "429"):
-            return ForgeError(
+            return RateLimited(
                 self.scrub(
                     f"cannot {what}: GitHub's rate limit was still exceeded after {self.attempts} retries; "
                     "try again later"
@@ -120,6 +131,24 @@ class GitHubErrors:
                 self.scrub(f"cannot {what}: GitHub kept failing ({status.group(1)}) after {self.attempts} retries")
             )
         return ForgeError(self.scrub(f"cannot {what}: GitHub at {self.base_url} cannot be reached ({short(text)})"))
+
+
+def _limited(exc: GithubException) -> bool:
+    """A rate-limit answer PyGithub raises as a plain GithubException (a 429, a 403 saying so)."""
+    return exc.status == 429 or (exc.status == 403 and "rate limit" in message(exc).lower())
+
+
+def retry_at(headers: Mapping[str, Any]) -> float | None:
+    """When a rate-limited answer says the call may be tried again (epoch seconds), if it says."""
+    found = {str(k).lower(): str(v) for k, v in headers.items()}
+    try:
+        if "retry-after" in found:
+            return time.time() + float(found["retry-after"])
+        if found.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in found:
+            return float(found["x-ratelimit-reset"]) + 1
+    except ValueError:
+        pass
+    return None
 
 
 def basic_auth(token: str) -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from github import GithubException
 
 from scaffolder.errors import ForgeError
 from scaffolder.forges.base import PullRequest, PullState, Repo
-from scaffolder.forges.github_errors import GitHubErrors, describe, errors
+from scaffolder.forges.github_errors import GitHubErrors, describe, errors, message
 
 if TYPE_CHECKING:
     from github.PullRequest import PullRequest as GhPullRequest
@@ -110,6 +111,41 @@ class GitHubPulls:
 
         return self._errors.call(what, close)
 
+    def request_reviewers(self, repo: Repo, number: int, users: list[str], teams: list[str]) -> PullRequest:
+        """Ask users (logins) and teams (slugs) to review; only those not asked yet are sent."""
+        gh = self._repo(repo.owner, repo.name)
+        what = f"request reviewers on pull request #{number} of {repo.full_name}"
+
+        def request() -> PullRequest:
+            pr = _fetched(gh.get_pull(number))
+            current = _to_pull(pr)
+            new_users = _new(users, current.reviewers)
+            new_teams = _new(teams, current.team_reviewers)
+            if not new_users and not new_teams:
+                return current
+            log.info("%s: %s", what, ", ".join([*new_users, *(f"team {t}" for t in new_teams)]))
+            pr.create_review_request(reviewers=new_users, team_reviewers=new_teams)
+            asked = (*current.reviewers, *new_users), (*current.team_reviewers, *new_teams)
+            return replace(current, reviewers=asked[0], team_reviewers=asked[1])
+
+        return self._errors.call(what, request, lambda exc: _explain_people(what, exc))
+
+    def add_assignees(self, repo: Repo, number: int, users: list[str]) -> PullRequest:
+        """Assign users (logins), keeping the current assignees (GitHub ignores who cannot be assigned)."""
+        gh = self._repo(repo.owner, repo.name)
+        what = f"assign pull request #{number} of {repo.full_name}"
+
+        def assign() -> PullRequest:
+            pr = _fetched(gh.get_pull(number))
+            have = {a.login.lower() for a in pr.assignees}
+            new = [u for u in dict.fromkeys(users) if u.lower() not in have]
+            if new:
+                log.info("%s to %s", what, ", ".join(new))
+                pr.add_to_assignees(*new)
+            return _to_pull(pr)
+
+        return self._errors.call(what, assign, lambda exc: _explain_people(what, exc))
+
     def _label(self, pr: GhPullRequest, labels: list[str]) -> None:
         """Replace a pull request's labels with the body GitHub's description documents
         (`{"labels": [...]}`; PyGithub's `set_labels` sends a bare list, which it does not)."""
@@ -137,6 +173,19 @@ def _explain_open(what: str, exc: GithubException, head: str, base: str) -> Forg
     return None
 
 
+def _new(names: list[str], have: tuple[str, ...]) -> list[str]:
+    """`names` not in `have` (GitHub compares logins and slugs case-insensitively), each once."""
+    seen = {h.lower() for h in have}
+    return [n for n in dict.fromkeys(names) if n.lower() not in seen]
+
+
+def _explain_people(what: str, exc: GithubException) -> ForgeError | None:
+    """Words GitHub's 422 on review requests (not a collaborator, the author, an unknown team)."""
+    if exc.status != 422:
+        return None
+    return ForgeError(f"cannot {what}: {_details(exc) or message(exc) or 'GitHub refused it'}")
+
+
 def _unseen(what: str, reason: str) -> Callable[[GithubException], ForgeError | None]:
     """Words a 404 answer as `reason`."""
     return lambda exc: ForgeError(f"cannot {what}: {reason}") if exc.status == 404 else None
@@ -160,6 +209,9 @@ def _to_pull(pr: GhPullRequest) -> PullRequest:
         state=state,
         head_sha=pr.head.sha,
         labels=tuple(label.name for label in pr.labels),
+        reviewers=tuple(user.login for user in pr.requested_reviewers or []),
+        team_reviewers=tuple(team.slug for team in pr.requested_teams or []),
+        assignees=tuple(user.login for user in pr.assignees or []),
     )
 
 
@@ -170,4 +222,4 @@ def _fetched(pr: GhPullRequest) -> GhPullRequest:
 
 
 def _with_labels(pr: PullRequest, labels: list[str]) -> PullRequest:
-    return PullRequest(pr.number, pr.url, pr.head, pr.base, pr.title, pr.body, pr.state, pr.head_sha, tuple(labels))
+    return replace(pr, labels=tuple(labels))

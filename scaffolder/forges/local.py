@@ -3,8 +3,8 @@
 Layout: `ROOT/OWNER/NAME.git` (bare, description in its `description` file) and
 `ROOT/OWNER/NAME.pulls/N.json`. URLs: a repo's `url` and `clone_url` are its `file://` URI; a
 file's `blob_url` is `file:///ROOT/OWNER/NAME.git#REF:PATH` (see `parse_blob_url`); a pull
-request's `url` is the `file://` URI of its JSON file. Visibility, topics, teams and branch
-protection are accepted and ignored.
+request's `url` is the `file://` URI of its JSON file, which also records who is asked to review
+and who is assigned. Visibility, topics, teams and branch protection are accepted and ignored.
 """
 
 from __future__ import annotations
@@ -183,6 +183,9 @@ class LocalForge:
             state=data["state"],
             head_sha=data["head_sha"],
             labels=tuple(data.get("labels", [])),
+            reviewers=tuple(data.get("requested_reviewers", [])),
+            team_reviewers=tuple(data.get("requested_teams", [])),
+            assignees=tuple(data.get("assignees", [])),
         )
 
     @staticmethod
@@ -296,4 +299,24 @@ class LocalForge:
         data = json.loads(file.read_text(encoding="utf-8"))
         data["state"] = "closed"
         self._save(file, data)
+        return self._pull(file, data)
+
+    def request_reviewers(self, repo: Repo, number: int, users: list[str], teams: list[str]) -> PullRequest:
+        """Record who is asked to review on the pull request (each name once)."""
+        return self._add_people(repo, number, {"requested_reviewers": users, "requested_teams": teams})
+
+    def add_assignees(self, repo: Repo, number: int, users: list[str]) -> PullRequest:
+        """Record the pull request's assignees, keeping those it has."""
+        return self._add_people(repo, number, {"assignees": users})
+
+    def _add_people(self, repo: Repo, number: int, people: Mapping[str, list[str]]) -> PullRequest:
+        file = self._file(repo, number)
+        with FileLock(file.parent / ".lock"):
+            current = self._load(repo, file)
+            data = json.loads(file.read_text(encoding="utf-8"))
+            for key, names in people.items():
+                have = list(data.get(key, []))
+                data[key] = have + [n for n in dict.fromkeys(names) if n not in have]
+            data.update(state=current.state, head_sha=current.head_sha)
+            self._save(file, data)
         return self._pull(file, data)

@@ -173,6 +173,9 @@ class PullState:
     merge_commit_sha: str | None = None
     labels: list[str] = field(default_factory=list)  # lower-case keys into RepoState.labels
     maintainer_can_modify: bool = False
+    requested_reviewers: list[str] = field(default_factory=list)  # logins
+    requested_teams: list[str] = field(default_factory=list)  # team slugs of the owning organization
+    assignees: list[str] = field(default_factory=list)  # logins
 
 
 @dataclass(frozen=True)
@@ -928,10 +931,7 @@ class GitHubServer:
             "closed_at": _iso(pr.closed_at),
             "merged_at": _iso(pr.merged_at),
             "merge_commit_sha": pr.merge_commit_sha,
-            "assignee": None,
-            "assignees": [],
-            "requested_reviewers": [],
-            "requested_teams": [],
+            **self._people_json(repo, pr),
             "head": end(pr.head, pr.head_sha),
             "base": end(pr.base, pr.base_sha),
             "_links": {
@@ -965,6 +965,30 @@ class GitHubServer:
                 changed_files=0,
             )
         return data
+
+    def _people_json(self, repo: RepoState, pr: PullState) -> dict[str, Any]:
+        """A pull request's assignees and requested reviewers (users and teams), as GitHub shows them."""
+        assignees = [self._user_json(self.accounts[login.lower()]) for login in pr.assignees]
+        return {
+            "assignee": assignees[0] if assignees else None,
+            "assignees": assignees,
+            "requested_reviewers": [self._user_json(self.accounts[u.lower()]) for u in pr.requested_reviewers],
+            "requested_teams": [self._team_simple_json(repo.owner, repo.owner.teams[t]) for t in pr.requested_teams],
+        }
+
+    def _team_simple_json(self, org: Account, team: Team) -> dict[str, Any]:
+        full = self._team_json(org, team)
+        keys = ("id", "node_id", "url", "members_url", "name", "description", "permission", "html_url")
+        return {
+            **{key: full[key] for key in keys},
+            "privacy": "closed",
+            "notification_setting": "notifications_enabled",
+            "repositories_url": full["repositories_url"],
+            "slug": team.slug,
+            "parent": None,
+            "type": "organization",
+            "organization_id": org.id,
+        }
 
     def _refresh_head(self, repo: RepoState, pr: PullState) -> None:
         """An open pull request follows its head branch, as on GitHub."""
@@ -1926,6 +1950,90 @@ class GitHubServer:
         pr = self._find_pull(repo, call)
         status, chunk, headers = self._page(call, [repo.labels[k] for k in pr.labels])
         return status, [self._label_json(repo, label) for label in chunk], headers
+
+    # -- review requests and assignees -------------------------------------------------------
+
+    def _collaborator(self, repo: RepoState, login: str) -> bool:
+        """Whether a user may be asked to review: the owner, a member of the owning organization,
+        an administrator of the repository."""
+        owner = repo.owner
+        account = self.accounts.get(login.lower())
+        if account is None or account.is_org:
+            return False
+        return account.login == owner.login or account.login in owner.members or account.login in repo.admins
+
+    @_route("POST", "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers")
+    def request_reviewers(self, call: Call) -> tuple[int, Any]:
+        repo = self._find_repo(call, need="triage")
+        self._writable(repo)
+        pr = self._find_pull(repo, call)
+        body = call.body or {}
+        users = [str(u) for u in body.get("reviewers") or []]
+        teams = [str(t).lower() for t in body.get("team_reviewers") or []]
+        if any(u.lower() == pr.user.lower() for u in users):
+            raise ApiError(422, "Review cannot be requested from pull request author.")
+        unknown_team = not repo.owner.is_org or any(t not in repo.owner.teams for t in teams)
+        if (teams and unknown_team) or not all(self._collaborator(repo, u) for u in users):
+            raise ApiError(
+                422,
+                "Reviews may only be requested from collaborators. One or more of the users or teams you "
+                f"specified is not a collaborator of the {repo.full_name} repository.",
+            )
+        for login in users:
+            login = self.accounts[login.lower()].login
+            if login not in pr.requested_reviewers:
+                pr.requested_reviewers.append(login)
+        pr.requested_teams += [t for t in dict.fromkeys(teams) if t not in pr.requested_teams]
+        pr.updated_at = _now()
+        return 201, self._pull_json(repo, pr, call.login, full=False)
+
+    @_route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers")
+    def get_requested_reviewers(self, call: Call) -> tuple[int, Any]:
+        repo = self._find_repo(call)
+        people = self._people_json(repo, self._find_pull(repo, call))
+        return 200, {"users": people["requested_reviewers"], "teams": people["requested_teams"]}
+
+    @_route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/assignees")
+    def add_assignees(self, call: Call) -> tuple[int, Any]:
+        repo = self._find_repo(call, need="triage")
+        self._writable(repo)
+        pr = self._find_pull(repo, call)
+        for item in (call.body or {}).get("assignees") or []:
+            login = str(item.get("login") if isinstance(item, dict) else item)
+            account = self.accounts.get(login.lower())
+            permission = self._permission(repo, account.login) if account and not account.is_org else None
+            pushes = permission is not None and PERMISSIONS.index(permission) >= PERMISSIONS.index("push")
+            # GitHub silently ignores who cannot be assigned (no push access)
+            if pushes and account is not None and account.login not in pr.assignees:
+                pr.assignees.append(account.login)
+        pr.updated_at = _now()
+        return 201, self._issue_json(repo, pr, call.login)
+
+    def _issue_json(self, repo: RepoState, pr: PullState, login: str | None) -> dict[str, Any]:
+        """A pull request seen as the issue it also is (the `issue` schema)."""
+        full = self._pull_json(repo, pr, login, full=False)
+        issue = self.api(f"/repos/{repo.full_name}/issues/{pr.number}")
+        return {
+            **{key: full[key] for key in ("id", "node_id", "number", "title", "body", "user", "labels", "locked")},
+            **{key: full[key] for key in ("assignee", "assignees", "milestone", "created_at", "updated_at")},
+            "url": issue,
+            "repository_url": self.api(f"/repos/{repo.full_name}"),
+            "labels_url": f"{issue}/labels{{/name}}",
+            "comments_url": f"{issue}/comments",
+            "events_url": f"{issue}/events",
+            "html_url": full["html_url"],
+            "state": pr.state,
+            "closed_at": full["closed_at"],
+            "comments": 0,
+            "author_association": full["author_association"],
+            "pull_request": {
+                "url": full["url"],
+                "html_url": full["html_url"],
+                "diff_url": full["diff_url"],
+                "patch_url": full["patch_url"],
+                "merged_at": full["merged_at"],
+            },
+        }
 
     # -- rate limit ----------------------------------------------------------------------------
 
