@@ -332,7 +332,7 @@ class BackstageCatalog:
             query["filter"] = filter_
         entities: builtins.list[dict[str, Any]] = []
         while True:
-            answer = self._request("GET", f"/entities/by-query?{urlencode(query)}", what="query entities")
+            answer = self._request("GET", f"/entities/by-query?{urlencode(query)}", what="list entities")
             body = answer.body if isinstance(answer.body, dict) else {}
             entities.extend(e for e in body.get("items") or [] if isinstance(e, dict))
             cursor = (body.get("pageInfo") or {}).get("nextCursor")
