@@ -68,8 +68,9 @@ class _Plugins:
     def _take(self, which: list[EntryPoint]) -> list[Problem]:
         """Load `which` (pending entry points); the problems they added."""
         before = len(self._problems)
+        taken = {id(ep) for ep in which}  # by identity: an entry point's equality reads its private fields
+        self._pending = [ep for ep in self._pending if id(ep) not in taken]
         for ep in which:
-            self._pending.remove(ep)
             self._load(ep)
         return self._problems[before:]
 
