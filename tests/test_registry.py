@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
 import sys
 import textwrap
+from collections.abc import Callable, Iterator
 from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
 
-from scaffolder.errors import ActionError
 import scaffolder.registry
+from scaffolder.errors import ActionError
 from scaffolder.registry import load_actions, load_registry
 
 BUILTINS = {
@@ -73,7 +73,8 @@ def plugin_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
             from scaffolder.action import ActionInput, NoOutput, define_action
 
             other = define_action(
-                id="acme:other", description="Other", input=ActionInput, output=NoOutput, handler=lambda c, i: NoOutput()
+                id="acme:other", description="Other", input=ActionInput, output=NoOutput,
+                handler=lambda c, i: NoOutput(),
             )
             """
         )
