@@ -48,7 +48,7 @@ class _Plugins:
         self._origins: dict[str, str] = {}
         self._problems: list[Problem] = []
         self._failed: dict[str, list[Problem]] = {}  # ids whose lookup met a broken plugin
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a plugin that looks up another while it loads must not deadlock
 
     def _load(self, ep: EntryPoint) -> None:
         try:
