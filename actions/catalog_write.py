@@ -102,6 +102,7 @@ def _annotations(ctx: ActionContext, inp: CatalogWriteInput) -> dict[str, str]:
             found["github.com/project-slug"] = repo.full_name
     if inp.kubernetes_id:
         found["backstage.io/kubernetes-id"] = inp.kubernetes_id
+    found[SOURCE_TEMPLATE] = source_template(ctx)
     found["scaffold.dev/template"] = ctx.template.name
     found["scaffold.dev/template-version"] = ctx.template.version
     found.update(inp.annotations)
@@ -131,16 +132,19 @@ def entity(ctx: ActionContext, inp: CatalogWriteInput) -> dict[str, Any]:
     }
 
 
+def source_template(ctx: ActionContext) -> str:
+    """Backstage's reference to the template an entity came from: `template:NAMESPACE/NAME`."""
+    doc = ctx.template.doc
+    namespace = doc.get("metadata", {}).get("namespace") if isinstance(doc, dict) else None
+    return f"template:{namespace or 'default'}/{ctx.template.name}"
+
+
 def given_entity(ctx: ActionContext, entity: dict[str, Any]) -> dict[str, Any]:
     """A given entity as Backstage's catalog:write writes it: as it is, with
     `backstage.io/source-template` naming the template added last to its annotations."""
     metadata = entity.get("metadata") if isinstance(entity.get("metadata"), dict) else {}
     assert isinstance(metadata, dict)
-    namespace = (
-        (ctx.template.doc or {}).get("metadata", {}).get("namespace") if isinstance(ctx.template.doc, dict) else None
-    )
-    source = f"template:{namespace or 'default'}/{ctx.template.name}"
-    annotations = {**(metadata.get("annotations") or {}), SOURCE_TEMPLATE: source}
+    annotations = {**(metadata.get("annotations") or {}), SOURCE_TEMPLATE: source_template(ctx)}
     return {**entity, "metadata": {**metadata, "annotations": annotations}}
 
 

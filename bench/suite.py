@@ -347,10 +347,15 @@ def upgrade(cfg: Config, size: str, t: Templates) -> list[Row]:
 
 
 # What `new` and `upgrade` cost before doing anything: the interpreter and the imports they need.
+# The actions the synthetic golden path's steps use (synth.py): the registry imports only these.
+_USED = "[r.load_registry()[a] for a in ('fetch:template', 'catalog:write', 'repo:create', 'catalog:register')]"
 FLOORS = {
-    "imports of `new`": "import scaffolder.cli, scaffolder.create, scaffolder.registry as r; r.load_registry()",
+    "`new` before reading the template": "import scaffolder.cli.new, scaffolder.config, scaffolder.create",
+    "imports of `new`": (
+        f"import scaffolder.cli.new, scaffolder.create, scaffolder.runner, scaffolder.registry as r; {_USED}"
+    ),
     "imports of `upgrade`": (
-        "import scaffolder.cli, scaffolder.config, scaffolder.upgrade, scaffolder.registry as r; r.load_registry()"
+        f"import scaffolder.cli.upgrade, scaffolder.config, scaffolder.upgrade, scaffolder.registry as r; {_USED}"
     ),
     "python -c pass": "pass",
 }

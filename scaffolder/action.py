@@ -52,13 +52,13 @@ ACTION_ID = re.compile(r"^[a-z][a-z0-9-]*(:[a-z][a-z0-9-]*)+$")
 class ActionInput(BaseModel):
     """Base for action inputs: unknown keys are errors, so a typo in a step is caught early."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class ActionOutput(BaseModel):
     """Base for action outputs."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class NoOutput(ActionOutput):

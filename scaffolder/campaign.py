@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from scaffolder import git, reviewers
+from scaffolder.discovery import Discover, find_fleet
 from scaffolder.errors import ForgeError, ScaffoldError
 from scaffolder.fleet import (
     CONFLICT_LABEL,
@@ -97,6 +98,7 @@ class Outcome:
     checks: str | None = None  # the PR's checks: success, failure, pending, timed-out or none
     merge: str | None = None  # merged, or why it stays open (merge_policy)
     catalog: str | None = None  # after a merge: what refreshing the catalog entity did
+    warning: str | None = None  # the catalog disagrees with the record (the record wins)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -349,6 +351,7 @@ def run(
                 options.new.version,
                 reason=f"unexpected {type(exc).__name__}: {exc}",
             )
+        outcome.warning = outcome.warning or target.warning
         with lock:
             results[index] = outcome
             done += 1
@@ -436,6 +439,7 @@ def run_campaign(
     automerge: bool = False,
     catalog: Catalog | None = None,
     run_checks: bool = True,
+    discover: Discover = "auto",
 ) -> CampaignResult:
     """`scaffold migrate NAME` as one call: upgrade every repo made from golden path `name` to version `to`
     (default: the newest), one pull request per repo, followed to the end (`pr_follow`); with
@@ -460,9 +464,14 @@ def run_campaign(
         forge = config.open_forge(settings)
     if not dry_run:
         options.catalog = catalog if catalog is not None else config.open_catalog(settings)
-    targets = fleet(forge, name, list(repos) if repos else None, shard)
+    targets = find_fleet(settings, forge, name, list(repos) if repos else None, shard, discover).targets
     options.directory = _directory(settings)
-    return CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
+    result = CampaignResult(options.new.version, run(forge, targets, options, on_outcome))
+    if not dry_run:  # each repo's last outcome and the burndown of the dashboard (scaffolder/history.py)
+        from scaffolder.history import record_campaign
+
+        record_campaign(settings.home, name, result.to_version, result.outcomes, whole=not repos and not shard)
+    return result
 
 
 __all__ = [

@@ -30,7 +30,6 @@ default_owner = "group:platform"  # catalog owner of cookiecutter/copier project
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -76,6 +75,8 @@ def _read_file(path: Path) -> dict[str, Any]:
         return {}
     if not path.is_file():
         raise ConfigError(f"the config file {path} is not a file")
+    import tomllib  # only when there is a file to read
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

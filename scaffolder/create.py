@@ -10,21 +10,21 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scaffolder import config, sources, yamlio
 from scaffolder.errors import ActionError, AnswersError, Interrupted, Problem, RunError, ScaffoldError, TemplateError
 from scaffolder.formats._common import FALLBACK_OWNER, catalog_owner_id
 from scaffolder.formats.copier_questions import trusting
-from scaffolder.parameters import Answers, resolve
-from scaffolder.plan import plan
-from scaffolder.runner import OnEvent, Outcome, Runner
-from scaffolder.runs import Run, current
 from scaffolder.sources import GoldenPathSource, load_template
 from scaffolder.template import Template
 
+if TYPE_CHECKING:  # imported where they are used: the golden path is read before Jinja and the runner load
+    from scaffolder.parameters import Answers
+    from scaffolder.runner import OnEvent, Outcome, Runner
+
 # Asks for what `given` leaves open and confirms; returns None when the user declines.
-Ask = Callable[[Template, Mapping[str, Any]], Answers | None]
+Ask = Callable[[Template, Mapping[str, Any]], "Answers | None"]
 
 
 def load_values(path: Path) -> list[dict[str, Any]]:
@@ -70,6 +70,9 @@ def prepare(
 
     `ref` is a golden path already resolved, or its ref (`NAME[@VERSION]`, a path or URL)."""
     found = sources.resolve(ref, settings) if isinstance(ref, str) else ref
+    from scaffolder.parameters import resolve
+    from scaffolder.plan import plan
+
     template, label = found.template, found.library
     prepared: list[Prepared] = []
     problems: list[Problem] = []
@@ -132,6 +135,8 @@ def run_prepared(
     """Run each service independently; a failed one does not stop the others. `trusted` lets the
     golden path run code (cookiecutter hooks, copier tasks), as do `trusted_sources`; `on_service`
     hears which service the next events belong to."""
+    from scaffolder.runner import Runner
+
     runner = Runner(config.open_forge(settings), config.open_catalog(settings), on_event or (lambda e: None))
     if len(items) > 1:
         rehearsal = rehearse(runner, items, settings, trusted)
@@ -216,6 +221,10 @@ def resume(
     trusted: bool = False,
 ) -> Outcome:
     """Finish a failed or interrupted run; secret answers must be given again (never stored)."""
+    from scaffolder.parameters import resolve
+    from scaffolder.runner import Runner
+    from scaffolder.runs import Run, current
+
     run = Run.open(settings.runs_dir, run_id)
     info = current(run.info())
     if info.status == "done":

@@ -1,23 +1,18 @@
-"""The fleet of a golden path: the repos on the forge whose record names it (read from their default
-branches, in a stable order, optionally one deterministic share `--shard I/N`), and where it stands:
-each repo's version and its migration pull request (the bot's branch, the PR's metadata block), its
-checks and whether it merged or why not."""
+"""The fleet of a golden path and where it stands: each repo's version and its migration pull request
+(the bot's branch, the PR's metadata block), its checks and whether it merged or why not.
+Finding the repos is `scaffolder.discovery`'s job."""
 
 from __future__ import annotations
 
 import json
 import re
-import zlib
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from scaffolder import record as records
-from scaffolder import yamlio
-from scaffolder.errors import ConfigError, ForgeError, Problem, ScaffoldError, TemplateError
+from scaffolder.discovery import Discover, Found, Shard, Target, find, find_fleet, read_record
+from scaffolder.errors import ScaffoldError
 from scaffolder.forges.base import Forge, PullRequest, Repo
-from scaffolder.record import RECORD_PATH, Record
 
 if TYPE_CHECKING:
     from scaffolder.catalogs.base import Catalog
@@ -43,78 +38,18 @@ def metadata(pr: PullRequest | None) -> dict[str, Any]:
         return {}
 
 
-@dataclass(frozen=True)
-class Shard:
-    """`--shard I/N`: this run takes the repos whose name hashes to I (1-based) of N."""
-
-    index: int
-    count: int
-
-    @classmethod
-    def parse(cls, text: str) -> Shard:
-        match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
-        if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
-            raise ConfigError(f"--shard must look like I/N with 1 <= I <= N, got {text!r}")
-        return cls(int(match.group(1)), int(match.group(2)))
-
-    def takes(self, full_name: str) -> bool:
-        return zlib.crc32(full_name.lower().encode()) % self.count == self.index - 1
-
-
-@dataclass
-class Target:
-    """One repo of the fleet and what its record says."""
-
-    repo: Repo
-    record: Record | None
-    error: str | None = None
-
-    @property
-    def version(self) -> str | None:
-        return self.record.template.version if self.record else None
-
-
-def read_record(forge: Forge, repo: Repo) -> Record | None:
-    """The record on the repo's default branch, or None when the repo was not made by scaffold."""
-    data = forge.read_file(repo, RECORD_PATH)
-    if data is None:
-        return None
-    try:
-        return records.parse(data.decode("utf-8"), Path(RECORD_PATH))
-    except yamlio.YamlSyntaxError as exc:
-        raise TemplateError(f"{repo.full_name}: {RECORD_PATH} is malformed", [exc.problem]) from None
-    except ValueError as exc:  # not UTF-8, or not a record
-        problem = Problem(RECORD_PATH, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        raise TemplateError(f"{repo.full_name}: {RECORD_PATH} is invalid", [problem]) from None
-
-
-def fleet(forge: Forge, name: str, repos: Iterable[str] | None = None, shard: Shard | None = None) -> list[Target]:
-    """Repos whose record names the golden path (or the explicit list), in a stable order."""
-    if repos:
-        found = []
-        for ref in repos:
-            owner, _, repo_name = ref.rpartition("/")
-            repo = forge.get_repo(owner or forge.default_owner(), repo_name)
-            if repo is None:
-                raise ForgeError(f"no repo {ref!r} on the forge")
-            found.append(repo)
-    else:
-        found = forge.list_repos()
-    targets = []
-    for repo in sorted(found, key=lambda r: r.full_name.lower()):
-        if shard and not shard.takes(repo.full_name):
-            continue
-        try:
-            record = read_record(forge, repo)
-        except Exception as exc:  # one repo's bad record (or a bug reading it) must not stop the fleet
-            reason = exc.render() if isinstance(exc, ScaffoldError) else f"{type(exc).__name__}: {exc}"
-            targets.append(Target(repo, None, f"unreadable record: {reason}"))
-            continue
-        if record is not None and record.template.name == name:
-            targets.append(Target(repo, record))
-        elif repos:
-            targets.append(Target(repo, None, f"its record does not name {name}"))
-    return targets
+def fleet(
+    forge: Forge,
+    name: str,
+    repos: Iterable[str] | None = None,
+    shard: Shard | None = None,
+    *,
+    catalog: Catalog | None = None,
+    discover: Discover = "forge",
+) -> list[Target]:
+    """Repos whose record names the golden path (or the explicit list), in a stable order: found by
+    scanning the forge, or through `catalog` (`discovery.find`)."""
+    return find(forge, name, repos, shard, catalog=catalog, discover=discover).targets
 
 
 @dataclass
@@ -129,6 +64,7 @@ class FleetEntry:
     catalog: str | None = None  # after a merged PR: refreshed, unchanged or failed (the catalog entity)
     checks: str | None = None  # an open PR's checks: success, failure, pending, timed-out or none
     merge: str | None = None  # merged, declined, or why the open PR is not merged (`ready`: nothing stops it)
+    warning: str | None = None  # the catalog disagrees with the record (the record wins)
 
 
 def status(
@@ -137,17 +73,20 @@ def status(
     shard: Shard | None = None,
     catalog: Catalog | None = None,
     policy: CampaignPolicy | None = None,
+    *,
+    found: Found | None = None,
 ) -> list[FleetEntry]:
     """Where the fleet stands: each repo's recorded version and its migration PR, if any, with an
     open PR's checks and what stops its merge under `policy` (the golden path's `spec.campaign`).
-    With `catalog`, the entity of each repo whose PR is merged is refreshed so the catalog stays true."""
+    With `catalog`, the entity of each repo whose PR is merged is refreshed so the catalog stays true.
+    `found` is the fleet already discovered (default: a scan of the forge)."""
     from scaffolder.template import CampaignPolicy
 
     policy = policy or CampaignPolicy()
     entries = []
-    for target in fleet(forge, name, shard=shard):
+    for target in (found or find(forge, name, shard=shard)).targets:
         try:
-            pr = forge.find_pull_request(target.repo, branch_for(name))
+            pr = forge.find_pull_request(target.repo, branch_for(name)) if target.repo.clone_url else None
         except ScaffoldError as exc:
             entries.append(FleetEntry(target.repo.full_name, target.version, None, None, None, exc.render(), "failed"))
             continue
@@ -159,9 +98,12 @@ def status(
             metadata(pr).get("to"),
             target.error,
             "failed" if target.error else "ok",
+            warning=target.warning,
         )
         if catalog is not None and pr is not None and pr.state == "merged" and not target.error:
             entry.catalog = _refresh(catalog, forge, target.repo)
+            if entry.catalog == "refreshed":
+                entry.warning = None  # the catalog now says what the record says
         if pr is not None:
             _follow_state(forge, target.repo, pr, entry, policy)
         entries.append(entry)
@@ -205,6 +147,8 @@ class FleetStatus:
     """Where the fleet stands: its repos, how many are at each version and in each migration PR state."""
 
     entries: list[FleetEntry]
+    discovery: str = "forge"  # how the repos were found: catalog, forge (a scan) or repos
+    notes: list[str] = field(default_factory=list)  # why discovery fell back, entities naming no repo
 
     @property
     def versions(self) -> dict[str, int]:
@@ -238,6 +182,8 @@ class FleetStatus:
             "checks": self.checks,
             "merges": self.merges,
             "failed": len(self.failed),
+            "discovery": self.discovery,
+            "notes": self.notes,
         }
 
 
@@ -255,16 +201,20 @@ def fleet_status(
     shard: Shard | None = None,
     forge: Forge | None = None,
     catalog: Catalog | None = None,
+    discover: Discover = "auto",
 ) -> FleetStatus:
-    """`scaffold migrate status NAME` as one call: each repo's recorded version and its migration
-    PR; the catalog entity of each repo whose PR is merged is refreshed (the settings' catalog)."""
+    """`scaffold migrate status NAME` as one call: the fleet found through the catalog or the forge
+    (`discover`), each repo's recorded version and its migration PR; the catalog entity of each
+    repo whose PR is merged is refreshed (the settings' catalog)."""
     from scaffolder import config
 
     if forge is None:
         forge = config.open_forge(settings)
     if catalog is None:
         catalog = config.open_catalog(settings)
-    return FleetStatus(status(forge, name, shard, catalog, _policy(settings, name)))
+    found = find_fleet(settings, forge, name, shard=shard, discover=discover, catalog=catalog, light=True)
+    notes = ([found.note] if found.note else []) + found.problems
+    return FleetStatus(status(forge, name, shard, catalog, _policy(settings, name), found=found), found.how, notes)
 
 
 def _policy(settings: Settings, name: str) -> CampaignPolicy | None:
@@ -275,3 +225,17 @@ def _policy(settings: Settings, name: str) -> CampaignPolicy | None:
         return sources.resolve(name, settings).template.model.spec.campaign
     except ScaffoldError:
         return None
+
+
+__all__ = [
+    "FleetEntry",
+    "FleetStatus",
+    "Shard",
+    "Target",
+    "branch_for",
+    "fleet",
+    "fleet_status",
+    "metadata",
+    "read_record",
+    "status",
+]

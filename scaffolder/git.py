@@ -235,15 +235,19 @@ def extra_header_env(header: str) -> dict[str, str]:
 
 
 def read_file(repo: Path, ref: str, path: str) -> bytes | None:
-    """One file's bytes at `ref` in a bare repo, or None when the ref or the file is absent."""
-    sha = rev_parse(repo, f"{ref}:{path.lstrip('/')}", bare=True)
-    if sha is None:
+    """One file's bytes at `ref` in a bare repo, or None when the ref or the file is absent or not a
+    file. One git process (`cat-file --batch`; the name comes on stdin, never as an option):
+    `migrate status` reads a record from every repo of a fleet."""
+    spec = f"{ref}:{path.lstrip('/')}"
+    if "\n" in spec:
         return None
-    _, kind = _git([*_bare(repo), "cat-file", "-t", sha])
-    if str(kind).strip() != "blob":
-        return None
-    _, out = _git([*_bare(repo), "cat-file", "blob", sha], binary=True)
-    return out if isinstance(out, bytes) else out.encode()
+    _, out = _git([*_bare(repo), "cat-file", "--batch"], binary=True, stdin=spec.encode() + b"\n")
+    data = out if isinstance(out, bytes) else out.encode()
+    header, _, rest = data.partition(b"\n")
+    fields = header.split(b" ")
+    if len(fields) != 3 or fields[1] != b"blob" or not fields[2].isdigit():
+        return None  # `NAME missing`, `NAME ambiguous`, or a tree
+    return rest[: int(fields[2])]
 
 
 def list_branches(repo: Path, bare: bool = True) -> list[str]:

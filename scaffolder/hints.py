@@ -9,7 +9,6 @@ caller knows them (the catalog's groups for an owner), from close candidates (`d
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 
@@ -70,6 +69,8 @@ def did_you_mean(param: Parameter, text: str, candidates: Sequence[str] = ()) ->
     else a repair of the input that the pattern accepts; None if nothing is close."""
     if candidates:
         bare = {c.split(":", 1)[-1]: c for c in candidates}
+        import difflib  # only when a hint is needed
+
         close = difflib.get_close_matches(text, list(candidates), n=1, cutoff=0.6)
         close = close or [bare[m] for m in difflib.get_close_matches(text, list(bare), n=1, cutoff=0.6)]
         if close and close[0] != text and _matches(param, close[0]):
@@ -92,6 +93,8 @@ def mismatch(param: Parameter, shown: str, text: str, candidates: Sequence[str] 
 
 def close_choice(text: str, options: Sequence[str]) -> str | None:
     """The option closest to a mistyped choice, if one is close."""
+    import difflib
+
     close = difflib.get_close_matches(text, list(options), n=1, cutoff=0.6)
     lowered = [o for o in options if o.lower() == text.lower()]
     found = lowered or close

@@ -14,8 +14,6 @@ from typing import Any
 
 from scaffolder import hints, redact
 from scaffolder.errors import AnswersError, Problem, RenderError
-from scaffolder.expressions import render_value, truthy
-from scaffolder.taint import Taint
 from scaffolder.template import Parameter, Template
 
 TRUE = {"true", "yes", "y", "on", "1"}
@@ -182,6 +180,8 @@ def visible(param: Parameter, values: Mapping[str, Any], template: Template) -> 
     """Whether `when` lets this parameter be asked, given the answers so far."""
     if _asks(template, param):
         return bool(template.questions.when(param.id, values))
+    from scaffolder.expressions import truthy  # Jinja loads once a template asks for it
+
     return truthy(param.when, context(values, template), f"parameters.{param.id}.when")
 
 
@@ -191,6 +191,8 @@ def default_for(param: Parameter, values: Mapping[str, Any], template: Template)
         return template.questions.default(param.id, values)
     if param.default is None:
         return None
+    from scaffolder.expressions import render_value
+
     return render_value(param.default, context(values, template), f"parameters.{param.id}.default")
 
 
@@ -212,6 +214,8 @@ def resolve(template: Template, given: Mapping[str, Any]) -> Answers:
     A parameter whose default is computed from a secret is secret too. No problem shows a
     secret's value.
     """
+    from scaffolder.taint import Taint  # Jinja's parser: loaded once a golden path has been read
+
     problems: list[Problem] = []
     known = {p.id for p in template.parameters}
     for key in given:

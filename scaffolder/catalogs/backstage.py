@@ -341,6 +341,13 @@ class BackstageCatalog:
             query = {"limit": PAGE_SIZE, "cursor": cursor}
         return sorted(entities, key=entity_ref)
 
+    def find(self, annotation: str, value: str) -> builtins.list[dict[str, Any]]:
+        """Every entity whose annotation `annotation` is `value`, ordered by ref: Backstage filters
+        (`GET /entities/by-query?filter=metadata.annotations.KEY=VALUE`), paging with its cursor."""
+        if "," in value or "," in annotation:
+            raise CatalogError(f"cannot query Backstage for {annotation}={value}: a filter value holds no comma")
+        return self._query(f"metadata.annotations.{annotation}={value}")
+
     def unregister(self, ref: str) -> bool:
         """Delete the location `ref` came from (and so every entity from that location)."""
         kind, namespace, name = parse_ref(ref)

@@ -54,6 +54,11 @@ class Catalog(Protocol):
         """Every entity of a kind (every kind when None), ordered by ref."""
         ...
 
+    def find(self, annotation: str, value: str) -> builtins.list[dict[str, Any]]:
+        """Every entity whose annotation `annotation` equals `value`, ordered by ref (the catalog
+        answers the query: an index in SQLite, a filter in Backstage)."""
+        ...
+
     def unregister(self, ref: str) -> bool:
         """Remove the entity's location and the entity; False when it was not there."""
         ...

@@ -28,6 +28,9 @@ class NullCatalog:
     def list(self, kind: str | None = "component") -> list[dict[str, Any]]:
         return []
 
+    def find(self, annotation: str, value: str) -> builtins.list[dict[str, Any]]:
+        return []
+
     def members(self, group: str) -> builtins.list[dict[str, Any]]:
         return []
 

@@ -48,17 +48,34 @@ def _register() -> None:
         browse,
         catalog,
         check,
+        ci,
         config_cmd,
         forge,
         mcp,
         migrate,
         new,
         runs,
+        serve,
         template,
         upgrade,
     )
 
-    for module in (new, runs, upgrade, check, adopt, migrate, browse, forge, catalog, template, config_cmd, mcp):
+    for module in (
+        new,
+        runs,
+        upgrade,
+        check,
+        adopt,
+        migrate,
+        ci,
+        browse,
+        forge,
+        catalog,
+        template,
+        config_cmd,
+        mcp,
+        serve,
+    ):
         for command in module.COMMANDS:
             cli.add_command(command)
     complete(cli)

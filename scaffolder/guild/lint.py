@@ -77,7 +77,7 @@ def lint_path(path: Path, base: str | None = None, registry: Registry | None = N
     """Every problem of one golden path; `base` is a git ref to check the version rules against,
     `registry` the actions its steps may use (default: the installed ones)."""
     folder = path.parent if path.name == TEMPLATE_FILE else path
-    report = Report(folder, registry if registry is not None else load_registry())
+    report = Report(folder, registry if registry is not None else load_registry().validated())
     for snapshot in sorted(p for p in (folder / RELEASES_DIR).glob("*") if p.is_dir()):
         for problem in verify_snapshot(snapshot):
             report.problem(Problem(problem.where, f"released snapshot {problem.message}"), "release-changed")

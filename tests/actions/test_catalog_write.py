@@ -71,6 +71,7 @@ def test_writes_a_full_component(ctx: ActionContext) -> None:
             "annotations": {
                 "backstage.io/kubernetes-id": "orders-api",
                 "backstage.io/source-location": "url:https://github.com/payments-team/orders-api/tree/main/",
+                "backstage.io/source-template": "template:default/backend-service",
                 "github.com/project-slug": "payments-team/orders-api",
                 "pagerduty.com/service-id": "P123",
                 "scaffold.dev/template": "backend-service",
@@ -94,6 +95,7 @@ def test_minimal_component_has_only_template_annotations(ctx: ActionContext) -> 
     assert doc["metadata"] == {
         "name": "tiny",
         "annotations": {
+            "backstage.io/source-template": "template:default/backend-service",
             "scaffold.dev/template": "backend-service",
             "scaffold.dev/template-version": "1.2.3",
         },
