@@ -24,7 +24,7 @@ from jinja2 import Template, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from scaffolder import budget, line_endings, nunjucks
+from scaffolder import budget, jinja_cache, line_endings, nunjucks
 from scaffolder.action import SHM as SHM  # re-exported: scratch space, files and delimiters are the contract's
 from scaffolder.action import Delimiters as Delimiters
 from scaffolder.action import RenderedFile as RenderedFile
@@ -98,8 +98,14 @@ def _render(env: SandboxedEnvironment, source: str, context: Mapping[str, Any], 
 @lru_cache(maxsize=8192)
 def _compiled(env: SandboxedEnvironment, source: str, name: str) -> Template:
     """Compiled templates, shared by every render in the process (old and new versions of an
-    upgrade, every repo of a campaign)."""
-    code = env.compile(source, name=name, filename=name)
+    upgrade, every repo of a campaign) and, through `scaffolder.jinja_cache`, across runs."""
+    root = jinja_cache.folder()
+    entry = jinja_cache.key(env, source, name) if root is not None else ""
+    code = jinja_cache.load(root, entry) if root is not None else None
+    if code is None:
+        code = env.compile(source, name=name, filename=name)
+        if root is not None:
+            jinja_cache.store(root, entry, code)
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
