@@ -24,6 +24,7 @@ from scaffolder import budget
 MAX_LENGTH = 10_000_000  # items of a sequence or characters of a string made by one operator
 MAX_INT_BITS = 1_000_000  # about 300,000 decimal digits
 _SEQUENCES = (str, bytes, list, tuple)
+_DICT_ATTRIBUTES = frozenset(dir(dict))  # what `getattr(a_dict, name)` finds: a dict has no __dict__
 # A printf conversion: flags, then width and precision, each a number or `*` (taken from the args).
 _CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
@@ -98,6 +99,16 @@ class Sandbox(SandboxedEnvironment):
         elif operator == "%" and isinstance(left, str):
             check_format(left, right if isinstance(right, tuple | Mapping) else (right,))
         return super().call_binop(context, operator, left, right)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """`obj.attribute` as Jinja's sandbox reads it; for a plain dict and a name no dict has as
+        an attribute (`values.name`), straight to the item Jinja falls back to, skipping the failed
+        attribute lookup and its exception (a template reads most of its values this way)."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            if attribute in obj:
+                return obj[attribute]
+            return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         budget.check()
