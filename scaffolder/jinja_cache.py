@@ -104,13 +104,25 @@ def fingerprint(env: Environment) -> bytes:
     return "\n".join(parts).encode("utf-8", "surrogatepass")
 
 
+@lru_cache(maxsize=64)
+def _keyed(env: Environment) -> Any:
+    """A sha256 that has read `env`'s fingerprint (copied for each key: it is the same each time)."""
+    digest = hashlib.sha256()
+    _add(digest, fingerprint(env))
+    return digest
+
+
+def _add(digest: Any, part: bytes) -> None:
+    digest.update(len(part).to_bytes(8, "big"))
+    digest.update(part)
+
+
 def key(env: Environment, source: str, name: str) -> str:
     """The cache key of `source` compiled as `name` in `env` (hex sha256, parts length-prefixed)."""
-    digest = hashlib.sha256()
-    for part in (fingerprint(env), name.encode("utf-8", "surrogatepass"), source.encode("utf-8", "surrogatepass")):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.hexdigest()
+    digest = _keyed(env).copy()
+    _add(digest, name.encode("utf-8", "surrogatepass"))
+    _add(digest, source.encode("utf-8", "surrogatepass"))
+    return str(digest.hexdigest())
 
 
 def _own_private_dir(path: Path) -> bool:
@@ -154,7 +166,7 @@ def load(root: Path, entry: str) -> CodeType | None:
     """The code stored under key `entry`, or None when there is none or it is not to be trusted
     (another key's, corrupt, foreign, not this user's, writable by others)."""
     try:
-        fd = os.open(root / entry[:2] / entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(f"{root}/{entry[:2]}/{entry}", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     with os.fdopen(fd, "rb") as fh:

@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2.exceptions import SecurityError
 from jinja2.filters import do_format
-from jinja2.runtime import Context
+from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 
 from scaffolder import budget
@@ -25,6 +25,10 @@ MAX_LENGTH = 10_000_000  # items of a sequence or characters of a string made by
 MAX_INT_BITS = 1_000_000  # about 300,000 decimal digits
 _SEQUENCES = (str, bytes, list, tuple)
 _DICT_ATTRIBUTES = frozenset(dir(dict))  # what `getattr(a_dict, name)` finds: a dict has no __dict__
+# Types whose members Jinja's sandbox allows by name alone (`is_safe_attribute`: no leading `_`),
+# `str.format` and `format_map` excepted (the sandbox wraps them).
+_PLAIN_MEMBERS = frozenset({str, LoopContext})
+_WRAPPED = frozenset({"format", "format_map"})
 # A printf conversion: flags, then width and precision, each a number or `*` (taken from the args).
 _CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
 
@@ -103,11 +107,19 @@ class Sandbox(SandboxedEnvironment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         """`obj.attribute` as Jinja's sandbox reads it; for a plain dict and a name no dict has as
         an attribute (`values.name`), straight to the item Jinja falls back to, skipping the failed
-        attribute lookup and its exception (a template reads most of its values this way)."""
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+        attribute lookup and its exception (a template reads most of its values this way). A
+        public member of a string or of `loop` is read without asking `is_safe_attribute` each
+        time, whose answer for those types depends on the name only."""
+        kind = type(obj)
+        if kind is dict and attribute not in _DICT_ATTRIBUTES:
             if attribute in obj:
                 return obj[attribute]
             return self.undefined(obj=obj, name=attribute)
+        if kind in _PLAIN_MEMBERS and attribute[:1] != "_" and attribute not in _WRAPPED:
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                pass  # Jinja's own lookup says what is missing
         return super().getattr(obj, attribute)
 
     def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
