@@ -10,7 +10,9 @@ configuration, so what one template's render wrote never changes how another ren
 repeats its key and a hash of its code: a file under another key's name, truncated, corrupt or
 written by another tool is ignored and compiled afresh. Files are written whole (a temporary file
 renamed); the folder is 0700 and used only when it is this user's own and no one else can write
-to it or to an entry. `SCAFFOLD_JINJA_CACHE=0` switches it off.
+to it or to an entry. Entries live in a folder per software (`software()`: jinja2, scaffold,
+Python, scaffold's sandbox modules); a folder no run has used for `UNUSED_DAYS` is removed.
+`SCAFFOLD_JINJA_CACHE=0` switches the cache off; removing the folder is always safe.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import hashlib
 import inspect
 import marshal
 import os
+import shutil
 import stat
 import sys
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 from types import CodeType
@@ -32,6 +36,7 @@ from jinja2 import Environment
 
 MAGIC = b"scaffold-jinja-code 1\n"
 _DIGEST = 64  # hex characters of a sha256
+UNUSED_DAYS = 30  # a folder of entries no run has used for this long is removed
 
 
 def enabled() -> bool:
@@ -141,13 +146,48 @@ def _own_private_dir(path: Path) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def software() -> str:
+    """Which software compiles (jinja2, scaffold, Python, and the modules shaping scaffold's
+    sandbox): entries of other software live in other folders, pruned once unused for a while."""
+    from scaffolder import __version__, filters, nunjucks, sandbox
+
+    stamps = []
+    for module in (filters, nunjucks, sandbox):
+        try:
+            st = Path(module.__file__ or "").stat()
+            stamps.append(f"{module.__name__}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            stamps.append(f"{module.__name__}:?")
+    text = "\n".join([jinja2.__version__, __version__, sys.version, *stamps])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _prune(top: Path, keep: str) -> None:
+    """Remove the folders of other software not used for `UNUSED_DAYS` (an upgraded scaffold or
+    jinja2 leaves its old entries behind)."""
+    cutoff = time.time() - UNUSED_DAYS * 86400
+    for child in top.iterdir():
+        try:
+            if child.name != keep and child.is_dir() and not child.is_symlink() and child.stat().st_mtime < cutoff:
+                shutil.rmtree(child, ignore_errors=True)
+        except OSError:
+            continue
+
+
 @lru_cache(maxsize=8)
 def _folder(home: str) -> Path | None:
-    """`home`/cache/jinja, made 0700 if missing; None when it cannot be trusted or made."""
-    path = Path(home) / "cache" / "jinja"
+    """`home`/cache/jinja/`software()`, made 0700 if missing and marked used now; None when it
+    cannot be trusted or made."""
+    top = Path(home) / "cache" / "jinja"
+    path = top / software()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        top.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _own_private_dir(top):
+            return None
         path.mkdir(mode=0o700, exist_ok=True)
+        os.utime(path)
+        _prune(top, path.name)
     except OSError:
         return None
     return path if _own_private_dir(path) else None

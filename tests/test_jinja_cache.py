@@ -4,7 +4,9 @@ that is not exactly its key's (another key's, corrupt, foreign, writable by othe
 
 from __future__ import annotations
 
+import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,11 @@ def cache_dir(home: Path) -> Path:
     return home / "cache" / "jinja"
 
 
+def store(home: Path) -> Path:
+    """The folder of this software's entries (`jinja_cache.software`)."""
+    return cache_dir(home) / jinja_cache.software()
+
+
 def entries(home: Path) -> list[Path]:
     return sorted(p for p in cache_dir(home).rglob("*") if p.is_file())
 
@@ -78,6 +85,7 @@ def test_a_second_run_compiles_nothing_and_renders_the_same_bytes(
 def test_the_folder_is_private_and_entries_are_written_whole(tmp_path: Path, scaffold_home: Path) -> None:
     rendered(skeleton(tmp_path / "sk", SKELETON))
     assert stat.S_IMODE(cache_dir(scaffold_home).stat().st_mode) == 0o700
+    assert stat.S_IMODE(store(scaffold_home).stat().st_mode) == 0o700
     for entry in entries(scaffold_home):
         assert stat.S_IMODE(entry.stat().st_mode) == 0o600
         assert entry.read_bytes().startswith(jinja_cache.MAGIC + entry.name.encode())
@@ -100,13 +108,13 @@ def test_another_keys_entry_is_not_used(tmp_path: Path, scaffold_home: Path) -> 
     env = make_environment()
     b_key = jinja_cache.key(env, "{{ 'B' | lower }}\n", "f.txt")
     assert b_key != a_entry.name
-    target = cache_dir(scaffold_home) / b_key[:2] / b_key
+    target = store(scaffold_home) / b_key[:2] / b_key
     target.parent.mkdir(exist_ok=True)
     target.write_bytes(a_entry.read_bytes())
     target.chmod(0o600)
     render._compiled.cache_clear()
     assert rendered(b) == {"f.txt": b"b\n"}
-    assert jinja_cache.load(cache_dir(scaffold_home), b_key) is not None  # replaced by B's own
+    assert jinja_cache.load(store(scaffold_home), b_key) is not None  # replaced by B's own
 
 
 @pytest.mark.parametrize(
@@ -123,7 +131,7 @@ def test_a_spoilt_entry_is_ignored(tmp_path: Path, scaffold_home: Path, spoil: A
     rendered(root)
     (entry,) = entries(scaffold_home)
     entry.write_bytes(spoil(entry.read_bytes()))
-    assert jinja_cache.load(cache_dir(scaffold_home), entry.name) is None
+    assert jinja_cache.load(store(scaffold_home), entry.name) is None
     render._compiled.cache_clear()
     assert rendered(root) == {"f.txt": b"SVC\n"}
 
@@ -131,9 +139,9 @@ def test_a_spoilt_entry_is_ignored(tmp_path: Path, scaffold_home: Path, spoil: A
 def test_an_entry_others_may_write_to_is_ignored(tmp_path: Path, scaffold_home: Path) -> None:
     rendered(skeleton(tmp_path / "sk", {"f.txt": "{{ values.name | upper }}\n"}))
     (entry,) = entries(scaffold_home)
-    assert jinja_cache.load(cache_dir(scaffold_home), entry.name) is not None
+    assert jinja_cache.load(store(scaffold_home), entry.name) is not None
     entry.chmod(0o666)
-    assert jinja_cache.load(cache_dir(scaffold_home), entry.name) is None
+    assert jinja_cache.load(store(scaffold_home), entry.name) is None
 
 
 def test_a_symlinked_entry_is_ignored(tmp_path: Path, scaffold_home: Path) -> None:
@@ -142,7 +150,7 @@ def test_a_symlinked_entry_is_ignored(tmp_path: Path, scaffold_home: Path) -> No
     moved = tmp_path / "elsewhere"
     entry.rename(moved)
     entry.symlink_to(moved)
-    assert jinja_cache.load(cache_dir(scaffold_home), entry.name) is None
+    assert jinja_cache.load(store(scaffold_home), entry.name) is None
 
 
 def test_the_same_text_in_another_file_names_its_own_file(tmp_path: Path, scaffold_home: Path) -> None:
@@ -188,3 +196,17 @@ def test_an_unwritable_home_still_renders(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("SCAFFOLD_HOME", str(blocked))
     assert rendered(skeleton(tmp_path / "sk", SKELETON))["svc/main.py"] == b"ON svc!\r\n"
     assert blocked.is_file()
+
+
+def test_entries_of_software_unused_for_a_month_are_removed(tmp_path: Path, scaffold_home: Path) -> None:
+    old, recent = cache_dir(scaffold_home) / "0123456789abcdef", cache_dir(scaffold_home) / "fedcba9876543210"
+    for folder, days in ((old, jinja_cache.UNUSED_DAYS + 1), (recent, 2)):
+        (folder / "ab").mkdir(parents=True)
+        (folder / "ab" / "abcd").write_bytes(b"x")
+        when = time.time() - days * 86400
+        os.utime(folder, (when, when))
+    jinja_cache._folder.cache_clear()
+    rendered(skeleton(tmp_path / "sk", SKELETON))
+    assert not old.exists()
+    assert (recent / "ab" / "abcd").exists()
+    assert store(scaffold_home).is_dir()
