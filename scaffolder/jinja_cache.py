@@ -17,6 +17,7 @@ Python, scaffold's sandbox modules); a folder no run has used for `UNUSED_DAYS` 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import marshal
@@ -24,7 +25,7 @@ import os
 import shutil
 import stat
 import sys
-import tempfile
+import threading
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -206,7 +207,7 @@ def load(root: Path, entry: str) -> CodeType | None:
     """The code stored under key `entry`, or None when there is none or it is not to be trusted
     (another key's, corrupt, foreign, not this user's, writable by others)."""
     try:
-        fd = os.open(f"{root}/{entry[:2]}/{entry}", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(f"{root}/{entry}", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     with os.fdopen(fd, "rb") as fh:
@@ -229,21 +230,17 @@ def load(root: Path, entry: str) -> CodeType | None:
 
 
 def store(root: Path, entry: str, code: CodeType) -> None:
-    """Keep `code` under key `entry`, written whole or not at all (a failure only loses the entry)."""
+    """Keep `code` under key `entry`, written whole or not at all (a temporary file of this
+    process and thread, renamed); a failure only loses the entry."""
     payload = marshal.dumps(code)
-    data = MAGIC + entry.encode("ascii") + b"\n" + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n"
-    shard = root / entry[:2]
-    tmp: Path | None = None
+    head = MAGIC + entry.encode("ascii") + b"\n" + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n"
+    target = f"{root}/{entry}"
+    tmp = f"{root}/.tmp-{os.getpid()}-{threading.get_ident()}-{entry}"
     try:
-        shard.mkdir(mode=0o700, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=shard, prefix=".tmp-")
-        tmp = Path(name)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data + payload)
-        tmp.replace(shard / entry)
-        tmp = None
+            fh.write(head + payload)
+        os.replace(tmp, target)  # noqa: PTH105 (a Path per entry costs more than writing it)
     except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # noqa: PTH108

@@ -108,8 +108,7 @@ def test_another_keys_entry_is_not_used(tmp_path: Path, scaffold_home: Path) -> 
     env = make_environment()
     b_key = jinja_cache.key(env, "{{ 'B' | lower }}\n", "f.txt")
     assert b_key != a_entry.name
-    target = store(scaffold_home) / b_key[:2] / b_key
-    target.parent.mkdir(exist_ok=True)
+    target = store(scaffold_home) / b_key
     target.write_bytes(a_entry.read_bytes())
     target.chmod(0o600)
     render._compiled.cache_clear()
