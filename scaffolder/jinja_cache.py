@@ -41,7 +41,10 @@ UNUSED_DAYS = 30  # a folder of entries no run has used for this long is removed
 
 
 def enabled() -> bool:
-    """Whether the disk cache is on (`SCAFFOLD_JINJA_CACHE=0` switches it off)."""
+    """Whether the disk cache is on (`SCAFFOLD_JINJA_CACHE=0` switches it off; off where files
+    have no owner to check, as on Windows)."""
+    if not hasattr(os, "getuid"):
+        return False
     return os.environ.get("SCAFFOLD_JINJA_CACHE", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
