@@ -42,10 +42,12 @@ def create_app(settings: Settings, *, allow_actions: bool = False) -> Flask:
         SCAFFOLD_ACTIONS=allow_actions,
     )
     work = actions.Jobs(settings)
+    reruns = actions.Reruns(settings)
+    app.extensions["scaffold.reruns"] = reruns
     _register_errors(app)
-    _register_pages(app, settings, work)
+    _register_pages(app, settings, work, reruns)
     register_api(app, settings, work)
-    _register_actions(app, settings, work)
+    _register_actions(app, settings, work, reruns)
     return app
 
 
@@ -97,7 +99,7 @@ def _register_errors(app: Flask) -> None:
         return _fail(int(exc.code), str(exc.description))
 
 
-def _register_pages(app: Flask, settings: Settings, work: actions.Jobs) -> None:
+def _register_pages(app: Flask, settings: Settings, work: actions.Jobs, reruns: actions.Reruns) -> None:
     @app.get("/")
     def index() -> Response:
         from scaffolder import config
@@ -112,8 +114,8 @@ def _register_pages(app: Flask, settings: Settings, work: actions.Jobs) -> None:
     @app.get("/paths/<name>/repos/<owner>/<repo>")
     def repo_page(name: str, owner: str, repo: str) -> Response:
         view = views.repo_view(settings, name, f"{owner}/{repo}")
-        merge = actions.merge_allowed(settings, view.pr)
-        return _page("repo.html", view=view, merge=merge, checks=actions.checks_available())
+        checks = reruns.allowed(view) if _actions_allowed() else actions.Allowed(False)
+        return _page("repo.html", view=view, merge=actions.merge_allowed(view), checks=checks)
 
     @app.get("/jobs/<job_id>")
     def job_page(job_id: str) -> Response:
@@ -123,7 +125,7 @@ def _register_pages(app: Flask, settings: Settings, work: actions.Jobs) -> None:
         return _page("job.html", job=job)
 
 
-def _register_actions(app: Flask, settings: Settings, work: actions.Jobs) -> None:
+def _register_actions(app: Flask, settings: Settings, work: actions.Jobs, reruns: actions.Reruns) -> None:
     @app.post("/paths/<name>/migrate")
     def migrate(name: str) -> BaseResponse:
         _guard()
@@ -137,21 +139,23 @@ def _register_actions(app: Flask, settings: Settings, work: actions.Jobs) -> Non
     def merge(name: str, owner: str, repo: str) -> BaseResponse:
         _guard()
         view = views.repo_view(settings, name, f"{owner}/{repo}", with_preview=False)
-        verdict = actions.merge_allowed(settings, view.pr)
+        verdict = actions.merge_allowed(view)
         number = int(request.form.get("number") or 0)
         if view.pr is not None and view.pr["state"] == "merged" and view.pr["number"] == number:
             session["flash"] = f"{owner}/{repo}#{number} is already merged"
         elif not verdict.allowed:
+            log.warning("%s: refused merge %s/%s#%d: %s", who(), owner, repo, number, verdict.reason)
             abort(403, f"not merged: {verdict.reason}")
         else:
-            session["flash"] = actions.merge(settings, f"{owner}/{repo}", number, who())
+            sha = request.form.get("sha") or None
+            session["flash"] = actions.merge(settings, name, f"{owner}/{repo}", number, sha, who())
         return redirect(f"/paths/{name}/repos/{owner}/{repo}", code=303)
 
     @app.post("/paths/<name>/repos/<owner>/<repo>/checks")
     def checks(name: str, owner: str, repo: str) -> BaseResponse:
         _guard()
         number = int(request.form.get("number") or 0)
-        session["flash"] = actions.rerun_checks(settings, f"{owner}/{repo}", number, who())
+        session["flash"] = reruns.start(name, f"{owner}/{repo}", number, who())
         return redirect(f"/paths/{name}/repos/{owner}/{repo}", code=303)
 
 

@@ -1,7 +1,8 @@
 """What the dashboard's buttons do, each through the library the CLI calls: a migration campaign runs
 in a background thread (`campaign.run_campaign`, so progress can be shown live), a merge goes through
-the forge as `scaffold forge merge` does, and re-running checks asks 16-follow's check runner when it
-is installed. The same request twice while a campaign runs joins the running job (idempotent as the CLI)."""
+the forge when the golden path's merge policy allows it (as the campaign's `--automerge`), and
+re-running checks runs the golden path's checks again on the embedded forge (`pr_checks`). The same
+request twice while a campaign or a re-run runs joins it (idempotent as the CLI)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from scaffolder.errors import ForgeError, ScaffoldError
 
 if TYPE_CHECKING:
     from scaffolder.config import Settings
+    from scaffolder.web.views import RepoView
 
 log = logging.getLogger("scaffolder.web.actions")
 
@@ -121,69 +123,99 @@ class Allowed:
         return self.allowed
 
 
-def merge_allowed(settings: Settings, pr: dict[str, Any] | None) -> Allowed:
-    """Whether the Merge button may merge this migration PR: the forge merges from here, the PR is open
-    without conflicts, and its checks did not fail. (16-follow's `merge_policy` plugs in here.)"""
-    from scaffolder import config
-    from scaffolder.forges.base import ReviewableForge
-
-    if pr is None or pr["state"] != "open":
+def merge_allowed(view: RepoView) -> Allowed:
+    """Whether the Merge button may merge this repo's migration PR: exactly when the golden path's
+    merge policy (`merge_policy.blockers`, as the campaign's `--automerge` applies it) lets it."""
+    if view.pr is None or view.pr["state"] != "open":
         return Allowed(False, "no open pull request")
-    if not isinstance(config.open_forge(settings), ReviewableForge):
-        return Allowed(False, "this forge's pull requests are merged on the forge itself")
-    if pr.get("conflicts") or "scaffold-conflicts" in pr.get("labels", ()):
-        return Allowed(False, "it has conflicts to resolve first")
-    if pr.get("checks") in ("failure", "failed", "pending"):
-        return Allowed(False, f"its checks are {pr['checks']}")
+    if view.merge_blockers:
+        return Allowed(False, "the merge policy says no: " + ", ".join(view.merge_blockers))
     return Allowed(True)
 
 
-def merge(settings: Settings, full_name: str, number: int, by: str) -> str:
-    """Merge a migration PR as `scaffold forge merge` does (and refresh the catalog); merging one that is
-    already merged changes nothing and says so."""
+def merge(settings: Settings, name: str, full_name: str, number: int, sha: str | None, by: str) -> str:
+    """Merge golden path `name`'s migration PR as the campaign does (only while `sha`, the head the
+    page showed, is still its head) and refresh the catalog entity, as `pr_follow.refresh_catalog`
+    does; merging one that is already merged changes nothing and says so."""
     from scaffolder import config
     from scaffolder.catalogs.sync import refresh_repo
-    from scaffolder.forges.base import ReviewableForge
+    from scaffolder.fleet import branch_for
 
     forge = config.open_forge(settings)
-    if not isinstance(forge, ReviewableForge):
-        raise ForgeError(f"the {forge.kind} forge's pull requests are merged on the forge itself")
     owner, _, short = full_name.rpartition("/")
     repo = forge.get_repo(owner or forge.default_owner(), short)
     if repo is None:
         raise ForgeError(f"no repo {full_name!r} on the forge")
-    current = next((p for p in forge.pull_requests(repo) if p.number == number), None)
-    if current is None:
-        raise ForgeError(f"no pull request #{number} in {full_name}")
+    current = forge.find_pull_request(repo, branch_for(name))
+    if current is None or current.number != number:
+        raise ForgeError(f"no migration pull request #{number} of {name} in {full_name}")
     if current.state == "merged":
         log.info("%s: merge %s#%d: already merged", by, full_name, number)
         return f"{full_name}#{number} is already merged"
-    pr = forge.merge_pull_request(repo, number)
+    pr = forge.merge_pull_request(repo, number, sha or current.head_sha)
     refreshed = refresh_repo(config.open_catalog(settings), forge, repo)
-    log.info("%s: merge %s#%d: %s", by, full_name, number, pr.state)
-    note = f"; catalog {refreshed.state}" if refreshed is not None else ""
+    note = ""
+    if refreshed is not None:
+        note = f"; catalog {refreshed.state}" + (f": {refreshed.error}" if refreshed.error else "")
+    log.info("%s: merge %s#%d: %s%s", by, full_name, number, pr.state, note)
     return f"merged {full_name}#{number} into {pr.base}{note}"
 
 
-def checks_runner() -> Any:
-    """16-follow's check runner (`scaffolder.pr_checks.rerun(settings, repo, number)`), when installed."""
-    try:
-        from scaffolder import pr_checks  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    return getattr(pr_checks, "rerun", None)
+class Reruns:
+    """Checks re-run from the dashboard, in background threads (they may take minutes); a head whose
+    checks are running (here or in a campaign) is not started twice."""
 
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._running: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
 
-def checks_available() -> Allowed:
-    if checks_runner() is None:
-        return Allowed(False, "no check runner is installed (scaffolder.pr_checks.rerun)")
-    return Allowed(True)
+    def allowed(self, view: RepoView) -> Allowed:
+        """Whether "Re-run checks" can run this repo's migration PR's checks again, and why not."""
+        from scaffolder.pr_checks import prepare_rerun
 
+        if view.pr is None or view.pr["state"] != "open":
+            return Allowed(False, "no open pull request")
+        try:
+            job = prepare_rerun(self.settings, view.name, view.repo, int(view.pr["number"]))
+        except ScaffoldError as exc:
+            return Allowed(False, exc.message)
+        with self._lock:
+            running = job.running or (view.repo, job.sha) in self._running
+        return Allowed(False, "they are running now") if running else Allowed(True)
 
-def rerun_checks(settings: Settings, full_name: str, number: int, by: str) -> str:
-    """Ask the check runner to run the PR's checks again."""
-    runner = checks_runner()
-    if runner is None:
-        raise ForgeError("re-running checks needs a check runner (scaffolder.pr_checks.rerun), which is not installed")
-    log.info("%s: re-run checks %s#%d", by, full_name, number)
-    return str(runner(settings, full_name, number) or f"checks of {full_name}#{number} requested")
+    def start(self, name: str, full_name: str, number: int, by: str) -> str:
+        """Re-run the PR's checks on purpose (whatever its head had); what happens, in words."""
+        from scaffolder.pr_checks import prepare_rerun
+
+        job = prepare_rerun(self.settings, name, full_name, number)
+        where = f"{full_name}#{number} at {job.sha[:12]}"
+        key = (full_name, job.sha)
+        with self._lock:
+            if job.running or key in self._running:
+                log.info("%s: re-run checks %s: running already", by, where)
+                return f"the checks of {where} are running: not started twice"
+            self._running.add(key)
+        log.info("%s: re-run checks %s (they were %s)", by, where, job.was.state)
+
+        def run() -> None:
+            try:
+                log.info("%s: re-run checks %s: %s", by, where, job.run().state)
+            except Exception:  # a bug must show in the log, and the head must not stay locked
+                log.exception("re-running the checks of %s failed", where)
+            finally:
+                with self._lock:
+                    self._running.discard(key)
+
+        thread = threading.Thread(target=run, name=f"scaffold-checks-{full_name}", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+        return (
+            f"re-running the checks of {where} on purpose (they were {job.was.state}); they show as pending until done"
+        )
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the re-runs started so far (tests, and a clean shutdown)."""
+        for thread in list(self._threads):
+            thread.join(timeout)

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from scaffolder.catalogs.base import Catalog
     from scaffolder.config import Settings
     from scaffolder.fleet import FleetStatus
-    from scaffolder.forges.base import Forge, Repo
+    from scaffolder.forges.base import Forge, PullRequest, Repo
+    from scaffolder.template import CampaignPolicy
 
 SORTS = ("repo", "owner", "version", "behind", "pr", "outcome")
 HIDDEN = "••••••"  # what a secret answer shows
@@ -185,8 +186,8 @@ def fleet(settings: Settings, name: str, status: FleetStatus | None = None) -> F
                 entry.pr_number,
                 entry.pr_state,
                 entry.pr_target,
-                getattr(entry, "checks", None),  # 16-follow's FleetEntry.checks, when it exists
-                getattr(entry, "merge", None),
+                entry.checks,
+                entry.merge,
                 outcome.conflicts if outcome and entry.pr_state == "open" else [],
                 outcome.state if outcome else None,
                 outcome.reason if outcome else None,
@@ -279,6 +280,12 @@ class RepoView:
     outcome: dict[str, Any] | None
     preview: dict[str, Any]
     error: str | None = None  # why the record cannot be read
+    merge_blockers: list[str] = field(default_factory=list)  # why the golden path's merge policy says no
+
+    @property
+    def mergeable(self) -> bool:
+        """Whether the merge policy lets this migration PR merge now (`merge_blockers` say why not)."""
+        return self.pr is not None and self.pr["state"] == "open" and not self.merge_blockers
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -288,7 +295,7 @@ def repo_view(settings: Settings, name: str, full_name: str, with_preview: bool 
     """A repo of golden path `name`: what its record says and what `upgrade --dry-run` would change."""
     from scaffolder import config, sources
     from scaffolder.errors import ForgeError
-    from scaffolder.fleet import branch_for, metadata, read_record
+    from scaffolder.fleet import branch_for, read_record
 
     forge = config.open_forge(settings)
     owner, _, short = full_name.rpartition("/")
@@ -304,13 +311,7 @@ def repo_view(settings: Settings, name: str, full_name: str, with_preview: bool 
     secret = set(record.secret_parameters if record else ()) | {p.id for p in found.template.parameters if p.secret}
     answers = {k: (HIDDEN if k in secret else v) for k, v in (record.answers if record else {}).items()}
     pr = forge.find_pull_request(repo, branch_for(name))
-    pr_data = None
-    if pr is not None:
-        pr_data = {
-            "number": pr.number, "url": pr.url, "state": pr.state, "title": pr.title, "head": pr.head,
-            "base": pr.base, "labels": list(pr.labels), "target": metadata(pr).get("to"),
-            "conflicts": metadata(pr).get("conflicts", []), "checks": getattr(pr, "checks", None),
-        }  # fmt: skip
+    pr_data = _pr_data(forge, repo, pr, found.template.model.spec.campaign.check_timeout) if pr else None
     last = history.last_outcomes(settings.home, name).get(repo.full_name)
     record_data = None
     if record is not None:
@@ -332,9 +333,61 @@ def repo_view(settings: Settings, name: str, full_name: str, with_preview: bool 
         {},
         error,
     )
+    if pr_data is not None and pr_data["state"] == "open":
+        view.merge_blockers = merge_blockers(found.template.model.spec.campaign, view.version, pr_data)
     if with_preview and record is not None:
         view.preview = preview(settings, found, forge, repo, record)
     return view
+
+
+def _pr_data(forge: Forge, repo: Repo, pr: PullRequest, timeout: int) -> dict[str, Any]:
+    """A migration PR as the repo page shows it: with its checks (as `migrate status` reads them),
+    whether the forge sees conflicts, and how many commits on its branch are not the bot's."""
+    from scaffolder import pr_checks
+    from scaffolder.fleet import metadata
+
+    data = {
+        "number": pr.number, "url": pr.url, "state": pr.state, "title": pr.title, "head": pr.head,
+        "base": pr.base, "head_sha": pr.head_sha, "labels": list(pr.labels), "target": metadata(pr).get("to"),
+        "conflicts": metadata(pr).get("conflicts", []), "checks": None, "check_names": [],
+        "mergeable": None, "human_commits": None,
+    }  # fmt: skip
+    if pr.state == "open":
+        checks = pr_checks.read(forge, repo, pr.head_sha, timeout)
+        data.update(checks=checks.state, check_names=[list(c) for c in checks.names])
+        data.update(mergeable=forge.mergeable(repo, pr.number), human_commits=_foreign_commits(forge, repo, pr))
+    return data
+
+
+def _foreign_commits(forge: Forge, repo: Repo, pr: PullRequest) -> int | None:
+    """Commits on the PR's branch that are not the bot's: a local `git log` on the embedded forge
+    (None elsewhere, where it would cost a listing; the campaign finds them before it updates a PR)."""
+    from urllib.parse import urlparse
+    from urllib.request import url2pathname
+
+    from scaffolder import git
+    from scaffolder.campaign import bot_identity
+    from scaffolder.forges.local import LocalForge
+
+    if not isinstance(forge, LocalForge):
+        return None
+    bare = Path(url2pathname(urlparse(repo.clone_url).path))
+    bot = bot_identity().email
+    commits = git.commits_between(bare, repo.default_branch, pr.head_sha, bare=True)
+    return sum(1 for _, author, committer in commits if author != bot or committer != bot)
+
+
+def merge_blockers(policy: CampaignPolicy, version: str | None, pr: dict[str, Any]) -> list[str]:
+    """Why the golden path's merge policy keeps an open migration PR from merging (the campaign's
+    `merge_policy.blockers`: version step, checks, conflicts, human commits); empty when it may."""
+    from scaffolder import merge_policy
+    from scaffolder.fleet import CONFLICT_LABEL
+
+    conflicts = bool(pr["conflicts"]) or CONFLICT_LABEL in pr["labels"] or pr["mergeable"] is False
+    target = pr["target"] or "0.0.0"
+    return merge_policy.blockers(
+        policy.automerge, version, target, pr["checks"], conflicts=conflicts, human=bool(pr["human_commits"])
+    )
 
 
 def preview(settings: Settings, found: Any, forge: Forge, repo: Repo, record: Any) -> dict[str, Any]:

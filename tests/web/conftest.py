@@ -31,3 +31,22 @@ def fleet(invoke: Invoke, library: Path, tmp_path: Path) -> dict[str, str]:  # n
     invoke("forge", "close", "local/gamma", "1")
     break_record(tmp_path, "epsilon", "template: [unclosed\n")
     return {"local/alpha": "open", "local/beta": "merged", "local/gamma": "closed", "local/delta": "none"}
+
+
+@pytest.fixture
+def follow_fleet(invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:  # noqa: F811
+    """A trusted `mini` with a check (it fails on a BROKEN file), 0.9.0 and 1.0.0 released, 1.1.0
+    current; a campaign (no automerge) opened one PR per repo and ran their checks:
+    alpha 1.0.0 green minor, beta 1.0.0 red minor (BROKEN), delta 0.9.0 green major.
+    Returns each repo's expected merge verdict."""
+    from tests.cli.test_migrate_follow import V0_FILES, human_commit, make_library
+    from tests.helpers import V1_FILES, V2_FILES
+
+    lib = make_library(tmp_path, [("0.9.0", V0_FILES), ("1.0.0", V1_FILES), ("1.1.0", V2_FILES)])
+    monkeypatch.setenv("SCAFFOLD_LIBRARY", str(lib))
+    monkeypatch.setenv("SCAFFOLD_TRUSTED_SOURCES", str(lib))  # its checks run without --trust
+    for name, version in (("alpha", "1.0.0"), ("beta", "1.0.0"), ("delta", "0.9.0")):
+        invoke("new", f"mini@{version}", "--no-input", "-q", "--set", f"name={name}", "--set", "owner=group:payments")
+    human_commit("beta", tmp_path, {"BROKEN": "a red build\n"})
+    invoke("migrate", "mini", "-q")
+    return {"local/alpha": "ready", "local/beta": "checks failing", "local/delta": "major step"}

@@ -134,7 +134,7 @@ def test_actions_are_refused_without_the_flag_or_the_csrf_token(fleet: dict[str,
     assert [p["state"] for p in prs(invoke, "local/alpha")] == ["open"]
 
 
-def test_open_migration_pr_merge_and_rerun_are_idempotent(fleet: dict[str, str], invoke: Invoke) -> None:
+def test_open_migration_pr_is_idempotent_and_the_policy_refuses_a_major_merge(fleet: dict[str, str], invoke: Invoke) -> None:
     c = client(allow_actions=True)
     page = c.get("/paths/mini").get_data(as_text=True)
     assert 'aria-label="Open migration PR for local/delta"' in page
@@ -153,13 +153,13 @@ def test_open_migration_pr_merge_and_rerun_are_idempotent(fleet: dict[str, str],
     assert [p["state"] for p in prs(invoke, "local/delta")] == ["open"]  # one PR, as the CLI would leave it
 
     repo_page = c.get("/paths/mini/repos/local/alpha").get_data(as_text=True)
-    assert ">Merge</button>" in repo_page and 'id="merge-why"' not in repo_page  # allowed: open, no conflicts
-    assert "no check runner is installed" in repo_page  # Re-run checks: disabled until pr_checks lands
+    assert "the merge policy says no: major step, no checks" in repo_page  # 1.0.0 -> 2.0.0, nothing checked
+    assert "it is not trusted" in repo_page  # Re-run checks: the golden path's commands would run
+    refused = c.post("/paths/mini/repos/local/alpha/merge", data={"number": "1", "csrf": token})
+    assert refused.status_code == 403 and "major step, no checks" in refused.get_data(as_text=True)
     rerun = c.post("/paths/mini/repos/local/alpha/checks", data={"number": "1", "csrf": token})
-    assert rerun.status_code == 400 and "not installed" in rerun.get_data(as_text=True)
-    merged = c.post("/paths/mini/repos/local/alpha/merge", data={"number": "1", "csrf": token})
-    assert merged.status_code == 303
-    assert "merged local/alpha#1" in c.get(merged.headers["Location"]).get_data(as_text=True)
+    assert rerun.status_code == 400 and "not trusted" in rerun.get_data(as_text=True)
+    invoke("forge", "merge", "local/alpha", "1")  # a human merges it on the forge
     twice = c.post("/paths/mini/repos/local/alpha/merge", data={"number": "1", "csrf": token}, follow_redirects=True)
     assert twice.status_code == 200 and "already merged" in twice.get_data(as_text=True)
     assert [p["state"] for p in prs(invoke, "local/alpha")] == ["merged"]
