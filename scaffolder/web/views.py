@@ -211,6 +211,13 @@ def _behind(versions: list[str], version: str | None, newest: str) -> int | None
 
 def _owner(forge: Forge, catalog: Catalog, repo: Repo) -> str | None:
     """The repo's owner as the catalog holds it (its `catalog-info.yaml` names the entity)."""
+    owner = (_entity(forge, catalog, repo, stored_only=False) or {}).get("spec", {}).get("owner")
+    return str(owner) if owner else None
+
+
+def _entity(forge: Forge, catalog: Catalog, repo: Repo, *, stored_only: bool = True) -> dict[str, Any] | None:
+    """The catalog entity the repo's `catalog-info.yaml` names, as the catalog holds it (or, unless
+    `stored_only`, as the file says when the catalog does not hold it)."""
     from scaffolder import yamlio
     from scaffolder.catalogs.base import entity_ref
 
@@ -221,11 +228,20 @@ def _owner(forge: Forge, catalog: Catalog, repo: Repo) -> str | None:
         entity = yamlio.plain(yamlio.load(Path("catalog-info.yaml"), data.decode("utf-8")))
         if not isinstance(entity, dict):
             return None
-        stored = catalog.get(entity_ref(entity)) or entity
-        owner = (stored.get("spec") or {}).get("owner")
-        return str(owner) if owner else None
+        stored = catalog.get(entity_ref(entity))
+        found = stored if stored is not None or stored_only else entity
+        return dict(found) if isinstance(found, dict) else None
     except (ScaffoldError, UnicodeDecodeError, AttributeError, KeyError):
         return None
+
+
+def catalog_version(forge: Forge, catalog: Catalog, repo: Repo) -> str | None:
+    """The golden path version the catalog entity of the repo records (refreshed after a merge)."""
+    from scaffolder.catalogs.base import VERSION_ANNOTATION
+
+    annotations = ((_entity(forge, catalog, repo) or {}).get("metadata") or {}).get("annotations") or {}
+    version = annotations.get(VERSION_ANNOTATION)
+    return str(version) if version else None
 
 
 def select(rows: list[Row], query: dict[str, str]) -> list[Row]:
@@ -281,6 +297,7 @@ class RepoView:
     preview: dict[str, Any]
     error: str | None = None  # why the record cannot be read
     merge_blockers: list[str] = field(default_factory=list)  # why the golden path's merge policy says no
+    catalog_version: str | None = None  # the version the catalog entity records
 
     @property
     def mergeable(self) -> bool:
@@ -333,6 +350,7 @@ def repo_view(settings: Settings, name: str, full_name: str, with_preview: bool 
         {},
         error,
     )
+    view.catalog_version = catalog_version(forge, config.open_catalog(settings), repo)
     if pr_data is not None and pr_data["state"] == "open":
         view.merge_blockers = merge_blockers(found.template.model.spec.campaign, view.version, pr_data)
     if with_preview and record is not None:

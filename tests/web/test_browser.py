@@ -34,6 +34,16 @@ def free_port() -> int:
 @pytest.fixture
 def server(fleet: dict[str, str], tmp_path: Path) -> Iterator[str]:
     """`scaffold serve --allow-actions` on a free loopback port, over the test's fleet."""
+    yield from serve(tmp_path)
+
+
+@pytest.fixture
+def follow_server(follow_fleet: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    """The same over a fleet whose PRs have checks and merge verdicts (tests/web/conftest.py)."""
+    yield from serve(tmp_path)
+
+
+def serve(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
@@ -109,7 +119,6 @@ def test_click_open_migration_pr_in_a_real_browser(server: str, browser: Any, in
     behind = driver.find_elements(By.CSS_SELECTOR, "tr.behind")
     assert sorted(r.get_attribute("data-repo") for r in behind) == ["local/alpha", "local/delta", "local/gamma"]
     assert pr_cell(driver, "local/delta") == "-"
-    shot(driver, tmp_path, "fleet")
 
     button = driver.find_element(By.CSS_SELECTOR, 'button[aria-label="Open migration PR for local/delta"]')
     button.click()
@@ -127,7 +136,7 @@ def test_click_open_migration_pr_in_a_real_browser(server: str, browser: Any, in
 
     driver.get(server + "/paths/mini/repos/local/alpha")
     assert "+TIMEOUT = 30" in driver.find_element(By.CSS_SELECTOR, "pre.diff").text
-    shot(driver, tmp_path, "repo")
+    shot(driver, tmp_path, "preview")
 
 
 def test_static_report_from_file_url_shows_the_cli_numbers(
@@ -150,3 +159,42 @@ def test_static_report_from_file_url_shows_the_cli_numbers(
     resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert resources == []
     shot(driver, tmp_path, "report")
+
+
+def test_click_merge_on_a_green_minor_pr_in_a_real_browser(
+    follow_server: str, browser: Any, invoke: Invoke, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(follow_server + "/paths/mini")
+    merges = {
+        r.get_attribute("data-repo"): r.find_element(By.CSS_SELECTOR, "td.merge").text
+        for r in driver.find_elements(By.CSS_SELECTOR, "tr[data-repo]")
+    }
+    assert merges == {"local/alpha": "ready", "local/beta": "checks failing", "local/delta": "major step"}
+    assert driver.find_element(By.ID, "checks-totals").text == "failure 1, success 2"
+    shot(driver, tmp_path, "fleet")
+
+    driver.get(follow_server + "/paths/mini/repos/local/beta")
+    assert not driver.find_element(By.ID, "merge").is_enabled()
+    assert driver.find_element(By.ID, "merge-why").text == "the merge policy says no: checks failing"
+
+    driver.get(follow_server + "/paths/mini/repos/local/alpha")
+    assert driver.find_element(By.ID, "checks-state").text == "success"
+    assert driver.find_element(By.ID, "catalog-version").text == "1.0.0"
+    shot(driver, tmp_path, "repo")
+    driver.find_element(By.ID, "merge").click()  # a plain form POST: the page comes back after the merge
+    assert "merged local/alpha#1 into main; catalog refreshed" in driver.find_element(By.CSS_SELECTOR, ".flash").text
+    assert driver.find_element(By.ID, "pr-state").text == "merged"
+    assert driver.find_element(By.ID, "catalog-version").text == "1.1.0"
+    shot(driver, tmp_path, "merged")
+
+    assert [(p["number"], p["state"]) for p in as_json(invoke("forge", "prs", "local/alpha", "-o", "json"))] == [
+        (1, "merged")
+    ]
+    catalog = {
+        e["metadata"]["name"]: e["metadata"]["annotations"]["scaffold.dev/template-version"]
+        for e in as_json(invoke("catalog", "list", "-o", "json"))
+    }
+    assert catalog == {"alpha": "1.1.0", "beta": "1.0.0", "delta": "0.9.0"}

@@ -30,5 +30,6 @@ def test_dashboard_on_github(invoke: Invoke, github_profile: GitHubServer, libra
     assert c.get("/api/paths/mini/status").get_json() == as_json(invoke("migrate", "status", "mini", "-o", "json"))
     alpha = c.get("/paths/mini/repos/acme/alpha").get_data(as_text=True)
     assert "+TIMEOUT = 30" in alpha and 'id="pr-state">open' in alpha
-    assert "merged on the forge itself" in alpha  # GitHub merges on GitHub: the button says why it is off
+    assert "the merge policy says no: major step, no checks" in alpha  # the same policy as on the embedded forge
+    assert "CI runs the checks: re-run them there" in alpha
     assert github_profile.token not in page + alpha

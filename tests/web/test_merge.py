@@ -68,6 +68,7 @@ def test_merge_is_enabled_exactly_where_the_policy_allows(follow_fleet: dict[str
     assert [p["state"] for p in prs(invoke, "local/beta") + prs(invoke, "local/delta")] == ["open", "open"]
 
     assert catalog_versions(invoke)["alpha"] == "1.0.0"
+    assert 'id="catalog-version">1.0.0<' in c.get("/paths/mini/repos/local/alpha").get_data(as_text=True)
     sha = repo_json(c, "alpha")["pr"]["head_sha"]
     merged = c.post("/paths/mini/repos/local/alpha/merge", data={"number": "1", "sha": sha, "csrf": token})
     assert merged.status_code == 303
@@ -75,6 +76,7 @@ def test_merge_is_enabled_exactly_where_the_policy_allows(follow_fleet: dict[str
     assert "merged local/alpha#1 into main; catalog refreshed" in flash
     assert [p["state"] for p in prs(invoke, "local/alpha")] == ["merged"]
     assert catalog_versions(invoke)["alpha"] == "1.1.0"  # as pr_follow.refresh_catalog leaves it
+    assert 'id="catalog-version">1.1.0<' in flash
     again = c.post("/paths/mini/repos/local/alpha/merge", data={"number": "1", "sha": sha, "csrf": token})
     assert "already merged" in c.get(again.headers["Location"]).get_data(as_text=True)
 
