@@ -134,7 +134,9 @@ def test_actions_are_refused_without_the_flag_or_the_csrf_token(fleet: dict[str,
     assert [p["state"] for p in prs(invoke, "local/alpha")] == ["open"]
 
 
-def test_open_migration_pr_is_idempotent_and_the_policy_refuses_a_major_merge(fleet: dict[str, str], invoke: Invoke) -> None:
+def test_open_migration_pr_is_idempotent_and_the_policy_refuses_a_major_merge(
+    fleet: dict[str, str], invoke: Invoke
+) -> None:
     c = client(allow_actions=True)
     page = c.get("/paths/mini").get_data(as_text=True)
     assert 'aria-label="Open migration PR for local/delta"' in page
