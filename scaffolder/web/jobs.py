@@ -1,7 +1,7 @@
 """What the dashboard's buttons do, each through the library the CLI calls: a migration campaign runs
 in a background thread (`campaign.run_campaign`, so progress can be shown live), a merge goes through
 the forge when the golden path's merge policy allows it (as the campaign's `--automerge`), and
-re-running checks runs the golden path's checks again on the embedded forge (`pr_checks`). The same
+re-running checks runs the golden path's checks again on the embedded forge (`pr_rerun`). The same
 request twice while a campaign or a re-run runs joins it (idempotent as the CLI)."""
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ class Reruns:
 
     def allowed(self, view: RepoView) -> Allowed:
         """Whether "Re-run checks" can run this repo's migration PR's checks again, and why not."""
-        from scaffolder.pr_checks import prepare_rerun
+        from scaffolder.pr_rerun import prepare_rerun
 
         if view.pr is None or view.pr["state"] != "open":
             return Allowed(False, "no open pull request")
@@ -187,7 +187,7 @@ class Reruns:
 
     def start(self, name: str, full_name: str, number: int, by: str) -> str:
         """Re-run the PR's checks on purpose (whatever its head had); what happens, in words."""
-        from scaffolder.pr_checks import prepare_rerun
+        from scaffolder.pr_rerun import prepare_rerun
 
         job = prepare_rerun(self.settings, name, full_name, number)
         where = f"{full_name}#{number} at {job.sha[:12]}"
