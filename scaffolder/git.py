@@ -396,10 +396,43 @@ def list_tags(repo: Path, prefix: str = "", bare: bool = False) -> dict[str, tup
     return tags
 
 
+def read_files(repo: Path, revs: Sequence[str], bare: bool = False) -> dict[str, bytes]:
+    """The bytes of each `REV:PATH` in `revs` that names a file, in one `git cat-file --batch`
+    (absent ones are left out): many small reads without a process each."""
+    if not revs:
+        return {}
+    where = _bare(repo) if bare else _wt(repo)
+    feed = "".join(f"{rev}\n" for rev in revs).encode()
+    _, out = _git([*where, "cat-file", "--batch"], binary=True, stdin=feed)
+    data = out if isinstance(out, bytes) else out.encode()
+    found: dict[str, bytes] = {}
+    pos = 0
+    for rev in revs:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split(b" ")
+        pos = end + 1
+        if len(header) != 3:  # "REV missing" (or ambiguous)
+            continue
+        size = int(header[2])
+        if header[1] == b"blob":
+            found[rev] = data[pos : pos + size]
+        pos += size + 1
+    return found
+
+
 def tree_dirs(repo: Path, rev: str, bare: bool = False) -> list[str]:
     """Names of the top-level folders of commit `rev`."""
     where = _bare(repo) if bare else _wt(repo)
     _, out = _git([*where, "ls-tree", "-d", "--name-only", rev])
+    return [line for line in str(out).splitlines() if line]
+
+
+def tree_files(repo: Path, rev: str, paths: Sequence[str], bare: bool = False) -> list[str]:
+    """Which of `paths` (exact paths, no patterns) are files or folders in commit `rev`, in one process."""
+    if not paths:
+        return []
+    where = _bare(repo) if bare else _wt(repo)
+    _, out = _git([*where, "ls-tree", "--name-only", "--full-tree", rev, "--", *paths])
     return [line for line in str(out).splitlines() if line]
 
 
@@ -415,14 +448,52 @@ def archive(repo: Path, rev: str, path: str, dest: Path, bare: bool = False) -> 
         tar.extractall(dest, filter="data")
 
 
+PROMISOR = "origin"  # the remote a partial mirror fetches missing objects from
+# What a mirror's config says once, so git never compacts it in the background (a lazy fetch
+# would otherwise start `git maintenance`), and where its missing blobs come from.
+_PARTIAL_CONFIG = (
+    ("core.repositoryformatversion", "1"),
+    ("extensions.partialClone", PROMISOR),
+    (f"remote.{PROMISOR}.promisor", "true"),
+    (f"remote.{PROMISOR}.partialCloneFilter", "blob:none"),
+    ("gc.auto", "0"),
+    ("maintenance.auto", "false"),
+)
+
+
+def is_partial(repo: Path) -> bool:
+    """Whether a bare repository is a partial mirror (`mirror`): blobs fetched when first read."""
+    _, out = _git([*_bare(repo), "config", "--get", "extensions.partialClone"], ok=(0, 1))
+    return str(out).strip() == PROMISOR
+
+
 def mirror(url: str, dest: Path, env: Mapping[str, str] | None = None) -> None:
     """Keep a bare copy of `url`'s branches and tags in `dest` (created on first use); the
-    remote's HEAD is kept as `MIRROR_HEAD`. Tags are never pruned, so releases stay retrievable."""
+    remote's HEAD is kept as `MIRROR_HEAD`. Tags are never pruned, so releases stay retrievable.
+
+    A new mirror is partial (`--filter=blob:none`): commits and trees only, and the blobs of a
+    tree when it is first extracted (`archive` fetches them in one batch) or read. A server that
+    does not filter sends everything, as a mirror made before did; both keep working.
+    """
     if not (dest / "HEAD").is_file():
         dest.parent.mkdir(parents=True, exist_ok=True)
-        init_bare(dest)
+        tmp = dest.with_name(f".{dest.name}-{os.getpid()}")
+        init_bare(tmp)
+        for key, value in (*_PARTIAL_CONFIG, (f"remote.{PROMISOR}.url", url)):
+            _git([*_bare(tmp), "config", key, value])
+        try:
+            tmp.rename(dest)  # never a half-configured mirror under the name
+        except OSError:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not (dest / "HEAD").is_file():
+                raise
     refspecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*", f"+HEAD:{MIRROR_HEAD}"]
-    _git([*_bare(dest), "fetch", "--quiet", "--no-write-fetch-head", url, *refspecs], env=env)
+    source = [PROMISOR, "--filter=blob:none"] if is_partial(dest) else [url]
+    # a file:// server is git's own upload-pack, started with this config: let it filter
+    allow = ["-c", "uploadpack.allowFilter=true"]
+    _git([*allow, *_bare(dest), "fetch", "--quiet", "--no-write-fetch-head", *source, *refspecs], env=env)
 
 
 # --- comparing a work tree with a ref (scaffolder.lint's --base) ---------------------------------

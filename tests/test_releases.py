@@ -228,6 +228,8 @@ def test_git_work_tree_releases_are_tags(git_library: Path, scaffold_home: Path)
     commit = git(git_library, "rev-parse", "mini/v1.0.0^{commit}")
     assert found[0].folder.parent.name == commit
     assert scaffold_home / "cache" / "libraries" in found[0].folder.parents
+    assert not found[0].folder.exists()  # listing extracts nothing; loading a release extracts it
+    assert sources.load_release(found[0]).version == "1.0.0"
     assert (found[0].folder / "skeleton" / "README.md").read_text() == "# one\n"
     assert found[0].changelog == "### Added\n\n- First release." and found[0].date == "2026-01-10"
     assert found[2].changelog == "- Faster."

@@ -1,7 +1,12 @@
 """The cache of golden paths taken from git: `$SCAFFOLD_HOME/cache/KIND/SLUG/` holds a mirror of
 each repository (fetched once per process) and trees extracted from it by commit, which never
 change once extracted. `KIND` is `libraries` for git libraries, `templates` for templates named
-by a path or URL."""
+by a path or URL.
+
+A mirror is partial (`git.mirror`): a fetch brings commits, trees and tags, and the files of a
+tree come when that tree is first extracted, so a cold run fetches only the versions it renders.
+Processes sharing a `SCAFFOLD_HOME` (the shards of a campaign on one machine) fetch one at a time
+under a file lock, so the later ones find the objects there and fetch only what is new."""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
+
+from filelock import FileLock
 
 from scaffolder import config, git
 
@@ -35,7 +42,9 @@ def mirror_once(url: str, cache: Path) -> Path:
     mirror = cache / "repo.git"
     with _lock:
         if (str(cache), url) not in _fetched:
-            git.mirror(url, mirror)
+            cache.mkdir(parents=True, exist_ok=True)
+            with FileLock(cache / "repo.git.lock"):  # across processes sharing the cache
+                git.mirror(url, mirror)
             _fetched.add((str(cache), url))
     return mirror
 

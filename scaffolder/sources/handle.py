@@ -149,12 +149,12 @@ def resolve(ref: str, settings: Settings | Iterable[LibrarySpec] = ()) -> Golden
     if found is not None:
         return GoldenPathSource(found[0].name, *found, origin=split_version(ref)[0])
     name, version = split_ref(ref)
-    owner = owning_library(name, open_libraries(extra))
+    owner = owning_library(name, open_libraries(extra, lazy=True))
     if owner is None:
         known = sorted(e.name for e in list_entries(extra))
         raise TemplateNotFound(f"no golden path named {name!r}; available: {', '.join(known) or 'none'}")
-    if version is None and is_template_dir(owner.folder / name):
-        template = load_template(owner.folder / name, name=name, version=current_hint(owner, name))
+    if version is None and is_template_dir(owner.golden_path(name)):
+        template = load_template(owner.golden_path(name), name=name, version=current_hint(owner, name))
         return GoldenPathSource(name, template, owner.label, template.version, owner)
     # with no current folder (e.g. only tags of a golden path since removed from HEAD): the newest
     return _release(owner, name, version, releases_in(owner, name))

@@ -10,7 +10,9 @@ A library is one of:
 - a bare git repository, or a `git+file://…`, `git+https://…` or `git+ssh://…` URL: the current
   versions are those at the repository's HEAD, extracted into the cache under
   `$SCAFFOLD_HOME/cache/libraries/` (by commit, so an extracted tree never changes), and releases
-  are tags `NAME/vVERSION` (`scaffolder.sources.releases`).
+  are tags `NAME/vVERSION` (`scaffolder.sources.releases`). Opened `lazy`, such a library
+  extracts a golden path only when it is asked for (`Library.golden_path`): `new` and `upgrade`
+  extract the one they render, `list` all of them.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ class Library:
     `label` is what a record stores as its source ("builtin", a folder path or a `git+` URL);
     `folder` holds the current version of each golden path; `repo` is the git repository whose
     `NAME/vVERSION` tags are releases (None for a plain folder), `bare` says how to address it,
-    and `cache` is where releases taken from git are extracted.
+    and `cache` is where releases taken from git are extracted. In a bare git library, `head` is
+    the HEAD commit and `heads` the golden paths there, extracted into `folder` when first asked for.
     """
 
     label: str
@@ -52,10 +55,24 @@ class Library:
     repo: Path | None = None
     bare: bool = False
     cache: Path | None = None
+    head: str | None = None
+    heads: frozenset[str] = frozenset()
 
     @property
     def is_git(self) -> bool:
         return self.repo is not None
+
+    def golden_path(self, name: str) -> Path:
+        """The folder of golden path NAME at the library's current version (extracted from HEAD
+        first in a bare git library); it may hold no template, when the library has no such one."""
+        folder = self.folder / name
+        if self.head is not None and self.repo is not None and name in self.heads:
+            extract(self.repo, self.head, name, folder, bare=True)
+        return folder
+
+    def holds(self, name: str) -> bool:
+        """Whether NAME is a golden path at the library's current version (without extracting it)."""
+        return name in self.heads or is_template_dir(self.folder / name)
 
 
 @dataclass(frozen=True)
@@ -78,52 +95,56 @@ def _is_bare_repo(path: Path) -> bool:
     return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
 
 
-def _head_tree(label: str, repo: Path, cache: Path, head_ref: str) -> Path:
-    """The golden paths at `head_ref` of a bare repo, extracted into `cache/COMMIT/` (reused)."""
+def _head_tree(label: str, repo: Path, cache: Path, head_ref: str, lazy: bool) -> Library:
+    """A bare repo's library: its golden paths at `head_ref`, found with two git processes and
+    extracted into `cache/COMMIT/` (reused) now, or when first asked for when `lazy`."""
     head = git.rev_parse(repo, f"{head_ref}^{{commit}}", bare=True)
     if head is None:
         raise TemplateError(f"template library {label} has no commits")
     folder = cache / head
-    for name in git.tree_dirs(repo, head, bare=True):
-        if any(
-            git.rev_parse(repo, f"{head}:{name}/{file}", bare=True) is not None
-            for file in (TEMPLATE_FILE, COOKIECUTTER_FILE, *COPIER_FILES)
-        ):
-            extract(repo, head, name, folder / name, bare=True)
+    markers = [f"{d}/{f}" for d in git.tree_dirs(repo, head, bare=True) for f in (TEMPLATE_FILE, *_MARKERS)]
+    names = frozenset(path.split("/", 1)[0] for path in git.tree_files(repo, head, markers, bare=True))
+    lib = Library(label, folder, repo, True, cache, head, names)
+    for name in () if lazy else sorted(names):
+        lib.golden_path(name)
     folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return lib
+
+
+_MARKERS = (COOKIECUTTER_FILE, *COPIER_FILES)
 
 
 def current_hint(lib: Library, name: str) -> str | None:
     """The version of NAME at the HEAD of a bare or URL git library, from its release tags, for
     a template that declares none (a cookiecutter, copier or Backstage template); else None."""
-    folder = lib.folder / name
+    folder = lib.golden_path(name)
     if not (lib.bare and lib.repo is not None) or detect(folder) in (None, "scaffold"):
         return None
     return version_in_repo(lib.repo, lib.folder.name, name, folder, bare=True)
 
 
-def open_library(spec: LibrarySpec) -> Library:
-    """A configured library, ready to read; a git URL is fetched (once per process) into the cache."""
+def open_library(spec: LibrarySpec, lazy: bool = False) -> Library:
+    """A configured library, ready to read; a git URL is fetched (once per process) into the cache.
+    With `lazy`, a bare or URL library extracts a golden path only when asked (`golden_path`)."""
     text = str(spec)
     url = git_url(text)
     if url is not None:
         label = f"git+{url}"
         cache = cache_root() / slug(label, "library")
         mirror = mirror_once(url, cache)
-        return Library(label, _head_tree(label, mirror, cache, git.MIRROR_HEAD), mirror, True, cache)
+        return _head_tree(label, mirror, cache, git.MIRROR_HEAD, lazy)
     path = Path(text).expanduser()
     if (path / ".git").exists():
         return Library(text, path, path, False, cache_root() / slug(str(path.resolve()), "library"))
     if _is_bare_repo(path):
         cache = cache_root() / slug(str(path.resolve()), "library")
-        return Library(text, _head_tree(text, path, cache, "HEAD"), path, True, cache)
+        return _head_tree(text, path, cache, "HEAD", lazy)
     return Library(text, path)
 
 
-def open_libraries(extra: Iterable[LibrarySpec] = ()) -> list[Library]:
-    """Every library, configured ones first, the built-in one last."""
-    return [*(open_library(s) for s in library_specs(extra)), Library(BUILTIN, builtin_library())]
+def open_libraries(extra: Iterable[LibrarySpec] = (), lazy: bool = False) -> list[Library]:
+    """Every library, configured ones first, the built-in one last (`lazy`: see `open_library`)."""
+    return [*(open_library(s, lazy) for s in library_specs(extra)), Library(BUILTIN, builtin_library())]
 
 
 def libraries(extra: Iterable[LibrarySpec] = ()) -> list[tuple[str, Path]]:

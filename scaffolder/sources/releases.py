@@ -5,9 +5,11 @@ Where releases live depends on the library (`scaffolder.sources.libraries`):
 
 - in a folder library (the built-in `golden_paths/` included), `NAME/` is the current version
   and `NAME/releases/VERSION/` is a snapshot of an earlier one (`scaffolder.sources.snapshots`);
-- in a git library, a release is the tag `NAME/vVERSION`. Retrieving it extracts `NAME/` at the
+- in a git library, a release is the tag `NAME/vVERSION`. Loading it extracts `NAME/` at the
   tagged commit into `$SCAFFOLD_HOME/cache/libraries/…/COMMIT/NAME`, so it never changes once
-  extracted; a tag that moves after it was first seen is refused.
+  extracted; a tag that moves after it was first seen is refused. Listing releases extracts
+  none: their CHANGELOG entries are read from git, and a release is extracted when it is loaded
+  (`load_release`), so an upgrade extracts (and from a partial mirror, fetches) two versions.
 
 A version held in more than one place resolves to the most immutable one: tag, then snapshot,
 then the current folder.
@@ -19,7 +21,7 @@ import json
 import os
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -55,6 +57,8 @@ class Release:
     changelog: str
     date: str | None
     current: bool
+    # (repository, commit, bare) a tag release is extracted from into `folder` when first loaded
+    tree: tuple[Path, str, bool] | None = field(default=None, compare=False, repr=False)
 
     @property
     def record_ref(self) -> str:
@@ -99,7 +103,7 @@ def _tagged(lib: Library, name: str) -> list[tuple[str, str, str, str | None]]:
 def has_golden_path(lib: Library, name: str) -> bool:
     """Whether a library holds NAME: a current folder, snapshots or release tags."""
     folder = lib.folder / name
-    if is_template_dir(folder) or any(is_template_dir(p) for p in (folder / RELEASES_DIR).glob("*/")):
+    if lib.holds(name) or any(is_template_dir(p) for p in (folder / RELEASES_DIR).glob("*/")):
         return True
     if lib.repo is None:
         return False
@@ -111,29 +115,37 @@ def owning_library(name: str, libs: Iterable[Library]) -> Library | None:
     return next((lib for lib in libs if has_golden_path(lib, name)), None)
 
 
-_Candidate = tuple[str, Kind, str, Path, str | None]  # version, kind, ref, folder, tag date
+_Candidate = tuple[str, Kind, str, Path, str | None, str | None]  # version, kind, ref, folder, tag date, commit
 
 
 def _candidates(lib: Library, name: str, current_version: str | None) -> list[_Candidate]:
     """Every place a version of NAME is held in a library: the top folder, snapshots, tags."""
-    top = lib.folder / name
+    top = lib.golden_path(name)
     out: list[_Candidate] = []
     if current_version is not None:
-        out.append((current_version, "current", "current", top, None))
+        out.append((current_version, "current", "current", top, None, None))
     for snapshot in sorted(p for p in (top / RELEASES_DIR).glob("*/") if is_template_dir(p)):
         version = snapshot.name
         if versions.is_valid(version):
-            out.append((version, "snapshot", f"{RELEASES_DIR}/{version}", snapshot, None))
+            out.append((version, "snapshot", f"{RELEASES_DIR}/{version}", snapshot, None, None))
     if lib.repo is not None and lib.cache is not None:
         for version, tag, commit, date in _tagged(lib, name):
-            folder = extract(lib.repo, commit, name, lib.cache / commit / name, bare=lib.bare)
-            out.append((version, "tag", tag, folder, date))
+            out.append((version, "tag", tag, lib.cache / commit / name, date, commit))
     return out
+
+
+def _tag_changelogs(lib: Library, name: str, commits: list[str]) -> dict[str, dict[str, changelog.Section]]:
+    """The CHANGELOG sections of NAME at each commit, read from git in one process (no extraction)."""
+    if lib.repo is None or not commits:
+        return {}
+    revs = {commit: f"{commit}:{name}/{changelog.CHANGELOG}" for commit in commits}
+    texts = git.read_files(lib.repo, list(revs.values()), bare=lib.bare)
+    return {c: changelog.parse_changelog(texts[r].decode("utf-8", "replace")) for c, r in revs.items() if r in texts}
 
 
 def releases_in(lib: Library, name: str) -> list[Release]:
     """Every release of NAME in one library, oldest first (semver order)."""
-    top = lib.folder / name
+    top = lib.golden_path(name)
     hint = current_hint(lib, name)
     current_version = load_template(top, name=name, version=hint).version if is_template_dir(top) else None
     chosen: dict[str, _Candidate] = {}
@@ -141,9 +153,11 @@ def releases_in(lib: Library, name: str) -> list[Release]:
         if cand[0] not in chosen or _PRECEDENCE[cand[1]] < _PRECEDENCE[chosen[cand[0]][1]]:
             chosen[cand[0]] = cand
     latest = changelog.sections(top) if current_version is not None else {}
+    tagged = _tag_changelogs(lib, name, [c[5] for c in chosen.values() if c[5] is not None])
     out = []
-    for version, kind, ref, folder, tag_date in chosen.values():
-        own = changelog.sections(folder).get(version) or latest.get(version)
+    for version, kind, ref, folder, tag_date, commit in chosen.values():
+        sections = tagged.get(commit, {}) if commit is not None else changelog.sections(folder)
+        own = sections.get(version) or latest.get(version)
         out.append(
             Release(
                 name=name,
@@ -155,9 +169,18 @@ def releases_in(lib: Library, name: str) -> list[Release]:
                 changelog=own.text if own else "",
                 date=(own.date if own else None) or tag_date,
                 current=version == current_version,
+                tree=None if commit is None or lib.repo is None else (lib.repo, commit, lib.bare),
             )
         )
     return sorted(out, key=lambda r: versions.key(r.version))
+
+
+def materialize(release: Release) -> Path:
+    """The release's folder, extracted from its tag first when it is not there yet."""
+    if release.tree is not None:
+        repo, commit, bare = release.tree
+        return extract(repo, commit, release.name, release.folder, bare=bare)
+    return release.folder
 
 
 def available(releases: list[Release]) -> str:
@@ -167,7 +190,7 @@ def available(releases: list[Release]) -> str:
 
 def load_release(release: Release) -> Template:
     """The release's template, checked: its name and version, and a snapshot's manifest."""
-    template = load_template(release.folder, name=release.name, version=release.version)
+    template = load_template(materialize(release), name=release.name, version=release.version)
     problems = []
     if template.name != release.name:
         problems.append(Problem(template.where("metadata", "name"), f"names {template.name}, not {release.name}"))
@@ -186,7 +209,7 @@ def changelog_in(releases: list[Release], name: str, from_version: str, to_versi
     target = next((r for r in releases if r.version == to_version), None)
     if target is None:
         raise TemplateNotFound(f"{name}@{to_version} is not a release; available: {available(releases)}")
-    sections = changelog.sections(target.folder)
+    sections = changelog.sections(materialize(target))
     for release in releases:  # versions missing from the target's CHANGELOG use their own entry
         if release.version not in sections and release.changelog:
             sections[release.version] = changelog.Section(release.version, release.date, release.changelog)
