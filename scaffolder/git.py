@@ -427,12 +427,13 @@ def tree_dirs(repo: Path, rev: str, bare: bool = False) -> list[str]:
     return [line for line in str(out).splitlines() if line]
 
 
-def tree_files(repo: Path, rev: str, paths: Sequence[str], bare: bool = False) -> list[str]:
-    """Which of `paths` (exact paths, no patterns) are files or folders in commit `rev`, in one process."""
+def tree_files(repo: Path, rev: str, paths: Sequence[str], bare: bool = False, recursive: bool = False) -> list[str]:
+    """Which of `paths` (exact paths, no patterns) are files or folders in commit `rev` (with
+    `recursive`, the files under them), in one process."""
     if not paths:
         return []
     where = _bare(repo) if bare else _wt(repo)
-    _, out = _git([*where, "ls-tree", "--name-only", "--full-tree", rev, "--", *paths])
+    _, out = _git([*where, "ls-tree", *(["-r"] if recursive else []), "--name-only", "--full-tree", rev, "--", *paths])
     return [line for line in str(out).splitlines() if line]
 
 
@@ -442,7 +443,15 @@ def archive(repo: Path, rev: str, path: str, dest: Path, bare: bool = False) -> 
     import tarfile
 
     where = [*_bare(repo), *_no_filters(_bare(repo), repo / "config")] if bare else _wt(repo)
-    _, out = _git([*where, "archive", "--format=tar", rev, path.rstrip("/") + "/"], binary=True)
+    folder = path.rstrip("/") + "/"
+    what = [rev, folder]
+    if bare and is_partial(repo):
+        prefetch(repo, [rev], [folder])
+        listed = tree_files(repo, rev, [".gitattributes", folder], bare=True, recursive=True)
+        if not any(p.rsplit("/", 1)[-1] == ".gitattributes" for p in listed):
+            # the folder's own tree: git's prefetch would otherwise fetch the whole commit
+            what = [f"--prefix={folder}", f"{rev}:{folder}"]
+    _, out = _git([*where, "archive", "--format=tar", *what], binary=True)
     data = out if isinstance(out, bytes) else out.encode()
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(dest, filter="data")
@@ -459,12 +468,28 @@ _PARTIAL_CONFIG = (
     ("gc.auto", "0"),
     ("maintenance.auto", "false"),
 )
+# A file:// library is served by a local `git upload-pack`, which filters only when its own
+# config allows it (git keeps the client's `-c` from a local server): this one always does.
+_FILTERING_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack"
 
 
 def is_partial(repo: Path) -> bool:
     """Whether a bare repository is a partial mirror (`mirror`): blobs fetched when first read."""
     _, out = _git([*_bare(repo), "config", "--get", "extensions.partialClone"], ok=(0, 1))
     return str(out).strip() == PROMISOR
+
+
+def prefetch(repo: Path, revs: Sequence[str], paths: Sequence[str]) -> None:
+    """Fetch in one batch the files under `paths` in commits `revs` that a partial mirror lacks;
+    nothing when it lacks none (or is no partial mirror). Git's own lazy fetch would take one
+    process per file, or (`git archive`) every file of the commit, every golden path's."""
+    args = ["rev-list", "--objects", "--no-walk", "--missing=print", *revs, "--", *paths]
+    _, out = _git([*_bare(repo), *args])
+    missing = "".join(f"{line[1:]}\n" for line in str(out).splitlines() if line.startswith("?"))
+    if missing:
+        fetch = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no"]
+        fetch += ["--filter=blob:none", PROMISOR, "--stdin"]
+        _git([*_bare(repo), "-c", "fetch.negotiationAlgorithm=noop", *fetch], stdin=missing.encode())
 
 
 def mirror(url: str, dest: Path, env: Mapping[str, str] | None = None) -> None:
@@ -479,7 +504,8 @@ def mirror(url: str, dest: Path, env: Mapping[str, str] | None = None) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f".{dest.name}-{os.getpid()}")
         init_bare(tmp)
-        for key, value in (*_PARTIAL_CONFIG, (f"remote.{PROMISOR}.url", url)):
+        local = [(f"remote.{PROMISOR}.uploadpack", _FILTERING_UPLOAD_PACK)] if url.startswith("file:") else []
+        for key, value in (*_PARTIAL_CONFIG, (f"remote.{PROMISOR}.url", url), *local):
             _git([*_bare(tmp), "config", key, value])
         try:
             tmp.rename(dest)  # never a half-configured mirror under the name
@@ -491,9 +517,7 @@ def mirror(url: str, dest: Path, env: Mapping[str, str] | None = None) -> None:
                 raise
     refspecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*", f"+HEAD:{MIRROR_HEAD}"]
     source = [PROMISOR, "--filter=blob:none"] if is_partial(dest) else [url]
-    # a file:// server is git's own upload-pack, started with this config: let it filter
-    allow = ["-c", "uploadpack.allowFilter=true"]
-    _git([*allow, *_bare(dest), "fetch", "--quiet", "--no-write-fetch-head", *source, *refspecs], env=env)
+    _git([*_bare(dest), "fetch", "--quiet", "--no-write-fetch-head", *source, *refspecs], env=env)
 
 
 # --- comparing a work tree with a ref (scaffolder.lint's --base) ---------------------------------

@@ -139,6 +139,8 @@ def _tag_changelogs(lib: Library, name: str, commits: list[str]) -> dict[str, di
     if lib.repo is None or not commits:
         return {}
     revs = {commit: f"{commit}:{name}/{changelog.CHANGELOG}" for commit in commits}
+    if lib.bare and git.is_partial(lib.repo):
+        git.prefetch(lib.repo, commits, [f"{name}/{changelog.CHANGELOG}"])
     texts = git.read_files(lib.repo, list(revs.values()), bare=lib.bare)
     return {c: changelog.parse_changelog(texts[r].decode("utf-8", "replace")) for c, r in revs.items() if r in texts}
 
