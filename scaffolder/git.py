@@ -396,30 +396,6 @@ def list_tags(repo: Path, prefix: str = "", bare: bool = False) -> dict[str, tup
     return tags
 
 
-def read_files(repo: Path, revs: Sequence[str], bare: bool = False) -> dict[str, bytes]:
-    """The bytes of each `REV:PATH` in `revs` that names a file, in one `git cat-file --batch`
-    (absent ones are left out): many small reads without a process each."""
-    if not revs:
-        return {}
-    where = _bare(repo) if bare else _wt(repo)
-    feed = "".join(f"{rev}\n" for rev in revs).encode()
-    _, out = _git([*where, "cat-file", "--batch"], binary=True, stdin=feed)
-    data = out if isinstance(out, bytes) else out.encode()
-    found: dict[str, bytes] = {}
-    pos = 0
-    for rev in revs:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].split(b" ")
-        pos = end + 1
-        if len(header) != 3:  # "REV missing" (or ambiguous)
-            continue
-        size = int(header[2])
-        if header[1] == b"blob":
-            found[rev] = data[pos : pos + size]
-        pos += size + 1
-    return found
-
-
 def tree_dirs(repo: Path, rev: str, bare: bool = False) -> list[str]:
     """Names of the top-level folders of commit `rev`."""
     where = _bare(repo) if bare else _wt(repo)
@@ -437,87 +413,27 @@ def tree_files(repo: Path, rev: str, paths: Sequence[str], bare: bool = False, r
     return [line for line in str(out).splitlines() if line]
 
 
-def archive(repo: Path, rev: str, path: str, dest: Path, bare: bool = False) -> None:
-    """Extract folder `path` of commit `rev` (with `git archive`) under `dest`, as `dest/PATH`."""
+def archive(repo: Path, rev: str, path: str, dest: Path, bare: bool = False, subtree: bool = False) -> None:
+    """Extract folder `path` of commit `rev` (with `git archive`) under `dest`, as `dest/PATH`.
+
+    With `subtree`, git archives the folder's own tree (`REV:PATH`), so a partial clone fetches
+    the files of that folder only; the repository's top `.gitattributes` then does not apply.
+    """
     import io
     import tarfile
 
     where = [*_bare(repo), *_no_filters(_bare(repo), repo / "config")] if bare else _wt(repo)
-    folder = path.rstrip("/") + "/"
-    what = [rev, folder]
-    if bare and is_partial(repo):
-        prefetch(repo, [rev], [folder])
-        listed = tree_files(repo, rev, [".gitattributes", folder], bare=True, recursive=True)
-        if not any(p.rsplit("/", 1)[-1] == ".gitattributes" for p in listed):
-            # the folder's own tree: git's prefetch would otherwise fetch the whole commit
-            what = [f"--prefix={folder}", f"{rev}:{folder}"]
+    folder = path.strip("/")
+    if not subtree:
+        what = [rev, folder + "/"]
+    elif folder in ("", "."):
+        what = [f"{rev}^{{tree}}"]
+    else:
+        what = [f"--prefix={folder}/", f"{rev}:{folder}"]
     _, out = _git([*where, "archive", "--format=tar", *what], binary=True)
     data = out if isinstance(out, bytes) else out.encode()
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(dest, filter="data")
-
-
-PROMISOR = "origin"  # the remote a partial mirror fetches missing objects from
-# What a mirror's config says once, so git never compacts it in the background (a lazy fetch
-# would otherwise start `git maintenance`), and where its missing blobs come from.
-_PARTIAL_CONFIG = (
-    ("core.repositoryformatversion", "1"),
-    ("extensions.partialClone", PROMISOR),
-    (f"remote.{PROMISOR}.promisor", "true"),
-    (f"remote.{PROMISOR}.partialCloneFilter", "blob:none"),
-    ("gc.auto", "0"),
-    ("maintenance.auto", "false"),
-)
-# A file:// library is served by a local `git upload-pack`, which filters only when its own
-# config allows it (git keeps the client's `-c` from a local server): this one always does.
-_FILTERING_UPLOAD_PACK = "git -c uploadpack.allowFilter=true upload-pack"
-
-
-def is_partial(repo: Path) -> bool:
-    """Whether a bare repository is a partial mirror (`mirror`): blobs fetched when first read."""
-    _, out = _git([*_bare(repo), "config", "--get", "extensions.partialClone"], ok=(0, 1))
-    return str(out).strip() == PROMISOR
-
-
-def prefetch(repo: Path, revs: Sequence[str], paths: Sequence[str]) -> None:
-    """Fetch in one batch the files under `paths` in commits `revs` that a partial mirror lacks;
-    nothing when it lacks none (or is no partial mirror). Git's own lazy fetch would take one
-    process per file, or (`git archive`) every file of the commit, every golden path's."""
-    args = ["rev-list", "--objects", "--no-walk", "--missing=print", *revs, "--", *paths]
-    _, out = _git([*_bare(repo), *args])
-    missing = "".join(f"{line[1:]}\n" for line in str(out).splitlines() if line.startswith("?"))
-    if missing:
-        fetch = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no"]
-        fetch += ["--filter=blob:none", PROMISOR, "--stdin"]
-        _git([*_bare(repo), "-c", "fetch.negotiationAlgorithm=noop", *fetch], stdin=missing.encode())
-
-
-def mirror(url: str, dest: Path, env: Mapping[str, str] | None = None) -> None:
-    """Keep a bare copy of `url`'s branches and tags in `dest` (created on first use); the
-    remote's HEAD is kept as `MIRROR_HEAD`. Tags are never pruned, so releases stay retrievable.
-
-    A new mirror is partial (`--filter=blob:none`): commits and trees only, and the blobs of a
-    tree when it is first extracted (`archive` fetches them in one batch) or read. A server that
-    does not filter sends everything, as a mirror made before did; both keep working.
-    """
-    if not (dest / "HEAD").is_file():
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}-{os.getpid()}")
-        init_bare(tmp)
-        local = [(f"remote.{PROMISOR}.uploadpack", _FILTERING_UPLOAD_PACK)] if url.startswith("file:") else []
-        for key, value in (*_PARTIAL_CONFIG, (f"remote.{PROMISOR}.url", url), *local):
-            _git([*_bare(tmp), "config", key, value])
-        try:
-            tmp.rename(dest)  # never a half-configured mirror under the name
-        except OSError:
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-            if not (dest / "HEAD").is_file():
-                raise
-    refspecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*", f"+HEAD:{MIRROR_HEAD}"]
-    source = [PROMISOR, "--filter=blob:none"] if is_partial(dest) else [url]
-    _git([*_bare(dest), "fetch", "--quiet", "--no-write-fetch-head", *source, *refspecs], env=env)
 
 
 # --- comparing a work tree with a ref (scaffolder.lint's --base) ---------------------------------

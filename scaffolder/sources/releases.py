@@ -28,7 +28,7 @@ from typing import Literal
 from scaffolder import git, versions
 from scaffolder.errors import Problem, TemplateError, TemplateNotFound
 from scaffolder.sources import changelog
-from scaffolder.sources.cache import extract
+from scaffolder.sources.cache import extract, is_partial, prefetch, read_files
 from scaffolder.sources.foreign import is_template_dir, load_template
 from scaffolder.sources.libraries import Library, current_hint
 from scaffolder.sources.snapshots import RELEASES_DIR, verify_snapshot
@@ -139,9 +139,9 @@ def _tag_changelogs(lib: Library, name: str, commits: list[str]) -> dict[str, di
     if lib.repo is None or not commits:
         return {}
     revs = {commit: f"{commit}:{name}/{changelog.CHANGELOG}" for commit in commits}
-    if lib.bare and git.is_partial(lib.repo):
-        git.prefetch(lib.repo, commits, [f"{name}/{changelog.CHANGELOG}"])
-    texts = git.read_files(lib.repo, list(revs.values()), bare=lib.bare)
+    if lib.bare and is_partial(lib.repo):
+        prefetch(lib.repo, commits, [f"{name}/{changelog.CHANGELOG}"])
+    texts = read_files(lib.repo, list(revs.values()), bare=lib.bare)
     return {c: changelog.parse_changelog(texts[r].decode("utf-8", "replace")) for c, r in revs.items() if r in texts}
 
 
