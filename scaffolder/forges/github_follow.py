@@ -47,6 +47,9 @@ class GitHubFollow:
     def _repo(self, owner: str, name: str) -> GhRepository:
         raise NotImplementedError  # GitHubForge's
 
+    def _me(self) -> str:
+        raise NotImplementedError  # GitHubForge's
+
     def pull_checks(self, repo: Repo, sha: str) -> Checks:
         """The check runs and commit statuses of commit `sha`, reduced to one state."""
         commit = self._repo(repo.owner, repo.name).get_commit(sha)
@@ -79,13 +82,24 @@ class GitHubFollow:
 
         def merge() -> None:
             pr = gh.get_pull(number)
-            if sha:
-                pr.merge(merge_method="merge", sha=sha)
-            else:
-                pr.merge(merge_method="merge")
+            try:
+                if sha:
+                    pr.merge(merge_method="merge", sha=sha)
+                else:
+                    pr.merge(merge_method="merge")
+            except GithubException as exc:
+                if exc.status != 405 or not self._merged_by_me(gh, number, sha):
+                    raise
 
         self._errors.call(what, merge, lambda exc: _explain_merge(what, exc))
         return self._pulls.get(repo, number)
+
+    def _merged_by_me(self, gh: GhRepository, number: int, sha: str | None) -> bool:
+        """Whether this token merged the PR (at `sha`) already: PyGithub retries a rate-limited
+        merge whose first try went through, and GitHub answers the retry 405 (not mergeable)."""
+        pr = gh.get_pull(number)
+        by = pr.merged_by.login if pr.merged and pr.merged_by is not None else None
+        return sha is not None and by is not None and by.lower() == self._me().lower() and pr.head.sha == sha
 
     def comment_pull_request(self, repo: Repo, number: int, body: str) -> None:
         """Add a comment to the pull request's conversation (it is an issue too)."""

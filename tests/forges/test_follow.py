@@ -130,3 +130,21 @@ def test_github_merge_comment_and_refusals(
     assert github_server.rev("acme", "svc", "refs/heads/main") != sha  # a merge commit on main
     with pytest.raises(ForgeError, match="405"):
         github_forge.merge_pull_request(repo, number)
+
+
+def test_github_merge_whose_answer_was_lost_counts_as_done(
+    github_server: GitHubServer, github_forge: GitHubForge, gh_pr: tuple[Repo, int, str]
+) -> None:
+    repo, number, sha = gh_pr
+    # the merge goes through but its answer is a secondary rate limit; PyGithub retries the PUT and
+    # GitHub answers the retry 405 (no longer mergeable): the bot's own merge, not a refusal
+    github_server.inject(
+        403,
+        after=True,
+        method="PUT",
+        path=r"/merge$",
+        headers={"Retry-After": "1"},
+        body={"message": "You have exceeded a secondary rate limit."},
+    )
+    assert github_forge.merge_pull_request(repo, number, sha=sha).state == "merged"
+    assert [c.status for c in github_server.calls("PUT", r"/merge$")] == [403, 405]
