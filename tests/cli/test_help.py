@@ -3,6 +3,7 @@ documentation by its web address (pyproject's `[project.urls]`), never by a file
 
 from __future__ import annotations
 
+import importlib
 import re
 import tomllib
 from pathlib import Path
@@ -20,8 +21,11 @@ SOURCE_FILE = re.compile(r"(?<![/\w])(?:docs/[\w-]+\.md|SECURITY\.md|CONTRIBUTIN
 
 def _walk(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
     found = [(path, command)]
-    if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
+    if isinstance(command, click.Group):  # through click's API: the top-level commands load lazily
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None, name
             found += _walk(sub, (*path, name))
     return found
 
@@ -56,3 +60,22 @@ def test_project_urls_are_the_ones_help_shows() -> None:
     assert project["urls"]["Security"] == urls.SECURITY
     assert project["urls"]["Changelog"] == urls.CHANGELOG and project["urls"]["Homepage"] == urls.REPOSITORY
     assert "rich>=13" in project["dependencies"]
+
+
+def test_the_lazy_summaries_are_the_commands_own(invoke: Invoke) -> None:
+    """`--help` lists each command by the summary kept beside its module's name; it must stay the
+    first paragraph of the command's own help, and every module's commands must be listed."""
+    from scaffolder.cli import LAZY
+    from scaffolder.cli._help import summary
+
+    for name, lazy in LAZY.items():
+        module, _, attribute = lazy.target.partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert command.name == name and lazy.summary == summary(command.help or ""), name
+    defined = set()
+    for file in sorted((ROOT / "scaffolder" / "cli").glob("*.py")):
+        module = importlib.import_module(f"scaffolder.cli.{file.stem}")
+        defined |= {command.name for command in getattr(module, "COMMANDS", [])}
+    assert defined == set(LAZY)
+    listed = invoke("--help").stdout
+    assert all(re.search(rf"^  {name} +\S", listed, re.M) for name in LAZY)
