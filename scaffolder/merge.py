@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scaffolder import git
-from scaffolder.render import is_binary
 
 ConflictStyle = Literal["merge", "diff3", "zdiff3"]
 CONFLICT_STYLES: tuple[ConflictStyle, ...] = ("merge", "diff3", "zdiff3")
@@ -110,6 +109,13 @@ def merge_text(base: bytes, ours: bytes, theirs: bytes, labels: Labels = Labels(
     return merged, conflicts > 0
 
 
+def _binary(data: bytes) -> bool:
+    """git's binary heuristic (`render.is_binary`), imported on first use: the render module loads Jinja."""
+    from scaffolder.render import is_binary
+
+    return is_binary(data)
+
+
 def _executable(base: FileState | None, ours: FileState, theirs: FileState) -> bool:
     """The executable bit, merged three ways: the template's change applies unless the user changed it too."""
     base_x = base.executable if base is not None else theirs.executable
@@ -158,7 +164,7 @@ def decide(
         data, conflict = ours.data, False
     elif base is not None and ours.data == base.data:
         data, conflict = theirs.data, False
-    elif any(is_binary(x) for x in (ours.data, theirs.data, base.data if base else b"")):
+    elif any(_binary(x) for x in (ours.data, theirs.data, base.data if base else b"")):
         return Decision("keep", conflict=True, kind="binary")
     else:
         data, conflict = merge_text(base.data if base is not None else b"", ours.data, theirs.data, labels)

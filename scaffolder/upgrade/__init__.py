@@ -14,15 +14,32 @@
 
 Everything is computed before the first write, so a failing migration or render leaves the repo
 untouched.
+
+The names below load on first use (PEP 562), so `scaffold upgrade` reads the record and the golden
+path before the runner, the actions' contract and Jinja are imported.
 """
 
 from __future__ import annotations
 
-from scaffolder.upgrade.driver import upgrade_tree
-from scaffolder.upgrade.migrations import crossed_migrations, version_key
-from scaffolder.upgrade.repo import upgrade_repo
-from scaffolder.upgrade.result import UpgradeResult, files_changed
-from scaffolder.upgrade.trees import collect
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scaffolder.upgrade.driver import upgrade_tree
+    from scaffolder.upgrade.migrations import crossed_migrations, version_key
+    from scaffolder.upgrade.repo import upgrade_repo
+    from scaffolder.upgrade.result import UpgradeResult, files_changed
+    from scaffolder.upgrade.trees import collect
+
+_WHERE = {
+    "UpgradeResult": "result",
+    "collect": "trees",
+    "crossed_migrations": "migrations",
+    "files_changed": "result",
+    "upgrade_repo": "repo",
+    "upgrade_tree": "driver",
+    "version_key": "migrations",
+}
 
 __all__ = [
     "UpgradeResult",
@@ -33,3 +50,12 @@ __all__ = [
     "upgrade_tree",
     "version_key",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the submodule that defines `name` when it is first asked for."""
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value

@@ -14,7 +14,6 @@ from scaffolder import record as records
 from scaffolder.errors import Problem, UnresolvedConflicts
 from scaffolder.git_process import _git, _wt
 from scaffolder.merge import FileState, LinkState, State
-from scaffolder.render import scratch_dir
 
 NO_SHA = "0" * 40
 MARKER = re.compile(rb"^(<{7} |>{7} )", re.MULTILINE)
@@ -60,6 +59,8 @@ def _repo_of(worktree: Path) -> tuple[Path, str] | None:
 
 def _hash_objects(worktree: Path, blobs: list[bytes]) -> list[str]:
     """Write the blobs into the repo's object store (verbatim: no filters); their ids, in order."""
+    from scaffolder.action import scratch_dir  # the actions' contract loads only when conflicts are staged
+
     with tempfile.TemporaryDirectory(prefix="scaffold-stages-", dir=scratch_dir()) as tmp:
         paths = []
         for i, data in enumerate(blobs):

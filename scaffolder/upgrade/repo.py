@@ -10,16 +10,15 @@ from typing import TYPE_CHECKING, Any
 from scaffolder import git, redact
 from scaffolder import record as records
 from scaffolder.errors import Problem, ScaffoldError, TemplateNotFound
-from scaffolder.merge import ConflictStyle
-from scaffolder.upgrade.answers import Ask
 from scaffolder.upgrade.conflicts import check_resolved
-from scaffolder.upgrade.driver import upgrade_tree
 from scaffolder.upgrade.result import UpgradeResult
 
 if TYPE_CHECKING:
     from scaffolder.config import Settings
     from scaffolder.forges.base import Forge
+    from scaffolder.merge import ConflictStyle
     from scaffolder.sources import GoldenPathSource
+    from scaffolder.upgrade.answers import Ask
 
 DIRTY_SHOWN = 10
 
@@ -100,6 +99,8 @@ def upgrade_repo(
     if not (allow_dirty or dry_run):
         check_clean(path)
     old = locate(rec, version, settings)
+    from scaffolder.upgrade.driver import upgrade_tree  # the runner and Jinja: after the golden path is read
+
     if forge is None:
         from scaffolder import config
 
