@@ -3,7 +3,8 @@ its hooks and project folder, `copier.yml`, and what in them runs code (which ne
 
 Both the format converters (`scaffolder.formats`) and the actions that render these templates
 (`fetch:cookiecutter`, `fetch:copier`) read them here; this module needs nothing of scaffold but
-its errors and sandbox (copier renders in scaffold's sandbox: `copier_sandboxed`).
+its errors and sandbox (copier renders in scaffold's sandbox: `copier_sandboxed`), and imports its
+YAML readers only when it reads a file.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.error import YAMLError as RuamelYAMLError
-
-from scaffolder import yamlio
 from scaffolder.errors import Problem, TemplateError
 
+# The files that make a folder a template (`scaffolder.formats`), here at the bottom so naming them
+# (a TAB, `sources.foreign.detect`) imports neither pydantic nor a YAML parser.
+TEMPLATE_FILE = "template.yaml"  # scaffold's own, or a Backstage Software Template
 COOKIECUTTER_FILE = "cookiecutter.json"
 COPIER_FILES = ("copier.yml", "copier.yaml")
 
@@ -112,6 +113,8 @@ def _load_copier_yaml(file: Path) -> dict[str, Any]:
     `!include` is read by copier's loader itself (which imports copier, so only then)."""
     import yaml
 
+    from scaffolder import yamlio
+
     text = file.read_text(encoding="utf-8")
     if "!include" in text:
         from copier._template import load_template_config
@@ -132,6 +135,7 @@ def _load_copier_yaml(file: Path) -> dict[str, Any]:
 
 def read_copier_config(folder: Path) -> tuple[Path, dict[str, Any]]:
     """copier.yml as copier reads it (see `_load_copier_yaml`), as plain data."""
+    from ruamel.yaml.error import YAMLError as RuamelYAMLError
     from yaml import YAMLError
 
     file = copier_file(folder)

@@ -26,8 +26,8 @@ from pydantic import (
 
 from scaffolder import versions, yamlio
 from scaffolder.errors import Problem, TemplateError
+from scaffolder.foreign_files import TEMPLATE_FILE as TEMPLATE_FILE
 
-TEMPLATE_FILE = "template.yaml"
 API_VERSION = "scaffold/v1"
 NAME = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
 IDENT = r"^[A-Za-z_][A-Za-z0-9_]*$"

@@ -15,7 +15,8 @@ with `path` the template's folder), so the wizard, batch mode, validation, dry r
 | `copier.yml` or `copier.yaml` | copier |
 
 This package is light and sits below `scaffolder.sources`: the converters know the formats'
-files, never where a template comes from. The cookiecutter and copier libraries are imported only
+files, never where a template comes from; detecting a format imports no converter, pydantic or
+YAML parser (a TAB detects every folder of a library). The cookiecutter and copier libraries are imported only
 by the actions that run them (`fetch:cookiecutter`, `fetch:copier`).
 """
 
@@ -25,8 +26,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from scaffolder.foreign_files import COOKIECUTTER_FILE, COPIER_FILES, copier_file
-from scaffolder.template import TEMPLATE_FILE
+from scaffolder.foreign_files import COOKIECUTTER_FILE, COPIER_FILES, TEMPLATE_FILE, copier_file
 
 Format = Literal["scaffold", "backstage", "cookiecutter", "copier"]
 _BACKSTAGE_API = re.compile(r"^apiVersion:\s*['\"]?(?:scaffolder\.)?backstage\.io/", re.M)

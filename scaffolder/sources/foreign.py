@@ -8,17 +8,21 @@ loads golden paths through `load_template` here, so the model knows nothing of o
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffolder.errors import TemplateError
 from scaffolder.formats import (
     COOKIECUTTER_FILE,
+    TEMPLATE_FILE,
     Format,
     backstage_template_file,
     copier_file,
     is_backstage_doc,
     is_backstage_text,
 )
-from scaffolder.template import TEMPLATE_FILE, Template, from_document, read_document
+
+if TYPE_CHECKING:
+    from scaffolder.template import Template
 
 
 def detect(folder: Path) -> Format | None:
@@ -80,6 +84,8 @@ def load_template(folder: Path, *, name: str | None = None, version: str | None 
         if foreign is not None:
             return foreign
         raise TemplateError(f"no {TEMPLATE_FILE} in {folder}")
+    from scaffolder.template import from_document, read_document  # pydantic: only to load one
+
     doc = read_document(folder)
     if is_backstage_doc(doc):
         from scaffolder.formats import backstage

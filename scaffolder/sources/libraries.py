@@ -21,15 +21,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scaffolder import git
 from scaffolder.errors import TemplateError
-from scaffolder.formats import COOKIECUTTER_FILE, COPIER_FILES
+from scaffolder.formats import COOKIECUTTER_FILE, COPIER_FILES, TEMPLATE_FILE
 from scaffolder.formats.versions import version_in_repo
 from scaffolder.sources.cache import cache_dir, extract, mirror_once, slug
 from scaffolder.sources.foreign import detect, is_template_dir, load_template
 from scaffolder.sources.refs import LibrarySpec, git_url, library_specs
-from scaffolder.template import TEMPLATE_FILE, Template
+
+if TYPE_CHECKING:
+    from scaffolder.template import Template
 
 BUILTIN = "builtin"
 
