@@ -28,7 +28,7 @@ IGNORED = {".git"}
 
 
 class RecordTemplate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     name: str
     version: str
     source: str = Field(description="library the golden path came from ('builtin' or a path/URL)")
@@ -36,7 +36,7 @@ class RecordTemplate(BaseModel):
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)  # built on first use
     api_version: str = Field("scaffold/v1", alias="apiVersion")
     kind: str = "Record"
     template: RecordTemplate
