@@ -354,8 +354,13 @@ FLOORS = {
     "imports of `new`": (
         f"import scaffolder.cli.new, scaffolder.create, scaffolder.runner, scaffolder.registry as r; {_USED}"
     ),
-    "imports of `upgrade`": (
-        f"import scaffolder.cli.upgrade, scaffolder.config, scaffolder.upgrade, scaffolder.registry as r; {_USED}"
+    "`upgrade` before reading the template": (
+        "import scaffolder.cli.upgrade, scaffolder.config, scaffolder.parameters, scaffolder.upgrade.repo, "
+        "scaffolder.formats.copier_questions, scaffolder.sources.handle"
+    ),
+    "imports of `upgrade`": (  # the package names its API lazily: the driver is what an upgrade imports
+        "import scaffolder.cli.upgrade, scaffolder.config, scaffolder.upgrade.driver, scaffolder.registry as r; "
+        + _USED
     ),
     "python -c pass": "pass",
 }
