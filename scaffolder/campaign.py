@@ -50,6 +50,7 @@ from scaffolder.pr_follow import follow, merged_meanwhile, why_updated
 from scaffolder.pr_labels import labels_for
 from scaffolder.render import scratch_dir
 from scaffolder.template import Template
+from scaffolder.upgrade import renders
 from scaffolder.versions import key as semver_key
 
 if TYPE_CHECKING:
@@ -358,7 +359,7 @@ def run(
             if on_outcome:
                 on_outcome(outcome, done, total)
 
-    with ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
+    with renders.shared(), ThreadPoolExecutor(max_workers=max(1, options.concurrency)) as pool:
         for future in [pool.submit(one, i, t) for i, t in enumerate(targets)]:
             future.result()
     return [results[i] for i in range(total)]

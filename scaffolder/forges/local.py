@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from filelock import FileLock
 
-from scaffolder import git
+from scaffolder import git, git_local
 from scaffolder.errors import ForgeError, Problem, RepoConflict
 from scaffolder.forges.base import Checks, CheckState, PullRequest, PullState, Repo, RepoSpec
 
@@ -120,10 +120,13 @@ class LocalForge:
         force: bool = False,
         lease: Mapping[str, str] | None = None,
     ) -> None:
+        if lease and (worktree / ".git").is_dir():  # the campaign's push: no pack protocol (git_local)
+            git_local.push_leased(worktree, self._bare(repo), refspecs, lease)
+            return
         git.push(worktree, self._bare(repo).as_uri(), refspecs, force=force, lease=lease)
 
     def clone(self, repo: Repo, dest: Path, branch: str | None = None) -> Path:
-        return git.clone(repo.clone_url, dest, branch)
+        return git_local.clone_shared(self._bare(repo), dest, branch)
 
     def head_sha(self, repo: Repo, branch: str) -> str | None:
         return git.rev_parse(self._bare(repo), f"refs/heads/{branch}^{{commit}}", bare=True)

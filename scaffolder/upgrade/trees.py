@@ -18,6 +18,7 @@ from scaffolder.parameters import Answers
 from scaffolder.render import scratch_dir
 from scaffolder.runner import Runner
 from scaffolder.template import Template
+from scaffolder.upgrade import renders
 from scaffolder.upgrade.migrations import PlannedMigration, run_migrations
 
 RECORD = records.RECORD_PATH
@@ -177,23 +178,27 @@ def build_trees(
     rec: records.Record,
     disk: Disk,
 ) -> Trees:
-    """Render both versions (once each, with `runner`) and run the migrations on the old render and a
-    copy of the repo."""
+    """Render both versions (once each, with `runner`, or taken from an identical render earlier in
+    the campaign, see `renders`) and run the migrations on the old render and a copy of the repo."""
     run_id, started_at = rec.run_id, rec.created_at
     forge, trusted = runner.forge, runner.trusted
     with tempfile.TemporaryDirectory(prefix="scaffold-upgrade-", dir=scratch_dir()) as tmp_name:
         tmp = Path(tmp_name)
-        runner.render(old, answers[0], tmp / "old", run_id=run_id, started_at=started_at)
-        runner.render(new, answers[1], tmp / "new", run_id=run_id, started_at=started_at)
+        # The migrations run on the old render: it must be on disk then (a copy when shared).
+        base = renders.render(
+            runner, old, answers[0], tmp / "old", collect, run_id=run_id, started_at=started_at,
+            on_disk=bool(migrations),
+        )  # fmt: skip
+        theirs = renders.render(runner, new, answers[1], tmp / "new", collect, run_id=run_id, started_at=started_at)
         if not migrations:
-            return Trees(collect(tmp / "old"), collect(tmp / "new"))
-        generated = collect(tmp / "old")
+            return Trees(base, theirs)
+        generated = dict(base)
         files = _tree_files(worktree)
         _copy_tree(worktree, files, tmp / "ours")
         extra = {"run_id": run_id, "started_at": started_at, "trusted": trusted}
         run_migrations(migrations, tmp / "old", "old-render", old, new, answers[1], forge, **extra)
         run_migrations(migrations, tmp / "ours", "repo", old, new, answers[1], forge, **extra)
-        trees = Trees(collect(tmp / "old"), collect(tmp / "new"), _migration_changes(worktree, files, tmp / "ours"))
+        trees = Trees(collect(tmp / "old"), theirs, _migration_changes(worktree, files, tmp / "ours"))
     trees.renamed = _renames(trees.ours, disk)
     # A file a migration made that the new version does not generate belongs to the repo from now on.
     for rel in set(trees.base) - set(generated) - set(trees.theirs):
