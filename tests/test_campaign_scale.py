@@ -14,6 +14,7 @@ import pytest
 from scaffolder import campaign, git, git_process
 from scaffolder.catalogs.sqlite import SqliteCatalog
 from scaffolder.errors import ForgeError
+from scaffolder.forges import local_git
 from scaffolder.forges.local import LocalForge
 from scaffolder.parameters import Answers, resolve
 from scaffolder.runner import Runner
@@ -153,7 +154,7 @@ def _git_commands(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
         seen.append(list(args))
         return real(args, *rest, **kw)
 
-    for module in (git_process, git, __import__("scaffolder.git_local", fromlist=["_git"])):
+    for module in (git_process, git, local_git):
         monkeypatch.setattr(module, "_git", spy)
     return seen
 
@@ -177,7 +178,7 @@ def test_the_embedded_forge_clones_shared_and_pushes_without_the_pack_protocol(
 
 def test_a_leased_push_moves_the_ref_only_from_where_the_lease_says(tmp_path: Path) -> None:
     from scaffolder.forges.base import RepoSpec
-    from scaffolder.git_local import clone_shared, push_leased
+    from scaffolder.forges.local_git import clone_shared, push_leased
 
     forge = LocalForge(tmp_path / "forge")
     repo = forge.create_repo(RepoSpec(name="svc"))

@@ -23,8 +23,9 @@ from urllib.parse import unquote, urlsplit
 
 from filelock import FileLock
 
-from scaffolder import git, git_local
+from scaffolder import git
 from scaffolder.errors import ForgeError, Problem, RepoConflict
+from scaffolder.forges import local_git
 from scaffolder.forges.base import Checks, CheckState, PullRequest, PullState, Repo, RepoSpec
 
 NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
@@ -120,13 +121,13 @@ class LocalForge:
         force: bool = False,
         lease: Mapping[str, str] | None = None,
     ) -> None:
-        if lease and (worktree / ".git").is_dir():  # the campaign's push: no pack protocol (git_local)
-            git_local.push_leased(worktree, self._bare(repo), refspecs, lease)
+        if lease and (worktree / ".git").is_dir():  # the campaign's push: no pack protocol (local_git)
+            local_git.push_leased(worktree, self._bare(repo), refspecs, lease)
             return
         git.push(worktree, self._bare(repo).as_uri(), refspecs, force=force, lease=lease)
 
     def clone(self, repo: Repo, dest: Path, branch: str | None = None) -> Path:
-        return git_local.clone_shared(self._bare(repo), dest, branch)
+        return local_git.clone_shared(self._bare(repo), dest, branch)
 
     def head_sha(self, repo: Repo, branch: str) -> str | None:
         return git.rev_parse(self._bare(repo), f"refs/heads/{branch}^{{commit}}", bare=True)
