@@ -153,9 +153,11 @@ def commit_all(
     # way): the same objects, far fewer files to create, and a push that reuses the pack as it is.
     _git([*where, "-c", "core.bigFileThreshold=1", "add", "--all"])
     _, tree = _git([*where, "write-tree"])
-    repo, bare = (git_dir, True) if git_dir is not None else (worktree, False)
-    parent = rev_parse(repo, "HEAD^{commit}", bare=bare)
-    if parent is not None and tree_sha(repo, parent, bare=bare) == str(tree).strip():
+    # HEAD's commit and tree in one process (none yet: exit 128); `--` makes both revisions, never paths.
+    status, out = _git([*where, "rev-parse", "HEAD^{commit}", "HEAD^{tree}", "--"], ok=(0, 128))
+    head = [line for line in str(out).split() if line != "--"] if status == 0 else []
+    parent = head[0] if len(head) >= 2 else None
+    if parent is not None and head[1] == str(tree).strip():
         return parent
     author = author or identity("author", None if git_dir else worktree)
     committer = committer or identity("committer", None if git_dir else worktree)
@@ -258,7 +260,17 @@ def list_branches(repo: Path, bare: bool = True) -> list[str]:
 
 
 def head_branch(repo: Path, bare: bool = True) -> str | None:
-    """The branch HEAD points at (even when it has no commit yet), or None when detached."""
+    """The branch HEAD points at (even when it has no commit yet), or None when detached. A bare
+    repo's HEAD file is read as git writes it (`ref: refs/heads/NAME`) without starting git: a
+    campaign looks up every repo of the fleet."""
+    if bare:
+        try:
+            text = (repo / "HEAD").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        name = text.removeprefix("ref: refs/heads/").removesuffix("\n")
+        if text.startswith("ref: refs/heads/") and text.endswith("\n") and name and not any(c in name for c in "\n\r "):
+            return name
     where = _bare(repo) if bare else _wt(repo)
     status, out = _git([*where, "symbolic-ref", "--quiet", "--short", "HEAD"], ok=(0, 1))
     return str(out).strip() if status == 0 else None

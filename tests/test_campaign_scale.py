@@ -206,3 +206,27 @@ def test_a_leased_push_moves_the_ref_only_from_where_the_lease_says(tmp_path: Pa
     git_process._git(["--git-dir", str(bare), "fsck", "--strict", "--no-dangling"])
     with pytest.raises(ForgeError, match="unsupported refspec"):
         push_leased(tmp_path / "seed", bare, ["refs/heads/main"], {"refs/heads/main": first})
+
+
+def test_a_bare_repos_head_branch_is_read_without_starting_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bare = tmp_path / "svc.git"
+    git.init_bare(bare, "trunk")
+    seen = _git_commands(monkeypatch)
+    assert git.head_branch(bare) == "trunk" and seen == []
+    (bare / "HEAD").write_text("0123456789012345678901234567890123456789\n")  # detached: git says so
+    assert git.head_branch(bare) is None and len(seen) == 1
+    with pytest.raises(ForgeError, match="no git repository"):
+        git.head_branch(tmp_path / "gone.git")
+
+
+def test_commit_all_reads_heads_commit_and_tree_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "w"
+    git.init(work)
+    (work / "f").write_text("one\n")
+    first = git.commit_all(work, "one", "2026-01-01T00:00:00+00:00")  # no HEAD yet
+    seen = _git_commands(monkeypatch)
+    assert git.commit_all(work, "again", "2026-01-02T00:00:00+00:00") == first  # nothing changed: no commit
+    assert [git_process._subcommand(a) for a in seen] == ["add", "write-tree", "rev-parse"]
+    (work / "f").write_text("two\n")
+    second = git.commit_all(work, "two", "2026-01-03T00:00:00+00:00")
+    assert second != first and git.rev_parse(work, "HEAD^") == first
