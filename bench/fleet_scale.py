@@ -2,7 +2,7 @@
 
     python bench/fleet_scale.py discovery [--repos 2000] [--fleet 200 2000]   # GitHub API calls, catalog vs scan
     python bench/fleet_scale.py status [--repos 200 1000 2000]                # migrate status from the catalog
-    python bench/fleet_scale.py campaign [--repos 200 1000 2000]              # one process vs two shard processes
+    python bench/fleet_scale.py campaign [--repos 200 1000 2000] [--unshared] # one process vs two shard processes
 
 Run with scaffold's environment (`.venv/bin/python bench/fleet_scale.py ...`); it is a measurement,
 never a test (docs/performance.md, "Fleet scale").
@@ -22,7 +22,10 @@ catalog -o json` as its own process: wall time and peak RSS.
 
 `campaign` builds the same fleet and times `scaffold migrate backend-service --concurrency 2`
 (1.0.0 to 2.0.0) as one process, then as two shard processes at once on a fresh copy: wall time,
-time per repo, the largest peak RSS. (Every copy records the same answers: the upgrades are alike.)
+time per repo, CPU seconds (git's included), the largest peak RSS, the load average when it
+began. Every copy records the same answers, so the campaign renders each version once
+(scaffolder/upgrade/renders.py); `--unshared` renders both versions for every repo, as a fleet
+whose repos all differ in their answers would.
 """
 
 from __future__ import annotations
@@ -183,21 +186,44 @@ def _fleet_home(home: Path, seed: Path, entity: dict[str, Any], size: int) -> di
     return {**os.environ, "SCAFFOLD_HOME": str(home), "SCAFFOLD_CONFIG": str(home / "config.toml")}
 
 
+CPU = 0.0  # CPU seconds (user + system) of the last `_run`'s processes and every process they ran
+
+
 def _run(commands: list[list[str]], env: dict[str, str], out: Path) -> tuple[float, float, list[str]]:
-    """Run the commands at once; wall seconds, the largest peak RSS of any of them (MB), their stdouts."""
+    """Run the commands at once; wall seconds, the largest peak RSS of any of them (MB), their stdouts.
+    Their CPU seconds, git's included, are left in `CPU` (the machine's load inflates them far less
+    than the wall time)."""
+    global CPU
     began = time.perf_counter()
     procs = []
     for n, command in enumerate(commands):
         with out.with_suffix(f".{n}.out").open("wb") as stdout:
             procs.append(subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.DEVNULL))
-    peak = 0.0
+    peak, CPU = 0.0, 0.0
     for proc in procs:
         _, _, usage = os.wait4(proc.pid, 0)
         proc.returncode = 0
         peak = max(peak, usage.ru_maxrss / 1024)
+        CPU += usage.ru_utime + usage.ru_stime
     seconds = time.perf_counter() - began
     texts = [out.with_suffix(f".{n}.out").read_text() for n in range(len(commands))]
     return seconds, peak, texts
+
+
+def _load() -> float:
+    """The machine's load average over the last minute (the machine may be shared: say so)."""
+    return round(os.getloadavg()[0], 1)
+
+
+# `python -m scaffolder`, or the same with every render made afresh (nothing shared between repos,
+# as in a fleet where no two repos were made with the same answers).
+SCAFFOLD = [sys.executable, "-m", "scaffolder"]
+UNSHARED = [
+    sys.executable,
+    "-c",
+    "import runpy, sys; from scaffolder.upgrade import renders; renders.KEEP = 0; "
+    "sys.argv[0] = 'scaffold'; runpy.run_module('scaffolder', run_name='__main__')",
+]
 
 
 def status(sizes: list[int]) -> list[dict[str, Any]]:
@@ -207,32 +233,39 @@ def status(sizes: list[int]) -> list[dict[str, Any]]:
         seed, entity = _seed_home(Path(tmp) / "seed")
         for size in sizes:
             env = _fleet_home(Path(tmp) / "home", seed, entity, size)
-            command = [sys.executable, "-m", "scaffolder", "migrate", "status", "backend-service"]
+            command = [*SCAFFOLD, "migrate", "status", "backend-service"]
+            load = _load()
             seconds, rss, [text] = _run([[*command, "--discover", "catalog", "-o", "json"]], env, Path(tmp) / "st")
             found = len(json.loads(text)["repos"]) if text.strip() else -1
-            rows.append({"repos": size, "seconds": round(seconds, 2), "peak_rss_mb": round(rss), "found": found})
+            rows.append({"repos": size, "seconds": round(seconds, 2), "cpu_s": round(CPU, 2), "peak_rss_mb": round(rss),
+                         "found": found, "load": load})  # fmt: skip
             print(json.dumps(rows[-1]), flush=True)
     return rows
 
 
-def campaign(sizes: list[int], processes: tuple[int, ...] = (1, 2)) -> list[dict[str, Any]]:
+def campaign(sizes: list[int], processes: tuple[int, ...] = (1, 2), shared: bool = True) -> list[dict[str, Any]]:
     """`scaffold migrate backend-service` (1.0.0 to 2.0.0) over N repos: one process, then two shard
-    processes at once (`--shard 1/2`, `--shard 2/2`), each on a fresh copy of the fleet."""
+    processes at once (`--shard 1/2`, `--shard 2/2`), each on a fresh copy of the fleet. Every copy
+    has the same answers, so the campaign renders each version once; `shared=False` renders both
+    for every repo, as a fleet whose repos all differ in their answers would."""
     rows = []
     with tempfile.TemporaryDirectory(prefix="fleet-campaign-") as tmp:
         seed, entity = _seed_home(Path(tmp) / "seed")
         for size in sizes:
             for shards in processes:
                 env = _fleet_home(Path(tmp) / "home", seed, entity, size)
-                base = [sys.executable, "-m", "scaffolder", "migrate", "backend-service", "--concurrency", "2"]
+                base = [*(SCAFFOLD if shared else UNSHARED), "migrate", "backend-service", "--concurrency", "2"]
                 commands = [
                     [*base, "-o", "json", *(["--shard", f"{i}/{shards}"] if shards > 1 else [])]
                     for i in range(1, shards + 1)
                 ]
+                load = _load()
                 seconds, rss, texts = _run(commands, env, Path(tmp) / "run")
                 opened = sum(text.count('"state": "opened"') for text in texts)
-                row = {"repos": size, "processes": shards, "seconds": round(seconds, 1),
-                       "per_repo": round(seconds / size, 3), "peak_rss_mb": round(rss), "opened": opened}  # fmt: skip
+                row = {"repos": size, "processes": shards, "renders": "shared" if shared else "per repo",
+                       "seconds": round(seconds, 1), "per_repo": round(seconds / size, 3), "cpu_s": round(CPU, 1),
+                       "cpu_per_repo": round(CPU / size, 3), "peak_rss_mb": round(rss), "opened": opened,
+                       "load": load}  # fmt: skip
                 rows.append(row)
                 print(json.dumps(row), flush=True)
     return rows
@@ -244,13 +277,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repos", type=int, nargs="+", help="organisation size (discovery) or fleet sizes (status)")
     parser.add_argument("--fleet", type=int, nargs="+", default=[200, 2000], help="repos made from the golden path")
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2], help="campaign: shard processes at once")
+    parser.add_argument("--unshared", action="store_true", help="campaign: render both versions for every repo")
     args = parser.parse_args(argv)
     if args.part == "discovery":
         discovery((args.repos or [2000])[0], args.fleet)
     elif args.part == "status":
         status(args.repos or [200, 1000, 2000])
     else:
-        campaign(args.repos or [200, 1000, 2000], tuple(args.processes))
+        campaign(args.repos or [200, 1000, 2000], tuple(args.processes), shared=not args.unshared)
     return 0
 
 
