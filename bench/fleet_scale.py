@@ -178,7 +178,7 @@ def _fleet_home(home: Path, seed: Path, entity: dict[str, Any], size: int) -> di
     for i in range(size):
         name = f"svc-{i:05d}"
         bare = home / "forge" / "local" / f"{name}.git"
-        shutil.copytree(seed, bare)
+        shutil.copytree(seed, bare, copy_function=os.link)  # git replaces files, never rewrites one: links are safe
         body = json.loads(json.dumps(entity))
         body["metadata"]["name"] = name
         body["metadata"]["annotations"]["backstage.io/source-location"] = f"url:{bare.as_uri()}/tree/main/"
