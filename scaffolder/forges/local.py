@@ -127,6 +127,8 @@ class LocalForge:
         git.push(worktree, self._bare(repo).as_uri(), refspecs, force=force, lease=lease)
 
     def clone(self, repo: Repo, dest: Path, branch: str | None = None) -> Path:
+        """A clone that borrows the bare repo's objects (`--shared`, nothing copied): a scratch
+        clone, for as long as the forge's repo keeps its objects (pushes never drop any)."""
         return local_git.clone_shared(self._bare(repo), dest, branch)
 
     def head_sha(self, repo: Repo, branch: str) -> str | None:
