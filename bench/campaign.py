@@ -46,7 +46,8 @@ def campaign(cfg: Config, counts: list[int], runs: int = 1) -> list[Row]:
     cfg.log(f"  making a fleet of {top} repos from {TEMPLATE} 1.0.0 (not timed)")
     subprocess.run(
         [str(cfg.tools.scaffold_python), __file__, "--_make", str(fleet), str(top)],
-        env=cfg.with_env(SCAFFOLD_HOME=str(fleet)), check=True,
+        env=cfg.with_env(SCAFFOLD_HOME=str(fleet)),
+        check=True,
     )
     rows = []
     for count in counts:
@@ -61,7 +62,10 @@ def campaign(cfg: Config, counts: list[int], runs: int = 1) -> list[Row]:
         def check(env: dict[str, str] = env, count: int = count) -> str | None:
             done = subprocess.run(
                 [str(cfg.tools.scaffold), "migrate", "status", TEMPLATE, "-o", "json"],
-                env=env, capture_output=True, text=True, check=False,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             prs = json.loads(done.stdout).get("pull_requests", {}) if done.stdout.strip() else {}
             return None if prs == {"open": count} else f"WRONG RESULT: pull requests {prs}, expected {count} open"
@@ -69,7 +73,11 @@ def campaign(cfg: Config, counts: list[int], runs: int = 1) -> list[Row]:
         timing = measure(
             f"scaffold migrate {TEMPLATE} --concurrency 2",
             [str(cfg.tools.scaffold), "migrate", TEMPLATE, "--concurrency", "2", "-o", "json"],
-            env, runs=runs, warmup=0, prepare=prepare, check=check,
+            env,
+            runs=runs,
+            warmup=0,
+            prepare=prepare,
+            check=check,
         )
         rows.append(Row("campaign", f"{count} repos", "scaffold", timing))
     return rows

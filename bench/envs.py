@@ -65,7 +65,9 @@ def resolve(ref: str) -> str:
     """The commit `ref` names (so a run keeps testing it while HEAD moves)."""
     return subprocess.run(
         ["git", "-C", str(ROOT), "rev-parse", "--verify", f"{ref}^{{commit}}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
 
 
@@ -97,7 +99,9 @@ def versions(tools: Tools) -> dict[str, str]:
         dist = {"scaffold": "scaffold-golden-paths"}.get(name, name)
         done = subprocess.run(
             [str(python), "-c", f"import importlib.metadata as m; print(m.version({dist!r}))"],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         out[name] = done.stdout.strip() or "?"
     return out

@@ -137,7 +137,8 @@ def measure_all(jobs: Sequence[Job], *, runs: int, warmup: int = 1) -> list[Timi
     return timings
 
 
-def measure(label: str, command: Sequence[str], env: Mapping[str, str], *, runs: int, warmup: int = 1,
-            **options: Any) -> Timing:
+def measure(
+    label: str, command: Sequence[str], env: Mapping[str, str], *, runs: int, warmup: int = 1, **options: Any
+) -> Timing:
     """One command alone (see `measure_all`)."""
     return measure_all([Job(label, command, env, **options)], runs=runs, warmup=warmup)[0]

@@ -1,7 +1,7 @@
 """Benchmarks of scaffold side by side with cookiecutter, cruft and copier, in one run.
 
-    python bench/run.py            # the full suite: 300 and 3000 files, campaigns over 50 and 200 repos
-    python bench/run.py --quick    # under two minutes: 300 files, 10 and 40 repos, fewer runs
+    python bench/run.py            # the full suite: 300 and 3000 files, plain and Jinja-heavy, campaigns
+    python bench/run.py --quick    # a few minutes: 300 files, 10 and 40 repos, fewer runs
 
 It installs scaffold from this working tree (pip, not editable: byte-compiled as users get it)
 and the peers from PyPI into venvs under `bench/.work/`, generates one synthetic template in the
@@ -32,12 +32,19 @@ OPS = ("render", "e2e", "upgrade", "startup", "campaign")
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    p.add_argument("--quick", action="store_true", help="300 files only, 10 and 40 repos, 2 runs (< 2 minutes)")
+    p.add_argument("--quick", action="store_true", help="300 files only, 10 and 40 repos, 2 runs (a few minutes)")
     p.add_argument("--sizes", nargs="+", choices=sorted(suite.synth.SHAPES), help="template sizes (files)")
+    p.add_argument(
+        "--templates",
+        nargs="+",
+        choices=suite.synth.TEMPLATES,
+        default=list(suite.synth.TEMPLATES),
+        help="the plain synthetic template, the Jinja-heavy one, or both (default)",
+    )
     p.add_argument("--repos", nargs="+", type=int, help="campaign fleet sizes")
     p.add_argument("--runs", type=int, help="measured runs per command (default 5, quick 2; 3000 files: 3)")
     p.add_argument("--warmup", type=int, default=1, help="warm-up runs per command, not measured")
-    p.add_argument("--campaign-runs", type=int, default=1, help="runs per campaign size")
+    p.add_argument("--campaign-runs", type=int, help="runs per campaign size (default 3, quick 2)")
     p.add_argument("--only", type=lambda s: s.split(","), default=list(OPS), help=f"comma-separated: {','.join(OPS)}")
     p.add_argument("--no-peers", action="store_true", help="time scaffold alone (no cookiecutter, cruft, copier)")
     p.add_argument("--scaffold-ref", metavar="REF", help="install scaffold from this commit instead of the work tree")
@@ -48,6 +55,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args = p.parse_args(argv)
     args.sizes = args.sizes or (["300"] if args.quick else ["300", "3000"])
     args.repos = args.repos or ([10, 40] if args.quick else [50, 200])
+    args.campaign_runs = args.campaign_runs or (2 if args.quick else 3)
     unknown = set(args.only) - set(OPS)
     if unknown:
         p.error(f"unknown --only {sorted(unknown)}; choose from {', '.join(OPS)}")
@@ -85,16 +93,18 @@ def main(argv: list[str] | None = None) -> int:
     def record(new: list[suite.Row]) -> None:
         for row in new:
             t = row.timing
-            log(f"  {row.op:<9} {row.size:<10} {row.tool:<13} {t.median:8.3f} s  [{t.low:.3f}-{t.high:.3f}]  "
-                f"{t.rss_mb:5.0f} MB  {t.note}")
+            log(
+                f"  {row.op:<9} {row.size:<10} {row.name:<26} {t.median:8.3f} s  [{t.low:.3f}-{t.high:.3f}]  "
+                f"{t.rss_mb:5.0f} MB  {t.note}"
+            )
         rows.extend(new)
 
     library = None
-    for size in args.sizes:
+    for size, template in [(size, template) for size in args.sizes for template in args.templates]:
         if not {"render", "e2e", "upgrade", "startup"} & set(args.only):
             break
-        log(f"templates of {size} files in three formats")
-        templates = suite.make_templates(cfg, size)
+        log(f"templates of {size} files ({template}) in three formats, and a git library")
+        templates = suite.make_templates(cfg, size, template)
         library = library or templates.library
         big = size == "3000" and not args.runs
         size_cfg = suite.Config(args.work, tools, 3 if big else cfg.runs, cfg.warmup, cfg.startup_runs, cfg.peers, log)
@@ -102,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         for op in ("render", "e2e", "upgrade"):
             if op in args.only:
                 log(f"{op}, {label}")
-                record([_relabel(r, label) for r in getattr(suite, op)(size_cfg, size, templates)])
+                record([_relabel(r, label) for r in getattr(suite, op)(size_cfg, f"{size}-{template}", templates)])
     if "startup" in args.only:
         log("start-up and scaffold list")
         if library is None:
@@ -117,8 +127,15 @@ def main(argv: list[str] | None = None) -> int:
     info = report.machine(envs.ROOT, envs.versions(tools), tools.scaffold_python, args.scaffold_ref)
     settings = {
         "command": shlex.join(["python", "bench/run.py", *(argv if argv is not None else sys.argv[1:])]),
-        "runs": cfg.runs, "warmup": cfg.warmup, "startup_runs": cfg.startup_runs, "campaign_runs": args.campaign_runs,
-        "sizes": args.sizes, "repos": args.repos, "quick": args.quick, "peers": not args.no_peers,
+        "runs": cfg.runs,
+        "warmup": cfg.warmup,
+        "startup_runs": cfg.startup_runs,
+        "campaign_runs": args.campaign_runs,
+        "sizes": args.sizes,
+        "templates": args.templates,
+        "repos": args.repos,
+        "quick": args.quick,
+        "peers": not args.no_peers,
         "seconds": round(time.perf_counter() - began, 1),
     }
     items = report.verdicts(rows)
@@ -128,8 +145,12 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         kind = ("quick" if args.quick else "full") + (f"-at-{args.scaffold_ref}" if args.scaffold_ref else "")
         stem = args.out / f"{time.strftime('%Y-%m-%dT%H%M')}-{kind}"
-        data = {"machine": info, "settings": settings, "results": [r.to_json() for r in rows],
-                "targets": [v.to_json() for v in items]}
+        data = {
+            "machine": info,
+            "settings": settings,
+            "results": [r.to_json() for r in rows],
+            "targets": [v.to_json() for v in items],
+        }
         stem.with_suffix(".json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         stem.with_suffix(".md").write_text(text, encoding="utf-8")
         log(f"wrote {stem}.json and .md")

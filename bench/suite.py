@@ -9,6 +9,12 @@
   followed by `git init && git add -A && git commit` (the peers have no forge or catalog).
 - `upgrade`, one repo from version 1 to 2 with human edits to merge: `scaffold upgrade REPO
   --no-input`, `cruft update -y --checkout v2`, `copier update --defaults --vcs-ref v2`.
+- Variants of scaffold's runs, timed in the same rounds as the peers (so each has its per-round
+  ratios): `on disk` (`TMPDIR` on disk: the renders an operation throws away go to `/dev/shm` by
+  default, while the peers write to disk) and `fresh home` (a new `SCAFFOLD_HOME` every run, the
+  golden path in a git library: the cold cache of a CI runner or a campaign shard; on disk too).
+  cookiecutter gets a `fresh home` variant of its own for render (the template cloned from git
+  into a new `~/.cookiecutters`); cruft and copier clone the template on every run anyway.
 - `startup`: `scaffold --help`, `scaffold --version`, `cookiecutter --version`, `copier --version`
   (cruft has no `--version`); `list`: `scaffold list`.
 - `campaign` (bench/campaign.py): `scaffold migrate backend-service` over N repos on the forge.
@@ -41,9 +47,17 @@ class Row:
     size: str
     tool: str
     timing: Timing
+    variant: str = ""  # "" (as a user runs it by hand), "on disk", "fresh home"
 
     def to_json(self) -> dict[str, Any]:
-        return {"op": self.op, "size": self.size, "tool": self.tool, **self.timing.to_json()}
+        return {"op": self.op, "size": self.size, "tool": self.tool, "variant": self.variant, **self.timing.to_json()}
+
+    @property
+    def name(self) -> str:
+        return f"{self.tool} ({self.variant})" if self.variant else self.tool
+
+
+ON_DISK, FRESH = "on disk", "fresh home"
 
 
 @dataclass
@@ -76,10 +90,24 @@ class Config:
     def with_env(self, **extra: str) -> dict[str, str]:
         return {**self.env, **extra}
 
+    @property
+    def disk_tmp(self) -> str:
+        """A `TMPDIR` on disk, under the work folder (for the `on disk` variants)."""
+        path = self.work / "tmp-on-disk"
+        path.mkdir(parents=True, exist_ok=True)
+        return str(path)
+
 
 def _fresh(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
     path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _empty(*paths: Path) -> None:
+    """Each path an empty folder."""
+    for path in paths:
+        shutil.rmtree(path, ignore_errors=True)
+        path.mkdir(parents=True)
 
 
 def _git(args: list[str], cwd: Path, env: dict[str, str]) -> None:
@@ -111,26 +139,50 @@ class Templates:
     library: Path  # scaffold's folder library
     cookiecutter: Path  # git repo, tags v1 v2
     copier: Path  # git repo, tags v1 v2
+    git_library: str  # scaffold's git library, a git+file:// URL (tags NAME/v1.0.0, NAME/v2.0.0)
+
+    @property
+    def cookiecutter_url(self) -> str:
+        """The cookiecutter template as a git URL (cookiecutter clones it into ~/.cookiecutters)."""
+        return f"git+{self.cookiecutter.resolve().as_uri()}"
 
 
-def make_templates(cfg: Config, size: str) -> Templates:
-    shape = synth.SHAPES[size]
-    base = cfg.work / f"templates-{size}"
+def make_templates(cfg: Config, size: str, template: str = "plain") -> Templates:
+    shape = synth.shape(size, template)
+    base = cfg.work / f"templates-{size}-{template}"
     shutil.rmtree(base, ignore_errors=True)
     library = base / "library"
     synth.write_scaffold(shape, library, cfg.tools.scaffold_python)
     cc = synth.write_cookiecutter(shape, base / "cookiecutter")
     cp = synth.write_copier(shape, base / "copier")
-    return Templates(shape, library, cc, cp)
+    return Templates(shape, library, cc, cp, synth.write_scaffold_git(shape, base / "git-library"))
 
 
 # --- create ----------------------------------------------------------------------------------
 
 
 def _rows(op: str, size: str, cfg: Config, jobs: list[tuple[str, Job]]) -> list[Row]:
-    """Time the jobs side by side (interleaved) and label each row with its tool."""
+    """Time the jobs side by side (interleaved) and label each row with its tool and variant
+    (`tool` is `scaffold` or `scaffold|fresh home`)."""
     timings = measure_all([job for _, job in jobs], runs=cfg.runs, warmup=cfg.warmup)
-    return [Row(op, size, tool, timing) for (tool, _), timing in zip(jobs, timings, strict=True)]
+    rows = []
+    for (name, _), timing in zip(jobs, timings, strict=True):
+        tool, _, variant = name.partition("|")
+        rows.append(Row(op, size, tool, timing, variant))
+    return rows
+
+
+def _created(cfg: Config, env: dict[str, str], expected: dict[str, str]) -> Callable[[], str | None]:
+    """A check of a dry run's files: the same `scaffold new` made for real in a throwaway home
+    (a dry run keeps nothing to compare), its workspace compared with what it must be."""
+
+    def check() -> str | None:
+        home = cfg.work / "check-home"
+        _fresh(home)
+        run_once([str(cfg.tools.scaffold), "new", synth.NAME, "--no-input", "-q"], {**env, "SCAFFOLD_HOME": str(home)})
+        return _check(expected, lambda: next((home / "runs").glob("*/workspace")))()
+
+    return check
 
 
 def render(cfg: Config, size: str, t: Templates) -> list[Row]:
@@ -139,15 +191,35 @@ def render(cfg: Config, size: str, t: Templates) -> list[Row]:
     env = cfg.with_env(SCAFFOLD_LIBRARY=str(t.library))
     expected = synth.rendered(t.shape, 2)
     cmd = [str(cfg.tools.scaffold), "new", synth.NAME, "--no-input", "--dry-run", "-q", "-o", "json"]
+    cold_home = out / "scaffold-fresh-home"
+    cold = cfg.with_env(SCAFFOLD_LIBRARY=t.git_library, SCAFFOLD_HOME=str(cold_home), TMPDIR=cfg.disk_tmp)
 
-    def scaffold_check() -> str | None:
-        listed = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
-        missing = sorted(set(expected) - set(json.loads(listed)["files"]))
-        return f"WRONG RESULT: missing {missing[:3]}" if missing else None
+    def listed(env: dict[str, str]) -> Callable[[], str | None]:
+        def check() -> str | None:
+            files = json.loads(subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout)
+            missing = sorted(set(expected) - set(files["files"]))
+            return f"WRONG RESULT: missing {missing[:3]}" if missing else _created(cfg, env, expected)()
 
-    jobs = [("scaffold", Job("scaffold new --dry-run", cmd, env, check=scaffold_check))]
+        return check
+
+    jobs = [
+        ("scaffold", Job("scaffold new --dry-run", cmd, env, check=listed(env))),
+        (f"scaffold|{ON_DISK}", Job("scaffold new --dry-run, TMPDIR on disk", cmd, {**env, "TMPDIR": cfg.disk_tmp})),
+        (
+            f"scaffold|{FRESH}",
+            Job(
+                "scaffold new --dry-run, git library, new SCAFFOLD_HOME",
+                cmd,
+                cold,
+                prepare=lambda i: _fresh(cold_home),
+                check=listed(cold),
+            ),
+        ),
+    ]
     if cfg.peers:
         assert cfg.tools.cookiecutter and cfg.tools.copier
+        cc_home = out / "cookiecutter-home"
+        cc_cold = cfg.with_env(HOME=str(cc_home))
         jobs += [
             (
                 "cookiecutter",
@@ -157,6 +229,16 @@ def render(cfg: Config, size: str, t: Templates) -> list[Row]:
                     cfg.env,
                     prepare=lambda i: _fresh(out / "cc"),
                     check=_check(expected, lambda: out / "cc" / synth.VARIABLES["project_name"]),
+                ),
+            ),
+            (
+                f"cookiecutter|{FRESH}",
+                Job(
+                    "cookiecutter --no-input git+file://..., new HOME",
+                    [str(cfg.tools.cookiecutter), "--no-input", "-o", str(out / "cc-cold"), t.cookiecutter_url],
+                    cc_cold,
+                    prepare=lambda i: _empty(out / "cc-cold", cc_home),
+                    check=_check(expected, lambda: out / "cc-cold" / synth.VARIABLES["project_name"]),
                 ),
             ),
             (
@@ -176,24 +258,38 @@ def render(cfg: Config, size: str, t: Templates) -> list[Row]:
 def e2e(cfg: Config, size: str, t: Templates) -> list[Row]:
     """Create end to end: a committed repository (scaffold: pushed to the forge, in the catalog)."""
     out = cfg.work / f"e2e-{size}"
-    home = out / "scaffold-home"
+    home, cold_home = out / "scaffold-home", out / "scaffold-fresh-home"
     env = cfg.with_env(SCAFFOLD_LIBRARY=str(t.library), SCAFFOLD_HOME=str(home))
+    cold = cfg.with_env(SCAFFOLD_LIBRARY=t.git_library, SCAFFOLD_HOME=str(cold_home), TMPDIR=cfg.disk_tmp)
     expected = synth.rendered(t.shape, 2)
+    cmd = [str(cfg.tools.scaffold), "new", synth.NAME, "--no-input", "-q"]
 
-    def workspace() -> Path:
-        return next((home / "runs").glob("*/workspace"))
+    def workspace(home: Path) -> Callable[[], Path]:
+        return lambda: next((home / "runs").glob("*/workspace"))
 
+    # Every run starts from an empty home (an empty forge and catalog): the fresh-home variant
+    # differs by taking the golden path from a git library, into an empty cache.
     jobs = [
         (
             "scaffold",
             Job(
                 "scaffold new (forge + catalog)",
-                [str(cfg.tools.scaffold), "new", synth.NAME, "--no-input", "-q"],
+                cmd,
                 env,
                 prepare=lambda i: _fresh(home),
-                check=_check(expected, workspace),
+                check=_check(expected, workspace(home)),
             ),
-        )
+        ),
+        (
+            f"scaffold|{FRESH}",
+            Job(
+                "scaffold new (forge + catalog), git library, new SCAFFOLD_HOME",
+                cmd,
+                cold,
+                prepare=lambda i: _fresh(cold_home),
+                check=_check(expected, workspace(cold_home)),
+            ),
+        ),
     ]
     if cfg.peers:
         assert cfg.tools.cruft and cfg.tools.copier
@@ -261,30 +357,52 @@ def _copy_of(cfg: Config, pristine: Path, run: Path) -> Callable[[int], None]:
     return prepare
 
 
+def _generated(cfg: Config, shape: synth.Shape, env: dict[str, str], out: Path) -> Path:
+    """A repo made by `scaffold new NAME@1.0.0` with `env` (its library), cloned from the forge,
+    the human edits committed: `out-pristine`."""
+    home = out.with_name(out.name + "-home")
+    run_once(
+        [str(cfg.tools.scaffold), "new", f"{synth.NAME}@1.0.0", "--no-input", "-q"], {**env, "SCAFFOLD_HOME": str(home)}
+    )
+    bare = home / "forge" / "local" / f"{synth.VARIABLES['project_name']}.git"
+    _git(["clone", "-q", str(bare), str(out.with_name(out.name + "-gen"))], out.parent, cfg.env)
+    return _pristine(cfg, shape, out.with_name(out.name + "-gen"), out.with_name(out.name + "-pristine"))
+
+
 def upgrade(cfg: Config, size: str, t: Templates) -> list[Row]:
     """Upgrade one repo from version 1 to 2 (20 files changed upstream, human edits to keep)."""
     out = cfg.work / f"upgrade-{size}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     expected = synth.upgraded(t.shape)
-    home = out / "scaffold-home"
+    home, cold_home = out / "scaffold-home", out / "scaffold-fresh-home"
     env = cfg.with_env(SCAFFOLD_LIBRARY=str(t.library), SCAFFOLD_HOME=str(home))
-    run_once([str(cfg.tools.scaffold), "new", f"{synth.NAME}@1.0.0", "--no-input", "-q"], env)
-    bare = home / "forge" / "local" / f"{synth.VARIABLES['project_name']}.git"
-    _git(["clone", "-q", str(bare), str(out / "scaffold-gen")], out, cfg.env)
-    pristine = _pristine(cfg, t.shape, out / "scaffold-gen", out / "scaffold-pristine")
-    runs = {tool: out / f"{tool}-run" for tool in ("scaffold", "cruft", "copier")}
+    cold = cfg.with_env(SCAFFOLD_LIBRARY=t.git_library, SCAFFOLD_HOME=str(cold_home), TMPDIR=cfg.disk_tmp)
+    pristine = _generated(cfg, t.shape, env, out / "scaffold")
+    cold_pristine = _generated(cfg, t.shape, cold, out / "scaffold-git-library")
+    runs = {tool: out / f"{tool}-run" for tool in ("scaffold", "scaffold-disk", "scaffold-cold", "cruft", "copier")}
+
+    def scaffold(variant: str, label: str, env: dict[str, str], pristine: Path, run: Path) -> tuple[str, Job]:
+        copy = _copy_of(cfg, pristine, run)
+
+        def prepare(i: int) -> None:
+            copy(i)
+            if variant == FRESH:
+                _fresh(cold_home)
+
+        cmd = [str(cfg.tools.scaffold), "upgrade", str(run), "--no-input"]
+        return f"scaffold|{variant}", Job(label, cmd, env, prepare=prepare, check=_check(expected, lambda: run))
+
     jobs = [
-        (
-            "scaffold",
-            Job(
-                "scaffold upgrade",
-                [str(cfg.tools.scaffold), "upgrade", str(runs["scaffold"]), "--no-input"],
-                env,
-                prepare=_copy_of(cfg, pristine, runs["scaffold"]),
-                check=_check(expected, lambda: runs["scaffold"]),
-            ),
-        )
+        scaffold("", "scaffold upgrade", env, pristine, runs["scaffold"]),
+        scaffold(
+            ON_DISK,
+            "scaffold upgrade, TMPDIR on disk",
+            {**env, "TMPDIR": cfg.disk_tmp},
+            pristine,
+            runs["scaffold-disk"],
+        ),
+        scaffold(FRESH, "scaffold upgrade, git library, new SCAFFOLD_HOME", cold, cold_pristine, runs["scaffold-cold"]),
     ]
     if cfg.peers:
         assert cfg.tools.cruft and cfg.tools.copier

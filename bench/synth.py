@@ -12,6 +12,12 @@ the same variables; only the syntax around them differs:
   repo tagged v1 and v2;
 - copier: `copier.yml` and `*.jinja` files, in a git repo tagged v1 and v2.
 
+The Jinja-heavy variant (`Shape.jinja`, `--templates jinja`) puts conditionals, loops, filters,
+`{% set %}` and a comment into eight more lines of four files in five, as real golden paths do
+(the suite's plain template is only bare `{{ x }}` tags, which scaffold substitutes without
+Jinja). Every tag sits inside a line, so the output is the same whatever the tool's whitespace
+options (`trim_blocks`, `lstrip_blocks`); what each line must render to is written out here.
+
 `human_edits` are the same edits made by hand to each generated repo before an upgrade: some in
 files upstream did not change, some in files it did (in other lines, so every tool merges cleanly).
 """
@@ -23,7 +29,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 VARIABLES = {
@@ -41,6 +47,55 @@ UPSTREAM_LINE = 6  # version 2 replaces this line in the changed files
 EDIT_LINE = 30  # the human edit replaces this line (far enough from the upstream one to merge)
 
 Var = Callable[[str], str]  # variable name -> its use in one format's syntax
+Ref = Callable[[str], str]  # variable name -> the expression naming it (`values.x`, `cookiecutter.x`, `x`)
+
+
+def _jinja_lines(index: int) -> dict[int, tuple[str, Callable[[dict[str, str]], str]]]:
+    """The Jinja-heavy lines of file `index`: line number -> (template text with `$` standing for
+    the variables' prefix, what it renders to given the values)."""
+    return {
+        1: (
+            "{% if $author %}written by {{ $author | upper }}{% else %}anonymous{% endif %}",
+            lambda v: f"written by {v['author'].upper()}",
+        ),
+        5: (
+            "modules{% for m in ['core', 'api', 'cli'] %} {{ $package }}.{{ m }}"
+            "{% if not loop.last %},{% endif %}{% endfor %}",
+            lambda v: "modules " + ", ".join(f"{v['package']}.{m}" for m in ("core", "api", "cli")),
+        ),
+        9: (
+            "slug {{ $project_name | replace('-', '_') | lower }} in {{ $package | length }} letters",
+            lambda v: f"slug {v['project_name'].replace('-', '_').lower()} in {len(v['package'])} letters",
+        ),
+        13: (
+            "{{ $description | wordcount }} words{% if $description | length > 20 %}, long{% endif %}",
+            lambda v: f"{len(v['description'].split())} words" + (", long" if len(v["description"]) > 20 else ""),
+        ),
+        17: (
+            "{% if $version.startswith('0.') %}pre-release{% else %}stable{% endif %} {{ $version }}",
+            lambda v: ("pre-release" if v["version"].startswith("0.") else "stable") + f" {v['version']}",
+        ),
+        21: (
+            "next {% for part in $version.split('.') %}{{ part | int + (1 if loop.last else 0) }}"
+            "{% if not loop.last %}.{% endif %}{% endfor %}",
+            lambda v: (
+                "next "
+                + ".".join(
+                    str(int(p) + (1 if i == len(v["version"].split(".")) - 1 else 0))
+                    for i, p in enumerate(v["version"].split("."))
+                )
+            ),
+        ),
+        25: (
+            "{% set mail = $author | lower | replace(' ', '.') %}contact {{ mail }}@example.com"
+            f"{{# file {index} #}}",
+            lambda v: f"contact {v['author'].lower().replace(' ', '.')}@example.com",
+        ),
+        33: (
+            "{{ [$package, $version, $author | default('nobody')] | join(' / ') }}",
+            lambda v: " / ".join([v["package"], v["version"], v["author"]]),
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -49,6 +104,7 @@ class Shape:
     files: int = 10
     lines: int = 40
     changed: int = 20  # files changed upstream between version 1 and 2
+    jinja: bool = False  # conditionals, loops and filters in four files of five
 
     @property
     def total(self) -> int:
@@ -56,7 +112,11 @@ class Shape:
 
     @property
     def label(self) -> str:
-        return f"{self.total} files"
+        return f"{self.total} files" + (", Jinja-heavy" if self.jinja else "")
+
+    def heavy(self, index: int) -> bool:
+        """Whether file `index` has the Jinja-heavy lines (four files in five)."""
+        return self.jinja and index % 5 != 4
 
     def paths(self, var: Var) -> list[str]:
         """Every file's relative path, the first folder named by the `package` variable."""
@@ -79,10 +139,17 @@ class Shape:
         untouched = [i for i in range(1, self.total, max(1, self.total // 7)) if i not in changed][:3]
         return untouched + changed[1:3]
 
-    def content(self, index: int, version: int, var: Var) -> str:
+    def content(self, index: int, version: int, var: Var, ref: Ref | None = None) -> str:
+        """File `index` of `version`: the template text when `ref` names the variables, else
+        (`ref` None, `var` giving the values) what every tool must render."""
+        heavy = _jinja_lines(index) if self.heavy(index) else {}
         lines = []
         for n in range(self.lines):
-            if n in VARIABLE_LINES:
+            if n in heavy:
+                text, value = heavy[n]
+                shown = text.replace("$", ref("")) if ref else value({k: var(k) for k in VARIABLES})
+                lines.append(f"line {n:02d} of file {index}: {shown}")
+            elif n in VARIABLE_LINES:
                 lines.append(f"line {n:02d} of file {index}: {VARIABLE_LINES[n]} is {var(VARIABLE_LINES[n])}")
             else:
                 lines.append(f"line {n:02d} of file {index}: some plain text that stays the same in every render")
@@ -91,11 +158,17 @@ class Shape:
             lines.append(f"added upstream in version 2 for {var('project_name')}")
         return "\n".join(lines) + "\n"
 
-    def files_for(self, version: int, var: Var) -> dict[str, str]:
-        return {path: self.content(i, version, var) for i, path in enumerate(self.paths(var))}
+    def files_for(self, version: int, var: Var, ref: Ref | None = None) -> dict[str, str]:
+        return {path: self.content(i, version, var, ref) for i, path in enumerate(self.paths(var))}
 
 
 SHAPES = {"300": Shape(30, 10), "3000": Shape(100, 30), "tiny": Shape(3, 4, changed=2)}  # tiny: the smoke test
+TEMPLATES = ("plain", "jinja")  # the plain template (bare `{{ x }}` tags) and the Jinja-heavy one
+
+
+def shape(size: str, template: str = "plain") -> Shape:
+    """The shape of `size` files, Jinja-heavy when `template` is `jinja`."""
+    return replace(SHAPES[size], jinja=template == "jinja")
 
 
 def rendered(shape: Shape, version: int) -> dict[str, str]:
@@ -216,26 +289,46 @@ CUT_RELEASE = (
 )
 
 
+def _scaffold_version(shape: Shape, folder: Path, number: int) -> None:
+    """Write version `number` of the golden path into `folder` (its skeleton replaced)."""
+
+    def var(name: str) -> str:
+        return f"{{{{ values.{name} }}}}"
+
+    def ref(name: str) -> str:
+        return f"values.{name}"
+
+    for child in ("skeleton", "template.yaml", "CHANGELOG.md"):
+        target = folder / child
+        if target.is_dir():
+            shutil.rmtree(target)
+    _write(folder / "skeleton", shape.files_for(number, var, ref))
+    (folder / "template.yaml").write_text(_scaffold_template_yaml(f"{number}.0.0"), encoding="utf-8")
+    (folder / "CHANGELOG.md").write_text(_changelog(["1.0.0", "2.0.0"][:number]), encoding="utf-8")
+
+
 def write_scaffold(shape: Shape, library: Path, python: Path) -> Path:
     """A folder library holding the golden path: 1.0.0 as a release snapshot (cut by scaffold
     itself, run with `python`), 2.0.0 current."""
     folder = library / NAME
     shutil.rmtree(folder, ignore_errors=True)
-
-    def var(name: str) -> str:
-        return f"{{{{ values.{name} }}}}"
-
-    for version, number in (("1.0.0", 1), ("2.0.0", 2)):
-        for child in ("skeleton", "template.yaml", "CHANGELOG.md"):
-            target = folder / child
-            if target.is_dir():
-                shutil.rmtree(target)
-        _write(folder / "skeleton", shape.files_for(number, var))
-        (folder / "template.yaml").write_text(_scaffold_template_yaml(version), encoding="utf-8")
-        (folder / "CHANGELOG.md").write_text(_changelog(["1.0.0", "2.0.0"][:number]), encoding="utf-8")
+    for number in (1, 2):
+        _scaffold_version(shape, folder, number)
         if number == 1:
             subprocess.run([str(python), "-c", CUT_RELEASE, str(folder)], check=True)
     return folder
+
+
+def write_scaffold_git(shape: Shape, root: Path) -> str:
+    """A git library (a repository, as a platform team keeps its golden paths) holding the golden
+    path, its releases tagged `NAME/v1.0.0` and `NAME/v2.0.0`; returns its `git+file://` URL."""
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    (root / "README.md").write_text("Golden paths for the benchmarks (bench/synth.py).\n", encoding="utf-8")
+    for number in (1, 2):
+        _scaffold_version(shape, root / NAME, number)
+        commit_all(root, f"{NAME} {number}.0.0", tag=f"{NAME}/v{number}.0.0")
+    return f"git+{root.resolve().as_uri()}"
 
 
 # --- cookiecutter / cruft ------------------------------------------------------------------
@@ -249,12 +342,15 @@ def write_cookiecutter(shape: Shape, root: Path) -> Path:
     def var(name: str) -> str:
         return f"{{{{ cookiecutter.{name} }}}}"
 
+    def ref(name: str) -> str:
+        return f"cookiecutter.{name}"
+
     top = "{{ cookiecutter.project_name }}"
     (root / "cookiecutter.json").write_text(json.dumps(VARIABLES, indent=2) + "\n", encoding="utf-8")
     for number in (1, 2):
         if (root / top).exists():
             shutil.rmtree(root / top)
-        _write(root / top, shape.files_for(number, var))
+        _write(root / top, shape.files_for(number, var, ref))
         commit_all(root, f"version {number}", tag=f"v{number}")
     return root
 
@@ -270,6 +366,9 @@ def write_copier(shape: Shape, root: Path) -> Path:
     def var(name: str) -> str:
         return f"{{{{ {name} }}}}"
 
+    def ref(name: str) -> str:
+        return name
+
     questions = "".join(f"{key}:\n  type: str\n  default: {json.dumps(value)}\n" for key, value in VARIABLES.items())
     (root / "copier.yml").write_text(questions, encoding="utf-8")
     (root / "{{ _copier_conf.answers_file }}.jinja").write_text(
@@ -279,7 +378,7 @@ def write_copier(shape: Shape, root: Path) -> Path:
         for child in root.iterdir():
             if child.is_dir() and child.name != ".git":
                 shutil.rmtree(child)
-        _write(root, shape.files_for(number, var), suffix=".jinja")
+        _write(root, shape.files_for(number, var, ref), suffix=".jinja")
         commit_all(root, f"version {number}", tag=f"v{number}")
     return root
 
