@@ -15,8 +15,9 @@ the same variables; only the syntax around them differs:
 The Jinja-heavy variant (`Shape.jinja`, `--templates jinja`) puts conditionals, loops, filters,
 `{% set %}` and a comment into eight more lines of four files in five, as real golden paths do
 (the suite's plain template is only bare `{{ x }}` tags, which scaffold substitutes without
-Jinja). Every tag sits inside a line, so the output is the same whatever the tool's whitespace
-options (`trim_blocks`, `lstrip_blocks`); what each line must render to is written out here.
+Jinja). Every tag sits inside a line, text before and after it, so the output is the same
+whatever the tool's whitespace options (`trim_blocks`, `lstrip_blocks`); what each line must
+render to is written out here.
 
 `human_edits` are the same edits made by hand to each generated repo before an upgrade: some in
 files upstream did not change, some in files it did (in other lines, so every tool merges cleanly).
@@ -148,7 +149,7 @@ class Shape:
             if n in heavy:
                 text, value = heavy[n]
                 shown = text.replace("$", ref("")) if ref else value({k: var(k) for k in VARIABLES})
-                lines.append(f"line {n:02d} of file {index}: {shown}")
+                lines.append(f"line {n:02d} of file {index}: {shown}; end")  # never a tag at the end
             elif n in VARIABLE_LINES:
                 lines.append(f"line {n:02d} of file {index}: {VARIABLE_LINES[n]} is {var(VARIABLE_LINES[n])}")
             else:

@@ -23,6 +23,10 @@ def test_the_suite_runs_and_checks_what_it_times(tmp_path: Path) -> None:
             "--no-peers",
             "--sizes",
             "tiny",
+            "--templates",
+            "jinja",
+            "--campaign-runs",
+            "1",
             "--repos",
             "1",
             "2",
@@ -43,8 +47,22 @@ def test_the_suite_runs_and_checks_what_it_times(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     [result] = (tmp_path / "results").glob("*.json")
     data = json.loads(result.read_text())
-    ops = {(r["op"], r["tool"]) for r in data["results"]}
-    assert {("render", "scaffold"), ("e2e", "scaffold"), ("upgrade", "scaffold"), ("campaign", "scaffold")} <= ops
+    ops = {(r["op"], r["tool"], r["variant"]) for r in data["results"]}
+    assert {
+        ("render", "scaffold", ""),
+        ("e2e", "scaffold", ""),
+        ("upgrade", "scaffold", ""),
+        ("campaign", "scaffold", ""),
+    } <= ops
+    # the variants: output on disk, and a fresh home with the golden path in a git library
+    assert {
+        ("render", "scaffold", "on disk"),
+        ("render", "scaffold", "fresh home"),
+        ("e2e", "scaffold", "fresh home"),
+        ("upgrade", "scaffold", "on disk"),
+        ("upgrade", "scaffold", "fresh home"),
+    } <= ops
     assert all(not r["note"] for r in data["results"])  # every output was checked and right
     assert data["machine"]["nproc"] and data["settings"]["runs"] == 1
-    assert "| create, render only | 12 files | scaffold |" in (result.with_suffix(".md")).read_text()
+    text = result.with_suffix(".md").read_text()
+    assert "| create, render only | 12 files, Jinja-heavy | scaffold (fresh home) |" in text
