@@ -15,6 +15,8 @@
   golden path in a git library: the cold cache of a CI runner or a campaign shard; on disk too).
   cookiecutter gets a `fresh home` variant of its own for render (the template cloned from git
   into a new `~/.cookiecutters`); cruft and copier clone the template on every run anyway.
+- `jinja2 floor` (render): bench/jinja_floor.py, plain jinja2 rendering the skeleton to disk in
+  a dozen lines: what a Jinja render costs with nothing else (no checks, no record, no sandbox).
 - `startup`: `scaffold --help`, `scaffold --version`, `cookiecutter --version`, `copier --version`
   (cruft has no `--version`); `list`: `scaffold list`.
 - `campaign` (bench/campaign.py): `scaffold migrate backend-service` over N repos on the forge.
@@ -216,6 +218,20 @@ def render(cfg: Config, size: str, t: Templates) -> list[Row]:
             ),
         ),
     ]
+    floor = [str(cfg.tools.scaffold_python), str(Path(__file__).with_name("jinja_floor.py"))]
+    floor += [str(t.library / synth.NAME / "skeleton"), str(out / "floor"), json.dumps(synth.VARIABLES)]
+    jobs.append(
+        (
+            "jinja2 floor",
+            Job(
+                "plain jinja2, ten lines (bench/jinja_floor.py)",
+                floor,
+                {**env, "TMPDIR": cfg.disk_tmp},
+                prepare=lambda i: _fresh(out / "floor"),
+                check=_check(expected, lambda: out / "floor"),
+            ),
+        )
+    )
     if cfg.peers:
         assert cfg.tools.cookiecutter and cfg.tools.copier
         cc_home = out / "cookiecutter-home"
