@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import envs
 import report
+import startup
 import suite
 
 OPS = ("render", "e2e", "upgrade", "startup", "campaign")
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
         log("start-up and scaffold list")
         if library is None:
             library = suite.make_templates(cfg, args.sizes[0]).library
-        record(suite.startup(cfg, library))
+        record(startup.startup(cfg, library))
     if "campaign" in args.only:
         import campaign
 
