@@ -48,6 +48,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--campaign-runs", type=int, help="runs per campaign size (default 3, quick 2)")
     p.add_argument("--only", type=lambda s: s.split(","), default=list(OPS), help=f"comma-separated: {','.join(OPS)}")
     p.add_argument("--no-peers", action="store_true", help="time scaffold alone (no cookiecutter, cruft, copier)")
+    p.add_argument("--skip", nargs="+", default=[], metavar="TOOL", help="leave these peers out (e.g. copier)")
     p.add_argument("--scaffold-ref", metavar="REF", help="install scaffold from this commit instead of the work tree")
     p.add_argument("--scaffold-bin", type=Path, metavar="PATH", help="use this scaffold executable as it is")
     p.add_argument("--work", type=Path, default=envs.WORK / "run", help="scratch folder (emptied first)")
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     quick_runs = 2 if args.quick else 5
     startup_runs = args.runs or (5 if args.quick else 10)
     cfg = suite.Config(args.work, tools, args.runs or quick_runs, args.warmup, startup_runs, not args.no_peers, log)
+    cfg.skip = frozenset(args.skip)
     rows: list[suite.Row] = []
 
     def record(new: list[suite.Row]) -> None:
@@ -109,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         library = library or templates.library
         big = size == "3000" and not args.runs
         size_cfg = suite.Config(args.work, tools, 3 if big else cfg.runs, cfg.warmup, cfg.startup_runs, cfg.peers, log)
+        size_cfg.skip = cfg.skip
         label = templates.shape.label
         for op in ("render", "e2e", "upgrade"):
             if op in args.only:
@@ -137,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         "repos": args.repos,
         "quick": args.quick,
         "peers": not args.no_peers,
+        "skip": args.skip,
         "seconds": round(time.perf_counter() - began, 1),
     }
     items = report.verdicts(rows)
