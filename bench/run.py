@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{t.rss_mb:5.0f} MB  {t.note}"
             )
         rows.extend(new)
+        # what is measured so far, samples and all, in case a long run is stopped before the end
+        partial = json.dumps([r.to_json() for r in rows], indent=1)
+        (args.work / "rows-so-far.json").write_text(partial + "\n", encoding="utf-8")
 
     library = None
     for size, template in [(size, template) for size in args.sizes for template in args.templates]:
